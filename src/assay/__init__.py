@@ -1,0 +1,41 @@
+"""assay: tell correct AI-written Python from plausible AI-written Python, with evidence.
+
+The public API::
+
+    import assay
+    report = assay.check("path/or/dir")          # or assay.check(source_text)
+    report.findings[0].evidence                   # what a person can check
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from assay.api import check
+from assay.errors import AssayError
+from assay.model import (
+    SCHEMA_VERSION,
+    Candidate,
+    Family,
+    FileError,
+    Finding,
+    Report,
+    Severity,
+    Task,
+    Verdict,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AssayError",
+    "Candidate",
+    "Family",
+    "FileError",
+    "Finding",
+    "Report",
+    "Severity",
+    "Task",
+    "Verdict",
+    "__version__",
+    "check",
+]

@@ -1,0 +1,83 @@
+"""The `assay` command line. Commands only: every command calls `assay.api` (or another
+public module) and renders the result. Each module in this package defines
+``register(app)`` and adds its commands; exit codes: 0 clean, 1 findings, 2 assay failed
+or was misused."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+
+from assay.errors import AssayError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="assay",
+    help="Tell correct AI-written Python from plausible AI-written Python, with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_FAILED = 2
+
+
+def _register_commands() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        module.register(app)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        from assay import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(EXIT_CLEAN)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (also used as the console script)."""
+    _register_commands()
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except AssayError as error:
+        typer.echo(f"assay: error: {error}", err=True)
+        return EXIT_FAILED
+    except typer.Exit as done:
+        return int(done.exit_code)
+    except SystemExit as done:
+        return int(done.code) if isinstance(done.code, int) else EXIT_FAILED
+    except KeyboardInterrupt:
+        typer.echo("assay: interrupted", err=True)
+        return 130
+    except Exception as error:  # noqa: BLE001 - last line of defence: report and exit 2
+        import click
+
+        if isinstance(error, click.exceptions.ClickException):
+            error.show()
+            return EXIT_FAILED if error.exit_code == 0 else error.exit_code
+        if isinstance(error, click.exceptions.Abort):
+            return 130
+        typer.echo(
+            f"assay: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in assay; please report it with the command you ran.",
+            err=True,
+        )
+        return EXIT_FAILED
+    return result if isinstance(result, int) else EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""`assay check`, `assay rules` and `assay explain`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from assay.api import check as api_check
+from assay.config import load_settings
+from assay.errors import InvalidArgument
+from assay.model import Report, Severity
+
+__all__ = ["register"]
+
+FORMAT_CHOICES = ("text", "json", "sarif", "markdown")
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def check_command(
+    paths: list[str] = typer.Argument(..., help="Files or directories to check; '-' reads stdin."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif, markdown or html."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    select: list[str] | None = typer.Option(None, "--select", help="Rules to run (ids, prefixes, names, families; comma-separated)."),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="Rules not to run."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help="Exit 1 when a finding is at or above: error, warning (default) or info."),
+    offline: bool = typer.Option(False, "--offline", help="Never ask a package index; use offline knowledge only."),
+    exclude: list[str] | None = typer.Option(None, "--exclude", help="Gitignore-style patterns of paths to skip."),
+    python: str | None = typer.Option(None, "--python", help="Target Python version, e.g. 3.12."),
+    no_dynamic: bool = typer.Option(False, "--no-dynamic", help="Static rules only; run nothing in the sandbox."),
+    base: str | None = typer.Option(None, "--base", help="Git revision to compare with (removed validation)."),
+    open_report: bool = typer.Option(False, "--open", help="With --format html: open the report in a browser."),
+    config: Path | None = typer.Option(None, "--config", help="pyproject.toml to read [tool.assay] from."),
+) -> int:
+    """Check Python files for hallucinated APIs, deprecated calls, security holes, silent
+    failures, performance traps and wrong behaviour."""
+    if fmt not in FORMAT_CHOICES:
+        raise InvalidArgument(f"--format {fmt!r} is not one of {', '.join(FORMAT_CHOICES)}")
+    start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+    settings = load_settings(start, pyproject=config)
+    threshold = _severity(fail_on) if fail_on else settings.fail_on
+    overrides: dict[str, object] = {"exclude": [*settings.exclude, *(_split(exclude) or [])], "base": base}
+    if offline:
+        overrides["offline"] = True
+    settings = settings.with_overrides(**overrides)
+    report = api_check(
+        paths,
+        settings=settings,
+        select=_split(select),
+        ignore=_split(ignore),
+        python=python,
+        dynamic=False if no_dynamic else None,
+    )
+    from assay.report import render
+
+    color = output is None and fmt == "text" and sys.stdout.isatty()
+    if fmt == "text":
+        from assay.report.text import render_text
+
+        rendered = render_text(report, color=color)
+    else:
+        rendered = render(report, fmt)
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+        if open_report:
+            import webbrowser
+
+            webbrowser.open(output.resolve().as_uri())
+    else:
+        sys.stdout.write(rendered)
+    return exit_code(report, threshold)
+
+
+def exit_code(report: Report, threshold: Severity) -> int:
+    """2 when a rule crashed (assay failed), 1 when a finding or an unparsable file is at or
+    above `threshold`'s concern, else 0."""
+    if any(error.kind == "rule" for error in report.errors):
+        return 2
+    if report.at_or_above(threshold) or report.errors:
+        return 1
+    return 0
+
+
+def _severity(value: str) -> Severity:
+    try:
+        return Severity(value.lower())
+    except ValueError:
+        raise InvalidArgument(f"--fail-on {value!r} must be error, warning or info") from None
+
+
+def rules_command(
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
+) -> int:
+    """List every rule: id, name, family, default severity and summary."""
+    from assay.rules import all_rules
+
+    rules = all_rules()
+    if fmt == "json":
+        import json
+
+        payload = [
+            {"id": r.id, "name": r.name, "family": r.family.value, "severity": r.severity.value,
+             "kind": r.kind, "summary": r.docs.summary, "cwe": r.cwe}
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    elif fmt == "markdown":
+        sys.stdout.write(rules_markdown())
+    elif fmt == "text":
+        for r in rules:
+            sys.stdout.write(f"{r.id}  {r.name:<32} {r.family.value:<15} {r.severity.value:<8} {r.docs.summary}\n")
+    else:
+        raise InvalidArgument(f"--format {fmt!r} is not one of text, json, markdown")
+    return 0
+
+
+def rules_markdown() -> str:
+    """All rules' documentation as one Markdown page (docs/rules.md is generated from it)."""
+    from assay.rules import all_rules
+
+    out = ["# assay rules", "", "Generated by `assay rules --format markdown`; do not edit by hand.", ""]
+    out += ["| Id | Name | Family | Severity | Summary |", "|---|---|---|---|---|"]
+    rules = all_rules()
+    out += [f"| [{r.id}](#{r.id.lower()}) | {r.name} | {r.family.value} | {r.severity.value} | {r.docs.summary} |" for r in rules]
+    out.append("")
+    for r in rules:
+        out += [f"## {r.id}", "", f"**{r.name}** · family `{r.family.value}` · default severity `{r.severity.value}`"
+                + (f" · CWE-{r.cwe}" if r.cwe else ""), ""]
+        out.append(r.docs.markdown().replace("\n## ", "\n### "))
+    return "\n".join(out)
+
+
+def explain_command(rule_id: str = typer.Argument(..., help="A rule id (AS101) or name.")) -> int:
+    """Print a rule's documentation: what it finds, why it matters, example, use instead."""
+    from assay.rules import get_rule
+
+    found = get_rule(rule_id)
+    sys.stdout.write(
+        f"{found.id} {found.name} (family: {found.family.value}, default severity: {found.severity.value}"
+        + (f", CWE-{found.cwe}" if found.cwe else "") + ")\n\n" + found.docs.markdown()
+    )
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to `app`."""
+    app.command("check")(check_command)
+    app.command("rules")(rules_command)
+    app.command("explain")(explain_command)

@@ -1,0 +1,144 @@
+"""One typed schema for every option, read from ``[tool.assay]`` in pyproject.toml.
+
+Options are declared once here (type, default, doc). Unknown keys are rejected with a
+message naming the key and the valid ones. Environment variables are parsed here and only
+here (`ASSAY_OFFLINE`, `ASSAY_CACHE_DIR`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assay.errors import ConfigError
+from assay.model import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+__all__ = ["Settings", "find_pyproject", "load_settings"]
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class Settings(BaseModel):
+    """Everything that changes what `assay check` does. Keys are kebab-case in TOML."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True
+    )
+
+    select: list[str] = Field(default_factory=list, description="Rules to run (ids, prefixes, names, families); empty = all.")
+    ignore: list[str] = Field(default_factory=list, description="Rules never to run.")
+    severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides, e.g. {AS101 = 'warning'}.")
+    exclude: list[str] = Field(default_factory=list, description="Gitignore-style patterns of paths not to check.")
+    fail_on: Severity = Field(default=Severity.WARNING, description="Exit 1 when a finding is at or above this severity.")
+    offline: bool = Field(default=False, description="Never ask a package index; use the shipped offline knowledge.")
+    python: str | None = Field(default=None, description="Target Python version (e.g. '3.12'); default: requires-python, else the running interpreter.")
+    dynamic: bool = Field(default=True, description="Run sandboxed probes on functions with examples or type hints.")
+    probe_timeout: float = Field(default=2.0, gt=0, description="Seconds per sandboxed call in probes.")
+    index_url: str | None = Field(default=None, description="Package index (PEP 503/691) to ask about unknown packages; default: pip's configured index.")
+    cache_ttl_hours: float = Field(default=24.0 * 7, ge=0, description="How long package-index answers are cached on disk.")
+    network_timeout: float = Field(default=3.0, gt=0, description="Total seconds allowed for package-index look-ups in one run.")
+    base: str | None = Field(default=None, description="Git revision to compare with for removed-validation checks.")
+
+    @field_validator("python")
+    @classmethod
+    def _check_python(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"3\.\d{1,2}", value):
+            raise ValueError(f"python = {value!r} must look like '3.12'")
+        return value
+
+    @property
+    def target_python(self) -> tuple[int, int]:
+        """The Python version code is checked for, as (major, minor)."""
+        if self.python:
+            major, minor = self.python.split(".")
+            return int(major), int(minor)
+        return sys.version_info[:2]
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given options replaced (None values are ignored)."""
+        data = self.model_dump()
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return Settings.model_validate(data)
+        except ValidationError as error:
+            raise ConfigError(_describe(error, "command-line options")) from error
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start`."""
+    current = start.resolve()
+    if current.is_file():
+        current = current.parent
+    for directory in (current, *current.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(start: Path | None = None, *, pyproject: Path | None = None) -> Settings:
+    """Settings from the nearest pyproject.toml's ``[tool.assay]`` plus the environment.
+
+    Raises:
+        ConfigError: the file cannot be parsed or has an unknown or invalid key.
+    """
+    path = pyproject or find_pyproject(start or Path.cwd())
+    table: dict[str, Any] = {}
+    requires_python: str | None = None
+    if path is not None:
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"cannot read {path}: {error}; fix the TOML syntax") from error
+        table = dict(document.get("tool", {}).get("assay", {}))
+        requires_python = document.get("project", {}).get("requires-python")
+    if "python" not in table and requires_python:
+        lowest = _lowest_python(requires_python)
+        if lowest:
+            table["python"] = lowest
+    table.update(_environment_overrides(os.environ))
+    try:
+        return Settings.model_validate(table)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, f"[tool.assay] in {path}")) from error
+
+
+def _lowest_python(spec: str) -> str | None:
+    match = re.search(r">=?\s*(3\.\d+)", spec)
+    return match.group(1) if match else None
+
+
+def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    raw = environ.get("ASSAY_OFFLINE")
+    if raw is not None:
+        lowered = raw.strip().lower()
+        if lowered not in {"0", "1", "true", "false", "yes", "no", ""}:
+            raise ConfigError(f"ASSAY_OFFLINE={raw!r} must be 1/0/true/false")
+        overrides["offline"] = lowered in {"1", "true", "yes"}
+    return overrides
+
+
+def _describe(error: ValidationError, where: str) -> str:
+    valid = ", ".join(sorted(_kebab(name) for name in Settings.model_fields))
+    problems = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(table)"
+        if item["type"] == "extra_forbidden":
+            problems.append(f"unknown key {key!r} (valid keys: {valid})")
+        else:
+            problems.append(f"{key}: {item['msg']} (got {item.get('input')!r})")
+    return f"invalid {where}: " + "; ".join(problems)

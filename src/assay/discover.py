@@ -1,0 +1,147 @@
+"""Turn the paths a user names into the Python files assay checks.
+
+Directories are walked recursively for ``.py`` files, honouring every ``.gitignore`` on the
+way down plus the configured excludes; ``-`` means standard input. A path that does not
+exist is an error (never silently nothing).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from assay.errors import SourceError
+
+__all__ = ["SourceInput", "collect", "project_modules"]
+
+_ALWAYS_SKIPPED = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".nox",
+                   ".mypy_cache", ".ruff_cache", ".pytest_cache", "node_modules", ".eggs"}
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    """One file to check: how it is shown in reports, its text, and where it lives."""
+
+    display_path: str
+    text: str | None
+    path: Path | None
+    read_error: str | None = None
+
+
+def collect(
+    paths: Sequence[str], *, exclude: Iterable[str] = (), stdin_name: str = "-"
+) -> list[SourceInput]:
+    """The files to check for `paths`, in a stable order.
+
+    Raises:
+        SourceError: a path does not exist.
+    """
+    exclude_spec = pathspec.PathSpec.from_lines("gitwildmatch", list(exclude))
+    inputs: list[SourceInput] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        if raw == "-":
+            inputs.append(SourceInput(stdin_name, sys.stdin.read(), None))
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise SourceError(f"{raw!r} does not exist; pass a .py file, a directory, or '-'")
+        if path.is_file():
+            files = [path]
+        else:
+            files = list(_walk(path, exclude_spec))
+        for file in files:
+            resolved = file.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            inputs.append(_read(file))
+    return inputs
+
+
+def _read(file: Path) -> SourceInput:
+    display = file.as_posix()
+    try:
+        return SourceInput(display, file.read_text(encoding="utf-8"), file)
+    except UnicodeDecodeError as error:
+        return SourceInput(display, None, file, f"not UTF-8 text: {error.reason}")
+    except OSError as error:
+        return SourceInput(display, None, file, f"cannot read: {error.strerror}")
+
+
+def _walk(root: Path, exclude_spec: pathspec.PathSpec) -> Iterable[Path]:
+    ignore_specs: list[tuple[Path, pathspec.PathSpec]] = []
+    for directory, subdirs, filenames in _sorted_walk(root):
+        gitignore = directory / ".gitignore"
+        if gitignore.is_file():
+            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+            ignore_specs.append((directory, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+        kept = []
+        for name in subdirs:
+            child = directory / name
+            if name in _ALWAYS_SKIPPED or _ignored(child, root, ignore_specs, exclude_spec, True):
+                continue
+            kept.append(name)
+        subdirs[:] = kept
+        for name in filenames:
+            child = directory / name
+            if name.endswith(".py") and not _ignored(child, root, ignore_specs, exclude_spec, False):
+                yield child
+
+
+def _sorted_walk(root: Path) -> Iterable[tuple[Path, list[str], list[str]]]:
+    import os
+
+    for directory, subdirs, filenames in os.walk(root):
+        subdirs.sort()
+        yield Path(directory), subdirs, sorted(filenames)
+
+
+def _ignored(
+    path: Path,
+    root: Path,
+    ignore_specs: list[tuple[Path, pathspec.PathSpec]],
+    exclude_spec: pathspec.PathSpec,
+    is_dir: bool,
+) -> bool:
+    suffix = "/" if is_dir else ""
+    relative_to_root = path.relative_to(root).as_posix() + suffix
+    if exclude_spec.match_file(relative_to_root) or exclude_spec.match_file(path.as_posix() + suffix):
+        return True
+    for base, spec in ignore_specs:
+        try:
+            relative = path.relative_to(base).as_posix() + suffix
+        except ValueError:
+            continue
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def project_modules(inputs: Sequence[SourceInput]) -> frozenset[str]:
+    """Top-level module names that the checked files themselves provide.
+
+    An import of one of these is the project importing itself, not a hallucination.
+    Names come from each file's stem and from every package directory above it (up to
+    the first directory without ``__init__.py``), and from a ``src/`` layout.
+    """
+    names: set[str] = set()
+    for item in inputs:
+        if item.path is None:
+            continue
+        path = item.path.resolve()
+        names.add(path.stem)
+        parent = path.parent
+        while (parent / "__init__.py").exists():
+            names.add(parent.name)
+            parent = parent.parent
+        for sibling in parent.iterdir() if parent.is_dir() else ():
+            if sibling.suffix == ".py":
+                names.add(sibling.stem)
+            elif sibling.is_dir() and (sibling / "__init__.py").exists():
+                names.add(sibling.name)
+    return frozenset(names)

@@ -1,0 +1,48 @@
+"""Markdown output, for pull-request comments and job summaries."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from assay.model import Report, Severity
+
+__all__ = ["render_markdown"]
+
+
+def _cell(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    """The report as a Markdown document: a summary, a findings table, errors."""
+    counts = Counter(f.severity for f in report.findings)
+    out = [
+        "# assay report",
+        "",
+        f"{len(report.findings)} finding(s) in {len(report.files)} file(s): "
+        + ", ".join(f"{counts.get(s, 0)} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)),
+        "",
+    ]
+    if report.findings:
+        out += ["| Location | Rule | Severity | Message | Evidence |", "|---|---|---|---|---|"]
+        for f in report.findings:
+            evidence = "; ".join(f"{k}: {_cell(v)}" for k, v in f.evidence.items())
+            out.append(
+                f"| `{f.path}:{f.line}:{f.col + 1}` | {f.rule} | {f.severity.value} | "
+                f"{_cell(f.message)} | {evidence} |"
+            )
+        out.append("")
+    if report.verdicts:
+        out += ["## Candidates", "", "| Candidate | Accepted | Score | Selected |", "|---|---|---|---|"]
+        for v in report.verdicts:
+            out.append(f"| {_cell(v.candidate)} | {'yes' if v.accepted else 'no'} | {v.score:.2f} | {'yes' if v.selected else ''} |")
+        out.append("")
+    if report.errors:
+        out += ["## Files that could not be checked", ""]
+        out += [f"- `{e.path}`: {_cell(e.message)}" for e in report.errors]
+        out.append("")
+    if report.warnings:
+        out += ["## Warnings", ""] + [f"- {_cell(w)}" for w in report.warnings] + [""]
+    return "\n".join(out)

@@ -1,0 +1,84 @@
+"""Human-readable text output (rich): findings grouped by file, each with its source line,
+its evidence and a fix, then a summary line that also counts files assay could not check."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter, defaultdict
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from assay.model import Finding, Report, Severity
+
+__all__ = ["render_text"]
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def render_text(report: Report, *, color: bool = False, width: int = 100) -> str:
+    """The report as text; `color` adds ANSI styles (for terminals)."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, force_terminal=color, no_color=not color,
+        highlight=False, emoji=False, _environ={},
+    )
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_file[finding.path].append(finding)
+    for path in sorted(by_file):
+        console.print(Text(path, style="bold underline"))
+        lines = report.sources.get(path, "").splitlines()
+        for finding in by_file[path]:
+            _print_finding(console, finding, lines)
+        console.print()
+    for warning in report.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    for error in report.errors:
+        where = f"{error.path}:{error.line}" if error.line else error.path
+        console.print(Text(f"error: {where}: {error.message}", style="bold red"))
+    for verdict in report.verdicts:
+        mark = "accepted" if verdict.accepted else "rejected"
+        chosen = " (selected)" if verdict.selected else ""
+        console.print(
+            f"{escape(verdict.candidate)}: {mark}{chosen}, score {verdict.score:.2f}"
+            + (f" — {escape(verdict.summary)}" if verdict.summary else "")
+        )
+    console.print(_summary(report))
+    return buffer.getvalue()
+
+
+def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None:
+    header = Text()
+    header.append(f"  {finding.line}:{finding.col + 1} ", style="dim")
+    header.append(f"{finding.rule} ", style=_STYLE[finding.severity])
+    header.append(f"[{finding.severity.value}] ", style=_STYLE[finding.severity])
+    header.append(finding.message)
+    console.print(header)
+    if 1 <= finding.line <= len(lines):
+        console.print(Text(f"    | {lines[finding.line - 1].rstrip()}", style="dim"))
+    for key, value in finding.evidence.items():
+        console.print(Text(f"    {key}: {_short(value)}", style="dim"))
+    if finding.fix:
+        console.print(Text(f"    fix: {finding.fix}", style="green"))
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _summary(report: Report) -> Text:
+    counts = Counter(f.severity for f in report.findings)
+    parts = [f"{counts.get(s, 0)} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+    files = len(report.files)
+    text = Text(
+        f"{len(report.findings)} finding(s) ({', '.join(parts)}) in {files} file(s) checked",
+        style="bold",
+    )
+    if report.errors:
+        text.append(f"; {len(report.errors)} file(s) could not be checked", style="bold red")
+    return text

@@ -1,0 +1,32 @@
+"""Hermetic test defaults: no network look-ups, a private cache directory, a clean environment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_LEAKY_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "ASSAY_INDEX_URL", "PIP_INDEX_URL")
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    monkeypatch.setenv("ASSAY_OFFLINE", "1")
+    monkeypatch.setenv("ASSAY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "assay-cache"))
+    for name in _LEAKY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+@pytest.fixture
+def write(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write a file under tmp_path and return its path: write("pkg/a.py", "code")."""
+
+    def _write(relative: str, text: str) -> Path:
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
