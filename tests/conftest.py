@@ -11,7 +11,9 @@ _LEAKY_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "ASSAY_INDEX_URL", "P
 
 
 @pytest.fixture(autouse=True)
-def _hermetic(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def _hermetic(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     monkeypatch.setenv("ASSAY_OFFLINE", "1")
     monkeypatch.setenv("ASSAY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "assay-cache"))
     for name in _LEAKY_VARIABLES:

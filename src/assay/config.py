@@ -38,19 +38,48 @@ class Settings(BaseModel):
         extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True
     )
 
-    select: list[str] = Field(default_factory=list, description="Rules to run (ids, prefixes, names, families); empty = all.")
+    select: list[str] = Field(
+        default_factory=list,
+        description="Rules to run (ids, prefixes, names, families); empty = all.",
+    )
     ignore: list[str] = Field(default_factory=list, description="Rules never to run.")
-    severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides, e.g. {AS101 = 'warning'}.")
-    exclude: list[str] = Field(default_factory=list, description="Gitignore-style patterns of paths not to check.")
-    fail_on: Severity = Field(default=Severity.WARNING, description="Exit 1 when a finding is at or above this severity.")
-    offline: bool = Field(default=False, description="Never ask a package index; use the shipped offline knowledge.")
-    python: str | None = Field(default=None, description="Target Python version (e.g. '3.12'); default: requires-python, else the running interpreter.")
-    dynamic: bool = Field(default=True, description="Run sandboxed probes on functions with examples or type hints.")
-    probe_timeout: float = Field(default=2.0, gt=0, description="Seconds per sandboxed call in probes.")
-    index_url: str | None = Field(default=None, description="Package index (PEP 503/691) to ask about unknown packages; default: pip's configured index.")
-    cache_ttl_hours: float = Field(default=24.0 * 7, ge=0, description="How long package-index answers are cached on disk.")
-    network_timeout: float = Field(default=3.0, gt=0, description="Total seconds allowed for package-index look-ups in one run.")
-    base: str | None = Field(default=None, description="Git revision to compare with for removed-validation checks.")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="Per-rule severity overrides, e.g. {AS101 = 'warning'}."
+    )
+    exclude: list[str] = Field(
+        default_factory=list, description="Gitignore-style patterns of paths not to check."
+    )
+    fail_on: Severity = Field(
+        default=Severity.WARNING, description="Exit 1 when a finding is at or above this severity."
+    )
+    offline: bool = Field(
+        default=False, description="Never ask a package index; use the shipped offline knowledge."
+    )
+    python: str | None = Field(
+        default=None,
+        description="Target Python version (e.g. '3.12'); default: requires-python, else the running interpreter.",
+    )
+    dynamic: bool = Field(
+        default=True, description="Run sandboxed probes on functions with examples or type hints."
+    )
+    probe_timeout: float = Field(
+        default=2.0, gt=0, description="Seconds per sandboxed call in probes."
+    )
+    index_url: str | None = Field(
+        default=None,
+        description="Package index (PEP 503/691) to ask about unknown packages; default: pip's configured index.",
+    )
+    cache_ttl_hours: float = Field(
+        default=24.0 * 7, ge=0, description="How long package-index answers are cached on disk."
+    )
+    network_timeout: float = Field(
+        default=3.0,
+        gt=0,
+        description="Total seconds allowed for package-index look-ups in one run.",
+    )
+    base: str | None = Field(
+        default=None, description="Git revision to compare with for removed-validation checks."
+    )
 
     @field_validator("python")
     @classmethod

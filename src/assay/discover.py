@@ -18,8 +18,21 @@ from assay.errors import SourceError
 
 __all__ = ["SourceInput", "collect", "project_modules"]
 
-_ALWAYS_SKIPPED = {".git", ".hg", ".svn", ".venv", "venv", "__pycache__", ".tox", ".nox",
-                   ".mypy_cache", ".ruff_cache", ".pytest_cache", "node_modules", ".eggs"}
+_ALWAYS_SKIPPED = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "node_modules",
+    ".eggs",
+}
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,7 @@ def collect(
     Raises:
         SourceError: a path does not exist.
     """
-    exclude_spec = pathspec.PathSpec.from_lines("gitwildmatch", list(exclude))
+    exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
     inputs: list[SourceInput] = []
     seen: set[Path] = set()
     for raw in paths:
@@ -73,13 +86,13 @@ def _read(file: Path) -> SourceInput:
         return SourceInput(display, None, file, f"cannot read: {error.strerror}")
 
 
-def _walk(root: Path, exclude_spec: pathspec.PathSpec) -> Iterable[Path]:
-    ignore_specs: list[tuple[Path, pathspec.PathSpec]] = []
+def _walk(root: Path, exclude_spec: pathspec.GitIgnoreSpec) -> Iterable[Path]:
+    ignore_specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
     for directory, subdirs, filenames in _sorted_walk(root):
         gitignore = directory / ".gitignore"
         if gitignore.is_file():
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            ignore_specs.append((directory, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+            ignore_specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
         kept = []
         for name in subdirs:
             child = directory / name
@@ -89,7 +102,9 @@ def _walk(root: Path, exclude_spec: pathspec.PathSpec) -> Iterable[Path]:
         subdirs[:] = kept
         for name in filenames:
             child = directory / name
-            if name.endswith(".py") and not _ignored(child, root, ignore_specs, exclude_spec, False):
+            if name.endswith(".py") and not _ignored(
+                child, root, ignore_specs, exclude_spec, False
+            ):
                 yield child
 
 
@@ -104,13 +119,15 @@ def _sorted_walk(root: Path) -> Iterable[tuple[Path, list[str], list[str]]]:
 def _ignored(
     path: Path,
     root: Path,
-    ignore_specs: list[tuple[Path, pathspec.PathSpec]],
-    exclude_spec: pathspec.PathSpec,
+    ignore_specs: list[tuple[Path, pathspec.GitIgnoreSpec]],
+    exclude_spec: pathspec.GitIgnoreSpec,
     is_dir: bool,
 ) -> bool:
     suffix = "/" if is_dir else ""
     relative_to_root = path.relative_to(root).as_posix() + suffix
-    if exclude_spec.match_file(relative_to_root) or exclude_spec.match_file(path.as_posix() + suffix):
+    if exclude_spec.match_file(relative_to_root) or exclude_spec.match_file(
+        path.as_posix() + suffix
+    ):
         return True
     for base, spec in ignore_specs:
         try:
@@ -130,6 +147,7 @@ def project_modules(inputs: Sequence[SourceInput]) -> frozenset[str]:
     the first directory without ``__init__.py``), and from a ``src/`` layout.
     """
     names: set[str] = set()
+    scanned: set[Path] = set()
     for item in inputs:
         if item.path is None:
             continue
@@ -139,7 +157,10 @@ def project_modules(inputs: Sequence[SourceInput]) -> frozenset[str]:
         while (parent / "__init__.py").exists():
             names.add(parent.name)
             parent = parent.parent
-        for sibling in parent.iterdir() if parent.is_dir() else ():
+        if parent in scanned or not parent.is_dir():
+            continue
+        scanned.add(parent)
+        for sibling in parent.iterdir():
             if sibling.suffix == ".py":
                 names.add(sibling.stem)
             elif sibling.is_dir() and (sibling / "__init__.py").exists():

@@ -42,7 +42,11 @@ def check_inputs(
     for item in inputs:
         files.append(item.display_path)
         if item.text is None:
-            errors.append(FileError(path=item.display_path, message=item.read_error or "unreadable", kind="read"))
+            errors.append(
+                FileError(
+                    path=item.display_path, message=item.read_error or "unreadable", kind="read"
+                )
+            )
             continue
         sources[item.display_path] = item.text
         file_findings, file_errors = check_source(

@@ -37,7 +37,12 @@ def test_rule_ids_are_unique_and_well_formed() -> None:
 
 def test_families_are_exactly_the_public_ones() -> None:
     assert [f.value for f in Family] == [
-        "hallucination", "deprecated", "security", "silent-failure", "performance", "runtime",
+        "hallucination",
+        "deprecated",
+        "security",
+        "silent-failure",
+        "performance",
+        "runtime",
         "disagreement",
     ]
 

@@ -22,7 +22,10 @@ def render_markdown(report: Report) -> str:
         "# assay report",
         "",
         f"{len(report.findings)} finding(s) in {len(report.files)} file(s): "
-        + ", ".join(f"{counts.get(s, 0)} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)),
+        + ", ".join(
+            f"{counts.get(s, 0)} {s.value}"
+            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        ),
         "",
     ]
     if report.findings:
@@ -35,9 +38,16 @@ def render_markdown(report: Report) -> str:
             )
         out.append("")
     if report.verdicts:
-        out += ["## Candidates", "", "| Candidate | Accepted | Score | Selected |", "|---|---|---|---|"]
+        out += [
+            "## Candidates",
+            "",
+            "| Candidate | Accepted | Score | Selected |",
+            "|---|---|---|---|",
+        ]
         for v in report.verdicts:
-            out.append(f"| {_cell(v.candidate)} | {'yes' if v.accepted else 'no'} | {v.score:.2f} | {'yes' if v.selected else ''} |")
+            out.append(
+                f"| {_cell(v.candidate)} | {'yes' if v.accepted else 'no'} | {v.score:.2f} | {'yes' if v.selected else ''} |"
+            )
         out.append("")
     if report.errors:
         out += ["## Files that could not be checked", ""]

@@ -23,8 +23,13 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
     """The report as text; `color` adds ANSI styles (for terminals)."""
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=width, force_terminal=color, no_color=not color,
-        highlight=False, emoji=False, _environ={},
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        _environ={},
     )
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
@@ -73,7 +78,9 @@ def _short(value: Any, limit: int = 160) -> str:
 
 def _summary(report: Report) -> Text:
     counts = Counter(f.severity for f in report.findings)
-    parts = [f"{counts.get(s, 0)} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+    parts = [
+        f"{counts.get(s, 0)} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    ]
     files = len(report.files)
     text = Text(
         f"{len(report.findings)} finding(s) ({', '.join(parts)}) in {files} file(s) checked",

@@ -114,7 +114,7 @@ _RULES: dict[str, Rule] = {}
 
 def rule(
     *,
-    id: str,  # noqa: A002 - "id" is the rule's public field name
+    id: str,
     name: str,
     family: Family,
     severity: Severity,
