@@ -1,0 +1,170 @@
+"""`Sandbox`: a pool of warm workers that runs jobs one per worker at a time."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+
+from assay.errors import InvalidArgument, SandboxError
+from assay.sandbox._model import DoctorReport, Job, JobResult, Limits
+from assay.sandbox._policy import policy_for
+from assay.sandbox._worker import Worker
+
+__all__ = ["Sandbox", "doctor", "run_job"]
+
+
+class Sandbox:
+    """A context manager owning `workers` warm, isolated worker processes.
+
+    Args:
+        workers: how many jobs run at once (each in its own sandboxed worker).
+        limits: used for jobs whose `Job.limits` is the default ``Limits()``.
+        isolation: "auto", "bubblewrap" (raise `SandboxUnavailable` if it does not work)
+            or "none" (rlimits only; every gap is listed in `JobResult.degraded`).
+
+    Example::
+
+        with Sandbox(workers=2) as box:
+            result = box.run(Job(source="def f(x): return x * 2", calls=(Call.expr("f(21)"),)))
+            result.outcomes[0].value  # 42
+    """
+
+    def __init__(
+        self, *, workers: int = 2, limits: Limits | None = None, isolation: str = "auto"
+    ) -> None:
+        if not isinstance(workers, int) or workers < 1:
+            raise InvalidArgument(f"workers={workers!r} must be a positive integer")
+        self.policy = policy_for(isolation)
+        self.limits = limits
+        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self._all: list[Worker] = []
+        self._cancelled = threading.Event()
+        self._closed = False
+        try:
+            for _ in range(workers):
+                worker = Worker(self.policy)
+                self._all.append(worker)
+                self._idle.put(worker)
+        except SandboxError:
+            self.close()
+            raise
+
+    @property
+    def workers(self) -> int:
+        """Number of workers."""
+        return len(self._all)
+
+    @property
+    def degraded(self) -> tuple[str, ...]:
+        """Isolation gaps on this machine (empty when every mechanism is active)."""
+        return self.policy.degraded
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _limits_for(self, job: Job) -> Limits:
+        if self.limits is not None and job.limits == Limits():
+            return self.limits
+        return job.limits
+
+    def run(self, job: Job) -> JobResult:
+        """Run one job on the next idle worker and return its result (blocks)."""
+        if self._closed:
+            raise SandboxError("this Sandbox is closed; create a new one")
+        worker = self._idle.get()
+        try:
+            if self._cancelled.is_set():
+                worker.cancelled.set()
+            return worker.run(
+                job, self._limits_for(job), self.policy.isolation, self.policy.degraded
+            )
+        finally:
+            self._idle.put(worker)
+
+    def map(self, jobs: Iterable[Job], *, progress: bool = False) -> Iterator[JobResult]:
+        """Run many jobs over the workers; yield results in input order.
+
+        After `cancel`, running jobs end as ``killed`` and the rest are not started: the
+        iterator stops after the last finished job.
+        """
+        self._cancelled.clear()
+        for worker in self._all:
+            worker.cancelled.clear()
+        job_list = list(jobs)
+        bar = _Progress(len(job_list)) if progress else None
+        with ThreadPoolExecutor(
+            max_workers=self.workers, thread_name_prefix="assay-sandbox"
+        ) as pool:
+            futures: list[Future[JobResult | None]] = [
+                pool.submit(self._run_unless_cancelled, job) for job in job_list
+            ]
+            try:
+                for future in futures:
+                    result = future.result()
+                    if result is None:
+                        break
+                    if bar is not None:
+                        bar.advance()
+                    yield result
+            finally:
+                for future in futures:
+                    future.cancel()
+                if bar is not None:
+                    bar.close()
+
+    def _run_unless_cancelled(self, job: Job) -> JobResult | None:
+        if self._cancelled.is_set():
+            return None
+        return self.run(job)
+
+    def cancel(self) -> None:
+        """Stop the current batch: kill running jobs, start no new ones."""
+        self._cancelled.set()
+        for worker in self._all:
+            worker.cancelled.set()
+            worker.kill_current()
+
+    def close(self) -> None:
+        """Stop every worker and remove everything they created."""
+        self._closed = True
+        for worker in self._all:
+            worker.close()
+
+
+class _Progress:
+    """A rich progress bar on stderr."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import Progress
+
+        self._progress = Progress(transient=True)
+        self._progress.start()
+        self._task = self._progress.add_task("sandbox", total=total)
+
+    def advance(self) -> None:
+        self._progress.advance(self._task)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+def run_job(job: Job, *, isolation: str = "auto") -> JobResult:
+    """Run one job in a fresh one-worker sandbox (convenient; use `Sandbox` for many jobs)."""
+    with Sandbox(workers=1, isolation=isolation) as box:
+        return box.run(job)
+
+
+def doctor(isolation: str = "auto") -> DoctorReport:
+    """Which isolation mechanisms are active on this machine, which are degraded, and why."""
+    return policy_for(isolation).report()

@@ -1,0 +1,541 @@
+"""The trusted side of one warm worker: starts the zygote, sends it jobs, enforces the wall
+clock, and turns what comes back (only size-capped JSON, never pickle) into `Outcome`s."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import itertools
+import json
+import math
+import os
+import secrets
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from assay.errors import SandboxError
+from assay.sandbox._model import (
+    Call,
+    ExceptionInfo,
+    Job,
+    JobResult,
+    Limits,
+    Outcome,
+    Status,
+    WarningInfo,
+)
+from assay.sandbox._policy import Policy
+
+__all__ = ["Worker"]
+
+_HEADER = struct.Struct(">I")
+_START_TIMEOUT_S = 30.0
+_CONTROL_TIMEOUT_S = 10.0
+_job_numbers = itertools.count(1)
+
+
+class _Lost(Exception):
+    """The zygote stopped answering; the worker must be restarted."""
+
+
+def _exception(kind: str, message: str) -> ExceptionInfo:
+    return ExceptionInfo(type=kind, message=message, traceback="")
+
+
+def _text(value: object, default: str = "") -> str:
+    return value if isinstance(value, str) else default
+
+
+def _number(value: object) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return 0.0
+
+
+def _outcome_from_reply(reply: dict[str, Any], wall_s: float, limits: Limits) -> Outcome:
+    """Validate a reply frame field by field; anything malformed makes the call `crashed`."""
+    try:
+        status = Status(reply.get("status"))
+    except ValueError:
+        return Outcome(
+            status=Status.CRASHED,
+            exception=_exception("MalformedResult", "bad status"),
+            wall_s=wall_s,
+        )
+    raw_exception = reply.get("exception")
+    exception = None
+    if isinstance(raw_exception, dict):
+        exception = ExceptionInfo(
+            type=_text(raw_exception.get("type"), "?"),
+            message=_text(raw_exception.get("message")),
+            traceback=_text(raw_exception.get("traceback")),
+        )
+    warnings = tuple(
+        WarningInfo(
+            category=_text(w.get("category"), "Warning"),
+            message=_text(w.get("message")),
+            filename=_text(w.get("filename")),
+            lineno=int(_number(w.get("lineno"))),
+        )
+        for w in reply.get("warnings") or ()
+        if isinstance(w, dict)
+    )
+    value_repr = reply.get("value_repr")
+    cap = limits.output_bytes
+    return Outcome(
+        status=status,
+        value_repr=value_repr if isinstance(value_repr, str) else None,
+        value=reply.get("value"),
+        exception=exception,
+        stdout=_text(reply.get("stdout"))[: cap + 100],
+        stderr=_text(reply.get("stderr"))[: cap + 100],
+        wall_s=wall_s,
+        cpu_s=_number(reply.get("cpu_s")),
+        peak_memory_kb=int(_number(reply.get("peak_memory_kb"))),
+        warnings=warnings,
+        args_after=reply.get("args_after"),
+    )
+
+
+def _death_outcome(
+    exit_info: dict[str, Any], wall_s: float, *, timed_out: bool, cancelled: bool
+) -> Outcome:
+    """What a child's death means, from the zygote's wait status."""
+    code = int(_number(exit_info.get("exitcode")))
+    memory = int(_number(exit_info.get("maxrss_kb")))
+    cpu = _number(exit_info.get("cpu_s"))
+    if cancelled:
+        status, info = Status.KILLED, _exception("Cancelled", "the batch was cancelled")
+    elif timed_out:
+        status, info = (
+            Status.TIMEOUT,
+            _exception("Timeout", f"no result within the wall-clock limit ({wall_s:.2f} s)"),
+        )
+    elif code < 0:
+        number = -code
+        name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
+        if number == signal.SIGXCPU:
+            status = Status.TIMEOUT
+            info = _exception("CPULimit", f"CPU-time limit reached ({name})")
+        elif number in (
+            signal.SIGSEGV,
+            signal.SIGBUS,
+            signal.SIGILL,
+            signal.SIGFPE,
+            signal.SIGABRT,
+            signal.SIGSYS,
+        ):
+            status, info = Status.CRASHED, _exception(name, f"the process died from {name}")
+        else:
+            status, info = Status.KILLED, _exception(name, f"the process was killed by {name}")
+    else:
+        status = Status.CRASHED
+        info = _exception(
+            "ProcessExited", f"the process exited with status {code} before sending a result"
+        )
+    return Outcome(status=status, exception=info, wall_s=wall_s, cpu_s=cpu, peak_memory_kb=memory)
+
+
+class _Child:
+    """The parent's ends of one child's pipes."""
+
+    def __init__(self, cmd_w: int, res_r: int) -> None:
+        self.cmd_w = cmd_w
+        self.res_r = res_r
+        self.buffer = b""
+
+    @property
+    def alive(self) -> bool:
+        return self.res_r >= 0
+
+    def close(self) -> None:
+        """Close both ends once (closing twice could hit an fd another thread reopened)."""
+        for fd in (self.cmd_w, self.res_r):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.cmd_w = self.res_r = -1
+
+
+class Worker:
+    """One warm zygote inside the sandbox; runs one job at a time (not thread-safe)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.cancelled = threading.Event()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+        self._scratch: str | None = None
+        self._cgroup: Path | None = None
+        self._log = tempfile.TemporaryFile()
+        self._lock = threading.Lock()
+        self._kill_requested = False
+        self.start()
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        """Start (or restart) the zygote and wait for it to be ready."""
+        parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(self.policy.env)
+        if self.policy.backend == "none":
+            self._scratch = tempfile.mkdtemp(prefix="assay-sandbox-")
+            env["ASSAY_SANDBOX_SCRATCH"] = self._scratch
+            env["HOME"] = env["TMPDIR"] = self._scratch
+        command = self.policy.command(child_end.fileno())
+        if self.policy.pids_root:
+            self._cgroup = (
+                Path(self.policy.pids_root)
+                / f"assay-{os.getpid()}-{id(self):x}-{secrets.token_hex(3)}"
+            )
+            self._cgroup.mkdir()
+            command = [
+                "/bin/sh",
+                "-c",
+                'echo $$ > "$0" && exec "$@"',
+                str(self._cgroup / "cgroup.procs"),
+                *command,
+            ]
+        self._log.seek(0)
+        self._log.truncate()
+        try:
+            self._process = subprocess.Popen(
+                command,
+                pass_fds=[child_end.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self._log,
+                env=env,
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise SandboxError(
+                f"cannot start the sandbox worker {command[0]!r}: {error}"
+            ) from error
+        finally:
+            child_end.close()
+        self._control = parent_end
+        try:
+            ready = self._receive(_START_TIMEOUT_S)[0]
+        except _Lost as error:
+            log = self._log_tail()
+            self.close()
+            raise SandboxError(
+                f"the sandbox worker did not start: {error}; its stderr: {log!r}"
+            ) from error
+        if ready.get("op") != "ready":
+            self.close()
+            raise SandboxError(f"the sandbox worker sent {ready!r} instead of 'ready'")
+
+    def _log_tail(self) -> str:
+        self._log.seek(0)
+        return self._log.read()[-2000:].decode("utf-8", "replace")
+
+    def close(self) -> None:
+        """Stop the zygote and everything inside its sandbox."""
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+            self._process = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+        if self._cgroup is not None:
+            self._remove_cgroup(self._cgroup)
+            self._cgroup = None
+
+    @staticmethod
+    def _remove_cgroup(cgroup: Path) -> None:
+        for _ in range(100):
+            try:
+                cgroup.rmdir()
+                return
+            except OSError:
+                time.sleep(0.01)
+
+    def restart(self) -> None:
+        """Throw the zygote away and start a fresh one."""
+        self.close()
+        self.start()
+
+    # ------------------------------------------------------------ control channel
+
+    def _send(self, message: dict[str, Any]) -> None:
+        if self._control is None:
+            raise _Lost("no control channel")
+        try:
+            self._control.send(json.dumps(message).encode())
+        except OSError as error:
+            raise _Lost(f"control channel: {error}") from error
+
+    def _receive(self, timeout: float) -> tuple[dict[str, Any], list[int]]:
+        if self._control is None:
+            raise _Lost("no control channel")
+        if not _readable(self._control.fileno(), timeout):
+            raise _Lost(f"no answer from the sandbox worker within {timeout:.0f} s")
+        try:
+            data, fds, _, _ = socket.recv_fds(self._control, 1 << 16, 4)
+        except OSError as error:
+            raise _Lost(f"control channel: {error}") from error
+        if not data:
+            for fd in fds:
+                os.close(fd)
+            raise _Lost("the sandbox worker exited")
+        try:
+            message = json.loads(data)
+        except ValueError as error:
+            for fd in fds:
+                os.close(fd)
+            raise _Lost(f"unreadable control message: {error}") from error
+        if not isinstance(message, dict):
+            raise _Lost("control message is not an object")
+        return message, fds
+
+    def kill_current(self) -> None:
+        """Ask the zygote to SIGKILL the running job (used by cancellation)."""
+        with self._lock:
+            self._kill_requested = True
+            with contextlib.suppress(_Lost):
+                self._send({"op": "kill"})
+
+    # ------------------------------------------------------------ jobs
+
+    def run(
+        self, job: Job, limits: Limits, isolation: tuple[str, ...], degraded: tuple[str, ...]
+    ) -> JobResult:
+        """Run `job` under `limits`: import once, then each call; a call that kills the
+        process (timeout, crash) does not take the remaining calls with it: they run in a
+        freshly forked child."""
+        outcomes: list[Outcome] = []
+        import_outcome: Outcome | None = None
+        pending = list(job.calls)
+        while import_outcome is None or pending:
+            if self.cancelled.is_set():
+                cancelled = Outcome(
+                    status=Status.KILLED,
+                    exception=_exception("Cancelled", "the batch was cancelled"),
+                )
+                import_outcome = import_outcome or cancelled
+                outcomes += [cancelled] * len(pending)
+                break
+            first, done = self._run_child(job, limits, pending)
+            if import_outcome is None:
+                import_outcome = first
+            elif not first.ok:
+                # the module imported before but not now (e.g. a timeout on a slow import)
+                outcomes += [first] * len(pending)
+                break
+            if not first.ok:
+                outcomes += [first] * len(pending)
+                break
+            outcomes += done
+            pending = pending[len(done) :]
+        return JobResult(
+            import_outcome=import_outcome,
+            outcomes=tuple(outcomes),
+            isolation=isolation,
+            degraded=degraded,
+            name=job.name,
+        )
+
+    def _run_child(
+        self, job: Job, limits: Limits, calls: list[Call]
+    ) -> tuple[Outcome, list[Outcome]]:
+        """Fork one child, import, run calls until one ends the child; return the import
+        outcome and the outcomes of the calls that ran."""
+        try:
+            return self._run_child_unsafe(job, limits, calls)
+        except _Lost as error:
+            log = self._log_tail()
+            self.restart()
+            lost = Outcome(
+                status=Status.CRASHED,
+                exception=_exception(
+                    "SandboxWorkerLost", f"{error}; worker stderr: {log[-500:]!r}"
+                ),
+            )
+            return lost, []
+
+    def _run_child_unsafe(
+        self, job: Job, limits: Limits, calls: list[Call]
+    ) -> tuple[Outcome, list[Outcome]]:
+        if self._cgroup is not None:
+            (self._cgroup / "pids.max").write_text(f"{limits.processes + 2}\n")
+        self._kill_requested = False
+        self._send(
+            {
+                "op": "fork",
+                "job": next(_job_numbers),
+                "limits": {
+                    "memory_mb": limits.memory_mb,
+                    "cpu_s": limits.job_cpu_s(len(calls)),
+                    "output_bytes": limits.output_bytes,
+                    "file_mb": limits.file_mb,
+                    "open_files": limits.open_files,
+                    "processes": limits.processes,
+                },
+            }
+        )
+        forked, fds = self._receive(_CONTROL_TIMEOUT_S)
+        if forked.get("op") != "forked" or len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            raise _Lost(f"unexpected answer to fork: {forked!r}")
+        child = _Child(fds[0], fds[1])
+        os.set_blocking(child.cmd_w, False)
+        try:
+            request = {
+                "op": "import",
+                "source": job.source,
+                "preamble": job.preamble,
+                "run_name": job.run_name,
+                "filename": f"<{job.name or 'candidate'}>",
+            }
+            first = self._exchange(child, request, limits)
+            done: list[Outcome] = []
+            if first.ok:
+                for call in calls:
+                    outcome = self._exchange(child, _call_request(call), limits)
+                    done.append(outcome)
+                    if not child.alive:
+                        break
+        finally:
+            alive = child.alive
+            child.close()
+        if alive:
+            self._await_exit()
+        return first, done
+
+    def _await_exit(self) -> dict[str, Any]:
+        """Wait for the zygote's report that the child and all its processes are gone."""
+        message, fds = self._receive(_CONTROL_TIMEOUT_S)
+        for fd in fds:
+            os.close(fd)
+        if message.get("op") != "exit":
+            raise _Lost(f"expected 'exit' from the sandbox worker, got {message!r}")
+        return message
+
+    def _exchange(self, child: _Child, request: dict[str, Any], limits: Limits) -> Outcome:
+        """Send one request with a fresh nonce; return the validated reply, or what the
+        child's death or the deadline means."""
+        nonce = secrets.token_hex(16)
+        body = json.dumps({**request, "nonce": nonce}).encode()
+        started = time.monotonic()
+        deadline = started + limits.timeout_s
+        try:
+            sent = _write_all(child.cmd_w, _HEADER.pack(len(body)) + body, deadline)
+        except OSError:
+            return self._finish_dead_child(child, started, timed_out=False)
+        if not sent:
+            return self._finish_dead_child(child, started, timed_out=True)
+        frame_cap = 8 * limits.output_bytes + (1 << 20)
+        while True:
+            frame, problem = _take_frame(child, frame_cap)
+            if frame is not None:
+                wall = time.monotonic() - started
+                try:
+                    reply = json.loads(frame)
+                except ValueError:
+                    return self._forged(child, started, "the result frame is not JSON")
+                if not isinstance(reply, dict) or reply.get("nonce") != nonce:
+                    return self._forged(
+                        child, started, "a result frame did not carry this call's nonce"
+                    )
+                return _outcome_from_reply(reply, wall, limits)
+            if problem:
+                return self._forged(child, started, problem)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.cancelled.is_set():
+                return self._finish_dead_child(child, started, timed_out=True)
+            if not _readable(child.res_r, min(remaining, 0.25)):
+                continue
+            chunk = os.read(child.res_r, 1 << 20)
+            if not chunk:
+                return self._finish_dead_child(child, started, timed_out=False)
+            child.buffer += chunk
+
+    def _forged(self, child: _Child, started: float, problem: str) -> Outcome:
+        self._kill_child()
+        self._stop_reading(child)
+        self._await_exit()
+        return Outcome(
+            status=Status.CRASHED,
+            exception=_exception("ForgedResult", problem),
+            wall_s=time.monotonic() - started,
+        )
+
+    def _kill_child(self) -> None:
+        with self._lock:
+            self._send({"op": "kill"})
+
+    @staticmethod
+    def _stop_reading(child: _Child) -> None:
+        child.close()
+
+    def _finish_dead_child(self, child: _Child, started: float, *, timed_out: bool) -> Outcome:
+        if timed_out:
+            self._kill_child()
+        self._stop_reading(child)
+        exit_info = self._await_exit()
+        wall = time.monotonic() - started
+        cancelled = self.cancelled.is_set() and bool(exit_info.get("killed"))
+        return _death_outcome(
+            exit_info, wall, timed_out=timed_out and not cancelled, cancelled=cancelled
+        )
+
+
+def _call_request(call: Call) -> dict[str, Any]:
+    request: dict[str, Any] = {"op": "call", "kind": call.kind, "code": call.code}
+    if call.payload:
+        request["payload"] = base64.b64encode(call.payload).decode("ascii")
+    return request
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(max(0, int(timeout * 1000))))
+
+
+def _write_all(fd: int, data: bytes, deadline: float) -> bool:
+    """Write everything before `deadline` (the pipe is non-blocking); False on timeout."""
+    view = memoryview(data)
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT | select.POLLERR)
+    while view:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not poller.poll(int(remaining * 1000) + 1):
+            return False
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            continue
+        view = view[written:]
+    return True
+
+
+def _take_frame(child: _Child, cap: int) -> tuple[bytes | None, str]:
+    """Split one complete frame off the buffer: (frame, "") or (None, problem or "")."""
+    if len(child.buffer) < _HEADER.size:
+        return None, ""
+    (length,) = _HEADER.unpack(child.buffer[: _HEADER.size])
+    if length > cap:
+        return None, f"a result frame of {length} bytes exceeds the {cap}-byte cap"
+    end = _HEADER.size + length
+    if len(child.buffer) < end:
+        return None, ""
+    frame, child.buffer = child.buffer[_HEADER.size : end], child.buffer[end:]
+    return frame, ""

@@ -1,0 +1,501 @@
+"""The warm worker that runs INSIDE the isolation boundary (standard library only).
+
+Started once per worker as ``python -s -B _zygote.py CONTROL_FD``, already inside bubblewrap
+(where it is PID 1 of its own PID namespace). It pre-imports common modules, then for each
+job forks a fresh child that applies the rlimits, imports the candidate and runs the calls.
+
+Channels:
+
+* CONTROL_FD: a SOCK_SEQPACKET socket to the trusted parent. The parent sends ``fork`` and
+  ``kill``; the zygote answers ``ready``, ``forked`` (with the child's two pipe ends attached
+  as SCM_RIGHTS, so the zygote keeps no copy) and ``exit`` (wait status and rusage).
+* Per job, two pipes between the parent and the child: requests come in, replies go out,
+  each a 4-byte big-endian length plus JSON. A request carries a fresh nonce that the
+  reply must echo; the parent sends a call's nonce only when it is that call's turn, so
+  frames written in advance by the candidate cannot match.
+
+The child's stdin/stdout/stderr are /dev/null: output is captured at the Python level and
+capped, and nothing the candidate prints can be mistaken for a result.
+"""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import contextlib
+import ctypes
+import importlib.util
+import io
+import json
+import linecache
+import os
+import pickle
+import random
+import resource
+import selectors
+import shutil
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+import types
+import warnings
+from typing import Any
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location(
+    "_assay_canonical", os.path.join(_HERE, "canonical.py")
+)
+if _spec is None or _spec.loader is None:
+    raise ImportError(f"assay sandbox: cannot load canonical.py next to {__file__}")
+_canonical = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_canonical)
+canonicalize = _canonical.canonicalize
+
+#: Imported once here so that a forked child gets them for free.
+WARM_MODULES = (
+    "abc", "array", "bisect", "calendar", "collections", "collections.abc", "copy", "dataclasses",
+    "datetime", "decimal", "enum", "fractions", "functools", "hashlib", "heapq", "itertools",
+    "json", "math", "operator", "re", "statistics", "string", "textwrap", "typing", "unittest",
+    "doctest", "numbers", "cmath", "struct", "queue", "threading", "inspect", "ast", "pprint",
+)  # fmt: skip
+
+_HEADER = struct.Struct(">I")
+_MAX_REQUEST = 64 * 1024 * 1024
+_PR_SET_DUMPABLE = 4
+_PR_SET_CHILD_SUBREAPER = 36
+_DENIED_ERRNOS = {
+    1,
+    13,
+    30,
+    101,
+    113,
+    97,
+}  # EPERM EACCES EROFS ENETUNREACH EHOSTUNREACH EAFNOSUPPORT
+_RUNNER_FILE = os.path.abspath(__file__)
+
+
+def _prctl(option: int, value: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(option, value, 0, 0, 0)
+
+
+# ---------------------------------------------------------------- child: the per-job runner
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks = []
+    while size:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(fd: int) -> dict[str, Any] | None:
+    header = _read_exact(fd, _HEADER.size)
+    if header is None:
+        return None
+    (length,) = _HEADER.unpack(header)
+    if length > _MAX_REQUEST:
+        return None
+    body = _read_exact(fd, length)
+    return None if body is None else json.loads(body)
+
+
+def _write_frame(fd: int, message: dict[str, Any]) -> None:
+    body = json.dumps(message, ensure_ascii=True, allow_nan=False).encode("ascii")
+    data = _HEADER.pack(len(body)) + body
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+class _CappedText(io.TextIOBase):
+    """A text stream that keeps the first `cap` characters and counts the rest."""
+
+    def __init__(self, cap: int) -> None:
+        self._cap = cap
+        self._parts: list[str] = []
+        self._kept = 0
+        self._dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = self._cap - self._kept
+        if room > 0:
+            self._parts.append(text[:room])
+            self._kept += min(room, len(text))
+        self._dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+    def getvalue(self) -> str:
+        text = "".join(self._parts)
+        if self._dropped:
+            text += f"\n[assay: {self._dropped} more characters not kept]"
+        return text
+
+
+def _denied(error: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _DENIED_ERRNOS:
+            return True
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, OSError) and reason.errno in _DENIED_ERRNOS:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _exception_info(error: BaseException, cap: int) -> dict[str, str]:
+    summary = traceback.TracebackException.from_exception(error, capture_locals=False)
+    frames = [frame for frame in summary.stack if frame.filename != _RUNNER_FILE]
+    summary.stack = traceback.StackSummary.from_list(frames)
+    text = "".join(summary.format())
+    kind = type(error)
+    name = (
+        kind.__qualname__
+        if kind.__module__ in ("builtins", "__candidate__", "__main__")
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+    try:
+        message = str(error)
+    except Exception as failure:  # noqa: BLE001 - a hostile __str__ is described, not propagated
+        message = f"<str() failed: {type(failure).__name__}>"
+    return {"type": name, "message": message[:cap], "traceback": text[-cap:]}
+
+
+def _status_for(error: BaseException) -> str:
+    if isinstance(error, MemoryError):
+        return "memory"
+    if _denied(error):
+        return "blocked"
+    return "error"
+
+
+def _safe_repr(value: object, cap: int) -> str:
+    try:
+        text = repr(value)
+    except Exception as failure:  # noqa: BLE001 - a hostile __repr__ is described, not propagated
+        text = f"<repr() failed: {type(failure).__name__}: {failure}>"
+    return text if len(text) <= cap else text[:cap] + "..."
+
+
+class _Runner:
+    """Executes the import and the calls of one job in this (child) process."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.module = types.ModuleType("__candidate__")
+
+    def execute(self, thunk: Any, *, keep_value: bool, args: Any = None) -> dict[str, Any]:
+        out, err = _CappedText(self.cap), _CappedText(self.cap)
+        saved = (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)
+        sys.stdout = sys.__stdout__ = out  # type: ignore[assignment,misc]
+        sys.stderr = sys.__stderr__ = err  # type: ignore[assignment,misc]
+        started = time.process_time()
+        reply: dict[str, Any] = {
+            "status": "ok",
+            "value_repr": None,
+            "value": None,
+            "exception": None,
+        }
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = thunk()
+                if keep_value:
+                    reply["value_repr"] = _safe_repr(value, self.cap)
+                    reply["value"] = canonicalize(value)
+                if args is not None:
+                    reply["args_after"] = canonicalize(args)
+            except BaseException as error:  # noqa: BLE001 - every ending is an outcome with evidence
+                reply["status"] = _status_for(error)
+                reply["exception"] = _exception_info(error, self.cap)
+        cpu = time.process_time() - started
+        sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__ = saved  # type: ignore[misc]
+        reply.update(
+            stdout=out.getvalue(),
+            stderr=err.getvalue(),
+            cpu_s=cpu,
+            peak_memory_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            warnings=[
+                {
+                    "category": w.category.__name__,
+                    "message": str(w.message)[: self.cap],
+                    "filename": str(w.filename),
+                    "lineno": int(w.lineno or 0),
+                }
+                for w in caught[:100]
+            ],
+        )
+        return reply
+
+    def do_import(self, request: dict[str, Any]) -> dict[str, Any]:
+        filename = str(request["filename"])
+        source = str(request["source"])
+        preamble = str(request["preamble"])
+        module = self.module
+        module.__dict__["__name__"] = str(request["run_name"])
+        module.__dict__["__file__"] = filename
+        module.__dict__["__builtins__"] = builtins
+        sys.modules["__candidate__"] = module
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+
+        def thunk() -> None:
+            if preamble:
+                exec(compile(preamble, "<preamble>", "exec", dont_inherit=True), module.__dict__)
+            exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)
+
+        return self.execute(thunk, keep_value=False)
+
+    def do_call(self, request: dict[str, Any]) -> dict[str, Any]:
+        kind, code = str(request["kind"]), str(request["code"])
+        namespace = self.module.__dict__
+        if kind == "function":
+            args, kwargs = pickle.loads(base64.b64decode(request["payload"]))
+
+            def call() -> object:
+                return namespace[code](*args, **kwargs)
+
+            return self.execute(call, keep_value=True, args=(args, kwargs))
+        if kind == "expr":
+            linecache.cache["<call>"] = (len(code), None, [code], "<call>")
+            return self.execute(
+                lambda: eval(compile(code, "<call>", "eval", dont_inherit=True), namespace),
+                keep_value=True,
+            )
+        linecache.cache["<test>"] = (len(code), None, code.splitlines(True), "<test>")
+        return self.execute(
+            lambda: exec(compile(code, "<test>", "exec", dont_inherit=True), namespace),
+            keep_value=False,
+        )
+
+
+def _apply_limits(limits: dict[str, Any]) -> None:
+    mb = 1024 * 1024
+    cpu = max(1, int(limits["cpu_s"] + 0.999))
+    settings = (
+        (resource.RLIMIT_AS, int(limits["memory_mb"]) * mb),
+        (resource.RLIMIT_CPU, cpu),
+        (resource.RLIMIT_FSIZE, int(limits["file_mb"]) * mb),
+        (resource.RLIMIT_NOFILE, int(limits["open_files"])),
+        (resource.RLIMIT_NPROC, int(limits["processes"])),
+        (resource.RLIMIT_CORE, 0),
+    )
+    for kind, value in settings:
+        hard = value + 1 if kind == resource.RLIMIT_CPU else value
+        resource.setrlimit(kind, (value, hard))
+
+
+def _child(cmd_r: int, res_w: int, workdir: str, limits: dict[str, Any]) -> None:
+    os.setsid()
+    for number in (
+        signal.SIGTERM,
+        signal.SIGHUP,
+        signal.SIGUSR1,
+        signal.SIGUSR2,
+        signal.SIGALRM,
+        signal.SIGCHLD,
+    ):
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.chdir(workdir)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    keep = {0, 1, 2, cmd_r, res_w}
+    for name in os.listdir("/proc/self/fd"):
+        if int(name) not in keep:
+            with contextlib.suppress(OSError):
+                os.close(int(name))
+    os.environ["HOME"] = workdir
+    os.environ["TMPDIR"] = workdir
+    _apply_limits(limits)
+    random.seed(0)
+    runner = _Runner(int(limits["output_bytes"]))
+    while True:
+        request = _read_frame(cmd_r)
+        if request is None:
+            os._exit(0)
+        nonce = str(request["nonce"])
+        op = request.get("op")
+        reply = runner.do_import(request) if op == "import" else runner.do_call(request)
+        reply["nonce"] = nonce
+        try:
+            _write_frame(res_w, reply)
+        except (TypeError, ValueError) as error:
+            _write_frame(
+                res_w,
+                {"nonce": nonce, "status": "error", "exception": _exception_info(error, 4096)},
+            )
+
+
+# ---------------------------------------------------------------- zygote
+
+
+class _Zygote:
+    def __init__(self, control: socket.socket) -> None:
+        self.control = control
+        self.pid1 = os.getpid() == 1
+        self.scratch = os.environ.get("ASSAY_SANDBOX_SCRATCH") or "/tmp"
+
+    def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
+        data = json.dumps(message).encode()
+        if fds:
+            socket.send_fds(self.control, [data], fds)
+        else:
+            self.control.send(data)
+
+    def receive(self) -> dict[str, Any] | None:
+        data = self.control.recv(1 << 20)
+        return json.loads(data) if data else None
+
+    def kill_job(self, pgid: int) -> None:
+        """SIGKILL everything the job started. As PID 1 of the namespace, kill(-1) reaches
+        every process but this one, including daemons that left the process group."""
+        if not self.pid1:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)
+
+    def sweep(self, pgid: int) -> int:
+        """Kill and reap every leftover process; return how many were reaped."""
+        found = 0
+        for _ in range(1000):
+            self.kill_job(pgid)
+            found += self._reap()
+            if not self.pid1 or not self._others_alive():
+                break
+            time.sleep(0.001)
+        return found
+
+    def _others_alive(self) -> bool:
+        return any(name.isdigit() and name != "1" for name in os.listdir("/proc"))
+
+    def _reap(self) -> int:
+        count = 0
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return count
+            if pid == 0:
+                return count
+            count += 1
+
+    def wipe(self, workdir: str) -> None:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if not self.pid1:
+            return
+        for root in (self.scratch, "/dev/shm"):
+            with contextlib.suppress(OSError):
+                for name in os.listdir(root):
+                    path = os.path.join(root, name)
+                    if os.path.isdir(path) and not os.path.islink(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        with contextlib.suppress(OSError):
+                            os.unlink(path)
+
+    def run_job(self, request: dict[str, Any]) -> bool:
+        """Fork one child for a job and supervise it; False when the parent went away."""
+        cmd_r, cmd_w = os.pipe()
+        res_r, res_w = os.pipe()
+        workdir = os.path.join(self.scratch, f"job-{request['job']}")
+        os.makedirs(workdir, mode=0o700, exist_ok=True)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.control.close()
+                os.close(cmd_w)
+                os.close(res_r)
+                _child(cmd_r, res_w, workdir, request["limits"])
+            finally:
+                os._exit(70)
+        os.close(cmd_r)
+        os.close(res_w)
+        self.send({"op": "forked", "pid": pid}, [cmd_w, res_r])
+        os.close(cmd_w)
+        os.close(res_r)
+        alive = True
+        killed = False
+        pidfd = os.pidfd_open(pid)
+        with selectors.DefaultSelector() as selector:
+            selector.register(pidfd, selectors.EVENT_READ)
+            selector.register(self.control, selectors.EVENT_READ)
+            done = False
+            while not done:
+                for key, _ in selector.select():
+                    if key.fileobj == pidfd:
+                        done = True
+                        continue
+                    message = self.receive()
+                    if message is None:
+                        alive = False
+                    if message is None or message.get("op") == "kill":
+                        killed = True
+                        self.kill_job(pid)
+        os.close(pidfd)
+        _, status, usage = os.wait4(pid, 0)
+        leftovers = self.sweep(pid)
+        self.wipe(workdir)
+        if alive:
+            self.send(
+                {
+                    "op": "exit",
+                    "pid": pid,
+                    "exitcode": os.waitstatus_to_exitcode(status),
+                    "killed": killed,
+                    "maxrss_kb": usage.ru_maxrss,
+                    "cpu_s": usage.ru_utime + usage.ru_stime,
+                    "leftovers": leftovers,
+                }
+            )
+        return alive
+
+    def serve(self) -> None:
+        self.send({"op": "ready", "pid": os.getpid(), "pid1": self.pid1, "python": sys.version})
+        while True:
+            request = self.receive()
+            if request is None:
+                return
+            if request.get("op") == "fork" and not self.run_job(request):
+                return
+
+
+def main() -> None:
+    """Entry point inside the sandbox: warm up, then serve fork requests until EOF."""
+    control = socket.socket(fileno=int(sys.argv[1]))
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
+        signal.signal(number, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        _prctl(_PR_SET_DUMPABLE, 0)
+        _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    for name in WARM_MODULES:
+        with contextlib.suppress(ImportError):
+            __import__(name)
+    _Zygote(control).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The public sandbox API: statuses keep their evidence, calls run in order, values are
+canonical, limits apply per call."""
+
+from __future__ import annotations
+
+import pytest
+
+from assay.errors import InvalidArgument
+from assay.sandbox import Call, Job, Limits, Sandbox, Status, doctor, run_job
+
+SOURCE = """
+import warnings
+
+def double(xs):
+    print("doubling", len(xs))
+    return [x * 2 for x in xs]
+
+def grow(xs):
+    xs.append(0)
+    return len(xs)
+
+def old():
+    warnings.warn("old() is deprecated", DeprecationWarning)
+    return 1
+"""
+
+
+def test_function_call_returns_repr_canonical_value_and_output(box: Sandbox) -> None:
+    result = box.run(Job(source=SOURCE, calls=(Call.function("double", [1, 2.5]),)))
+    assert result.import_outcome.status is Status.OK
+    (outcome,) = result.outcomes
+    assert outcome.status is Status.OK
+    assert outcome.value_repr == "[2, 5.0]"
+    assert outcome.value == [2, 5.0]
+    assert outcome.stdout == "doubling 2\n"
+    assert outcome.peak_memory_kb > 0
+
+
+def test_argument_mutation_is_visible_in_args_after(box: Sandbox) -> None:
+    result = box.run(Job(source=SOURCE, calls=(Call.function("grow", [7]),)))
+    assert result.outcomes[0].value == 2
+    assert result.outcomes[0].args_after == {
+        "__tuple__": [{"__tuple__": [[7, 0]]}, {"__dict__": []}]
+    }
+
+
+def test_exception_keeps_type_message_and_traceback(box: Sandbox) -> None:
+    result = box.run(
+        Job(source=SOURCE, calls=(Call.expr("double(None)"), Call.expr("double([3])")))
+    )
+    failed, fine = result.outcomes
+    assert failed.status is Status.ERROR
+    assert failed.exception is not None
+    assert failed.exception.type == "TypeError"
+    assert "NoneType" in failed.exception.message
+    assert "line 5, in double" in failed.exception.traceback
+    assert "_zygote" not in failed.exception.traceback
+    assert fine.status is Status.OK and fine.value == [6]
+
+
+def test_script_call_runs_test_code_and_reports_assertions(box: Sandbox) -> None:
+    passing = Call.script("assert double([1]) == [2]")
+    failing = Call.script("assert double([1]) == [3], 'wrong'")
+    result = box.run(Job(source=SOURCE, calls=(passing, failing)))
+    assert [o.status for o in result.outcomes] == [Status.OK, Status.ERROR]
+    assert result.outcomes[1].exception is not None
+    assert result.outcomes[1].exception.type == "AssertionError"
+    assert result.outcomes[1].exception.message == "wrong"
+
+
+def test_warnings_are_recorded_with_category_and_location(box: Sandbox) -> None:
+    result = box.run(Job(source=SOURCE, calls=(Call.expr("old()"),), name="mod"))
+    (warning,) = result.outcomes[0].warnings
+    assert warning.category == "DeprecationWarning"
+    assert warning.message == "old() is deprecated"
+    assert warning.filename == "<mod>"
+    assert warning.lineno == 13
+
+
+def test_preamble_runs_before_the_source(box: Sandbox) -> None:
+    job = Job(
+        source="def f(x: List[int]) -> int:\n    return len(x)\n",
+        preamble="from typing import *",
+        calls=(Call.expr("f([1, 2])"),),
+    )
+    assert box.run(job).outcomes[0].value == 2
+    without = box.run(Job(source=job.source, calls=job.calls))
+    assert without.import_outcome.status is Status.ERROR
+    assert without.import_outcome.exception is not None
+    assert without.import_outcome.exception.type == "NameError"
+
+
+def test_failed_import_marks_every_call_with_its_status(box: Sandbox) -> None:
+    result = box.run(Job(source="raise ValueError('no')", calls=(Call.expr("1"), Call.expr("2"))))
+    assert result.import_outcome.status is Status.ERROR
+    assert [o.status for o in result.outcomes] == [Status.ERROR, Status.ERROR]
+    assert all(
+        o.exception is not None and o.exception.type == "ValueError" for o in result.outcomes
+    )
+
+
+def test_a_call_that_times_out_does_not_take_later_calls_with_it(box: Sandbox) -> None:
+    job = Job(
+        source="def spin():\n    while True:\n        pass\n",
+        calls=(Call.expr("spin()"), Call.expr("6 * 7")),
+        limits=Limits(timeout_s=0.5),
+    )
+    spun, answered = box.run(job).outcomes
+    assert spun.status is Status.TIMEOUT
+    assert answered.status is Status.OK and answered.value == 42
+
+
+def test_map_returns_results_in_input_order(box: Sandbox) -> None:
+    jobs = [Job(source=f"N = {i}", calls=(Call.expr("N * N"),)) for i in range(12)]
+    assert [r.outcomes[0].value for r in box.map(jobs)] == [i * i for i in range(12)]
+
+
+def test_results_are_deterministic_across_runs(box: Sandbox) -> None:
+    job = Job(source="import random\nx = [random.random(), hash('abc')]", calls=(Call.expr("x"),))
+    first, second = box.run(job), box.run(job)
+    assert first.outcomes[0].value == second.outcomes[0].value
+
+
+def test_output_is_capped(box: Sandbox) -> None:
+    job = Job(source="print('x' * 5000)", limits=Limits(output_bytes=100))
+    out = box.run(job).import_outcome.stdout
+    assert out.startswith("x" * 100)
+    assert "4901 more characters not kept" in out
+
+
+def test_run_job_and_doctor_report_isolation() -> None:
+    report = doctor()
+    result = run_job(Job(source="x = 1", calls=(Call.expr("x + 1"),)))
+    assert result.outcomes[0].value == 2
+    assert result.isolation == report.isolation
+    assert result.degraded == report.degraded
+    assert "rlimits" in report.isolation
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda: Limits(timeout_s=0), "timeout_s"),
+        (lambda: Limits(memory_mb=8), "memory_mb"),
+        (lambda: Call.function("not an identifier"), "identifier"),
+        (lambda: Call.function("f", lambda: 1), "pickled"),
+        (lambda: Sandbox(workers=0), "workers"),
+    ],
+)
+def test_bad_arguments_raise_invalid_argument(make: object, fragment: str) -> None:
+    with pytest.raises(InvalidArgument, match=fragment):
+        make()  # type: ignore[operator]
+
+
+def test_syntax_errors_are_errors_not_crashes(box: Sandbox) -> None:
+    result = box.run(
+        Job(source="x = 1", calls=(Call.expr("x +"), Call.script("def"), Call.expr("x")))
+    )
+    assert [o.status for o in result.outcomes] == [Status.ERROR, Status.ERROR, Status.OK]
+    assert all(
+        o.exception is not None and o.exception.type == "SyntaxError" for o in result.outcomes[:2]
+    )
+    broken = box.run(Job(source="def f(:\n    pass"))
+    assert broken.import_outcome.status is Status.ERROR
+    assert broken.import_outcome.exception is not None
+    assert broken.import_outcome.exception.type == "SyntaxError"
