@@ -16,6 +16,8 @@ def _hermetic(
 ) -> Iterator[None]:
     monkeypatch.setenv("ASSAY_OFFLINE", "1")
     monkeypatch.setenv("ASSAY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "assay-cache"))
+    ledger = tmp_path_factory.getbasetemp() / "assay-ledger.sqlite3"
+    monkeypatch.setenv("ASSAY_LEDGER_URL", f"sqlite:///{ledger}")
     for name in _LEAKY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import typer
@@ -57,6 +58,9 @@ def check_command(
     config: Path | None = typer.Option(
         None, "--config", help="pyproject.toml to read [tool.assay] from."
     ),
+    no_ledger: bool = typer.Option(
+        False, "--no-ledger", help="Do not record this run in the ledger (or ASSAY_NO_LEDGER=1)."
+    ),
 ) -> int:
     """Check Python files for hallucinated APIs, deprecated calls, security holes, silent
     failures, performance traps and wrong behaviour."""
@@ -72,6 +76,7 @@ def check_command(
     if offline:
         overrides["offline"] = True
     settings = settings.with_overrides(**overrides)
+    started = time.perf_counter()
     report = api_check(
         paths,
         settings=settings,
@@ -79,6 +84,11 @@ def check_command(
         ignore=_split(ignore),
         python=python,
         dynamic=False if no_dynamic else None,
+    )
+    from assay.cli.ledger import record_cli_run
+
+    record_cli_run(
+        report, kind="check", no_ledger=no_ledger, duration_s=time.perf_counter() - started
     )
     from assay.report import render
 
