@@ -1,0 +1,784 @@
+"""The `performance` family (AS5xx): code that is fine on 10 rows and quadratic on 10,000.
+
+Static shapes (AS501–AS507) look for linear work repeated inside a loop over the input:
+membership tests and ``.index`` on lists, ``pop(0)``, string ``+=``, sorting or copying,
+pairwise loops over one collection, and queries or HTTP requests issued per item (N+1).
+AS508 plans the file's SQLite queries with ``EXPLAIN QUERY PLAN`` in the sandbox, against
+the schema written in the same file. AS509 is reported by `assay.probe.complexity` from
+timings at growing input sizes.
+
+Loops over a small constant collection (``for op in ("+", "-")``, ``range(3)``) are not
+"over the input" and never make these rules fire.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+
+from assay.context import Context
+from assay.model import Family, Finding, Severity
+from assay.rules._registry import rule
+
+__all__ = ["LoopNode", "enclosing_loop", "is_small_constant"]
+
+LoopNode = ast.For | ast.AsyncFor | ast.While | ast.comprehension
+_SMALL = 16
+_LIST_FUNCS = frozenset({"list", "sorted"})
+_LIST_METHODS = frozenset({"split", "splitlines", "readlines", "fetchall", "keys_list"})
+_NOT_LIST_FUNCS = frozenset({"set", "frozenset", "dict", "deque", "collections.deque", "Counter"})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+
+
+def is_small_constant(node: ast.AST) -> bool:
+    """A literal collection of at most 16 constants, a string, or ``range(<small constant>)``."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return len(node.elts) <= _SMALL and all(isinstance(e, ast.Constant) for e in node.elts)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+        return all(
+            isinstance(a, ast.Constant) and isinstance(a.value, int) and abs(a.value) <= _SMALL
+            for a in node.args
+        )
+    return False
+
+
+def _loop_iter(loop: LoopNode) -> ast.AST | None:
+    if isinstance(loop, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return loop.iter
+    return None
+
+
+def enclosing_loop(node: ast.AST, ctx: Context) -> LoopNode | None:
+    """The innermost loop (over something that is not a small constant) containing `node`
+    within the same function, where `node` sits in the loop's repeated part."""
+    child: ast.AST = node
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, _SCOPES):
+            return None
+        if isinstance(ancestor, (ast.For, ast.AsyncFor)) and child in ancestor.body:
+            if not is_small_constant(ancestor.iter):
+                return ancestor
+        elif isinstance(ancestor, ast.While) and child in ancestor.body:
+            return ancestor
+        elif isinstance(ancestor, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            if not _inside(node, ancestor.generators[0].iter):
+                for generator in ancestor.generators:
+                    if not is_small_constant(generator.iter):
+                        return generator
+        child = ancestor
+    return None
+
+
+def _scope(node: ast.AST, ctx: Context) -> ast.AST:
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return ancestor
+    return ctx.tree
+
+
+def _bindings(scope: ast.AST, name: str) -> list[tuple[ast.AST, ast.AST | None]]:
+    """``(binding statement, value)`` pairs for `name` in `scope`, not in nested scopes."""
+    found: list[tuple[ast.AST, ast.AST | None]] = []
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for arg in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]:
+            if arg.arg == name:
+                found.append((arg, arg.annotation))
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id == name:
+                    found.append((node, node.value))
+                elif isinstance(target, (ast.Tuple, ast.List)) and any(
+                    isinstance(e, ast.Name) and e.id == name for e in target.elts
+                ):
+                    found.append((node, None))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            if node.target.id == name:
+                found.append((node, node.value if node.value is not None else node.annotation))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target)):
+                found.append((node, None))
+        elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
+            if node.optional_vars.id == name:
+                found.append((node, None))
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _is_list_value(value: ast.AST | None) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, ast.List):
+        return not value.elts or not is_small_constant(value)
+    if isinstance(value, ast.ListComp):
+        return True
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Name):
+            return func.id in _LIST_FUNCS
+        if isinstance(func, ast.Attribute):
+            return func.attr in _LIST_METHODS
+        return False
+    return _is_list_annotation(value)
+
+
+def _is_list_annotation(value: ast.AST) -> bool:
+    base = value.value if isinstance(value, ast.Subscript) else value
+    name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)
+    return name in {"list", "List"}
+
+
+def _inside(node: ast.AST, container: ast.AST) -> bool:
+    return any(node is n for n in ast.walk(container))
+
+
+def list_bound_outside(name: ast.AST, loop: LoopNode, ctx: Context) -> bool:
+    """`name` is a plain name bound to a list, and never re-bound inside `loop`."""
+    if not isinstance(name, ast.Name):
+        return False
+    bindings = _bindings(_scope(name, ctx), name.id)
+    if not bindings:
+        return False
+    loop_node: ast.AST = loop
+    if isinstance(loop, ast.comprehension):
+        loop_node = ctx.parent(loop) or loop
+    outside = [
+        v
+        for b, v in bindings
+        if not _inside(b, loop_node) and not (isinstance(b, ast.arg) and v is None)
+    ]
+    inside = [b for b, _ in bindings if _inside(b, loop_node)]
+    return bool(outside) and not inside and all(_is_list_value(v) for v in outside)
+
+
+def loops_over_input(loop: LoopNode, ctx: Context) -> bool:
+    """The loop iterates over (something reached from) a parameter of its function."""
+    iterable = _loop_iter(loop)
+    function = ctx.enclosing_function(
+        loop if not isinstance(loop, ast.comprehension) else iterable or loop
+    )
+    if iterable is None or function is None:
+        return False
+    params = {
+        a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
+    }
+    if function.args.vararg is not None:
+        params.add(function.args.vararg.arg)
+    return any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(iterable))
+
+
+def grows_in_loop(name: ast.AST, loop: LoopNode, ctx: Context) -> bool:
+    """The list `name` is appended to / extended inside `loop` (an accumulator)."""
+    if not isinstance(name, ast.Name):
+        return False
+    loop_node: ast.AST = ctx.parent(loop) or loop if isinstance(loop, ast.comprehension) else loop
+    for node in ast.walk(loop_node):
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            if node.target.id == name.id:
+                return True
+        if _is_growth_call(node, name.id):
+            return True
+    return any(_is_growth_call(a, name.id) for a in ctx.ancestors(loop_node))
+
+
+def _is_growth_call(node: ast.AST, name: str) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"append", "extend", "insert"}
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == name
+    )
+
+
+def _finding(
+    ctx: Context,
+    node: ast.AST,
+    loop: LoopNode,
+    message: str,
+    fix: str,
+    *,
+    self_quadratic: bool = True,
+    **evidence: object,
+) -> Finding:
+    """A warning when the loop runs over the function's input and the repeated work grows
+    with that same input (`self_quadratic`); otherwise info (the cost is a product of two
+    sizes, one of which is often small)."""
+    loop_line = getattr(loop, "lineno", None) or getattr(_loop_iter(loop), "lineno", 0)
+    over_input = loops_over_input(loop, ctx) and self_quadratic
+    return ctx.finding(
+        node,
+        message,
+        evidence={
+            "loop_line": loop_line,
+            "loop_over_input": over_input,
+            "complexity": "O(n*m) instead of O(n)",
+            **evidence,
+        },
+        fix=fix,
+        severity=None if over_input else Severity.INFO,
+    )
+
+
+@rule(
+    id="AS501",
+    name="membership-test-on-list-in-loop",
+    family=Family.PERFORMANCE,
+    severity=Severity.WARNING,
+    nodes=(ast.Compare,),
+)
+def membership_test_on_list_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """``x in some_list`` inside a loop, where the list was built outside the loop.
+
+    ## What it finds
+    An ``in`` / ``not in`` test against a variable bound to a list (a list display, a list
+    comprehension, ``list(...)``, ``sorted(...)``, ``.split()``, a ``list`` parameter) inside
+    a loop over the input, when the list is not rebuilt in the loop. Each test scans the
+    list, so the loop costs ``len(items) * len(list)``. Tests against sets, dicts, strings
+    and small constant lists stay silent.
+
+    ## Why it matters for AI-written code
+    ``if x not in seen: seen.append(x)`` is the assistant's favourite de-duplication: it
+    reads well and passes every small test, then takes minutes on real data.
+
+    ## Example
+    ```python
+    def unique(items):
+        seen = []
+        for item in items:
+            if item not in seen:
+                seen.append(item)
+        return seen
+    ```
+
+    ## Use instead
+    ```python
+    def unique(items):
+        seen = set()
+        result = []
+        for item in items:
+            if item not in seen:
+                seen.add(item)
+                result.append(item)
+        return result
+    ```
+    """
+    if not isinstance(node, ast.Compare):
+        return
+    for op, right in zip(node.ops, node.comparators, strict=True):
+        if not isinstance(op, (ast.In, ast.NotIn)):
+            continue
+        loop = enclosing_loop(node, ctx)
+        if loop is None or not list_bound_outside(right, loop, ctx):
+            continue
+        label = ctx.segment(right)
+        yield _finding(
+            ctx,
+            node,
+            loop,
+            f"membership test on list {label!r} inside a loop scans the list on every "
+            "iteration (quadratic)",
+            f"keep a set alongside (e.g. {label}_set = set({label})) and test membership there",
+            self_quadratic=grows_in_loop(right, loop, ctx),
+            collection=label,
+        )
+
+
+@rule(
+    id="AS502",
+    name="list-pop-front-in-loop",
+    family=Family.PERFORMANCE,
+    severity=Severity.WARNING,
+    nodes=(ast.Call,),
+)
+def list_pop_front_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """``list.pop(0)`` or ``list.insert(0, x)`` inside a loop.
+
+    ## What it finds
+    Removing or inserting at the front of a list in a loop, when the receiver is a list (or
+    an unannotated parameter) and not a ``collections.deque``. Every such call shifts all
+    remaining elements, so draining a list this way is quadratic. ``pop()`` from the end and
+    ``deque.popleft()`` stay silent.
+
+    ## Why it matters for AI-written code
+    Breadth-first searches and work queues written by assistants very often use a list as a
+    queue; the result is correct and slow on large graphs.
+
+    ## Example
+    ```python
+    def bfs(graph, start):
+        queue = [start]
+        order = []
+        while queue:
+            node = queue.pop(0)
+            order.append(node)
+            queue.extend(graph[node])
+        return order
+    ```
+
+    ## Use instead
+    ```python
+    from collections import deque
+
+
+    def bfs(graph, start):
+        queue = deque([start])
+        order = []
+        while queue:
+            node = queue.popleft()
+            order.append(node)
+            queue.extend(graph[node])
+        return order
+    ```
+    """
+    if not isinstance(node, ast.Call):
+        return
+    func = node.func
+    if not isinstance(func, ast.Attribute) or not node.args:
+        return
+    first = node.args[0]
+    front = (
+        isinstance(first, ast.Constant) and first.value == 0 and not isinstance(first.value, bool)
+    )
+    if not front or func.attr not in {"pop", "insert"}:
+        return
+    if func.attr == "pop" and len(node.args) != 1:
+        return
+    loop = enclosing_loop(node, ctx)
+    if loop is None or not _list_or_untyped_parameter(func.value, ctx):
+        return
+    label = ctx.segment(func.value)
+    yield _finding(
+        ctx,
+        node,
+        loop,
+        f"{label}.{func.attr}(0{', ...' if func.attr == 'insert' else ''}) in a loop shifts "
+        "every element each time (quadratic)",
+        "use collections.deque and popleft()/appendleft()",
+        collection=label,
+    )
+
+
+def _list_or_untyped_parameter(expr: ast.AST, ctx: Context) -> bool:
+    if not isinstance(expr, ast.Name):
+        return False
+    bindings = _bindings(_scope(expr, ctx), expr.id)
+    if not bindings:
+        return False
+    for binding, value in bindings:
+        if isinstance(binding, ast.arg) and value is None:
+            continue
+        if not _is_list_value(value):
+            return False
+    return True
+
+
+@rule(
+    id="AS503",
+    name="string-concat-in-loop",
+    family=Family.PERFORMANCE,
+    severity=Severity.WARNING,
+    nodes=(ast.AugAssign,),
+)
+def string_concat_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """Building a string with ``+=`` inside a loop.
+
+    ## What it finds
+    ``text += ...`` inside a loop over the input, where ``text`` was initialised to a string
+    literal (or f-string) in the same function. Strings are immutable: each ``+=`` may copy
+    everything built so far. Numeric ``+=`` and list appends stay silent.
+
+    ## Why it matters for AI-written code
+    Report builders and CSV writers from assistants accumulate output this way; CPython's
+    in-place optimisation hides the cost until a second reference or another interpreter
+    appears.
+
+    ## Example
+    ```python
+    def to_csv(rows):
+        out = ""
+        for row in rows:
+            out += ",".join(row) + "\\n"
+        return out
+    ```
+
+    ## Use instead
+    ```python
+    def to_csv(rows):
+        return "".join(",".join(row) + "\\n" for row in rows)
+    ```
+    """
+    if not isinstance(node, ast.AugAssign):
+        return
+    if not isinstance(node.op, ast.Add) or not isinstance(node.target, ast.Name):
+        return
+    loop = enclosing_loop(node, ctx)
+    if loop is None:
+        return
+    bindings = _bindings(_scope(node, ctx), node.target.id)
+    initial = [v for b, v in bindings if not _inside(b, loop) and v is not None]
+    if not initial or not all(_is_string(v) for v in initial):
+        return
+    yield _finding(
+        ctx,
+        node,
+        loop,
+        f"string {node.target.id!r} is built with += inside a loop (each step may copy the "
+        "whole string)",
+        "collect the pieces in a list and ''.join(pieces) once after the loop",
+        variable=node.target.id,
+    )
+
+
+def _is_string(value: ast.AST) -> bool:
+    return (
+        isinstance(value, ast.JoinedStr)
+        or (isinstance(value, ast.Constant) and isinstance(value.value, str))
+        or (isinstance(value, ast.Name) and value.id == "str")
+    )
+
+
+@rule(
+    id="AS504",
+    name="sort-or-copy-in-loop",
+    family=Family.PERFORMANCE,
+    severity=Severity.WARNING,
+    nodes=(ast.Call, ast.Subscript),
+)
+def sort_or_copy_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """Sorting or copying a whole list inside a loop.
+
+    ## What it finds
+    ``sorted(xs)``, ``xs.sort()``, ``list(xs)``, ``xs.copy()`` or ``xs[:]`` inside a loop over
+    the input, where ``xs`` is a list bound outside the loop. Each iteration pays
+    ``O(n log n)`` or ``O(n)`` again.
+
+    ## Why it matters for AI-written code
+    "Keep the list sorted" and "work on a copy to be safe" are common assistant habits; inside
+    a loop they turn linear algorithms into quadratic ones.
+
+    ## Example
+    ```python
+    def running_medians(values):
+        window = []
+        medians = []
+        for value in values:
+            window.append(value)
+            ordered = sorted(window)
+            medians.append(ordered[len(ordered) // 2])
+        return medians
+    ```
+
+    ## Use instead
+    ```python
+    import bisect
+
+
+    def running_medians(values):
+        window = []
+        medians = []
+        for value in values:
+            bisect.insort(window, value)
+            medians.append(window[len(window) // 2])
+        return medians
+    ```
+    """
+    target: ast.AST | None = None
+    what = ""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in {"sorted", "list"} and len(node.args) == 1:
+            target, what = node.args[0], f"{func.id}()"
+        elif isinstance(func, ast.Attribute) and func.attr in {"sort", "copy"} and not node.args:
+            target, what = func.value, f".{func.attr}()"
+    elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        bounds = (node.slice.lower, node.slice.upper, node.slice.step)
+        if all(b is None for b in bounds) and isinstance(node.ctx, ast.Load):
+            target, what = node.value, "[:] copy"
+    if target is None:
+        return
+    loop = enclosing_loop(node, ctx)
+    if loop is None or not list_bound_outside(target, loop, ctx):
+        return
+    label = ctx.segment(target)
+    yield _finding(
+        ctx,
+        node,
+        loop,
+        f"{what} of list {label!r} inside a loop repeats the whole sort/copy on every iteration",
+        "sort once outside the loop, keep it sorted with bisect.insort, or use heapq",
+        collection=label,
+    )
+
+
+@rule(
+    id="AS505",
+    name="list-index-in-loop",
+    family=Family.PERFORMANCE,
+    severity=Severity.WARNING,
+    nodes=(ast.Call,),
+)
+def list_index_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """``list.index(x)`` or ``list.count(x)`` inside a loop.
+
+    ## What it finds
+    A linear search (``.index`` / ``.count``) on a list bound outside a loop over the input.
+    Searches in strings and in small constant lists stay silent.
+
+    ## Why it matters for AI-written code
+    Assistants reach for ``.index`` to find positions ("where is this id in the list?") in
+    every iteration, instead of building a position map once.
+
+    ## Example
+    ```python
+    def positions(ids, order):
+        order = list(order)
+        return [order.index(i) for i in ids]
+    ```
+
+    ## Use instead
+    ```python
+    def positions(ids, order):
+        where = {value: index for index, value in enumerate(order)}
+        return [where[i] for i in ids]
+    ```
+    """
+    if not isinstance(node, ast.Call):
+        return
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in {"index", "count"}:
+        return
+    loop = enclosing_loop(node, ctx)
+    if loop is None or not list_bound_outside(func.value, loop, ctx):
+        return
+    label = ctx.segment(func.value)
+    yield _finding(
+        ctx,
+        node,
+        loop,
+        f"{label}.{func.attr}() scans the list on every iteration of the loop (quadratic)",
+        "build a dict (value -> index) or a collections.Counter once, before the loop",
+        collection=label,
+    )
+
+
+@rule(
+    id="AS506",
+    name="pairwise-loop-over-same-collection",
+    family=Family.PERFORMANCE,
+    severity=Severity.INFO,
+    nodes=(ast.For,),
+)
+def pairwise_loop_over_same_collection(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """Two nested loops over the same collection whose inner body compares elements.
+
+    ## What it finds
+    ``for a in xs: for b in xs: if a == b ...`` (also over ``range(len(xs))``): every pair
+    is visited, ``len(xs)**2`` steps, to answer a question a set or dict answers in one pass
+    (duplicates, pairs summing to a target, matching keys). Nested loops over different
+    collections (rows × columns) stay silent.
+
+    ## Why it matters for AI-written code
+    The brute-force pairwise loop is the first solution an assistant writes for "find
+    duplicates" or "two sum"; it passes the examples and times out on the real input.
+
+    ## Example
+    ```python
+    def has_duplicates(items):
+        for i in range(len(items)):
+            for j in range(len(items)):
+                if i != j and items[i] == items[j]:
+                    return True
+        return False
+    ```
+
+    ## Use instead
+    ```python
+    def has_duplicates(items):
+        return len(set(items)) != len(items)
+    ```
+    """
+    if not isinstance(node, ast.For):
+        return
+    outer = _collection_key(node.iter)
+    if outer is None:
+        return
+    for inner in ast.walk(node):
+        if inner is node or not isinstance(inner, ast.For):
+            continue
+        if _collection_key(inner.iter) != outer:
+            continue
+        if not any(
+            isinstance(c, ast.Compare)
+            and any(isinstance(op, (ast.Eq, ast.In, ast.NotIn, ast.Is)) for op in c.ops)
+            for c in ast.walk(inner)
+        ):
+            continue
+        yield ctx.finding(
+            inner,
+            f"nested loops both iterate over {outer!r} and compare elements: "
+            f"O(n^2) pairs for n = len({outer})",
+            evidence={"outer_loop_line": node.lineno, "collection": outer},
+            fix="index the elements once in a set or dict and look each one up",
+        )
+        return
+
+
+def _collection_key(iterable: ast.AST) -> str | None:
+    """``xs`` for ``xs``, ``range(len(xs))``, ``enumerate(xs)``, ``xs[i+1:]``."""
+    if isinstance(iterable, ast.Name):
+        return iterable.id
+    if isinstance(iterable, ast.Attribute):
+        return ast.unparse(iterable)
+    if isinstance(iterable, ast.Subscript) and isinstance(iterable.slice, ast.Slice):
+        return _collection_key(iterable.value)
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name):
+        if iterable.func.id == "enumerate" and iterable.args:
+            return _collection_key(iterable.args[0])
+        if iterable.func.id == "range" and iterable.args:
+            last = iterable.args[1] if len(iterable.args) > 1 else iterable.args[0]
+            if (
+                isinstance(last, ast.Call)
+                and isinstance(last.func, ast.Name)
+                and last.func.id == "len"
+                and last.args
+            ):
+                return _collection_key(last.args[0])
+    return None
+
+
+_HTTP_CALLS = frozenset(
+    f"{lib}.{verb}"
+    for lib in ("requests", "httpx")
+    for verb in ("get", "post", "put", "patch", "delete", "head", "request")
+) | {"urllib.request.urlopen"}
+_DB_RECEIVER = frozenset(
+    {"cursor", "cur", "conn", "connection", "db", "session", "engine", "con", "c", "database"}
+)
+
+
+@rule(
+    id="AS507",
+    name="query-in-loop",
+    family=Family.PERFORMANCE,
+    severity=Severity.WARNING,
+    nodes=(ast.Call,),
+)
+def query_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """A database query or HTTP request issued once per item of a loop (N+1).
+
+    ## What it finds
+    Inside a loop over the input: ``cursor.execute(...)``, ``session.query(...)``,
+    ``session.get(...)``, ``Model.objects.get/filter(...)``, or ``requests``/``httpx``
+    calls. Each iteration pays a round trip; one batched query (``WHERE id IN (...)``, a
+    join, ``executemany``) or one bulk request does the same work once. ``executemany``,
+    queries outside loops and loops over a small constant collection stay silent.
+
+    ## Why it matters for AI-written code
+    Assistants write data access one record at a time because that is how the prompt reads
+    ("for each order, load its customer"). Latency grows with the data, not with the code.
+
+    ## Example
+    ```python
+    import sqlite3
+
+
+    def load_customers(conn: sqlite3.Connection, order_ids):
+        cursor = conn.cursor()
+        names = []
+        for order_id in order_ids:
+            cursor.execute("SELECT name FROM customers WHERE order_id = ?", (order_id,))
+            names.append(cursor.fetchone())
+        return names
+    ```
+
+    ## Use instead
+    ```python
+    import sqlite3
+
+
+    def load_customers(conn: sqlite3.Connection, order_ids):
+        marks = ",".join("?" * len(order_ids))
+        cursor = conn.execute(
+            f"SELECT name FROM customers WHERE order_id IN ({marks})", list(order_ids)
+        )
+        return cursor.fetchall()
+    ```
+    """
+    if not isinstance(node, ast.Call):
+        return
+    kind = _query_kind(node, ctx)
+    if kind is None:
+        return
+    loop = enclosing_loop(node, ctx)
+    if loop is None or isinstance(loop, ast.While) or _counting_loop(loop):
+        return
+    yield ctx.finding(
+        node,
+        f"{kind} {ctx.segment(node.func)}(...) is issued once per loop iteration (N+1)",
+        evidence={"loop_line": getattr(loop, "lineno", 0), "call": ctx.segment(node)[:160]},
+        fix="batch it: one query with WHERE ... IN (...) / a join / executemany, or one bulk "
+        "request, before the loop",
+    )
+
+
+def _counting_loop(loop: LoopNode) -> bool:
+    """``for attempt in range(retries)``: retries and pagination, not one call per item."""
+    iterable = _loop_iter(loop)
+    return (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "range"
+    )
+
+
+def _query_kind(node: ast.Call, ctx: Context) -> str | None:
+    name = ctx.qualname(node.func)
+    if name in _HTTP_CALLS:
+        return "HTTP request"
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    receiver = func.value
+    receiver_name = (
+        receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", None)
+    )
+    if func.attr == "execute" and (
+        receiver_name in _DB_RECEIVER or _bound_to_cursor(receiver, ctx)
+    ):
+        return "query"
+    if func.attr in {"query", "get", "scalars", "scalar"} and receiver_name in {
+        "session",
+        "db",
+        "db_session",
+    }:
+        return "query"
+    if func.attr in {"get", "filter"} and receiver_name == "objects":
+        return "ORM query"
+    if func.attr in {"get", "post"} and receiver_name in {"client", "http", "session"}:
+        return "HTTP request" if _imports_any(ctx, {"requests", "httpx"}) else None
+    return None
+
+
+def _bound_to_cursor(receiver: ast.AST, ctx: Context) -> bool:
+    if not isinstance(receiver, ast.Name):
+        return False
+    for _, value in _bindings(_scope(receiver, ctx), receiver.id):
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr in {"cursor", "connect"}
+        ):
+            return True
+    return False
+
+
+def _imports_any(ctx: Context, modules: Iterable[str]) -> bool:
+    wanted = set(modules)
+    return any(b.target.partition(".")[0] in wanted for b in ctx.imports.values())
