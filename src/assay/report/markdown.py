@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from assay.model import Report, Severity
+from assay.model import Report, Severity, TrustTier
 
 __all__ = ["render_markdown"]
 
@@ -49,6 +49,7 @@ def render_markdown(report: Report) -> str:
                 f"| {_cell(v.candidate)} | {'yes' if v.accepted else 'no'} | {v.score:.2f} | {'yes' if v.selected else ''} |"
             )
         out.append("")
+    out += _tiers(report)
     if report.errors:
         out += ["## Files that could not be checked", ""]
         out += [f"- `{e.path}`: {_cell(e.message)}" for e in report.errors]
@@ -56,3 +57,29 @@ def render_markdown(report: Report) -> str:
     if report.warnings:
         out += ["## Warnings", ""] + [f"- {_cell(w)}" for w in report.warnings] + [""]
     return "\n".join(out)
+
+
+def _tiers(report: Report) -> list[str]:
+    """The trust-tier table (boilerplate omitted) and each present tier's checklist."""
+    shown = [f for f in report.functions if f.tier is not TrustTier.BOILERPLATE]
+    if not report.functions:
+        return []
+    boilerplate = len(report.functions) - len(shown)
+    out = ["## Review by trust tier", ""]
+    if shown:
+        out += ["| Function | Tier | Why |", "|---|---|---|"]
+        out += [
+            f"| `{f.path}:{f.line}` {_cell(f.function)} | {f.tier.value} | {_cell('; '.join(f.reasons))} |"
+            for f in shown
+        ]
+        out.append("")
+    if boilerplate:
+        out += [f"{boilerplate} boilerplate function(s) not listed.", ""]
+    checklists = {f.tier: f.checklist for f in shown}
+    for tier, checklist in checklists.items():
+        out += (
+            [f"**{tier.value}** — verify:", ""]
+            + [f"- [ ] {_cell(item)}" for item in checklist]
+            + [""]
+        )
+    return out

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from assay.model import Finding, Report, Severity
+from assay.model import Finding, Report, Severity, TrustTier
 
 __all__ = ["render_text"]
 
@@ -52,8 +52,47 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
             f"{escape(verdict.candidate)}: {mark}{chosen}, score {verdict.score:.2f}"
             + (f" — {escape(verdict.summary)}" if verdict.summary else "")
         )
+    _print_tiers(console, report)
     console.print(_summary(report))
     return buffer.getvalue()
+
+
+_TIER_ORDER = (
+    TrustTier.SECURITY_SENSITIVE,
+    TrustTier.PERFORMANCE_CRITICAL,
+    TrustTier.LOGIC,
+    TrustTier.BOILERPLATE,
+)
+_TIER_LIST_LIMIT = 8
+
+
+def _print_tiers(console: Console, report: Report) -> None:
+    """Functions by trust tier (boilerplate only counted) with what to verify per tier."""
+    if not report.functions:
+        return
+    counts = Counter(f.tier for f in report.functions)
+    console.print(
+        Text(
+            f"Review by trust tier ({len(report.functions)} functions: "
+            + ", ".join(f"{counts.get(t, 0)} {t.value}" for t in _TIER_ORDER)
+            + ")",
+            style="bold",
+        )
+    )
+    for tier in _TIER_ORDER[:-1]:
+        members = [f for f in report.functions if f.tier is tier]
+        if not members:
+            continue
+        console.print(Text(f"  {tier.value}:", style="bold"))
+        for review in members[:_TIER_LIST_LIMIT]:
+            why = "; ".join(review.reasons)
+            console.print(Text(f"    {review.path}:{review.line} {review.function}() — {why}"))
+        if len(members) > _TIER_LIST_LIMIT:
+            console.print(Text(f"    … and {len(members) - _TIER_LIST_LIMIT} more", style="dim"))
+        console.print(Text("    verify:", style="dim"))
+        for item in members[0].checklist:
+            console.print(Text(f"      - {item}", style="dim"))
+    console.print()
 
 
 def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None:
