@@ -1,0 +1,85 @@
+"""Security family: Bandit relayed in-process, de-duplicated against assay's own rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import assay
+from assay.model import Severity
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _findings(source: str, select: list[str]) -> list[assay.model.Finding]:  # type: ignore[name-defined]
+    report = assay.check(source, select=select, source_name="snippet.py", offline=True)
+    assert not report.errors, report.errors
+    return report.findings
+
+
+def test_bandit_result_carries_test_id_cwe_and_bandit_severity() -> None:
+    source = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
+    [finding] = _findings(source, ["AS300"])
+    assert finding.evidence["bandit_test_id"] == "B113"
+    assert finding.evidence["bandit_test"] == "request_without_timeout"
+    assert finding.evidence["cwe"] == 400
+    assert finding.evidence["bandit_severity"] == "MEDIUM"
+    # medium severity at low confidence is shown, but does not fail a build
+    assert finding.severity is Severity.INFO
+    assert finding.confidence == "low"
+    assert finding.fix
+
+
+def test_same_issue_is_reported_once_by_the_richer_assay_rule() -> None:
+    source = (FIXTURES / "AS300.py").read_text(encoding="utf-8")
+    findings = _findings(source, ["security"])
+    on_run_tool = [f for f in findings if f.line == 29]
+    assert [f.rule for f in on_run_tool] == ["AS302"]
+    assert on_run_tool[0].evidence["bandit"][0]["bandit_test_id"] == "B602"
+    assert on_run_tool[0].evidence["cwe"] == 78
+    on_yaml = [f for f in findings if f.line == 34]
+    assert [f.rule for f in on_yaml] == ["AS307"]
+    # a constant shell command: only Bandit has something to say (at low severity)
+    assert [(f.rule, f.severity) for f in findings if f.line == 24] == [("AS300", Severity.INFO)]
+
+
+def test_nosec_is_honoured() -> None:
+    source = "import requests\nrequests.get('https://x')  # nosec\n"
+    assert _findings(source, ["AS300"]) == []
+
+
+def test_sql_through_a_local_variable_names_the_path() -> None:
+    source = (
+        "from flask import request\n"
+        "def search(cursor):\n"
+        "    term = request.args.get('q')\n"
+        "    sql = 'SELECT * FROM t WHERE a = ' + term\n"
+        "    cursor.execute(sql)\n"
+    )
+    [finding] = _findings(source, ["AS301"])
+    assert finding.evidence["via"] == ["term (line 3)", "sql (line 4)"]
+    assert finding.evidence["sources"][0]["kind"] == "request"
+    assert finding.evidence["query"].startswith("sql = 'SELECT")
+
+
+def test_reassigned_constant_query_is_silent() -> None:
+    source = (
+        "def count(cursor, table):\n"
+        "    sql = f'SELECT COUNT(*) FROM {table}'\n"
+        "    sql = 'SELECT COUNT(*) FROM users'\n"
+        "    cursor.execute(sql)\n"
+    )
+    assert _findings(source, ["AS301"]) == []
+
+
+def test_salted_fast_hash_is_a_warning_unsalted_an_error() -> None:
+    findings = _findings((FIXTURES / "AS309.py").read_text(encoding="utf-8"), ["AS309"])
+    by_line = {f.line: f for f in findings}
+    assert by_line[6].severity is Severity.ERROR and by_line[6].evidence["salted"] is False
+    assert by_line[15].severity is Severity.WARNING and by_line[15].evidence["salted"] is True
+
+
+def test_every_security_finding_names_its_cwe() -> None:
+    for path in sorted(FIXTURES.glob("AS3*.py")):
+        for finding in _findings(path.read_text(encoding="utf-8"), ["security"]):
+            assert isinstance(finding.evidence.get("cwe"), int), (path.name, finding)
+            assert finding.fix, (path.name, finding)
