@@ -15,7 +15,7 @@ from assay.model import Report, Severity
 
 __all__ = ["register"]
 
-FORMAT_CHOICES = ("text", "json", "sarif", "markdown")
+FORMAT_CHOICES = ("text", "json", "sarif", "markdown", "html")
 
 
 def _split(values: list[str] | None) -> list[str] | None:

@@ -34,11 +34,18 @@ def _markdown(report: Report) -> str:
     return render_markdown(report)
 
 
+def _html(report: Report) -> str:
+    from assay.report.html import render_html
+
+    return render_html(report)
+
+
 FORMATS: dict[str, Callable[[Report], str]] = {
     "text": _text,
     "json": _json,
     "sarif": _sarif,
     "markdown": _markdown,
+    "html": _html,
 }
 
 

@@ -1,0 +1,466 @@
+"""The HTML report: one self-contained file a person can read in any browser.
+
+Inline CSS, no scripts, no external assets (it works offline, in a CI artefact viewer and
+with JavaScript disabled). A pure function of the `Report`: the code of each checked file
+comes from ``report.sources``, with every finding shown beside the line it is about; then
+evidence (counterexamples as input / expected / got), the candidate clusters of a
+compare/gen run, timing plots (inline SVG) for complexity findings, and trust tiers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from html import escape
+from typing import Any
+
+from assay.model import Finding, FunctionReview, Report, Severity
+
+__all__ = ["render_html", "timing_series"]
+
+_COUNTEREXAMPLE_KEYS = ("input", "expected", "got", "output", "winner_output", "error")
+_LABELS = {"winner_output": "winners return", "got": "got"}
+_SIZE_KEYS = ("n", "size", "input_size")
+_TIME_KEYS = ("seconds", "time", "t", "median", "median_s", "elapsed")
+
+_CSS = """
+:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;
+--err:#cf222e;--err-bg:#ffebe9;--warn:#9a6700;--warn-bg:#fff8c5;--info:#0969da;--info-bg:#ddf4ff;
+--ok:#1a7f37;--ok-bg:#dafbe1;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header{padding:24px 32px;border-bottom:1px solid var(--line);background:var(--soft)}
+header h1{margin:0 0 4px;font-size:22px}
+header p{margin:0;color:var(--muted)}
+main{padding:8px 32px 48px;max-width:1500px}
+h2{font-size:18px;margin:32px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
+h3{font-size:15px;margin:0;font-family:var(--mono);font-weight:600}
+.counts{display:flex;gap:12px;flex-wrap:wrap;margin-top:14px}
+.count{padding:6px 14px;border-radius:8px;border:1px solid var(--line);background:#fff;font-weight:600}
+.count b{font-size:20px;margin-right:6px}
+.sev{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.03em}
+.sev-error{color:var(--err);background:var(--err-bg)}.sev-warning{color:var(--warn);background:var(--warn-bg)}
+.sev-info{color:var(--info);background:var(--info-bg)}.sev-ok{color:var(--ok);background:var(--ok-bg)}
+.file{border:1px solid var(--line);border-radius:8px;margin:16px 0;overflow:hidden}
+.file>summary{padding:10px 14px;background:var(--soft);cursor:pointer;display:flex;gap:12px;align-items:center}
+.file>summary h3{flex:1}
+table.code{border-collapse:collapse;width:100%;table-layout:fixed}
+table.code td{vertical-align:top;padding:0 10px}
+td.ln{width:52px;text-align:right;color:var(--muted);font:12px/20px var(--mono);user-select:none;background:var(--soft)}
+td.src{font:13px/20px var(--mono);white-space:pre-wrap;overflow-wrap:anywhere;width:55%}
+td.notes{width:45%;padding:0 12px}
+td.src span.line{display:block;min-height:20px}
+tr.hit td.src span.line{background:var(--warn-bg);box-shadow:-10px 0 0 var(--warn-bg),10px 0 0 var(--warn-bg)}
+tr.hit.error td.src span.line{background:var(--err-bg);box-shadow:-10px 0 0 var(--err-bg),10px 0 0 var(--err-bg)}
+tr.hit td.ln{color:var(--fg);font-weight:700;box-shadow:inset -3px 0 0 var(--warn)}
+tr.hit.error td.ln{box-shadow:inset -3px 0 0 var(--err)}
+.finding{border-left:4px solid var(--line);background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 10px;margin:4px 0 8px;font-size:13.5px}
+.finding.error{border-left:4px solid var(--err)}.finding.warning{border-left:4px solid var(--warn)}.finding.info{border-left:4px solid var(--info)}
+.finding .head{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
+.rule{font-family:var(--mono);font-weight:700}
+.family{color:var(--muted);font-size:12px}
+.msg{margin:4px 0}
+.fix{margin:6px 0 0;padding:4px 8px;background:var(--ok-bg);border-radius:4px}
+dl.ev{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0 0;font-size:12.5px}
+dl.ev dt{color:var(--muted)}dl.ev dd{margin:0;font-family:var(--mono);white-space:pre-wrap;overflow-wrap:anywhere}
+.cx{margin:6px 0 0;border:1px solid var(--line);border-radius:4px;font-size:12.5px;width:100%;border-collapse:collapse}
+.cx th{text-align:left;background:var(--soft);color:var(--muted);font-weight:600;width:110px}
+.cx th,.cx td{padding:2px 8px;border-top:1px solid var(--line);vertical-align:top}
+.cx td{font-family:var(--mono);white-space:pre-wrap;overflow-wrap:anywhere}
+.cx tr.got td{color:var(--err);font-weight:600}
+table.grid{border-collapse:collapse;width:100%;font-size:14px}
+table.grid th,table.grid td{border-bottom:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
+table.grid th{background:var(--soft);font-weight:600}
+.mono{font-family:var(--mono);font-size:13px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
+.card{border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:#fff}
+.card.winner{border:2px solid var(--ok)}
+.card h3{margin-bottom:6px}
+.muted{color:var(--muted)}
+.tier{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;font-weight:600}
+.tier-boilerplate{background:#eef1f4;color:#424a53}.tier-logic{background:var(--info-bg);color:var(--info)}
+.tier-security-sensitive{background:var(--err-bg);color:var(--err)}.tier-performance-critical{background:#fbefff;color:#8250df}
+svg.plot{display:block;margin-top:6px;background:#fff}
+ul.plain{margin:4px 0;padding-left:18px}
+footer{color:var(--muted);font-size:12px;padding:16px 32px;border-top:1px solid var(--line)}
+"""
+
+
+def render_html(report: Report) -> str:
+    """The report as one self-contained HTML document (inline CSS, no JavaScript)."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(_title(report))}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        _header(report),
+        "<main>",
+        _notices(report),
+        _candidates(report),
+        _clusters(report.clusters),
+        _files(report),
+        _orphans(report),
+        _tiers(report.functions),
+        "</main>",
+        f"<footer>assay {escape(report.tool_version or '')} · report schema "
+        f"{escape(report.schema_version)} · this file has no scripts and loads nothing.</footer>",
+        "</body></html>",
+    ]
+    return "\n".join(part for part in parts if part) + "\n"
+
+
+def _title(report: Report) -> str:
+    return f"assay report: {len(report.findings)} finding(s) in {len(report.files)} file(s)"
+
+
+def _header(report: Report) -> str:
+    counts = Counter(f.severity for f in report.findings)
+    boxes = [
+        f'<div class="count" id="count-{s.value}"><b>{counts.get(s, 0)}</b>'
+        f'<span class="sev sev-{s.value}">{s.value}</span></div>'
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    ]
+    boxes.append(f'<div class="count"><b>{len(report.files)}</b>file(s) checked</div>')
+    if report.verdicts:
+        accepted = sum(v.accepted for v in report.verdicts)
+        boxes.append(
+            f'<div class="count"><b>{accepted}/{len(report.verdicts)}</b>candidate(s) accepted</div>'
+        )
+    verdict = (
+        "Nothing found in what was checked."
+        if not report.findings and not report.errors
+        else "Each finding below carries the evidence that shows it."
+    )
+    return (
+        f"<header><h1>assay report</h1><p>{escape(verdict)}</p>"
+        f'<div class="counts">{"".join(boxes)}</div></header>'
+    )
+
+
+def _notices(report: Report) -> str:
+    out = []
+    if report.errors:
+        out.append('<h2 id="errors">Files that could not be checked</h2><ul class="plain">')
+        for error in report.errors:
+            where = f":{error.line}" if error.line else ""
+            out.append(
+                f'<li><span class="mono">{escape(error.path)}{where}</span> '
+                f"({escape(error.kind)}): {escape(error.message)}</li>"
+            )
+        out.append("</ul>")
+    if report.warnings:
+        out.append('<h2 id="warnings">Warnings</h2><ul class="plain">')
+        out += [f"<li>{escape(w)}</li>" for w in report.warnings]
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def _candidates(report: Report) -> str:
+    if not report.verdicts:
+        return ""
+    rows = []
+    for v in report.verdicts:
+        state = (
+            '<span class="sev sev-ok">accepted</span>'
+            if v.accepted
+            else '<span class="sev sev-error">rejected</span>'
+        )
+        chosen = " <b>selected</b>" if v.selected else ""
+        examples = f"{v.examples_passed}/{v.examples_total}" if v.examples_total else "–"
+        cluster = "–" if v.cluster is None else str(v.cluster)
+        rows.append(
+            f'<tr><td class="mono">{escape(v.candidate)}</td><td>{state}{chosen}</td>'
+            f"<td>{v.score:.2f}</td><td>{cluster}</td><td>{examples}</td>"
+            f"<td>{v.executions}</td><td>{len(v.findings)}</td><td>{escape(v.summary)}</td></tr>"
+        )
+    return (
+        '<h2 id="candidates">Candidates</h2><table class="grid"><thead><tr><th>Candidate</th>'
+        "<th>Verdict</th><th>Score</th><th>Cluster</th><th>Examples</th><th>Runs</th>"
+        f"<th>Findings</th><th>Summary</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _clusters(clusters: Sequence[Mapping[str, Any]]) -> str:
+    if not clusters:
+        return ""
+    cards = []
+    for index, cluster in enumerate(clusters):
+        winner = bool(cluster.get("winner"))
+        members = [str(m) for m in cluster.get("members", [])]
+        facts = []
+        if "score" in cluster:
+            facts.append(f"score {_number(cluster['score'])}")
+        if cluster.get("examples_total"):
+            facts.append(
+                f"examples {cluster.get('examples_passed', 0)}/{cluster['examples_total']}"
+            )
+        if cluster.get("extra_total"):
+            facts.append(f"extra tests {cluster.get('extra_passed', 0)}/{cluster['extra_total']}")
+        rows = [
+            f"<tr><td>{escape(str(d.get('input', '')))}</td>"
+            f"<td>{escape(str(d.get('output', '')))}</td>"
+            f"<td>{escape(str(d.get('winner_output', '')))}</td></tr>"
+            for d in cluster.get("distinguishing", [])
+            if isinstance(d, Mapping)
+        ]
+        table = (
+            '<table class="cx"><tr><th>input</th><th>this cluster</th><th>winners</th></tr>'
+            + "".join(rows)
+            + "</table>"
+            if rows
+            else ""
+        )
+        badge = ' <span class="sev sev-ok">winner</span>' if winner else ""
+        cards.append(
+            f'<div class="card{" winner" if winner else ""}">'
+            f"<h3>Cluster {escape(str(cluster.get('id', index)))}{badge}</h3>"
+            f'<div class="muted">{int(cluster.get("size", len(members)))} candidate(s)'
+            f"{' · ' + ' · '.join(facts) if facts else ''}</div>"
+            f'<div class="mono">{escape(", ".join(members))}</div>{table}</div>'
+        )
+    return f'<h2 id="clusters">Behaviour clusters</h2><div class="cards">{"".join(cards)}</div>'
+
+
+def _files(report: Report) -> str:
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_path[finding.path].append(finding)
+    sections = []
+    for path in [*report.files, *(p for p in report.sources if p not in report.files)]:
+        source = report.sources.get(path)
+        if source is None:
+            continue
+        findings = by_path.get(path, [])
+        sections.append(_file(path, source, findings))
+    if not sections:
+        return ""
+    return '<h2 id="files">Code and findings</h2>' + "\n".join(sections)
+
+
+def _file(path: str, source: str, findings: list[Finding]) -> str:
+    lines = source.splitlines() or [""]
+    at_line: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        line = min(max(finding.line, 1), len(lines))
+        at_line[line].append(finding)
+    rows = []
+    for number, text in enumerate(lines, start=1):
+        here = at_line.get(number, [])
+        classes = ""
+        if here:
+            worst = max((f.severity for f in here), key=lambda s: s.rank)
+            classes = f' class="hit {worst.value}"'
+        notes = "".join(_finding(f) for f in here)
+        rows.append(
+            f'<tr id="{escape(_anchor(path))}-L{number}"{classes}><td class="ln">{number}</td>'
+            f'<td class="src"><span class="line">{escape(text) or " "}</span></td><td class="notes">{notes}</td></tr>'
+        )
+    counts = Counter(f.severity for f in findings)
+    badges = (
+        " ".join(
+            f'<span class="sev sev-{s.value}">{counts[s]} {s.value}</span>'
+            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+            if counts.get(s)
+        )
+        or '<span class="sev sev-ok">no findings</span>'
+    )
+    opened = " open" if findings else ""
+    return (
+        f'<details class="file"{opened} id="{escape(_anchor(path))}"><summary><h3>{escape(path)}</h3>'
+        f'{badges}</summary><table class="code">{"".join(rows)}</table></details>'
+    )
+
+
+def _orphans(report: Report) -> str:
+    """Findings about code the report does not carry (e.g. a candidate named ``gpt-4#3``)."""
+    orphans = [f for f in report.findings if f.path not in report.sources]
+    if not orphans:
+        return ""
+    return '<h2 id="other-findings">Other findings</h2>' + "".join(
+        f'<div class="mono muted">{escape(f.path)}:{f.line}</div>{_finding(f)}' for f in orphans
+    )
+
+
+def _finding(finding: Finding) -> str:
+    severity = finding.severity.value
+    function = (
+        f' · in <span class="mono">{escape(finding.function)}</span>' if finding.function else ""
+    )
+    parts = [
+        f'<div class="finding {severity}" data-rule="{escape(finding.rule)}">',
+        f'<div class="head"><span class="rule">{escape(finding.rule)}</span>',
+        f'<span class="sev sev-{severity}">{severity}</span>',
+        f'<span class="family">{escape(finding.family.value)}{function}</span></div>',
+        f'<div class="msg">{escape(finding.message)}</div>',
+        _evidence(finding.evidence),
+    ]
+    series = timing_series(finding.evidence)
+    if series:
+        parts.append(_plot(series, finding.evidence))
+    if finding.fix:
+        parts.append(f'<div class="fix">Fix: {escape(finding.fix)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _evidence(evidence: Mapping[str, Any]) -> str:
+    counter = [k for k in _COUNTEREXAMPLE_KEYS if k in evidence]
+    out = []
+    if "input" in evidence and len(counter) >= 2:
+        rows = "".join(
+            f'<tr class="{key}"><th>{escape(_LABELS.get(key, key))}</th>'
+            f"<td>{escape(_value(evidence[key]))}</td></tr>"
+            for key in counter
+        )
+        out.append(f'<table class="cx counterexample">{rows}</table>')
+    rest = {
+        k: v
+        for k, v in evidence.items()
+        if (k not in counter or len(counter) < 2 or "input" not in evidence)
+        and timing_series({k: v}) is None
+    }
+    if rest:
+        items = "".join(
+            f"<dt>{escape(str(k))}</dt><dd>{escape(_value(v))}</dd>" for k, v in rest.items()
+        )
+        out.append(f'<dl class="ev">{items}</dl>')
+    return "".join(out)
+
+
+def timing_series(evidence: Mapping[str, Any]) -> list[tuple[float, float]] | None:
+    """(size, seconds) points found in a finding's evidence, or None.
+
+    Accepted shapes: ``{"timings": [{"n": 100, "seconds": 0.01}, ...]}`` (also ``size`` /
+    ``time`` / ``median``), ``{"timings": [[100, 0.01], ...]}``, ``{"timings": {"100": 0.01}}``
+    and ``{"sizes": [...], "seconds": [...]}``.
+    """
+    raw = evidence.get("timings")
+    points: list[tuple[float, float]] = []
+    if isinstance(raw, Mapping):
+        points = [p for p in (_pair(k, v) for k, v in raw.items()) if p]
+    elif isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, Mapping):
+                size = next((item[k] for k in _SIZE_KEYS if k in item), None)
+                seconds = next((item[k] for k in _TIME_KEYS if k in item), None)
+                pair = _pair(size, seconds)
+            elif isinstance(item, (list, tuple)) and len(item) == 2:
+                pair = _pair(item[0], item[1])
+            else:
+                pair = None
+            if pair:
+                points.append(pair)
+    elif isinstance(evidence.get("sizes"), list):
+        times = evidence.get("seconds") or evidence.get("times")
+        if isinstance(times, list) and len(times) == len(evidence["sizes"]):
+            points = [p for p in map(_pair, evidence["sizes"], times) if p]
+    points.sort()
+    return points if len(points) >= 2 else None
+
+
+def _pair(size: Any, seconds: Any) -> tuple[float, float] | None:
+    try:
+        x, y = float(size), float(seconds)
+    except (TypeError, ValueError):
+        return None
+    return (x, y) if math.isfinite(x) and math.isfinite(y) and x >= 0 and y >= 0 else None
+
+
+def _plot(points: Sequence[tuple[float, float]], evidence: Mapping[str, Any]) -> str:
+    width, height, left, bottom, pad = 340, 190, 58, 34, 12
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x_max = max(xs) or 1.0
+    y_max = max(ys) or 1.0
+
+    def sx(x: float) -> float:
+        return left + (width - left - pad) * (x / x_max)
+
+    def sy(y: float) -> float:
+        return height - bottom - (height - bottom - pad) * (y / y_max)
+
+    coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
+    dots = "".join(
+        f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3.2" fill="#cf222e"/>' for x, y in points
+    )
+    linear = (
+        f'<line x1="{sx(xs[0]):.1f}" y1="{sy(ys[0]):.1f}" x2="{sx(x_max):.1f}" '
+        f'y2="{sy(ys[0] * x_max / xs[0]) if xs[0] else sy(ys[0]):.1f}" stroke="#8c959f" '
+        'stroke-dasharray="4 3"/>'
+        if xs[0] > 0 and ys[0] * x_max / xs[0] <= y_max * 1.0001
+        else ""
+    )
+    label = next(
+        (
+            str(evidence[k])
+            for k in ("complexity", "fitted", "fit", "exponent", "growth")
+            if k in evidence
+        ),
+        "",
+    )
+    axis = (
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - pad}" y2="{height - bottom}" stroke="#59636e"/>'
+        f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{height - bottom}" stroke="#59636e"/>'
+        f'<text x="{left}" y="{height - bottom + 14}" font-size="10" fill="#59636e">0</text>'
+        f'<text x="{width - pad}" y="{height - bottom + 14}" font-size="10" text-anchor="end" '
+        f'fill="#59636e">n = {_number(x_max)}</text>'
+        f'<text x="{left - 4}" y="{pad + 8}" font-size="10" text-anchor="end" fill="#59636e">'
+        f"{_seconds(y_max)}</text>"
+        f'<text x="{left - 4}" y="{height - bottom}" font-size="10" text-anchor="end" fill="#59636e">0</text>'
+        f'<text x="{(left + width) / 2:.0f}" y="{height - 6}" font-size="11" text-anchor="middle" '
+        f'fill="#1f2328">input size{" · " + escape(label) if label else ""}</text>'
+    )
+    return (
+        f'<svg class="plot" role="img" aria-label="time against input size" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>time against input size (dashed: linear growth from the first point)</title>"
+        f"{axis}{linear}"
+        f'<polyline points="{coords}" fill="none" stroke="#cf222e" stroke-width="2"/>{dots}</svg>'
+    )
+
+
+def _tiers(functions: Iterable[FunctionReview]) -> str:
+    rows = []
+    for review in functions:
+        checklist = "".join(f"<li>{escape(item)}</li>" for item in review.checklist)
+        rows.append(
+            f'<tr><td class="mono">{escape(review.path)}:{review.line}</td>'
+            f'<td class="mono">{escape(review.function)}</td>'
+            f'<td><span class="tier tier-{escape(review.tier.value)}">{escape(review.tier.value)}</span></td>'
+            f"<td>{escape('; '.join(review.reasons))}</td>"
+            f'<td><ul class="plain">{checklist}</ul></td></tr>'
+        )
+    if not rows:
+        return ""
+    return (
+        '<h2 id="tiers">Trust tiers: how carefully to review each function</h2><table class="grid">'
+        "<thead><tr><th>Where</th><th>Function</th><th>Tier</th><th>Why</th><th>Verify</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=None, default=str)
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}" if not value.is_integer() else f"{int(value):,}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _seconds(value: float) -> str:
+    if value >= 1:
+        return f"{value:.2g} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.3g} ms"
+    return f"{value * 1e6:.3g} µs"
+
+
+def _anchor(path: str) -> str:
+    return "f-" + "".join(c if c.isalnum() else "-" for c in path)
