@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from assay.api import check
+from assay.api import check, compare
 from assay.errors import AssayError
 from assay.model import (
     SCHEMA_VERSION,
@@ -38,4 +38,5 @@ __all__ = [
     "Verdict",
     "__version__",
     "check",
+    "compare",
 ]

@@ -9,11 +9,12 @@ from pathlib import Path
 from assay.config import Settings, load_settings
 from assay.discover import SourceInput, collect, project_modules
 from assay.engine import check_inputs
-from assay.errors import InvalidArgument
-from assay.model import Report
+from assay.errors import InvalidArgument, SourceError
+from assay.model import Candidate, Report, Task
 from assay.rules._registry import validate_selectors
+from assay.tiers import with_reviews
 
-__all__ = ["check"]
+__all__ = ["check", "compare"]
 
 
 def check(
@@ -56,7 +57,83 @@ def check(
     )
     validate_selectors(effective.select, option="select")
     validate_selectors(effective.ignore, option="ignore")
-    return check_inputs(inputs, effective, project_modules=project_modules(inputs))
+    report = check_inputs(inputs, effective, project_modules=project_modules(inputs))
+    if effective.dynamic:
+        from assay.probe.stage import with_dynamic_findings
+
+        report = with_dynamic_findings(report, effective)
+    return with_reviews(report)
+
+
+def compare(
+    task: str | Path | Task,
+    candidates: Sequence[str | Path | Candidate],
+    *,
+    entry_point: str | None = None,
+    extra_tests: Sequence[str] = (),
+    extra_weight: float = 0.2,
+    hide_examples: bool = False,
+    budget: int = 40,
+    timeout: float = 2.0,
+    seed: int = 0,
+) -> Report:
+    """Run N implementations of one task on the same inputs, cluster them by behaviour,
+    select one, and give every candidate a verdict (``accepted``, ``score``) and evidence.
+
+    Args:
+        task: a prompt or stub (signature + docstring) as text or a path, or a `Task`.
+        candidates: implementations as source text, paths or `Candidate` objects.
+        entry_point: the function to compare; default: the task's (last) function.
+        extra_tests: assert statements not from the task (e.g. model-written); each one a
+            candidate passes adds `extra_weight` to its cluster's score (never a finding).
+        extra_weight: the weight of one passed extra test (spec examples weigh far more).
+        hide_examples: ignore the task's examples (to measure the harder regime).
+        budget: generated inputs beyond the examples.
+        timeout: seconds per call in the sandbox.
+        seed: makes input generation reproducible.
+
+    Returns:
+        A `Report` with `verdicts` (one per candidate, in order; exactly one `selected`),
+        `clusters` (best first, shape documented in `assay.crosscheck`) and AS6xx/AS7xx
+        findings whose `candidate` names the implementation.
+
+    Raises:
+        InvalidArgument: no candidates, or the entry point cannot be determined.
+        SourceError: a named path cannot be read.
+    """
+    from assay.crosscheck import CandidateSource, compare_candidates
+    from assay.spec import extract_spec, strip_examples
+
+    if not candidates:
+        raise InvalidArgument("compare() needs at least one candidate")
+    if isinstance(task, Task):
+        text, entry, tests = task.prompt, entry_point or task.entry_point, list(task.tests)
+        tests += [f"assert {e['input']} == {e['output']}" for e in task.examples if "input" in e and "output" in e]
+    else:
+        text, entry, tests = _read_text(task), entry_point, []
+    spec = extract_spec(text, entry, tests=tests)
+    if hide_examples:
+        spec = extract_spec(strip_examples(text, spec.entry_point), spec.entry_point)
+    sources: list[CandidateSource] = []
+    for index, item in enumerate(candidates):
+        if isinstance(item, Candidate):
+            sources.append(CandidateSource(item.name if item.name != "candidate" else f"candidate-{index}", item.code))
+        elif isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and Path(item).is_file()):
+            sources.append(CandidateSource(str(item), _read_text(item)))
+        else:
+            sources.append(CandidateSource(f"candidate-{index}", item))
+    return compare_candidates(
+        spec, sources, extra_tests=extra_tests, extra_weight=extra_weight, budget=budget, seed=seed, timeout_s=timeout
+    )
+
+
+def _read_text(item: str | Path) -> str:
+    if isinstance(item, Path) or ("\n" not in item and Path(item).is_file()):
+        try:
+            return Path(item).read_text(encoding="utf-8")
+        except OSError as error:
+            raise SourceError(f"cannot read {item}: {error}") from error
+    return item
 
 
 def _inputs(target: str | Path | Sequence[str | Path], source_name: str) -> list[SourceInput]:

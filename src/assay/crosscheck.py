@@ -1,0 +1,590 @@
+"""Cross-check N candidate implementations of one task: who is right, and the proof.
+
+All candidates run on the same inputs (`assay.probe.inputs`); candidates that behave the
+same on every input the task defines form a *cluster*. Clusters are scored in the spirit
+of CodeT's dual agreement and AlphaCode's clustering::
+
+    score(cluster) = size × 0.1^(spec examples failed) × (1 + w × extra tests passed)
+
+where `size` counts candidates (identical programs count once each time they were
+submitted), spec examples are the task's own (trusted) examples, and extra tests (e.g.
+model-written asserts) are down-weighted evidence with weight `w`. The best cluster wins;
+its most common program is *selected*; candidates outside it get an AS701 finding with the
+input that tells them apart, what they return there and what the winners return.
+
+Which inputs count: an input on which a quarter or more of the candidates raise or time out
+is outside the domain the task defines clearly (e.g. an empty list for "the maximum of a
+list"), so nobody is blamed for it. Timeouts are "no answer" and never split a cluster
+(slow is not wrong; AS603 reports it). Floats agree within a relative 1e-6.
+
+`Report.clusters` (from `assay.compare`) holds one dict per cluster, best first::
+
+    {"id": 0, "size": 12, "members": ["gpt-4#0", ...], "representative": "gpt-4#0",
+     "score": 1.0, "winner": true, "examples_passed": 3, "examples_total": 3,
+     "extra_passed": 2, "extra_total": 4,
+     "distinguishing": [{"input": "f([3, 3])", "output": "[3]", "winner_output": "[3, 3]"}]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from assay.model import Family, Finding, Report, Severity, Verdict
+from assay.probe.inputs import ProbeInput, generate_inputs
+from assay.probe.probes import (
+    CandidateRun,
+    Location,
+    outcome_text,
+    run_candidates,
+    runtime_findings,
+)
+from assay.sandbox import Limits, Outcome, Sandbox, Status
+from assay.sandbox.canonical import equivalent
+from assay.spec import Example, Spec, spec_from_tests
+
+__all__ = [
+    "CONTESTED_FRACTION",
+    "EXAMPLE_PENALTY",
+    "CandidateSource",
+    "CrossCheck",
+    "cluster_runs",
+    "compare_candidates",
+    "crosscheck",
+    "judge",
+    "same_behaviour",
+]
+
+#: Share of candidates raising or timing out on an input that puts it outside the domain.
+CONTESTED_FRACTION = 0.25
+#: Factor applied to a cluster's score per trusted spec example it fails.
+EXAMPLE_PENALTY = 0.1
+#: Default weight of one passed extra (model-written) test, relative to agreement.
+EXTRA_WEIGHT = 0.2
+
+
+@dataclass(frozen=True)
+class CandidateSource:
+    """One candidate: a name for reports, its module source and how often it was submitted."""
+
+    name: str
+    source: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class _Cluster:
+    members: tuple[int, ...]
+    size: int
+    score: float
+    examples_passed: int
+    examples_total: int
+    extra_passed: int
+    extra_total: int
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """The result of cross-checking: runs, clusters (best first), verdicts and findings.
+
+    `verdicts[i]` and `runs[i]` belong to the i-th candidate; `selected` is the index of
+    the chosen candidate (None when there were no candidates); `domain` lists the indices
+    of the inputs that counted.
+    """
+
+    spec: Spec
+    inputs: tuple[ProbeInput, ...]
+    runs: tuple[CandidateRun, ...]
+    verdicts: tuple[Verdict, ...]
+    clusters: tuple[dict[str, Any], ...]
+    findings: tuple[Finding, ...]
+    selected: int | None
+    domain: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def crosscheck(
+    spec: Spec,
+    candidates: Sequence[CandidateSource],
+    *,
+    extra_tests: Sequence[str] = (),
+    extra_weight: float = EXTRA_WEIGHT,
+    budget: int = 40,
+    seed: int = 0,
+    timeout_s: float = 2.0,
+    sandbox: Sandbox | None = None,
+    preamble: str = "from typing import *",
+    path: str = "<candidates>",
+) -> CrossCheck:
+    """Run every candidate on the spec's examples and generated inputs, cluster them by
+    behaviour, select one and give each a verdict.
+
+    Args:
+        spec: what the task states (entry point, signature, examples).
+        candidates: the implementations; each module must define ``spec.entry_point``.
+        extra_tests: assert statements not from the task (e.g. written by a model); they
+            weigh `extra_weight` each in the score and never produce findings.
+        extra_weight: the weight of one passed extra test.
+        budget: generated inputs (beyond the examples).
+        seed: makes input generation reproducible.
+        timeout_s: per-call time limit in the sandbox.
+        sandbox: a running sandbox to reuse; default: one opened here.
+        preamble: code run before each candidate module.
+        path: the path findings are reported at.
+    """
+    extras = _extra_examples(spec, extra_tests)
+    run_spec = replace(spec, examples=spec.examples + extras)
+    hints = spec.hints or _consensus_hints(spec, candidates)
+    inputs = tuple(generate_inputs(spec, budget=budget, seed=seed, hints=hints))
+    runs = tuple(
+        run_candidates(
+            [(c.name, c.source) for c in candidates],
+            run_spec,
+            inputs,
+            sandbox=sandbox,
+            limits=Limits(timeout_s=timeout_s, memory_mb=512),
+            preamble=preamble,
+        )
+    )
+    return judge(spec, inputs, runs, candidates, extra_weight=extra_weight, path=path)
+
+
+def _extra_examples(spec: Spec, tests: Sequence[str]) -> tuple[Example, ...]:
+    if not tests:
+        return ()
+    parsed = spec_from_tests(tests, spec.entry_point)
+    return tuple(replace(e, origin="extra") for e in parsed.examples)
+
+
+def _consensus_hints(spec: Spec, candidates: Sequence[CandidateSource]) -> dict[str, str]:
+    """When the task has no annotations, the parameter annotations most candidates write."""
+    from collections import Counter
+
+    from assay.spec import extract_spec
+
+    votes: Counter[tuple[tuple[str, str], ...]] = Counter()
+    for candidate in candidates:
+        candidate_spec = extract_spec(candidate.source, spec.entry_point)
+        if candidate_spec.signature is not None and candidate_spec.hints:
+            votes[tuple(sorted(candidate_spec.hints.items()))] += candidate.count
+    if not votes:
+        return {}
+    best, _ = votes.most_common(1)[0]
+    return dict(best)
+
+
+def judge(
+    spec: Spec,
+    inputs: Sequence[ProbeInput],
+    runs: Sequence[CandidateRun],
+    candidates: Sequence[CandidateSource],
+    *,
+    extra_weight: float = EXTRA_WEIGHT,
+    path: str = "<candidates>",
+) -> CrossCheck:
+    """Cluster finished runs, score the clusters, select and give verdicts (no execution)."""
+    counts = [c.count for c in candidates]
+    domain = _domain(inputs, runs, counts)
+    clusters = cluster_runs(runs, domain, counts, extra_weight=extra_weight)
+    winner = clusters[0] if clusters else None
+    best_score = winner.score if winner and winner.score > 0 else 1.0
+    cluster_of = {
+        member: index for index, cluster in enumerate(clusters) for member in cluster.members
+    }
+    domain_set = set(domain)
+    valid_values = {i for i in domain if _consensus_is_value(i, runs, counts)}
+    verdicts: list[Verdict] = []
+    findings: list[Finding] = []
+    for index, run in enumerate(runs):
+        where = Location(path, 1, spec.entry_point, run.name)
+        own = runtime_findings(
+            _spec_examples_only(run), spec, where, valid_inputs=valid_values & domain_set
+        )
+        cluster_index = cluster_of.get(index)
+        cluster = clusters[cluster_index] if cluster_index is not None else None
+        in_winner = cluster_index == 0 and winner is not None
+        disagreement: list[Finding] = []
+        if winner is not None and not in_winner and len(runs) > 1:
+            disagreement = _disagreement(index, winner, runs, counts, domain, spec, where)
+        failing = [f for f in own if f.severity is Severity.ERROR]
+        accepted = in_winner and not failing and run.imported
+        score = (cluster.score / best_score) if cluster is not None else 0.0
+        verdicts.append(
+            Verdict(
+                candidate=run.name,
+                accepted=accepted,
+                score=round(score, 6),
+                cluster=cluster_index,
+                selected=False,
+                findings=own + disagreement,
+                executions=run.executions,
+                inputs_tried=len(inputs),
+                examples_passed=run.examples_passed - _extra_passed(run),
+                examples_total=_spec_judged(run),
+                summary=_summary(
+                    run, cluster, winner, in_winner, accepted, sum(counts), disagreement
+                ),
+            )
+        )
+        findings.extend(own + disagreement)
+    selected = _select(winner, runs, counts) if winner is not None else None
+    if selected is not None:
+        verdicts[selected] = verdicts[selected].model_copy(update={"selected": True})
+    described = tuple(
+        _describe_cluster(number, cluster, clusters[0], runs, counts, domain, spec, best_score)
+        for number, cluster in enumerate(clusters)
+    )
+    warnings: tuple[str, ...] = ()
+    if runs and not domain:
+        warnings = (
+            "no input in the task's domain could be generated or evaluated: the candidates were not compared",
+        )
+    return CrossCheck(
+        spec=spec,
+        inputs=tuple(inputs),
+        runs=tuple(runs),
+        verdicts=tuple(verdicts),
+        clusters=described,
+        findings=tuple(findings),
+        selected=selected,
+        domain=tuple(domain),
+        warnings=warnings,
+    )
+
+
+def _spec_examples_only(run: CandidateRun) -> CandidateRun:
+    return replace(run, examples=tuple(c for c in run.examples if c.example.origin != "extra"))
+
+
+def _extra_passed(run: CandidateRun) -> int:
+    return sum(1 for c in run.examples if c.passed and c.example.origin == "extra")
+
+
+def _spec_judged(run: CandidateRun) -> int:
+    return sum(
+        1
+        for c in run.examples
+        if c.passed is not None and c.example.trusted and c.example.origin != "extra"
+    )
+
+
+def _is_answer(outcome: Outcome) -> bool:
+    return outcome.status is Status.OK
+
+
+def _domain(
+    inputs: Sequence[ProbeInput], runs: Sequence[CandidateRun], counts: Sequence[int]
+) -> list[int]:
+    """Indices of inputs the task clearly defines: examples, and inputs on which fewer than
+    `CONTESTED_FRACTION` of the (importable) candidates raise or give up."""
+    live = [(run, count) for run, count in zip(runs, counts, strict=True) if run.imported]
+    total = sum(count for _, count in live)
+    if not total:
+        return []
+    domain: list[int] = []
+    for index, item in enumerate(inputs):
+        refused = sum(
+            count for run, count in live if not _is_answer(run.observations[index].outcome)
+        )
+        answered = total - refused
+        if item.origin == "example" or (answered and refused / total < CONTESTED_FRACTION):
+            domain.append(index)
+    return domain
+
+
+def _consensus_is_value(index: int, runs: Sequence[CandidateRun], counts: Sequence[int]) -> bool:
+    answered = sum(
+        c
+        for r, c in zip(runs, counts, strict=True)
+        if r.imported and _is_answer(r.observations[index].outcome)
+    )
+    total = sum(c for r, c in zip(runs, counts, strict=True) if r.imported)
+    return total > 0 and answered * 2 > total
+
+
+def same_behaviour(a: Outcome, b: Outcome) -> bool:
+    """Whether two outcomes count as the same behaviour: equal values (floats within a
+    relative 1e-6), the same exception type, or either one a timeout (no answer)."""
+    if a.status is Status.TIMEOUT or b.status is Status.TIMEOUT:
+        return True
+    if a.status is Status.OK and b.status is Status.OK:
+        return equivalent(a.value, b.value, rel_tol=1e-6, abs_tol=1e-9)
+    if a.status is Status.ERROR and b.status is Status.ERROR:
+        return (a.exception.type if a.exception else "") == (
+            b.exception.type if b.exception else ""
+        )
+    return a.status is b.status
+
+
+def _agree(a: CandidateRun, b: CandidateRun, domain: Sequence[int]) -> bool:
+    return all(same_behaviour(a.observations[i].outcome, b.observations[i].outcome) for i in domain)
+
+
+def cluster_runs(
+    runs: Sequence[CandidateRun],
+    domain: Sequence[int],
+    counts: Sequence[int] | None = None,
+    *,
+    extra_weight: float = EXTRA_WEIGHT,
+) -> list[_Cluster]:
+    """Group runs that behave the same on every `domain` input; best-scored first.
+
+    Candidates are visited most-submitted first and join the first cluster whose first
+    member they agree with; candidates that do not import form one cluster of their own.
+    """
+    weights = list(counts) if counts is not None else [1] * len(runs)
+    order = sorted(range(len(runs)), key=lambda i: -weights[i])
+    groups: list[list[int]] = []
+    broken: list[int] = []
+    for index in order:
+        if not runs[index].imported:
+            broken.append(index)
+            continue
+        for group in groups:
+            if _agree(runs[group[0]], runs[index], domain):
+                group.append(index)
+                break
+        else:
+            groups.append([index])
+    if broken:
+        groups.append(broken)
+    scored = [_score(sorted(group), runs, weights, extra_weight) for group in groups]
+    return sorted(scored, key=lambda c: (-c.score, -c.size, c.members[0]))
+
+
+def _score(
+    members: list[int], runs: Sequence[CandidateRun], weights: Sequence[int], extra_weight: float
+) -> _Cluster:
+    first = runs[members[0]]
+    size = sum(weights[i] for i in members)
+    if not first.imported:
+        return _Cluster(tuple(members), size, 0.0, 0, 0, 0, 0)
+    spec_checks = [
+        c
+        for c in first.examples
+        if c.example.trusted and c.example.origin != "extra" and c.passed is not None
+    ]
+    extra_checks = [
+        c for c in first.examples if c.example.origin == "extra" and c.passed is not None
+    ]
+    failed = sum(1 for c in spec_checks if not c.passed)
+    extra_passed = sum(1 for c in extra_checks if c.passed)
+    score = size * (EXAMPLE_PENALTY**failed) * (1 + extra_weight * extra_passed)
+    return _Cluster(
+        tuple(members),
+        size,
+        score,
+        len(spec_checks) - failed,
+        len(spec_checks),
+        extra_passed,
+        len(extra_checks),
+    )
+
+
+def _select(winner: _Cluster, runs: Sequence[CandidateRun], counts: Sequence[int]) -> int:
+    """The winning cluster's most submitted member, preferring one without timeouts."""
+
+    def rank(index: int) -> tuple[int, int, int]:
+        slow = sum(1 for o in runs[index].observations if o.outcome.status is Status.TIMEOUT)
+        return (slow, -counts[index], index)
+
+    return min(winner.members, key=rank)
+
+
+def _differences(
+    index: int, winner: _Cluster, runs: Sequence[CandidateRun], domain: Sequence[int]
+) -> list[int]:
+    reference = runs[winner.members[0]]
+    run = runs[index]
+    return [
+        i
+        for i in domain
+        if not same_behaviour(run.observations[i].outcome, reference.observations[i].outcome)
+    ]
+
+
+def _supporters(
+    index: int, outcome: Outcome, runs: Sequence[CandidateRun], counts: Sequence[int]
+) -> int:
+    return sum(
+        count
+        for run, count in zip(runs, counts, strict=True)
+        if run.imported and same_behaviour(run.observations[index].outcome, outcome)
+    )
+
+
+def _disagreement(
+    index: int,
+    winner: _Cluster,
+    runs: Sequence[CandidateRun],
+    counts: Sequence[int],
+    domain: Sequence[int],
+    spec: Spec,
+    where: Location,
+) -> list[Finding]:
+    run = runs[index]
+    if not run.imported:
+        return []
+    differing = _differences(index, winner, runs, domain)
+    if not differing:
+        return []
+    reference = runs[winner.members[0]]
+    best = min(
+        differing,
+        key=lambda i: (
+            run.observations[i].input.origin != "example",
+            len(run.observations[i].input.call_source(spec.entry_point)),
+        ),
+    )
+    observation = run.observations[best]
+    call = observation.input.call_source(spec.entry_point)
+    got = outcome_text(observation.outcome)
+    expected = outcome_text(reference.observations[best].outcome)
+    total = sum(c for r, c in zip(runs, counts, strict=True) if r.imported)
+    agree_with_winner = _supporters(best, reference.observations[best].outcome, runs, counts)
+    agree_with_this = _supporters(best, observation.outcome, runs, counts)
+    backed = winner.examples_total > 0 and winner.examples_passed == winner.examples_total
+    majority = winner.size * 2 > total
+    severity = Severity.ERROR if (backed or majority) else Severity.WARNING
+    support = f"{agree_with_winner} of {total} candidates"
+    if backed:
+        support += f" (passing all {winner.examples_total} spec examples)"
+    return [
+        Finding(
+            rule="AS701",
+            family=Family.DISAGREEMENT,
+            severity=severity,
+            path=where.path,
+            line=where.line,
+            col=0,
+            message=f"on {call} this returns {got}; {support} return {expected}",
+            evidence={
+                "input": call,
+                "got": got,
+                "expected": expected,
+                "agree_with_expected": agree_with_winner,
+                "agree_with_got": agree_with_this,
+                "candidates": total,
+                "differing_inputs": [
+                    run.observations[i].input.call_source(spec.entry_point) for i in differing[:5]
+                ],
+                "differing_count": len(differing),
+                "inputs_compared": len(domain),
+            },
+            fix="check this input by hand against the task; the consensus may be wrong only if the spec says so",
+            confidence="high" if backed else "medium",
+            candidate=where.candidate,
+            function=where.function,
+        )
+    ]
+
+
+def _summary(
+    run: CandidateRun,
+    cluster: _Cluster | None,
+    winner: _Cluster | None,
+    in_winner: bool,
+    accepted: bool,
+    total: int,
+    disagreement: list[Finding],
+) -> str:
+    if not run.imported:
+        return f"does not import: {outcome_text(run.import_outcome)}"
+    examples = (
+        f"passes {cluster.examples_passed}/{cluster.examples_total} examples" if cluster else ""
+    )
+    if in_winner and winner is not None:
+        head = f"in the winning behaviour ({winner.size} of {total} candidates)"
+        return f"{head}; {examples}" + ("" if accepted else "; rejected by its own findings")
+    if disagreement:
+        return disagreement[0].message + (f"; {examples}" if examples else "")
+    return f"outside the winning behaviour; {examples}"
+
+
+def _describe_cluster(
+    number: int,
+    cluster: _Cluster,
+    winner: _Cluster,
+    runs: Sequence[CandidateRun],
+    counts: Sequence[int],
+    domain: Sequence[int],
+    spec: Spec,
+    best_score: float,
+) -> dict[str, Any]:
+    representative = (
+        _select(cluster, runs, counts) if runs[cluster.members[0]].imported else cluster.members[0]
+    )
+    distinguishing: list[dict[str, str]] = []
+    if number > 0 and runs[cluster.members[0]].imported:
+        reference = runs[winner.members[0]]
+        run = runs[cluster.members[0]]
+        for index in _differences(cluster.members[0], winner, runs, domain)[:3]:
+            distinguishing.append(
+                {
+                    "input": run.observations[index].input.call_source(spec.entry_point),
+                    "output": outcome_text(run.observations[index].outcome),
+                    "winner_output": outcome_text(reference.observations[index].outcome),
+                }
+            )
+    return {
+        "id": number,
+        "size": cluster.size,
+        "members": [runs[i].name for i in cluster.members],
+        "representative": runs[representative].name,
+        "score": round(cluster.score / best_score, 6),
+        "winner": number == 0,
+        "imports": runs[cluster.members[0]].imported,
+        "examples_passed": cluster.examples_passed,
+        "examples_total": cluster.examples_total,
+        "extra_passed": cluster.extra_passed,
+        "extra_total": cluster.extra_total,
+        "distinguishing": distinguishing,
+    }
+
+
+def compare_candidates(
+    task: Spec,
+    candidates: Sequence[CandidateSource],
+    *,
+    extra_tests: Sequence[str] = (),
+    extra_weight: float = EXTRA_WEIGHT,
+    budget: int = 40,
+    seed: int = 0,
+    timeout_s: float = 2.0,
+    path: str = "<candidates>",
+) -> Report:
+    """`crosscheck` as a `Report`: findings of every candidate, verdicts, clusters, stats."""
+    from assay import __version__
+
+    result = crosscheck(
+        task,
+        candidates,
+        extra_tests=extra_tests,
+        extra_weight=extra_weight,
+        budget=budget,
+        seed=seed,
+        timeout_s=timeout_s,
+        path=path,
+    )
+    degraded = sorted({item for run in result.runs for item in run.degraded})
+    warnings = [*(f"spec: {problem}" for problem in task.problems), *result.warnings]
+    warnings += [f"sandbox degraded: {item}" for item in degraded]
+    selected = result.verdicts[result.selected].candidate if result.selected is not None else None
+    return Report(
+        tool_version=__version__,
+        findings=sorted(result.findings, key=Finding.sort_key),
+        files=[c.name for c in candidates],
+        warnings=warnings,
+        verdicts=list(result.verdicts),
+        clusters=list(result.clusters),
+        stats={
+            "entry_point": task.entry_point,
+            "candidates": len(candidates),
+            "examples": len(task.trusted_examples),
+            "inputs": len(result.inputs),
+            "inputs_compared": len(result.domain),
+            "selected": selected,
+            "accepted": [v.candidate for v in result.verdicts if v.accepted],
+        },
+    )

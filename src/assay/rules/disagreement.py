@@ -1,0 +1,82 @@
+"""Disagreement: one implementation behaves differently from the others of the same task (AS7xx).
+
+These rules are ``kind="dynamic"``: `assay.crosscheck` runs every candidate on the same
+inputs, clusters them by behaviour and reports the candidates outside the winning
+behaviour. They fire in `assay compare TASK CANDIDATE...`, in `assay.compare(...)`, in the
+benchmark harness, and in `assay check` on a file that holds several versions of one
+function side by side (``median_v1``, ``median_v2``, ``median_v3``: same stem plus
+``_v<N>``, same parameters), which is how a single file can carry N candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assay.crosscheck import CrossCheck
+from assay.model import Family, Finding, Severity
+from assay.rules._registry import rule
+
+__all__: list[str] = []
+
+
+@rule(
+    id="AS701",
+    name="disagrees-with-consensus",
+    family=Family.DISAGREEMENT,
+    severity=Severity.ERROR,
+    kind="dynamic",
+)
+def disagrees_with_consensus(result: CrossCheck) -> Iterator[Finding]:
+    """This implementation returns something else than the winning behaviour on some input.
+
+    ## What it finds
+    Candidates outside the best-scored behaviour cluster (size × spec examples passed ×
+    down-weighted extra tests), with the input that tells them apart, what they return
+    there, what the winning candidates return, and how many candidates side with each. It
+    is an error when the winning behaviour passes every spec example or is a majority, and
+    a warning otherwise (a plurality can be wrong). Inputs on which a quarter or more of the
+    candidates raise are outside the task's clear domain and never count.
+
+    ## Why it matters for AI-written code
+    A wrong program that passes the examples is the dangerous kind: it looks done. Other
+    samples of the same task, from the same or other models, rarely make the same mistake,
+    so disagreement on a concrete input is the counterexample a reviewer can check by hand.
+
+    ## Example
+    ```python
+    def median_v1(xs: list[int]) -> float:
+        \"\"\"The median of a non-empty list.\"\"\"
+        s = sorted(xs)
+        mid = len(s) // 2
+        return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
+
+
+    def median_v2(xs: list[int]) -> float:
+        \"\"\"The median of a non-empty list.\"\"\"
+        s = sorted(xs)
+        n = len(s)
+        return (s[(n - 1) // 2] + s[n // 2]) / 2
+
+
+    def median_v3(xs: list[int]) -> float:
+        \"\"\"The median of a non-empty list.\"\"\"
+        return sorted(xs)[len(xs) // 2]
+    ```
+
+    ## Use instead
+    ```python
+    def median_v1(xs: list[int]) -> float:
+        \"\"\"The median of a non-empty list.\"\"\"
+        s = sorted(xs)
+        mid = len(s) // 2
+        return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
+
+
+    def median_v2(xs: list[int]) -> float:
+        \"\"\"The median of a non-empty list.\"\"\"
+        s = sorted(xs)
+        n = len(s)
+        return (s[(n - 1) // 2] + s[n // 2]) / 2
+    ```
+    """
+    return (f for f in result.findings if f.rule == "AS701")
