@@ -1,0 +1,1014 @@
+"""Silent failures: code that reports success when it did not succeed.
+
+A broad ``except`` that returns ``[]``, a loop that drops the items it could not process, a
+stub left inside finished code, a function that returns sample data whatever it is given,
+``row[3]`` where a column name was available, ``assert`` standing in for validation, and
+validation that was present in the previous version and is gone now (``--base REV``).
+Each finding says what the caller will see instead of the error.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterator
+from functools import cache
+
+from assay.context import Context, qualified_name
+from assay.model import Family, Finding, Severity
+from assay.rules._naming import is_test_path
+from assay.rules._registry import rule
+
+__all__: list[str] = []
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
+)
+_CLEANUP_WORDS = (
+    "close", "remove", "unlink", "rmtree", "rmdir", "kill", "terminate", "cancel", "shutdown",
+    "cleanup", "clean_up", "release", "disconnect", "stop", "join", "wait", "flush", "delete",
+)  # fmt: skip
+_BOUNDARY_FUNCTIONS = frozenset(
+    {"main", "cli", "run", "__main__", "__del__", "__exit__", "__aexit__", "close", "cleanup",
+     "shutdown", "teardown", "dispose", "serve", "run_forever", "handle", "worker"}
+)  # fmt: skip
+
+
+# -- shared helpers ----------------------------------------------------------------------
+
+
+def _is_broad(ctx: Context, handler: ast.ExceptHandler) -> str | None:
+    """``"bare except"``, ``"Exception"`` or ``"BaseException"`` when the handler is broad."""
+    if handler.type is None:
+        return "bare except"
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for kind in kinds:
+        name = ctx.qualname(kind) or qualified_name(kind) or ""
+        if name in _BROAD:
+            return name.rsplit(".", 1)[-1]
+    return None
+
+
+def _own_nodes(statements: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Nodes of `statements`, not descending into nested functions, lambdas or classes."""
+    stack: list[ast.AST] = list(statements)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _call_name(call: ast.Call) -> str:
+    return qualified_name(call.func) or (
+        call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    )
+
+
+def _is_log_call(call: ast.Call) -> bool:
+    if isinstance(call.func, ast.Name) and call.func.id == "print":
+        return True
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _LOG_METHODS:
+        return "log" in (qualified_name(call.func.value) or "").lower()
+    return False
+
+
+def _reports(handler: ast.ExceptHandler) -> bool:
+    """The handler passes the error on: re-raises, exits, logs it with its details, or
+    uses the exception object (records it, returns it, prints it)."""
+    for node in _own_nodes(handler.body):
+        if isinstance(node, ast.Raise):
+            return True
+        if isinstance(node, ast.Name) and handler.name and node.id == handler.name:
+            return True
+        if isinstance(node, ast.Call):
+            name = _call_name(node)
+            if name in {"sys.exit", "os._exit", "exit", "abort", "flask.abort", "pytest.fail"}:
+                return True
+            if name.endswith(("print_exc", "format_exc", "print_exception", "warnings.warn")):
+                return True
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "exception":
+                return True
+            if any(k.arg == "exc_info" and not _is_falsy(k.value) for k in node.keywords):
+                return True
+    return False
+
+
+def _is_falsy(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Constant) and not expr.value
+
+
+def _logs(handler: ast.ExceptHandler) -> bool:
+    return any(isinstance(n, ast.Call) and _is_log_call(n) for n in _own_nodes(handler.body))
+
+
+def _is_default_value(expr: ast.AST | None) -> bool:
+    """None, a literal, an empty or literal container, ``list()``/``dict()``...: data that
+    looks like a result but was made up by the handler."""
+    if expr is None:
+        return True
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return all(_is_default_value(e) for e in expr.elts)
+    if isinstance(expr, ast.Dict):
+        return all(v is not None and _is_default_value(v) for v in expr.values)
+    if isinstance(expr, ast.Call) and not expr.args and not expr.keywords:
+        return _call_name(expr) in {"list", "dict", "set", "tuple", "str", "frozenset"}
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.operand, ast.Constant):
+        return True
+    return False
+
+
+def _describe(expr: ast.AST | None, ctx: Context) -> str:
+    return "None" if expr is None else ctx.segment(expr)
+
+
+def _enclosing_loop(ctx: Context, node: ast.AST) -> ast.For | ast.AsyncFor | ast.While | None:
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
+            return ancestor
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return None
+    return None
+
+
+def _skips_item(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """The handler only moves on to the next loop iteration (``continue``, or ``pass`` as
+    the last statement of the loop body)."""
+    body = handler.body
+    if len(body) != 1:
+        return False
+    if isinstance(body[0], ast.Continue):
+        return _enclosing_loop(ctx, handler) is not None
+    if not isinstance(body[0], ast.Pass):
+        return False
+    loop = _enclosing_loop(ctx, handler)
+    if loop is None:
+        return False
+    statement = ctx.parent(handler)
+    return statement is not None and bool(loop.body) and loop.body[-1] is statement
+
+
+def _best_effort_cleanup(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """``try: os.remove(tmp) except Exception: pass``: the try only cleans up."""
+    statement = ctx.parent(handler)
+    if not isinstance(statement, ast.Try) or len(statement.body) != 1:
+        return False
+    only = statement.body[0]
+    if not isinstance(only, ast.Expr) or not isinstance(only.value, ast.Call):
+        return False
+    name = _call_name(only.value).rsplit(".", 1)[-1].lower()
+    return any(word in name for word in _CLEANUP_WORDS)
+
+
+def _function_name(ctx: Context, node: ast.AST) -> str | None:
+    function = ctx.enclosing_function(node)
+    return function.name if function is not None else None
+
+
+# -- AS401 broad except with a made-up result --------------------------------------------
+
+
+@rule(
+    id="AS401", name="broad-except-fake-success", family=Family.SILENT_FAILURE,
+    severity=Severity.ERROR, nodes=(ast.ExceptHandler, ast.With),
+)  # fmt: skip
+def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """A broad `except` turns every error into a normal-looking result (`[]`, `None`, `pass`).
+
+    ## What it finds
+    `except:`, `except Exception:` and `except BaseException:` (and
+    `contextlib.suppress(Exception)`) whose handler passes or returns a literal, empty or
+    default value, so the caller cannot tell "failed" from "nothing found". It is an error
+    when the error is not reported at all, and a warning when the handler logs it but still
+    returns the made-up value. Silent: handlers that re-raise, exit, use the exception
+    (`errors.append(str(e))`, `return {"error": str(e)}`), top-level boundaries (`main`,
+    `__exit__`, `close`, module level) that report the error, best-effort clean-up
+    (`try: os.remove(tmp) except Exception: pass`), and narrow handlers
+    (`except KeyError: return None`).
+
+    ## Why it matters for AI-written code
+    Assistants wrap code in `try/except Exception` to make the snippet "robust"; the
+    result hides bugs, outages and bad input behind an empty list that downstream code
+    treats as a real answer.
+
+    ## Example
+    ```python
+    import requests
+
+    def fetch_orders(customer_id):
+        try:
+            response = requests.get(f"https://api.example.com/orders/{customer_id}", timeout=5)
+            response.raise_for_status()
+            return response.json()
+        except Exception:
+            return []
+    ```
+
+    ## Use instead
+    ```python
+    import requests
+
+    def fetch_orders(customer_id):
+        response = requests.get(f"https://api.example.com/orders/{customer_id}", timeout=5)
+        response.raise_for_status()
+        return response.json()
+    ```
+    """
+    if isinstance(node, ast.With):
+        yield from _suppress_exception(node, ctx)
+        return
+    if not isinstance(node, ast.ExceptHandler):
+        return
+    broad = _is_broad(ctx, node)
+    if broad is None or (_reports(node) and _at_boundary(ctx, node)):
+        return
+    if _skips_item(ctx, node) or _best_effort_cleanup(ctx, node):
+        return
+    fake = _fake_result(node)
+    if fake is None:
+        return
+    result, value = fake
+    reported = _reports(node) or _logs(node)
+    what = "passes" if result == "pass" else f"returns {_describe(value, ctx)}"
+    message = (
+        f"`{_handler_text(node, broad)}` {what}"
+        + (" after logging the error" if reported else "")
+        + ": the caller sees a normal result where there was a failure"
+    )
+    yield ctx.finding(
+        node,
+        message,
+        evidence={
+            "handler": _handler_text(node, broad),
+            "result": "pass" if result == "pass" else _describe(value, ctx),
+            "reported": reported,
+            "function": _function_name(ctx, node),
+        },
+        fix="Catch the specific exceptions you expect and let the rest propagate (or "
+        "re-raise after logging); if a fallback is intended, return a value the caller can "
+        "tell apart from success (raise, or return an explicit error/Result).",
+        severity=Severity.WARNING if reported else None,
+    )
+
+
+def _handler_text(handler: ast.ExceptHandler, broad: str) -> str:
+    return "except:" if broad == "bare except" else f"except {broad}:"
+
+
+def _fake_result(handler: ast.ExceptHandler) -> tuple[str, ast.expr | None] | None:
+    """("pass", None) or ("return", value) when the handler's outcome is made up."""
+    meaningful = [
+        s
+        for s in handler.body
+        if not (isinstance(s, ast.Expr) and isinstance(s.value, (ast.Constant, ast.Call)))
+        or (isinstance(s.value, ast.Call) and not _is_log_call(s.value))
+    ]
+    if not meaningful:
+        return "pass", None
+    last = meaningful[-1]
+    others = meaningful[:-1]
+    if not all(_assigns_default(s) for s in others):
+        return None
+    if isinstance(last, ast.Pass):
+        return "pass", None
+    if isinstance(last, ast.Return) and _is_default_value(last.value):
+        return "return", last.value
+    if _assigns_default(last):
+        return "pass", None
+    return None
+
+
+def _assigns_default(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass):
+        return True
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(t, ast.Name) for t in statement.targets) and _is_default_value(
+            statement.value
+        )
+    if isinstance(statement, ast.AnnAssign):
+        return isinstance(statement.target, ast.Name) and _is_default_value(statement.value)
+    return False
+
+
+def _at_boundary(ctx: Context, node: ast.AST) -> bool:
+    function = ctx.enclosing_function(node)
+    if function is None:
+        return True
+    return function.name in _BOUNDARY_FUNCTIONS or function.name.startswith("main")
+
+
+def _suppress_exception(node: ast.With, ctx: Context) -> Iterator[Finding]:
+    for item in node.items:
+        call = item.context_expr
+        if not isinstance(call, ast.Call):
+            continue
+        if (ctx.qualname(call.func) or qualified_name(call.func)) not in {
+            "contextlib.suppress", "suppress"
+        }:  # fmt: skip
+            continue
+        broad = [ctx.segment(a) for a in call.args if (ctx.qualname(a) or qualified_name(a) or "") in _BROAD]  # fmt: skip
+        if broad:
+            yield ctx.finding(
+                node,
+                f"`suppress({', '.join(broad)})` discards every error raised in this block",
+                evidence={"handler": ctx.segment(call), "result": "pass", "reported": False},
+                fix="Suppress only the exceptions you expect (suppress(FileNotFoundError)).",
+            )
+
+
+# -- AS402 errors swallowed in loops -----------------------------------------------------
+
+
+@rule(
+    id="AS402", name="error-swallowed-in-loop", family=Family.SILENT_FAILURE,
+    severity=Severity.WARNING, nodes=(ast.ExceptHandler,),
+)  # fmt: skip
+def error_swallowed_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """A loop drops the items that fail, without a trace (`except Exception: continue`).
+
+    ## What it finds
+    A broad handler (`except:`, `except Exception:`, `except BaseException:`) inside a loop
+    whose whole body is `continue` (or `pass` as the last statement of the loop body), so a
+    failing item silently disappears from the output. Handlers that log, count, record or
+    re-raise, and narrow handlers (`except ValueError: continue` for lines that are
+    expected not to parse) stay silent.
+
+    ## Why it matters for AI-written code
+    "Skip bad records" is a frequent instruction and `except Exception: continue` its
+    frequent answer: a bug that breaks every record then produces an empty, successful run.
+
+    ## Example
+    ```python
+    def load_prices(rows):
+        prices = []
+        for row in rows:
+            try:
+                prices.append(float(row["price"]))
+            except Exception:
+                continue
+        return prices
+    ```
+
+    ## Use instead
+    ```python
+    import logging
+
+    logger = logging.getLogger(__name__)
+
+    def load_prices(rows):
+        prices = []
+        for number, row in enumerate(rows):
+            try:
+                prices.append(float(row["price"]))
+            except (KeyError, ValueError) as error:
+                logger.warning("row %d skipped: %s", number, error)
+        return prices
+    ```
+    """
+    if not isinstance(node, ast.ExceptHandler):
+        return
+    broad = _is_broad(ctx, node)
+    if broad is None or not _skips_item(ctx, node):
+        return
+    loop = _enclosing_loop(ctx, node)
+    action = "continue" if isinstance(node.body[0], ast.Continue) else "pass"
+    yield ctx.finding(
+        node,
+        f"`{_handler_text(node, broad)} {action}` inside a loop drops every failing item "
+        "without a trace",
+        evidence={
+            "handler": f"{_handler_text(node, broad)} {action}",
+            "loop_line": getattr(loop, "lineno", None),
+            "function": _function_name(ctx, node),
+        },
+        fix="Catch the exceptions you expect, and log or count what was skipped (or collect "
+        "the failures and report them after the loop).",
+    )
+
+
+# -- AS403 stubs in finished code --------------------------------------------------------
+
+_TODO = re.compile(r"#.*\b(TODO|FIXME|XXX|HACK|implement|placeholder|stub)\b", re.IGNORECASE)
+_HOOK_DOC = re.compile(
+    r"\b(override|overridden|subclass|hook|no-op|noop|does nothing|intentionally|interface|"
+    r"abstract|to be implemented by)\b",
+    re.IGNORECASE,
+)
+_EXEMPT_DECORATORS = frozenset(
+    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod",
+     "overload", "override"}
+)  # fmt: skip
+_INTERFACE_BASES = frozenset({"Protocol", "ABC", "ABCMeta", "Generic", "TypedDict"})
+_NOOP_NAMES = ("noop", "no_op", "dummy", "nothing", "null", "ignore", "pass", "identity")
+
+
+@cache
+def _comment_lines(source: str) -> dict[int, str]:
+    comments: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token.string
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        # The file parsed with ast; a tokenizer disagreement only loses TODO comments.
+        return comments
+    return comments
+
+
+def _body_without_docstring(function: FunctionNode) -> list[ast.stmt]:
+    body = list(function.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if isinstance(body[0].value.value, str):
+            body = body[1:]
+    return body
+
+
+def _has_todo(ctx: Context, function: FunctionNode) -> bool:
+    comments = _comment_lines(ctx.source)
+    end = function.end_lineno or function.lineno
+    return any(_TODO.search(comments[n]) for n in range(function.lineno, end + 1) if n in comments)
+
+
+def _stub_kind(ctx: Context, function: FunctionNode) -> str | None:
+    body = _body_without_docstring(function)
+    if len(body) != 1:
+        return None
+    only = body[0]
+    if isinstance(only, ast.Pass):
+        return "pass"
+    if isinstance(only, ast.Expr) and isinstance(only.value, ast.Constant):
+        if only.value.value is Ellipsis:
+            return "..."
+    if isinstance(only, ast.Raise) and only.exc is not None:
+        raised = only.exc.func if isinstance(only.exc, ast.Call) else only.exc
+        if qualified_name(raised) in {"NotImplementedError", "builtins.NotImplementedError"}:
+            return "raise NotImplementedError"
+    if isinstance(only, ast.Return) and _is_default_value(only.value) and _has_todo(ctx, function):
+        return f"return {_describe(only.value, ctx)} with a TODO"
+    return None
+
+
+def _decorator_names(function: FunctionNode) -> set[str]:
+    names: set[str] = set()
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        dotted = qualified_name(target) or ""
+        names.add(dotted.rsplit(".", 1)[-1])
+    return names
+
+
+def _is_interface_class(ctx: Context, cls: ast.ClassDef) -> bool:
+    for base in [*cls.bases, *(k.value for k in cls.keywords)]:
+        name = qualified_name(base.value if isinstance(base, ast.Subscript) else base) or ""
+        if name.rsplit(".", 1)[-1] in _INTERFACE_BASES:
+            return True
+    lowered = cls.name.lower()
+    if lowered.startswith(("base", "abstract")) or lowered.endswith(
+        ("base", "interface", "mixin", "protocol", "abc")
+    ):
+        return True
+    if _is_subclassed(ctx, cls.name):
+        return True
+    methods = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    real = [m for m in methods if m.name != "__init__" and _stub_kind(ctx, m) is None]
+    return bool(methods) and not real
+
+
+def _is_subclassed(ctx: Context, name: str) -> bool:
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                if (qualified_name(base) or "").rsplit(".", 1)[-1] == name:
+                    return True
+    return False
+
+
+def _finished_elsewhere(ctx: Context, function: FunctionNode) -> bool:
+    """Some other function in the file has a real body: the file is not a sketch."""
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not function:
+            if _stub_kind(ctx, node) is None and len(_body_without_docstring(node)) >= 1:
+                return True
+    return False
+
+
+def _deliberate(ctx: Context, function: FunctionNode) -> bool:
+    if _decorator_names(function) & _EXEMPT_DECORATORS:
+        return True
+    if any(word in function.name.lower() for word in _NOOP_NAMES):
+        return True
+    if function.name.startswith("__") and function.name.endswith("__"):
+        return True
+    docstring = ast.get_docstring(function) or ""
+    if _HOOK_DOC.search(docstring):
+        return True
+    parent = ctx.parent(function)
+    if isinstance(parent, ast.ClassDef) and _is_interface_class(ctx, parent):
+        return True
+    return any(
+        isinstance(a, ast.If) and "TYPE_CHECKING" in ctx.segment(a.test)
+        for a in ctx.ancestors(function)
+    )
+
+
+@rule(
+    id="AS403", name="stub-in-finished-code", family=Family.SILENT_FAILURE,
+    severity=Severity.WARNING, nodes=(ast.FunctionDef, ast.AsyncFunctionDef),
+)  # fmt: skip
+def stub_in_finished_code(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """A function body is still a stub (`pass`, `...`, `NotImplementedError`, TODO return).
+
+    ## What it finds
+    Functions whose whole body (after the docstring) is `pass`, `...`,
+    `raise NotImplementedError`, or a literal `return` next to a TODO/FIXME comment — in a
+    file where other functions are implemented. Not reported: abstract methods, `@overload`,
+    Protocol/ABC classes and classes that are subclassed in the file or named like a base
+    (`BaseHandler`, `StorageInterface`), classes whose methods are all stubs (an interface),
+    dunder methods, functions documented as hooks or no-ops, and test files.
+
+    ## Why it matters for AI-written code
+    Long answers often implement the interesting parts and leave "the rest as an exercise":
+    `def refund(order): pass` imports, type-checks and "works" until the day it is called.
+
+    ## Example
+    ```python
+    def charge(order, card):
+        amount = sum(line.price * line.quantity for line in order.lines)
+        return card.charge(amount)
+
+
+    def refund(order):
+        pass
+    ```
+
+    ## Use instead
+    ```python
+    def charge(order, card):
+        amount = sum(line.price * line.quantity for line in order.lines)
+        return card.charge(amount)
+
+
+    def refund(order, card):
+        return card.refund(order.charge_id)
+    ```
+    """
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return
+    if is_test_path(ctx.path) or ctx.path.endswith(".pyi"):
+        return
+    kind = _stub_kind(ctx, node)
+    if kind is None or _deliberate(ctx, node) or not _finished_elsewhere(ctx, node):
+        return
+    yield ctx.finding(
+        node,
+        f"{node.name}() is a stub ({kind}) in otherwise finished code",
+        evidence={"function": node.name, "body": kind},
+        fix="Implement the function, or raise NotImplementedError with a message and make "
+        "sure no caller can reach it (mark interfaces with abc.abstractmethod / Protocol).",
+    )
+
+
+# -- AS404 hard-coded results ------------------------------------------------------------
+
+
+def _parameters(function: FunctionNode) -> list[str]:
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    return [a.arg for a in every if a.arg not in {"self", "cls"} and not a.arg.startswith("_")]
+
+
+def _returns(function: FunctionNode) -> list[ast.Return]:
+    return [n for n in _own_nodes(function.body) if isinstance(n, ast.Return)]
+
+
+def _literal_data(expr: ast.AST | None) -> bool:
+    """A literal that looks like real data: numbers, text, non-empty containers of them."""
+    if expr is None:
+        return False
+    if isinstance(expr, ast.Constant):
+        return expr.value is not None and expr.value is not Ellipsis
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return bool(expr.elts) and all(_literal_data(e) or _is_default_value(e) for e in expr.elts)
+    if isinstance(expr, ast.Dict):
+        return bool(expr.values) and all(
+            v is not None and (_literal_data(v) or _is_default_value(v)) for v in expr.values
+        )
+    if isinstance(expr, ast.UnaryOp):
+        return isinstance(expr.operand, ast.Constant)
+    return False
+
+
+def hardcoded_candidates(tree: ast.Module) -> Iterator[tuple[FunctionNode, list[str]]]:
+    """Functions whose every return is literal data while no parameter is read.
+
+    Used by AS404 and by its sandboxed confirmation.
+    """
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        parameters = _parameters(node)
+        returns = _returns(node)
+        if not parameters or not returns:
+            continue
+        if not all(_literal_data(r.value) for r in returns):
+            continue
+        if _decorator_names(node) & _EXEMPT_DECORATORS:
+            continue
+        used = {n.id for n in _own_nodes(node.body) if isinstance(n, ast.Name)} | _nested_names(
+            node
+        )
+        if used & set(parameters):
+            continue
+        yield node, parameters
+
+
+def _nested_names(function: FunctionNode) -> set[str]:
+    return {
+        n.id
+        for n in ast.walk(function)
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)
+    }
+
+
+@rule(
+    id="AS404", name="hardcoded-result", family=Family.SILENT_FAILURE,
+    severity=Severity.WARNING, kind="module",
+)  # fmt: skip
+def hardcoded_result(ctx: Context) -> Iterator[Finding]:
+    """A function ignores its inputs and returns hard-coded data.
+
+    ## What it finds
+    Functions with parameters that never read any of them, and whose every `return` is
+    literal data (`return {"temp": 21.5, "condition": "sunny"}`, `return [1, 2, 3]`,
+    `return 42`): the output is the same whatever the caller passes. Methods of classes that
+    implement an interface (any base class) and abstract/overloaded functions are not
+    reported, nor are test files. With dynamic checks on, assay calls the function in the
+    sandbox with varied inputs and attaches the observed outputs as evidence.
+
+    ## Why it matters for AI-written code
+    When an assistant cannot do the real work (no API access, unknown schema), it often
+    returns sample data "for demonstration" in exactly the expected format — and the code
+    passes a glance and a smoke test.
+
+    ## Example
+    ```python
+    def get_weather(city):
+        # In a real application this would call a weather API.
+        return {"city": "London", "temperature": 18.5, "condition": "cloudy"}
+    ```
+
+    ## Use instead
+    ```python
+    import requests
+
+    def get_weather(city):
+        response = requests.get("https://api.example.com/weather", params={"q": city}, timeout=5)
+        response.raise_for_status()
+        return response.json()
+    ```
+    """
+    if is_test_path(ctx.path):
+        return
+    for function, parameters in hardcoded_candidates(ctx.tree):
+        parent = ctx.parent(function)
+        if isinstance(parent, ast.ClassDef) and (parent.bases or parent.keywords):
+            continue
+        returned = [ctx.segment(r.value) for r in _returns(function) if r.value is not None]
+        yield ctx.finding(
+            function,
+            f"{function.name}() never reads {', '.join(parameters)} and returns hard-coded "
+            f"data ({_shorten(returned[0])})",
+            evidence={"function": function.name, "unused": parameters, "returns": returned},
+            fix="Compute the result from the inputs (or fetch it); if this is sample data, "
+            "raise NotImplementedError instead so no caller mistakes it for a real answer.",
+        )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+# -- AS405 positional column access ------------------------------------------------------
+
+_FRAME_READERS = frozenset(
+    {"pandas.read_csv", "pandas.read_excel", "pandas.read_sql", "pandas.read_sql_query",
+     "pandas.read_sql_table", "pandas.read_parquet", "pandas.read_json", "pandas.DataFrame",
+     "pandas.read_table", "pandas.read_feather"}
+)  # fmt: skip
+_ROW_SOURCES = frozenset({"fetchone", "fetchall", "fetchmany", "execute"})
+_SELECT_STAR = re.compile(r"\bselect\s+(\w+\.)?\*", re.IGNORECASE)
+_SELECT = re.compile(r"\bselect\b", re.IGNORECASE)
+
+
+def _int_index(expr: ast.AST) -> int | None:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, int):
+        if not isinstance(expr.value, bool):
+            return expr.value
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        inner = _int_index(expr.operand)
+        return -inner if inner is not None else None
+    return None
+
+
+def _scope_statements(ctx: Context, node: ast.AST) -> list[ast.AST]:
+    function = ctx.enclosing_function(node)
+    return list(ast.walk(function if function is not None else ctx.tree))
+
+
+def _assigned(ctx: Context, name: str, node: ast.AST) -> list[tuple[ast.AST, bool]]:
+    """(value, is_loop_element) for every binding of `name` in the scope of `node`."""
+    found: list[tuple[ast.AST, bool]] = []
+    for item in _scope_statements(ctx, node):
+        if isinstance(item, ast.Assign):
+            for target in item.targets:
+                if isinstance(target, ast.Name) and target.id == name:
+                    found.append((item.value, False))
+        elif isinstance(item, (ast.For, ast.AsyncFor, ast.comprehension)):
+            targets = [t for t in ast.walk(item.target) if isinstance(t, ast.Name)]
+            if any(t.id == name for t in targets):
+                found.append((item.iter, True))
+        elif isinstance(item, (ast.With, ast.AsyncWith)):
+            for with_item in item.items:
+                var = with_item.optional_vars
+                if isinstance(var, ast.Name) and var.id == name:
+                    found.append((with_item.context_expr, False))
+    return found
+
+
+def _frame_origin(ctx: Context, expr: ast.AST, depth: int = 4) -> ast.Call | None:
+    """The pandas reader call a DataFrame expression comes from (through locals/methods)."""
+    current = expr
+    for _ in range(depth):
+        if isinstance(current, ast.Call):
+            name = ctx.qualname(current.func) or ""
+            if name in _FRAME_READERS:
+                return current
+            if isinstance(current.func, ast.Attribute):
+                current = current.func.value
+                continue
+            return None
+        if isinstance(current, ast.Name):
+            values = [v for v, element in _assigned(ctx, current.id, current) if not element]
+            if not values:
+                return None
+            current = values[-1]
+            continue
+        if isinstance(current, ast.Subscript):
+            current = current.value
+            continue
+        return None
+    return None
+
+
+def _iloc_column(ctx: Context, node: ast.Subscript) -> dict[str, object] | None:
+    target = node.value
+    if not (isinstance(target, ast.Attribute) and target.attr in {"iloc", "iat"}):
+        return None
+    if not isinstance(node.slice, ast.Tuple) or len(node.slice.elts) != 2:
+        return None
+    column = node.slice.elts[1]
+    columns = column.elts if isinstance(column, (ast.List, ast.Tuple)) else [column]
+    indexes = [_int_index(c) for c in columns]
+    if not indexes or any(i is None for i in indexes):
+        return None
+    origin = _frame_origin(ctx, target.value)
+    if origin is None:
+        return None
+    header = next((k.value for k in origin.keywords if k.arg == "header"), None)
+    if header is not None and isinstance(header, ast.Constant) and header.value is None:
+        return None
+    return {
+        "kind": "dataframe",
+        "access": ctx.segment(node),
+        "source": ctx.segment(origin),
+        "columns": indexes,
+    }
+
+
+def _query_of(ctx: Context, row_value: ast.AST) -> str | None:
+    """The SQL literal executed on the cursor that produced `row_value`, if visible."""
+    receiver: ast.AST | None = None
+    if isinstance(row_value, ast.Call) and isinstance(row_value.func, ast.Attribute):
+        if row_value.func.attr == "execute" and row_value.args:
+            first = row_value.args[0]
+            return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None  # fmt: skip
+        receiver = row_value.func.value
+    elif isinstance(row_value, ast.Name):
+        receiver = row_value
+    if receiver is None:
+        return None
+    name = qualified_name(receiver)
+    for item in _scope_statements(ctx, row_value):
+        if (
+            isinstance(item, ast.Call)
+            and isinstance(item.func, ast.Attribute)
+            and item.func.attr == "execute"
+            and item.args
+            and qualified_name(item.func.value) == name
+        ):
+            first = item.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                return first.value
+            if isinstance(first, ast.JoinedStr):
+                return "".join(
+                    v.value for v in first.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+                )  # fmt: skip
+    return None
+
+
+def _row_source(ctx: Context, value: ast.AST) -> ast.AST | None:
+    """The cursor call (or cursor name) rows in `value` come from, following one local."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        return value if value.func.attr in _ROW_SOURCES else None
+    if isinstance(value, ast.Name):
+        lowered = value.id.lower()
+        if "cursor" in lowered or lowered == "cur":
+            return value
+        for assigned, element in _assigned(ctx, value.id, value):
+            if not element and isinstance(assigned, ast.Call) and _row_source(ctx, assigned):
+                return assigned
+    return None
+
+
+def _row_column(ctx: Context, node: ast.Subscript, index: int) -> dict[str, object] | None:
+    if not isinstance(node.value, ast.Name):
+        return None
+    bindings = _assigned(ctx, node.value.id, node)
+    for bound, element in bindings:
+        value = _row_source(ctx, bound)
+        if value is None:
+            continue
+        call = value if isinstance(value, ast.Call) else None
+        single_row = call is not None and isinstance(call.func, ast.Attribute) and call.func.attr == "fetchone"  # fmt: skip
+        if not (element or single_row):
+            continue
+        query = _query_of(ctx, value)
+        if query is not None and _SELECT.search(query) and not _SELECT_STAR.search(query):
+            return None
+        if query is None and index < 1:
+            return None
+        return {
+            "kind": "database row",
+            "access": ctx.segment(node),
+            "query": query,
+            "columns": [index],
+        }
+    return None
+
+
+_HEADER_SKIPS = re.compile(r"\bnext\(|\.readline\(\)|\[1:\]|\bheader\b|skip", re.IGNORECASE)
+
+
+def _csv_column(ctx: Context, node: ast.Subscript, index: int) -> dict[str, object] | None:
+    """``line.split(",")[4]`` / ``parts[4]`` / ``row[4]`` of csv.reader with a header line."""
+    source: ast.AST | None = node.value
+    if isinstance(source, ast.Name):
+        values = _assigned(ctx, source.id, node)
+        source = values[-1][0] if values else None
+        is_reader_row = bool(values) and values[-1][1] and _is_csv_reader(ctx, source)
+        if is_reader_row:
+            return _with_header(ctx, node, index, "csv.reader row")
+    if (
+        isinstance(source, ast.Call)
+        and isinstance(source.func, ast.Attribute)
+        and source.func.attr == "split"
+        and source.args
+        and isinstance(source.args[0], ast.Constant)
+        and source.args[0].value in {",", ";", "\t", "|"}
+    ):
+        return _with_header(ctx, node, index, "split line")
+    return None
+
+
+def _is_csv_reader(ctx: Context, expr: ast.AST | None) -> bool:
+    if isinstance(expr, ast.Name):
+        values = _assigned(ctx, expr.id, expr)
+        return any(_is_csv_reader(ctx, v) for v, _ in values if v is not expr)
+    return isinstance(expr, ast.Call) and (ctx.qualname(expr.func) or "") == "csv.reader"
+
+
+def _with_header(ctx: Context, node: ast.AST, index: int, kind: str) -> dict[str, object] | None:
+    function = ctx.enclosing_function(node)
+    text = ctx.segment(function) if function is not None else ctx.source
+    if not _HEADER_SKIPS.search(text):
+        return None
+    return {"kind": kind, "access": ctx.segment(node), "columns": [index], "header": True}
+
+
+@rule(
+    id="AS405", name="positional-column-access", family=Family.SILENT_FAILURE,
+    severity=Severity.WARNING, nodes=(ast.Subscript,),
+)  # fmt: skip
+def positional_column_access(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """A column is read by position (`row[3]`, `.iloc[:, 2]`) where its name was available.
+
+    ## What it finds
+    * `df.iloc[:, 2]` / `df.iloc[i, 3]` on a DataFrame read with `pandas.read_*` (which has
+      column names unless `header=None`);
+    * `row[3]` on rows from a DB cursor when the query is `SELECT *` (column order is the
+      table's, not the code's) or not visible; explicit column lists stay silent;
+    * `line.split(",")[4]` and `csv.reader` rows indexed by position in a function that
+      skips a header line (so the names were right there).
+
+    ## Why it matters for AI-written code
+    Assistants do not know your schema, so they guess positions. When a column is added or
+    reordered, positional access keeps "working" and silently reads the wrong field.
+
+    ## Example
+    ```python
+    import pandas as pd
+
+    def average_price(path):
+        frame = pd.read_csv(path)
+        return frame.iloc[:, 3].mean()
+    ```
+
+    ## Use instead
+    ```python
+    import pandas as pd
+
+    def average_price(path):
+        frame = pd.read_csv(path)
+        return frame["price"].mean()
+    ```
+    """
+    if not isinstance(node, ast.Subscript) or is_test_path(ctx.path):
+        return
+    evidence = _iloc_column(ctx, node)
+    if evidence is None:
+        index = _int_index(node.slice)
+        if index is None:
+            return
+        evidence = _row_column(ctx, node, index) or _csv_column(ctx, node, index)
+    if evidence is None:
+        return
+    yield ctx.finding(
+        node,
+        f"`{ctx.segment(node)}` reads a {evidence['kind']} column by position; a renamed or "
+        "reordered column will be read silently",
+        evidence=evidence,
+        fix="Use the column name: df['price'], sqlite3.Row / DictCursor with row['price'], "
+        "csv.DictReader with row['price'].",
+    )
+
+
+# -- AS406 assert as validation ----------------------------------------------------------
+
+
+@rule(
+    id="AS406", name="assert-validates-input", family=Family.SILENT_FAILURE,
+    severity=Severity.WARNING, nodes=(ast.Assert,),
+)  # fmt: skip
+def assert_validates_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """`assert` checks a function's arguments; `python -O` removes the check.
+
+    ## What it finds
+    `assert` statements outside test code whose condition reads a parameter of the enclosing
+    public function (`assert amount > 0`, `assert isinstance(user, User)`). Asserts in tests,
+    in private helpers (`_name`) and on local invariants that do not involve parameters stay
+    silent.
+
+    ## Why it matters for AI-written code
+    Assistants use `assert` as a compact guard. Under `python -O` (common in containers and
+    some deployment tools) every assert disappears, and invalid input flows on unchecked.
+
+    ## Example
+    ```python
+    def withdraw(account, amount):
+        assert amount > 0, "amount must be positive"
+        account.balance -= amount
+    ```
+
+    ## Use instead
+    ```python
+    def withdraw(account, amount):
+        if amount <= 0:
+            raise ValueError(f"amount must be positive, got {amount!r}")
+        account.balance -= amount
+    ```
+    """
+    if not isinstance(node, ast.Assert) or is_test_path(ctx.path):
+        return
+    function = ctx.enclosing_function(node)
+    if function is None or (function.name.startswith("_") and not function.name.startswith("__")):
+        return
+    parameters = set(_parameters(function))
+    checked = sorted({n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)} & parameters)
+    if not checked:
+        return
+    yield ctx.finding(
+        node,
+        f"`assert {ctx.segment(node.test)}` validates {', '.join(checked)} of "
+        f"{function.name}(); the check vanishes under python -O",
+        evidence={"function": function.name, "parameters": checked, "assert": ctx.segment(node)},
+        fix="Raise an exception instead: if not <condition>: raise ValueError(...) "
+        "(TypeError for wrong types).",
+    )
