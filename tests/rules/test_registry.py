@@ -19,6 +19,9 @@ from assay.rules._registry import REQUIRED_SECTIONS
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES = all_rules()
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+#: Rules that compare with a git revision (--base): their Example, Use instead and fixture
+#: run against a real temporary repository in the named test module instead.
+NEEDS_GIT_BASE = {"AS407": "tests/rules/test_validation_removed.py"}
 
 
 def _ids_found(source: str, rule_id: str, name: str) -> list[int]:
@@ -57,6 +60,8 @@ def test_rule_has_complete_docs(rule: assay.rules.Rule) -> None:  # type: ignore
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_documented_example_fires_and_use_instead_is_silent(rule: assay.rules.Rule) -> None:  # type: ignore[name-defined]
+    if rule.id in NEEDS_GIT_BASE:
+        pytest.skip(f"needs a git base revision: covered by {NEEDS_GIT_BASE[rule.id]}")
     assert _ids_found(rule.docs.example, rule.id, "example.py"), f"{rule.id} example did not fire"
     assert _ids_found(rule.docs.use_instead, rule.id, "use_instead.py") == [], (
         f"{rule.id} fired on its own 'use instead' code"
@@ -65,6 +70,8 @@ def test_documented_example_fires_and_use_instead_is_silent(rule: assay.rules.Ru
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_fixture_expectations(rule: assay.rules.Rule) -> None:  # type: ignore[name-defined]
+    if rule.id in NEEDS_GIT_BASE:
+        pytest.skip(f"needs a git base revision: covered by {NEEDS_GIT_BASE[rule.id]}")
     fixture = FIXTURES / f"{rule.id}.py"
     assert fixture.is_file(), f"{rule.id} has no fixture at {fixture}"
     source = fixture.read_text(encoding="utf-8")
