@@ -10,7 +10,9 @@ FutureWarning captured in sandboxed runs into findings (`findings_from_warnings`
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Protocol
 
 from assay.context import Context
 from assay.deprecations import (
@@ -21,9 +23,9 @@ from assay.deprecations import (
     load_table,
 )
 from assay.model import Family, Finding, Severity
-from assay.rules._registry import rule
+from assay.rules._registry import get_rule, rule
 
-__all__ = ["infer_types"]
+__all__ = ["WarningLike", "findings_from_warnings", "infer_types"]
 
 _MAX_DEPTH = 4
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -392,3 +394,150 @@ def _referenced_names(node: ast.AST, ctx: Context) -> list[str]:
     if isinstance(node, ast.ImportFrom) and node.module and not node.level:
         return [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
     return []
+
+
+# ---------------------------------------------------------------- AS203: runtime warnings
+
+
+_RUNTIME_CATEGORIES = ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
+
+
+@rule(
+    id="AS203",
+    name="deprecation-warning-at-runtime",
+    family=Family.DEPRECATED,
+    severity=Severity.WARNING,
+    kind="dynamic",
+)
+def deprecation_warning_at_runtime(node: ast.AST, ctx: Context) -> Iterable[Finding]:
+    """A DeprecationWarning or FutureWarning raised while assay ran the code in its sandbox.
+
+    ## What it finds
+    Warnings of category ``DeprecationWarning``, ``PendingDeprecationWarning`` or
+    ``FutureWarning`` captured while sandboxed probes called the checked functions, with the
+    warning text, its category and the line that triggered it (when it lies in the checked
+    file). Only warnings attributed to the checked file are reported: a library warning
+    about its own internals is not your code's problem.
+
+    ## Why it matters for AI-written code
+    Static tables miss deprecations that depend on argument values or on the installed
+    version; the interpreter does not. A warning today is an exception after the upgrade.
+
+    ## Example
+    ```python
+    import locale
+
+
+    def system_encoding():
+        \"\"\"
+        >>> isinstance(system_encoding(), str)
+        True
+        \"\"\"
+        language, encoding = locale.getdefaultlocale()
+        return encoding or "utf-8"
+    ```
+
+    ## Use instead
+    ```python
+    import locale
+
+
+    def system_encoding():
+        \"\"\"
+        >>> isinstance(system_encoding(), str)
+        True
+        \"\"\"
+        return locale.getencoding() if hasattr(locale, "getencoding") else "utf-8"
+    ```
+    """
+    return ()
+
+
+class WarningLike(Protocol):
+    """What a captured warning carries (`assay.sandbox.WarningInfo` has these fields)."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def lineno(self) -> int: ...
+
+
+def findings_from_warnings(
+    warnings: Iterable[WarningLike | Mapping[str, Any]],
+    *,
+    path: str,
+    function: str | None = None,
+    candidate: str | None = None,
+) -> list[Finding]:
+    """AS203 findings for warnings captured in sandboxed runs of the file at `path`.
+
+    Args:
+        warnings: captured warnings (``Outcome.warnings`` of sandboxed runs), as
+            `assay.sandbox.WarningInfo` objects or mappings with the same keys.
+        path: the checked file as shown in reports; warnings whose ``filename`` names
+            another file are skipped (library-internal warnings).
+        function: the probed function, for the report.
+        candidate: the candidate name when checking candidates.
+
+    Duplicates (same category, line and message) are reported once.
+    """
+    rule_meta = get_rule("AS203")
+    seen: set[tuple[str, int, str]] = set()
+    findings: list[Finding] = []
+    for raw in warnings:
+        item: Mapping[str, Any] = (
+            raw
+            if isinstance(raw, Mapping)
+            else {
+                "category": raw.category,
+                "message": raw.message,
+                "filename": raw.filename,
+                "lineno": raw.lineno,
+            }
+        )
+        category = str(item.get("category", ""))
+        if not _is_deprecation(category):
+            continue
+        filename = item.get("filename")
+        if filename and not _same_file(str(filename), path):
+            continue
+        lineno = item.get("lineno")
+        line = lineno if isinstance(lineno, int) and lineno > 0 else 0
+        message = " ".join(str(item.get("message", "")).split())
+        key = (category, line, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        findings.append(
+            Finding(
+                rule=rule_meta.id,
+                family=rule_meta.family,
+                severity=rule_meta.severity,
+                path=path,
+                line=line,
+                col=0,
+                message=f"{category} while running {function or 'the code'}: {message}",
+                evidence={"category": category, "warning": message, "line": line},
+                fix="apply the replacement the warning names before upgrading",
+                function=function,
+                candidate=candidate,
+            )
+        )
+    return findings
+
+
+def _is_deprecation(category: str) -> bool:
+    """Deprecation categories, including libraries' subclasses (PydanticDeprecatedSince20)."""
+    name = category.rpartition(".")[2]
+    return name in _RUNTIME_CATEGORIES or "Deprecat" in name
+
+
+def _same_file(filename: str, path: str) -> bool:
+    if filename == path:
+        return True
+    base = re.split(r"[\\/]", filename)[-1]
+    return base == re.split(r"[\\/]", path)[-1] or filename.startswith("<")

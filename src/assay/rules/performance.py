@@ -975,3 +975,49 @@ def _plan(ddl: list[str], queries: list[str]) -> list[tuple[str, object]] | None
     return [
         (str(item[0]), item[1]) for item in results if isinstance(item, list) and len(item) == 2
     ]
+
+
+@rule(
+    id="AS509",
+    name="superlinear-growth-measured",
+    family=Family.PERFORMANCE,
+    severity=Severity.WARNING,
+    kind="dynamic",
+    confidence="medium",
+)
+def superlinear_growth_measured(node: ast.AST, ctx: Context) -> Iterable[Finding]:
+    """A function whose measured running time grows faster than its output justifies.
+
+    ## What it finds
+    Functions assay can feed at a chosen size (type hints such as ``list[int]``, ``str``,
+    ``dict[str, int]``) are timed in the sandbox at doubling sizes (64, 128, ... elements;
+    five repetitions, the minimum kept) and the growth exponent is fitted on a log-log
+    scale (`assay.probe.complexity`). It is reported when the exponent is at least 1.5
+    while the result grows at most linearly (so an ``O(n log n)`` version exists), or when
+    another version of the function in the same file (``f_v1`` / ``f_v2``) grows at least
+    0.5 lower. Evidence: the timing series and the fitted exponents.
+
+    ## Why it matters for AI-written code
+    Static shapes miss quadratic work hidden in helpers or library calls; the clock does
+    not. Generated code is usually tried on a handful of elements, where n² and n log n
+    look the same.
+
+    ## Example
+    ```python
+    def count_repeats(values: list[int]) -> int:
+        repeats = 0
+        for i in range(len(values)):
+            for j in range(i + 1, len(values)):
+                if values[i] == values[j]:
+                    repeats += 1
+                    break
+        return repeats
+    ```
+
+    ## Use instead
+    ```python
+    def count_repeats(values: list[int]) -> int:
+        return len(values) - len(set(values))
+    ```
+    """
+    return ()

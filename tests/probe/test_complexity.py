@@ -1,0 +1,101 @@
+"""Growth fitting, size-scaled inputs and the AS509/AS203 decisions (no timing asserted)."""
+
+from __future__ import annotations
+
+import ast
+import math
+
+import pytest
+
+from assay.probe.complexity import (
+    SIZES,
+    Growth,
+    fit_exponent,
+    growth_findings,
+    sized_arguments,
+)
+from assay.rules.deprecated import findings_from_warnings
+from assay.sandbox import WarningInfo
+
+
+def test_fit_exponent_recovers_power_laws() -> None:
+    sizes = [64, 128, 256, 512, 1024]
+    assert fit_exponent(sizes, [n**2 * 1e-8 for n in sizes]) == pytest.approx(2.0)
+    assert fit_exponent(sizes, [n * 3e-7 for n in sizes]) == pytest.approx(1.0)
+    nlogn = fit_exponent(sizes, [n * math.log(n) * 1e-8 for n in sizes])
+    assert nlogn is not None and 1.0 < nlogn < 1.3
+
+
+def test_fit_exponent_needs_three_points_over_a_fourfold_range() -> None:
+    assert fit_exponent([64, 128], [1.0, 2.0]) is None
+    assert fit_exponent([100, 110, 120], [1.0, 1.1, 1.2]) is None
+
+
+def _function(source: str) -> ast.FunctionDef:
+    node = ast.parse(source).body[0]
+    assert isinstance(node, ast.FunctionDef)
+    return node
+
+
+def test_sized_arguments_follow_the_hints_and_are_seeded() -> None:
+    function = _function("def f(xs: list[int], target: int, names: set[str]) -> int: ...")
+    args = sized_arguments(function, 128, seed=3)
+    assert args is not None
+    xs, target, names = args
+    assert len(xs) == 128 and all(isinstance(x, int) for x in xs)
+    assert target == -1 and isinstance(names, set)
+    assert sized_arguments(function, 128, seed=3) == args
+
+
+def test_sized_arguments_scale_strings_and_refuse_unknown_hints() -> None:
+    text = sized_arguments(_function("def f(text: str) -> int: ..."), 256)
+    assert text is not None and len(text[0]) == 256
+    assert sized_arguments(_function("def f(n: int) -> int: ..."), 256) is None
+    assert sized_arguments(_function("def f(x: Widget) -> int: ..."), 256) is None
+    assert sized_arguments(_function("def f(x) -> int: ..."), 256) is None
+
+
+def _growth(name: str, exponent: float, output: float | None) -> Growth:
+    sizes = SIZES[:5]
+    return Growth(
+        function=name,
+        line=1,
+        sizes=sizes,
+        seconds=tuple(1e-7 * n**exponent for n in sizes),
+        output_sizes=tuple(int(n**output) if output else None for n in sizes),
+        exponent=exponent,
+        output_exponent=output,
+    )
+
+
+def test_superlinear_time_on_linear_output_is_reported_with_the_series() -> None:
+    [finding] = growth_findings("m.py", [_growth("dedupe", 2.0, 1.0)])
+    assert finding.rule == "AS509" and "n^2.00" in finding.message
+    assert [row["n"] for row in finding.evidence["timings"]] == list(SIZES[:5])
+
+
+def test_inherently_quadratic_output_and_near_linear_time_stay_silent() -> None:
+    assert list(growth_findings("m.py", [_growth("pairs", 2.0, 2.0)])) == []
+    assert list(growth_findings("m.py", [_growth("ranked", 1.1, 1.0)])) == []
+
+
+def test_a_faster_version_in_the_file_is_the_evidence() -> None:
+    growths = [_growth("run_v1", 1.8, 2.0), _growth("run_v2", 1.0, 2.0)]
+    [finding] = growth_findings("m.py", growths)
+    assert finding.function == "run_v1"
+    assert finding.evidence["alternative"] == "run_v2"
+
+
+def test_warnings_become_as203_findings_for_the_checked_file_only() -> None:
+    captured = [
+        WarningInfo(category="DeprecationWarning", message="old", filename="<candidate>", lineno=4),
+        WarningInfo(category="DeprecationWarning", message="old", filename="<candidate>", lineno=4),
+        WarningInfo(
+            category="PydanticDeprecatedSince20", message="dict", filename="m.py", lineno=9
+        ),
+        WarningInfo(category="UserWarning", message="fine", filename="m.py", lineno=5),
+        WarningInfo(category="FutureWarning", message="lib", filename="/site/lib.py", lineno=1),
+    ]
+    findings = findings_from_warnings(captured, path="m.py", function="f")
+    assert [(f.rule, f.line) for f in findings] == [("AS203", 4), ("AS203", 9)]
+    assert findings[0].evidence["category"] == "DeprecationWarning"
