@@ -62,6 +62,10 @@ def check(
         from assay.probe.stage import with_dynamic_findings
 
         report = with_dynamic_findings(report, effective)
+    if effective.dynamic:
+        from assay.probe.complexity import with_complexity_findings
+
+        report = with_complexity_findings(report, effective)
     return with_reviews(report)
 
 
