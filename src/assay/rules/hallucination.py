@@ -62,6 +62,28 @@ _BUILTIN_RECEIVERS = {
     ast.Tuple: "tuple",
     ast.JoinedStr: "str",
 }
+_STR_TO_STR = frozenset(
+    {
+        "lower",
+        "upper",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "title",
+        "casefold",
+        "replace",
+        "format",
+        "capitalize",
+        "swapcase",
+        "zfill",
+        "center",
+        "ljust",
+        "rjust",
+        "removeprefix",
+        "removesuffix",
+        "expandtabs",
+    }
+)
 _ANNOTATION_TYPES = frozenset({"str", "bytes", "list", "dict", "set", "tuple", "int", "float"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -135,9 +157,15 @@ def _resolver() -> ApiResolver:
     return ApiResolver()
 
 
-@lru_cache(maxsize=8)
+_clients: dict[tuple[str | None, float, float], IndexClient] = {}
+
+
 def _client(settings: Settings) -> IndexClient:
-    return IndexClient(settings)
+    """One client per index configuration, so its memory cache serves every file of a run."""
+    key = (settings.index_url, settings.network_timeout, settings.cache_ttl_hours)
+    if key not in _clients:
+        _clients[key] = IndexClient(settings)
+    return _clients[key]
 
 
 def _scope_bindings(tree: ast.Module) -> dict[int, frozenset[str]]:
@@ -197,7 +225,6 @@ def _declared_type(name: ast.Name, ctx: Context, state: _FileState) -> tuple[str
 
 def _scope_types(scope: ast.AST, ctx: Context) -> dict[str, tuple[str, str]]:
     declared: dict[str, set[tuple[str, str] | None]] = {}
-    assigned: set[str] = set()
     is_module = isinstance(scope, ast.Module)
     if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
         arguments = scope.args
@@ -214,16 +241,35 @@ def _scope_types(scope: ast.AST, ctx: Context) -> dict[str, tuple[str, str]]:
             declared.setdefault(statement.target.id, set()).add(
                 _annotation_type(statement.annotation, ctx)
             )
+    stores: dict[str, int] = {}
     for node in ast.walk(scope if not is_module else ctx.tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             if id(node) not in annotated_targets:
-                assigned.add(node.id)
+                stores[node.id] = stores.get(node.id, 0) + 1
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and (literal := _literal_type(node.value)) is not None
+        ):
+            # `tags = []` assigned once and never rebound: the type is evident.
+            declared.setdefault(node.targets[0].id, set()).add(literal)
+            annotated_targets.add(id(node.targets[0]))
     table: dict[str, tuple[str, str]] = {}
     for name, types in declared.items():
         only = next(iter(types))
-        if len(types) == 1 and only is not None and name not in assigned:
+        if len(types) == 1 and only is not None and name not in stores:
             table[name] = only
     return table
+
+
+def _literal_type(value: ast.expr) -> tuple[str, str] | None:
+    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
+        return ("builtins", type(value.value).__name__)
+    for node_type, name in _BUILTIN_RECEIVERS.items():
+        if isinstance(value, node_type):
+            return ("builtins", name)
+    return None
 
 
 def _annotation_type(annotation: ast.expr, ctx: Context) -> tuple[str, str] | None:
@@ -384,6 +430,8 @@ def unknown_package(node: ast.AST, ctx: Context) -> Iterator[Finding]:
             )
             continue
         where = "not installed, not in this project, and not a known PyPI project"
+        if answer is not None and answer.exists is False:
+            where = f"not installed, not in this project, and not on {answer.index}"
         hint = f"; closest real names: {', '.join(closest)}" if closest else ""
         yield ctx.finding(
             node,
@@ -587,13 +635,16 @@ def _attribute_target(node: ast.Attribute, ctx: Context, state: _FileState) -> s
 
 def _receiver_type(expr: ast.expr, ctx: Context, state: _FileState) -> tuple[str, str] | None:
     """(module, class) of an expression whose type is evident from the source."""
-    if isinstance(expr, ast.Constant) and isinstance(expr.value, (str, bytes)):
-        return ("builtins", type(expr.value).__name__)
-    for node_type, name in _BUILTIN_RECEIVERS.items():
-        if isinstance(expr, node_type):
-            return ("builtins", name)
-    if isinstance(expr, ast.Call) and ctx.qualname(expr.func) in _PATH_TYPES:
-        return ("pathlib", "Path")
+    literal = _literal_type(expr)
+    if literal is not None:
+        return literal
+    if isinstance(expr, ast.Call):
+        if ctx.qualname(expr.func) in _PATH_TYPES:
+            return ("pathlib", "Path")
+        method = expr.func
+        if isinstance(method, ast.Attribute) and method.attr in _STR_TO_STR:
+            if _receiver_type(method.value, ctx, state) == ("builtins", "str"):
+                return ("builtins", "str")
     if isinstance(expr, ast.Name):
         return _declared_type(expr, ctx, state)
     return None
