@@ -1,0 +1,2 @@
+def by_length(words: list[str]) -> list[str]:
+    return sorted(words, key=len, reverse=True)

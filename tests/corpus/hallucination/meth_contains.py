@@ -1,0 +1,2 @@
+def mentions_python(text: str) -> bool:
+    return text.contains("python")

@@ -1,0 +1,2 @@
+def is_json(content_type: str) -> bool:
+    return content_type.lower().includes("json")

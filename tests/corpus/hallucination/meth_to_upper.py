@@ -1,0 +1,2 @@
+def shout(message: str) -> str:
+    return message.toUpperCase() + "!"

@@ -1,0 +1,4 @@
+import numpy as np
+
+def unit(vector):
+    return vector / np.linalg.normalize(vector)

@@ -1,0 +1,5 @@
+# Load MNIST with TensorFlow Datasets.
+import tensorflow_datasets as tfds
+
+def mnist():
+    return tfds.load("mnist", split="train")

@@ -1,0 +1,4 @@
+from pydantic import BaseModel, validator_field
+
+class User(BaseModel):
+    name: str

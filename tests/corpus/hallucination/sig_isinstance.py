@@ -1,0 +1,2 @@
+def is_text(value) -> bool:
+    return isinstance(value)

@@ -1,0 +1,2 @@
+def first_field(line: str) -> str:
+    return line.split(",", maxsplits=1)[0]

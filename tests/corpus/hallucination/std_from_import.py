@@ -1,0 +1,4 @@
+from collections import OrderedSet
+
+def unique(items):
+    return list(OrderedSet(items))

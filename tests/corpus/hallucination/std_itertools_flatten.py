@@ -1,0 +1,4 @@
+import itertools
+
+def flatten(rows):
+    return list(itertools.flatten(rows))

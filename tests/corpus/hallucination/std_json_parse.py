@@ -1,0 +1,4 @@
+import json
+
+def read_config(text: str) -> dict:
+    return json.parse(text)

@@ -1,0 +1,4 @@
+import math
+
+def clamp(value: float, low: float, high: float) -> float:
+    return math.clamp(value, low, high)

@@ -1,0 +1,4 @@
+import random
+
+def pick(items: list[str]) -> str:
+    return random.pick(items)

@@ -1,0 +1,4 @@
+import string
+
+def is_vowel(ch: str) -> bool:
+    return ch.lower() in string.vowels

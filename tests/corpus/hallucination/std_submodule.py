@@ -1,0 +1,4 @@
+import urllib.fetch
+
+def get(url: str) -> bytes:
+    return urllib.fetch.urlopen(url).read()
