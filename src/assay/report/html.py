@@ -394,13 +394,10 @@ def _plot(points: Sequence[tuple[float, float]], evidence: Mapping[str, Any]) ->
         else ""
     )
     label = next(
-        (
-            str(evidence[k])
-            for k in ("complexity", "fitted", "fit", "exponent", "growth")
-            if k in evidence
-        ),
-        "",
+        (str(evidence[k]) for k in ("complexity", "fitted", "growth") if k in evidence), ""
     )
+    if not label and isinstance(evidence.get("exponent"), (int, float)):
+        label = f"time ∝ n^{evidence['exponent']:g}"
     axis = (
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - pad}" y2="{height - bottom}" stroke="#59636e"/>'
         f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{height - bottom}" stroke="#59636e"/>'

@@ -1,0 +1,444 @@
+"""The HTTP API: `assay.check`, `compare` and `generate` over JSON, plus the ledger.
+
+    POST /v1/check        {"source": "...", "path": "tool.py"}         -> report (+ rendering)
+    POST /v1/compare      {"task": "...", "candidates": [{"code": ...}]} -> report with clusters
+    POST /v1/generate     {"prompt": "...", "n": 4}                    -> report + selected code
+    GET  /v1/ledger/runs, /v1/ledger/runs/{id}, /v1/ledger/stats;  POST /v1/ledger/runs/{id}/outcomes
+    GET  /v1/health       (no key needed)                            OpenAPI: /openapi.json, /docs
+
+Every request is bounded: the body by `ServiceConfig.max_body_bytes` (413), the work by
+`timeout_s` (504), the number running at once by `max_concurrent`, with at most
+`max_queue` waiting (503 + Retry-After beyond that). A request that times out keeps its
+worker slot until its thread really finishes, so the bound holds. API keys (``Authorization:
+Bearer KEY`` or ``X-API-Key: KEY``) are required whenever the server listens beyond
+loopback; `assay serve` refuses to start otherwise.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the endpoints' annotations at
+# runtime, and they refer to names local to `create_app`.
+import asyncio
+import contextlib
+import functools
+import hmac
+import ipaddress
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from assay import __version__
+from assay.config import Settings, load_settings
+from assay.errors import AssayError, InvalidArgument, LedgerError, SourceError
+from assay.ledger import Ledger, OutcomeRecord, RunRecord, open_ledger, record_report
+from assay.model import Candidate, Report
+from assay.report import render
+from assay.report.json import report_dict
+
+__all__ = ["ServiceConfig", "create_app", "is_loopback", "require_key_beyond_loopback"]
+
+_T = TypeVar("_T")
+Format = Literal["json", "sarif", "markdown", "html", "text"]
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Limits and identity of one running service (see `assay serve --help`)."""
+
+    host: str = "127.0.0.1"
+    api_keys: tuple[str, ...] = ()
+    max_body_bytes: int = 1_000_000
+    timeout_s: float = 60.0
+    max_concurrent: int = 2
+    max_queue: int = 32
+    ledger_url: str | None = None
+    record: bool = True
+    settings: Settings | None = field(default=None, compare=False)
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def require_key_beyond_loopback(host: str, api_keys: Sequence[str]) -> None:
+    """Refuse to serve beyond loopback without an API key.
+
+    Raises:
+        InvalidArgument: `host` is not loopback and `api_keys` is empty.
+    """
+    if not is_loopback(host) and not any(api_keys):
+        raise InvalidArgument(
+            f"--host {host} makes assay reachable from other machines; it then requires an API "
+            "key: pass --api-key KEY or set ASSAY_API_KEY (several: comma-separated)"
+        )
+
+
+# --- request and response shapes -------------------------------------------------------------
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckRequest(_Body):
+    """Source text to check, as one file."""
+
+    source: str = Field(description="Python source code.")
+    path: str = Field("snippet.py", max_length=300, description="Name shown in the report.")
+    select: list[str] | None = Field(None, description="Rules to run (ids, prefixes, families).")
+    ignore: list[str] | None = Field(None, description="Rules not to run.")
+    dynamic: bool = Field(False, description="Also run sandboxed probes (slower).")
+    python: str | None = Field(None, description="Target Python version, e.g. 3.12.")
+    format: Format = Field("json", description="Also render the report in this format.")
+    record: bool = Field(True, description="Record the run in the server's ledger.")
+
+
+class CandidateIn(_Body):
+    """One implementation to compare."""
+
+    code: str
+    name: str | None = Field(None, max_length=200)
+
+
+class CompareRequest(_Body):
+    """N implementations of one task, to run on the same inputs and cluster."""
+
+    task: str = Field(description="The prompt or stub (signature + docstring).")
+    candidates: list[CandidateIn] = Field(min_length=1, max_length=64)
+    entry_point: str | None = None
+    extra_tests: list[str] = Field(default_factory=list, max_length=200)
+    budget: int = Field(40, ge=0, le=500, description="Generated inputs beyond the examples.")
+    timeout: float = Field(2.0, gt=0, le=30, description="Seconds per call in the sandbox.")
+    seed: int = 0
+    format: Format = "json"
+    record: bool = True
+
+
+class GenerateRequest(_Body):
+    """A task to generate verified code for."""
+
+    prompt: str
+    n: int = Field(4, ge=1, le=32, description="Candidates to sample.")
+    backend: str | None = Field(None, description="Backend spec, e.g. 'embedded' or 'openai:URL'.")
+    model: str | None = None
+    criteria: list[str] = Field(default_factory=list, max_length=50)
+    use_ledger: bool = Field(True, description="Add criteria learnt from past failures.")
+    seed: int = 0
+    format: Format = "json"
+    record: bool = True
+
+
+class ReportResponse(BaseModel):
+    """A report as JSON (the schema of `assay check --format json`), optionally rendered."""
+
+    report: dict[str, Any]
+    rendered: str | None = None
+    run_id: int | None = Field(None, description="The ledger run id, when recorded.")
+    ledger_error: str | None = None
+    duration_s: float
+
+
+class GenerateResponse(ReportResponse):
+    """A generation run: the report plus the selected code and the criteria used."""
+
+    code: str | None = None
+    criteria: list[str] = Field(default_factory=list)
+
+
+class MarkRequest(_Body):
+    """What happened to a run's code later."""
+
+    failed: bool = True
+    description: str = Field(min_length=1, max_length=5000)
+    family: str | None = None
+    detected_after_s: float | None = Field(None, ge=0)
+    fix_code: str | None = None
+
+
+class Health(BaseModel):
+    """Liveness and what this server is."""
+
+    status: Literal["ok"]
+    version: str
+    ledger: str | None
+    limits: dict[str, float]
+
+
+# --- the application -------------------------------------------------------------------------
+
+
+class _Limiter:
+    """At most `running` jobs in worker threads, `queue` waiting, each bounded in time."""
+
+    def __init__(self, running: int, queue: int, timeout_s: float) -> None:
+        self.slots = asyncio.Semaphore(running)
+        self.queue = queue
+        self.waiting = 0
+        self.timeout_s = timeout_s
+        self.pool = ThreadPoolExecutor(max_workers=running, thread_name_prefix="assay-http")
+
+    async def run(self, work: Callable[[], _T]) -> _T:
+        if self.slots.locked() and self.waiting >= self.queue:
+            raise HTTPException(503, "server busy: too many requests waiting", {"Retry-After": "1"})
+        deadline = time.monotonic() + self.timeout_s
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self.slots.acquire(), timeout=self.timeout_s)
+        except TimeoutError:
+            raise HTTPException(
+                503, "server busy: no worker free in time", {"Retry-After": "5"}
+            ) from None
+        finally:
+            self.waiting -= 1
+        future = asyncio.get_running_loop().run_in_executor(self.pool, work)
+        # The slot is released when the thread ends, not when the client gives up.
+        future.add_done_callback(lambda _done: self.slots.release())
+        try:
+            return await asyncio.wait_for(
+                asyncio.shield(future), timeout=max(0.0, deadline - time.monotonic())
+            )
+        except TimeoutError:
+            raise HTTPException(
+                504, f"the request took longer than the server's {self.timeout_s:g}s limit"
+            ) from None
+
+
+class _Ledgers:
+    """One ledger per server, opened on first use (a broken ledger never breaks a check)."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self._ledger: Ledger | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Ledger:
+        with self._lock:
+            if self._ledger is None:
+                self._ledger = open_ledger(self.url)
+            return self._ledger
+
+    def close(self) -> None:
+        with self._lock:
+            if self._ledger is not None:
+                self._ledger.close()
+                self._ledger = None
+
+
+def create_app(config: ServiceConfig | None = None) -> FastAPI:
+    """The FastAPI application for `config` (default: loopback, no key, default limits)."""
+    config = config or ServiceConfig()
+    settings = config.settings or load_settings()
+    limiter = _Limiter(config.max_concurrent, config.max_queue, config.timeout_s)
+    ledgers = _Ledgers(config.ledger_url)
+    keys = tuple(k for k in config.api_keys if k)
+    bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <API key>")
+    header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key")
+
+    def authenticate(
+        token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        key: Annotated[str | None, Depends(header)],
+    ) -> None:
+        if not keys:
+            return
+        offered = key or (token.credentials if token else None)
+        if offered is None or not any(hmac.compare_digest(offered, k) for k in keys):
+            raise HTTPException(401, "missing or wrong API key", {"WWW-Authenticate": "Bearer"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ledgers.close()
+        limiter.pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="assay",
+        version=__version__,
+        description="Tell correct AI-written Python from plausible AI-written Python, with evidence.",
+        max_body_size=config.max_body_bytes,
+    )
+    guarded = [Depends(authenticate)]
+
+    @app.exception_handler(AssayError)
+    async def _assay_error(_request: Request, error: AssayError) -> JSONResponse:
+        status = 422 if isinstance(error, (InvalidArgument, SourceError)) else 500
+        return JSONResponse(
+            {"detail": str(error), "error": type(error).__name__}, status_code=status
+        )
+
+    @app.get("/v1/health", response_model=Health, tags=["service"])
+    async def health() -> Health:
+        """Liveness, version, the ledger in use and the request limits."""
+        return Health(
+            status="ok",
+            version=__version__,
+            ledger=ledgers.url if config.record else None,
+            limits={
+                "max_body_bytes": config.max_body_bytes,
+                "timeout_s": config.timeout_s,
+                "max_concurrent": config.max_concurrent,
+                "max_queue": config.max_queue,
+            },
+        )
+
+    def finish(
+        report: Report,
+        *,
+        fmt: str,
+        record: bool,
+        kind: str,
+        started: float,
+        **ledger_fields: Any,
+    ) -> ReportResponse:
+        run_id, ledger_error = None, None
+        duration = time.perf_counter() - started
+        if record and config.record:
+            try:
+                run_id = record_report(
+                    report, kind=kind, ledger=ledgers.get(), duration_s=duration, **ledger_fields
+                )
+            except LedgerError as error:
+                ledger_error = str(error)
+        return ReportResponse(
+            report=report_dict(report),
+            rendered=None if fmt == "json" else render(report, fmt),
+            run_id=run_id,
+            ledger_error=ledger_error,
+            duration_s=duration,
+        )
+
+    @app.post("/v1/check", response_model=ReportResponse, dependencies=guarded, tags=["verify"])
+    async def check(body: CheckRequest) -> ReportResponse:
+        """Check one file's source: static rules, and sandboxed probes with ``dynamic``."""
+        from assay.api import check as api_check
+
+        def work() -> ReportResponse:
+            started = time.perf_counter()
+            report = api_check(
+                body.source,
+                settings=settings,
+                select=body.select,
+                ignore=body.ignore,
+                python=body.python,
+                dynamic=body.dynamic,
+                source_name=body.path,
+            )
+            return finish(
+                report,
+                fmt=body.format,
+                record=body.record,
+                kind="check",
+                started=started,
+                task=body.path,
+            )
+
+        return await limiter.run(work)
+
+    @app.post("/v1/compare", response_model=ReportResponse, dependencies=guarded, tags=["verify"])
+    async def compare(body: CompareRequest) -> ReportResponse:
+        """Run the candidates on the same inputs, cluster them by behaviour, select one."""
+        from assay.api import compare as api_compare
+
+        candidates = [
+            Candidate(code=c.code, name=c.name or f"candidate-{i}")
+            for i, c in enumerate(body.candidates)
+        ]
+
+        def work() -> ReportResponse:
+            started = time.perf_counter()
+            report = api_compare(
+                body.task,
+                candidates,
+                entry_point=body.entry_point,
+                extra_tests=body.extra_tests,
+                budget=body.budget,
+                timeout=body.timeout,
+                seed=body.seed,
+            )
+            return finish(
+                report,
+                fmt=body.format,
+                record=body.record,
+                kind="compare",
+                started=started,
+                task=body.task,
+                candidates=candidates,
+            )
+
+        return await limiter.run(work)
+
+    @app.get(
+        "/v1/ledger/runs", response_model=list[RunRecord], dependencies=guarded, tags=["ledger"]
+    )
+    async def ledger_runs(
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        kind: Annotated[str | None, Query(pattern="^(check|compare|gen)$")] = None,
+        failed: bool = False,
+    ) -> list[RunRecord]:
+        """Recent runs, newest first (without code, findings or outcomes)."""
+        return await limiter.run(
+            functools.partial(
+                ledgers_call, "runs", limit=limit, offset=offset, kind=kind, failed_only=failed
+            )
+        )
+
+    @app.get(
+        "/v1/ledger/runs/{run_id}", response_model=RunRecord, dependencies=guarded, tags=["ledger"]
+    )
+    async def ledger_run(run_id: int) -> RunRecord:
+        """One run with its candidates' code, findings and outcomes."""
+        try:
+            return await limiter.run(functools.partial(ledgers_call, "get", run_id))
+        except InvalidArgument as error:
+            raise HTTPException(404, str(error)) from error
+
+    @app.post(
+        "/v1/ledger/runs/{run_id}/outcomes",
+        response_model=OutcomeRecord,
+        dependencies=guarded,
+        tags=["ledger"],
+        status_code=201,
+    )
+    async def ledger_mark(run_id: int, body: MarkRequest) -> OutcomeRecord:
+        """Record what happened to a run's code later (``assay ledger mark`` over HTTP)."""
+        try:
+            return await limiter.run(
+                functools.partial(
+                    ledgers_call,
+                    "mark",
+                    run_id,
+                    description=body.description,
+                    failed=body.failed,
+                    family=body.family,
+                    detected_after_s=body.detected_after_s,
+                    fix_code=body.fix_code,
+                )
+            )
+        except InvalidArgument as error:
+            raise HTTPException(404, str(error)) from error
+
+    @app.get("/v1/ledger/stats", dependencies=guarded, tags=["ledger"])
+    async def ledger_stats() -> dict[str, Any]:
+        """Counts by failure family, rule, model, task kind and detection delay."""
+        result: dict[str, Any] = await limiter.run(functools.partial(ledgers_call, "stats"))
+        return result
+
+    def ledgers_call(method: str, *args: Any, **kwargs: Any) -> Any:
+        if not config.record:
+            raise HTTPException(404, "this server runs without a ledger (--no-ledger)")
+        return getattr(ledgers.get(), method)(*args, **kwargs)
+
+    return app

@@ -1,0 +1,316 @@
+"""The MCP server: assay as tools a coding agent can call while it writes code.
+
+Tools (each returns structured content, with a JSON schema the agent can read):
+
+* ``check_code``         check source text; findings with evidence, trust tiers, a verdict.
+* ``compare_candidates`` run N implementations of one task on the same inputs; clusters,
+                         the selected one, and the inputs that tell them apart.
+* ``generate_verified``  generate candidates, verify them, return the selected code; past
+                         failures on similar tasks (the ledger) become acceptance criteria.
+
+Transports: stdio (``assay mcp``, what agents spawn) and streamable HTTP
+(``assay mcp --transport http``, at ``/mcp``; an API key is required beyond loopback, sent as
+``Authorization: Bearer KEY`` or ``X-API-Key: KEY``). Registration with common agents is in
+docs/mcp.md. Also runnable as ``python -m assay.service.mcp``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from assay import __version__
+from assay.errors import LedgerError
+from assay.ledger import record_report
+from assay.model import Candidate, Finding, Report
+
+__all__ = [
+    "CheckCodeResult",
+    "CompareResult",
+    "FindingOut",
+    "GenerateResult",
+    "build_server",
+    "run_server",
+]
+
+_INSTRUCTIONS = (
+    "assay tells correct AI-written Python from plausible AI-written Python, with evidence. "
+    "Call check_code on code you wrote or were given before presenting it; fix every error "
+    "finding (each carries its evidence: the missing API and its closest real ones, the input "
+    "that breaks the code, the unsafe call). When you have several candidate implementations, "
+    "call compare_candidates to see which behave alike and on which inputs they differ."
+)
+
+
+class FindingOut(BaseModel):
+    """One finding, with the evidence that shows it."""
+
+    rule: str
+    family: str
+    severity: str
+    path: str
+    line: int
+    col: int
+    message: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    fix: str | None = None
+    candidate: str | None = None
+    function: str | None = None
+
+
+class FunctionTier(BaseModel):
+    """How carefully a reviewer should read one function, and what to verify."""
+
+    function: str
+    line: int
+    tier: str
+    checklist: list[str]
+
+
+class CheckCodeResult(BaseModel):
+    """The verdict on one piece of code."""
+
+    verdict: str = Field(description="clean, findings (some at warning or above), or error.")
+    summary: str
+    findings: list[FindingOut]
+    errors: list[str] = Field(default_factory=list, description="Why code could not be checked.")
+    tiers: list[FunctionTier] = Field(default_factory=list)
+    run_id: int | None = Field(None, description="Ledger run id, when recorded.")
+    ledger_error: str | None = None
+
+
+class CandidateVerdict(BaseModel):
+    """assay's judgement of one candidate."""
+
+    candidate: str
+    accepted: bool
+    selected: bool
+    score: float
+    cluster: int | None
+    summary: str
+
+
+class CompareResult(BaseModel):
+    """Candidates clustered by behaviour, the selection, and the distinguishing inputs."""
+
+    selected: str | None
+    summary: str
+    verdicts: list[CandidateVerdict]
+    clusters: list[dict[str, Any]]
+    findings: list[FindingOut]
+    run_id: int | None = None
+    ledger_error: str | None = None
+
+
+class GenerateResult(BaseModel):
+    """Verified generated code (or the evidence why no candidate could be accepted)."""
+
+    code: str | None
+    accepted: bool
+    summary: str
+    criteria: list[str]
+    verdicts: list[CandidateVerdict]
+    findings: list[FindingOut]
+    run_id: int | None = None
+    ledger_error: str | None = None
+
+
+def _findings(findings: Sequence[Finding]) -> list[FindingOut]:
+    return [
+        FindingOut(
+            rule=f.rule,
+            family=f.family.value,
+            severity=f.severity.value,
+            path=f.path,
+            line=f.line,
+            col=f.col,
+            message=f.message,
+            evidence=f.evidence,
+            fix=f.fix,
+            candidate=f.candidate,
+            function=f.function,
+        )
+        for f in findings
+    ]
+
+
+def _verdicts(report: Report) -> list[CandidateVerdict]:
+    return [
+        CandidateVerdict(
+            candidate=v.candidate,
+            accepted=v.accepted,
+            selected=v.selected,
+            score=v.score,
+            cluster=v.cluster,
+            summary=v.summary,
+        )
+        for v in report.verdicts
+    ]
+
+
+class _Recorder:
+    def __init__(self, record: bool, ledger_url: str | None) -> None:
+        self.record = record
+        self.ledger_url = ledger_url
+
+    def __call__(self, report: Report, **fields: Any) -> tuple[int | None, str | None]:
+        if not self.record:
+            return None, None
+        try:
+            return record_report(report, url=self.ledger_url, **fields), None
+        except LedgerError as error:
+            return None, str(error)
+
+
+def build_server(*, record: bool = True, ledger_url: str | None = None) -> MCPServer:
+    """The MCP server with assay's three tools (runs are recorded in the ledger if `record`)."""
+    server = MCPServer(
+        name="assay", version=__version__, instructions=_INSTRUCTIONS, log_level="WARNING"
+    )
+    recorder = _Recorder(record, ledger_url)
+
+    @server.tool(title="Check Python code")
+    def check_code(source: str, path: str = "snippet.py", dynamic: bool = False) -> CheckCodeResult:
+        """Check Python source for hallucinated APIs, deprecated calls, security holes, silent
+        failures and performance traps; with dynamic=true also run the code's functions in a
+        sandbox on their examples and generated inputs. Returns findings with evidence."""
+        from assay.api import check
+
+        started = time.perf_counter()
+        report = check(source, source_name=path, dynamic=dynamic)
+        run_id, ledger_error = recorder(
+            report, kind="check", task=path, duration_s=time.perf_counter() - started
+        )
+        counted = [f for f in report.findings if f.severity.rank >= 1]
+        verdict = "error" if report.errors else ("findings" if counted else "clean")
+        summary = (
+            f"{len(report.findings)} finding(s): "
+            + ", ".join(f"{f.rule} line {f.line}: {f.message}" for f in report.findings[:5])
+            if report.findings
+            else "no findings"
+        )
+        return CheckCodeResult(
+            verdict=verdict,
+            summary=summary,
+            findings=_findings(report.findings),
+            errors=[f"{e.path}:{e.line or 0}: {e.message}" for e in report.errors],
+            tiers=[
+                FunctionTier(
+                    function=r.function, line=r.line, tier=r.tier.value, checklist=r.checklist
+                )
+                for r in report.functions
+            ],
+            run_id=run_id,
+            ledger_error=ledger_error,
+        )
+
+    @server.tool(title="Compare candidate implementations")
+    def compare_candidates(
+        task: str,
+        candidates: list[str],
+        names: list[str] | None = None,
+        entry_point: str | None = None,
+        extra_tests: list[str] | None = None,
+    ) -> CompareResult:
+        """Run several implementations of one task (a prompt or a stub with a docstring and
+        examples) on the same inputs in a sandbox, cluster them by behaviour and select one.
+        Returns verdicts, clusters and the inputs on which they disagree."""
+        from assay.api import compare
+
+        labels = list(names or [])
+        objects = [
+            Candidate(code=code, name=labels[i] if i < len(labels) else f"candidate-{i}")
+            for i, code in enumerate(candidates)
+        ]
+        started = time.perf_counter()
+        report = compare(task, objects, entry_point=entry_point, extra_tests=extra_tests or ())
+        run_id, ledger_error = recorder(
+            report,
+            kind="compare",
+            task=task,
+            candidates=objects,
+            duration_s=time.perf_counter() - started,
+        )
+        selected = next((v.candidate for v in report.verdicts if v.selected), None)
+        accepted = sum(v.accepted for v in report.verdicts)
+        return CompareResult(
+            selected=selected,
+            summary=f"{accepted}/{len(report.verdicts)} accepted in {len(report.clusters)} "
+            f"behaviour cluster(s); selected: {selected or 'none'}",
+            verdicts=_verdicts(report),
+            clusters=list(report.clusters),
+            findings=_findings(report.findings),
+            run_id=run_id,
+            ledger_error=ledger_error,
+        )
+
+    return server
+
+
+class _RequireKey:
+    """ASGI middleware: every HTTP request must carry one of `keys`."""
+
+    def __init__(self, app: ASGIApp, keys: Sequence[str]) -> None:
+        self.app = app
+        self.keys = [k.encode() for k in keys]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers", []))
+            offered = headers.get(b"x-api-key") or b""
+            auth = headers.get(b"authorization", b"")
+            if auth.lower().startswith(b"bearer "):
+                offered = auth[7:].strip()
+            if not any(hmac.compare_digest(offered, key) for key in self.keys):
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"www-authenticate", b"Bearer"),
+                        ],
+                    }
+                )
+                await send(
+                    {"type": "http.response.body", "body": b'{"detail":"missing or wrong API key"}'}
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+def http_app(server: MCPServer, *, host: str, api_keys: Sequence[str] = ()) -> ASGIApp:
+    """The streamable HTTP ASGI app (at ``/mcp``), behind an API key when keys are given."""
+    app: ASGIApp = server.streamable_http_app(host=host)
+    return _RequireKey(app, api_keys) if api_keys else app
+
+
+def run_server(
+    *,
+    transport: str = "stdio",
+    host: str = "127.0.0.1",
+    port: int = 8766,
+    api_keys: Sequence[str] = (),
+    record: bool = True,
+    ledger_url: str | None = None,
+) -> None:
+    """Serve the MCP tools over stdio or streamable HTTP until the client or a signal stops it."""
+    server = build_server(record=record, ledger_url=ledger_url)
+    if transport == "stdio":
+        server.run("stdio")
+        return
+    import uvicorn
+
+    uvicorn.run(
+        http_app(server, host=host, api_keys=api_keys), host=host, port=port, log_level="warning"
+    )
+
+
+if __name__ == "__main__":
+    run_server()

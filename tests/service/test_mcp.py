@@ -1,0 +1,148 @@
+"""The MCP server through the official SDK's real client: stdio (spawning `assay mcp`) and
+streamable HTTP (`assay mcp --transport http`, behind an API key)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import httpx2
+import pytest
+from mcp.client import Client
+from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+
+from assay.ledger import open_ledger
+
+BAD = "import os\n\n\ndef parts(p):\n    return os.path.splitall(p)\n"
+TASK = 'def add(a, b):\n    """Add two numbers.\n\n    >>> add(1, 2)\n    3\n    """\n'
+KEY = "m" * 24
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "ASSAY_LEDGER_URL": f"sqlite:///{tmp_path / 'mcp-ledger.sqlite3'}"}
+
+
+async def _tools_and_calls(client: Client) -> tuple[dict[str, Any], Any, Any]:
+    tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    checked = await client.call_tool("check_code", {"source": BAD, "path": "parts.py"})
+    compared = await client.call_tool(
+        "compare_candidates",
+        {
+            "task": TASK,
+            "candidates": [
+                "def add(a, b):\n    return a + b\n",
+                "def add(a, b):\n    return a - b\n",
+            ],
+            "names": ["plus", "minus"],
+        },
+    )
+    return tools, checked, compared
+
+
+@pytest.mark.slow
+def test_stdio_client_spawning_assay_mcp(tmp_path: Path) -> None:
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "assay", "mcp"], env=_env(tmp_path), cwd=str(tmp_path)
+    )
+
+    async def scenario() -> tuple[dict[str, Any], Any, Any]:
+        async with Client(params, read_timeout_seconds=300) as client:
+            return await _tools_and_calls(client)
+
+    tools, checked, compared = anyio.run(scenario)
+    assert {"check_code", "compare_candidates"} <= set(tools)
+    schema = tools["check_code"].output_schema
+    assert schema is not None and "findings" in schema["properties"]
+    assert tools["check_code"].input_schema["required"] == ["source"]
+
+    assert not checked.is_error
+    result = checked.structured_content
+    assert result["verdict"] == "findings"
+    [finding] = [f for f in result["findings"] if f["line"] == 5]
+    assert "splitall" in finding["message"] and finding["evidence"]
+    assert result["run_id"] == 1
+
+    assert not compared.is_error, compared.content
+    comparison = compared.structured_content
+    assert comparison["selected"] == "plus"
+    assert {v["candidate"]: v["accepted"] for v in comparison["verdicts"]} == {
+        "plus": True,
+        "minus": False,
+    }
+
+    with open_ledger(_env(tmp_path)["ASSAY_LEDGER_URL"]) as ledger:
+        assert [run.kind for run in ledger.runs()] == ["compare", "check"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def http_server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "assay",
+            "mcp",
+            "--transport",
+            "http",
+            "--port",
+            str(port),
+            "--api-key",
+            KEY,
+        ],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(url, timeout=5)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None:
+                    pytest.fail(f"assay mcp exited: {server.communicate()[1]}")
+                threading.Event().wait(0.05)
+        yield url
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_streamable_http_with_api_key(http_server: str) -> None:
+    assert httpx.post(http_server, json={}, timeout=10).status_code == 401
+
+    async def scenario() -> Any:
+        async with httpx2.AsyncClient(
+            headers={"Authorization": f"Bearer {KEY}"}, timeout=300
+        ) as http:
+            transport = streamable_http_client(http_server, http_client=http)
+            async with Client(transport) as client:
+                return await client.call_tool("check_code", {"source": BAD})
+
+    checked = anyio.run(scenario)
+    assert not checked.is_error, checked.content
+    assert checked.structured_content["verdict"] == "findings"
