@@ -112,7 +112,11 @@ def compare(
         raise InvalidArgument("compare() needs at least one candidate")
     if isinstance(task, Task):
         text, entry, tests = task.prompt, entry_point or task.entry_point, list(task.tests)
-        tests += [f"assert {e['input']} == {e['output']}" for e in task.examples if "input" in e and "output" in e]
+        tests += [
+            f"assert {e['input']} == {e['output']}"
+            for e in task.examples
+            if "input" in e and "output" in e
+        ]
     else:
         text, entry, tests = _read_text(task), entry_point, []
     spec = extract_spec(text, entry, tests=tests)
@@ -121,13 +125,25 @@ def compare(
     sources: list[CandidateSource] = []
     for index, item in enumerate(candidates):
         if isinstance(item, Candidate):
-            sources.append(CandidateSource(item.name if item.name != "candidate" else f"candidate-{index}", item.code))
-        elif isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and Path(item).is_file()):
+            sources.append(
+                CandidateSource(
+                    item.name if item.name != "candidate" else f"candidate-{index}", item.code
+                )
+            )
+        elif isinstance(item, Path) or (
+            isinstance(item, str) and "\n" not in item and Path(item).is_file()
+        ):
             sources.append(CandidateSource(str(item), _read_text(item)))
         else:
             sources.append(CandidateSource(f"candidate-{index}", item))
     return compare_candidates(
-        spec, sources, extra_tests=extra_tests, extra_weight=extra_weight, budget=budget, seed=seed, timeout_s=timeout
+        spec,
+        sources,
+        extra_tests=extra_tests,
+        extra_weight=extra_weight,
+        budget=budget,
+        seed=seed,
+        timeout_s=timeout,
     )
 
 

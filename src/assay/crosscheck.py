@@ -27,6 +27,7 @@ list"), so nobody is blamed for it. Timeouts are "no answer" and never split a c
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -108,14 +109,14 @@ def crosscheck(
     spec: Spec,
     candidates: Sequence[CandidateSource],
     *,
-    extra_tests: Sequence[str] = (),
+    extra_tests: Sequence[str | Example] = (),
     extra_weight: float = EXTRA_WEIGHT,
     budget: int = 40,
     seed: int = 0,
     timeout_s: float = 2.0,
     sandbox: Sandbox | None = None,
     preamble: str = "from typing import *",
-    path: str = "<candidates>",
+    path: str | None = None,
 ) -> CrossCheck:
     """Run every candidate on the spec's examples and generated inputs, cluster them by
     behaviour, select one and give each a verdict.
@@ -123,38 +124,86 @@ def crosscheck(
     Args:
         spec: what the task states (entry point, signature, examples).
         candidates: the implementations; each module must define ``spec.entry_point``.
-        extra_tests: assert statements not from the task (e.g. written by a model); they
-            weigh `extra_weight` each in the score and never produce findings.
+        extra_tests: tests not from the task (assert statements, e.g. written by a model,
+            or `Example` objects); each one passed adds `extra_weight` to the score; they
+            never produce findings.
         extra_weight: the weight of one passed extra test.
         budget: generated inputs (beyond the examples).
         seed: makes input generation reproducible.
         timeout_s: per-call time limit in the sandbox.
         sandbox: a running sandbox to reuse; default: one opened here.
         preamble: code run before each candidate module.
-        path: the path findings are reported at.
+        path: the path findings are reported at; default: each candidate's name.
     """
     extras = _extra_examples(spec, extra_tests)
     run_spec = replace(spec, examples=spec.examples + extras)
     hints = spec.hints or _consensus_hints(spec, candidates)
     inputs = tuple(generate_inputs(spec, budget=budget, seed=seed, hints=hints))
+    limits = Limits(timeout_s=timeout_s, memory_mb=512)
+    inputs = _preflight(
+        run_spec, candidates, inputs, sandbox=sandbox, limits=limits, preamble=preamble
+    )
     runs = tuple(
         run_candidates(
             [(c.name, c.source) for c in candidates],
             run_spec,
             inputs,
             sandbox=sandbox,
-            limits=Limits(timeout_s=timeout_s, memory_mb=512),
+            limits=limits,
             preamble=preamble,
         )
     )
     return judge(spec, inputs, runs, candidates, extra_weight=extra_weight, path=path)
 
 
-def _extra_examples(spec: Spec, tests: Sequence[str]) -> tuple[Example, ...]:
-    if not tests:
-        return ()
-    parsed = spec_from_tests(tests, spec.entry_point)
-    return tuple(replace(e, origin="extra") for e in parsed.examples)
+#: Candidates run first, alone, to find inputs too big for anybody (see `_preflight`).
+PREFLIGHT = 2
+
+
+def _preflight(
+    spec: Spec,
+    candidates: Sequence[CandidateSource],
+    inputs: tuple[ProbeInput, ...],
+    *,
+    sandbox: Sandbox | None,
+    limits: Limits,
+    preamble: str,
+) -> tuple[ProbeInput, ...]:
+    """Drop generated inputs on which one of the most submitted candidates times out.
+
+    A timeout is no answer (it never splits a cluster), so such an input only costs one
+    time limit per candidate; an input too large for the popular implementations (a
+    ``10**6``-sized loop) would cost it for all of them. Examples are always kept.
+    """
+    if len(candidates) <= PREFLIGHT or not inputs:
+        return inputs
+    leaders = sorted(range(len(candidates)), key=lambda i: -candidates[i].count)[:PREFLIGHT]
+    probe_spec = replace(spec, examples=())
+    runs = run_candidates(
+        [(candidates[i].name, candidates[i].source) for i in leaders],
+        probe_spec,
+        inputs,
+        sandbox=sandbox,
+        limits=limits,
+        preamble=preamble,
+    )
+    slow = {
+        index
+        for run in runs
+        if run.imported
+        for index, observation in enumerate(run.observations)
+        if observation.outcome.status is Status.TIMEOUT and observation.input.origin != "example"
+    }
+    return tuple(item for index, item in enumerate(inputs) if index not in slow)
+
+
+def _extra_examples(spec: Spec, tests: Sequence[str | Example]) -> tuple[Example, ...]:
+    """Extra tests as examples of origin ``extra``: assert sources are parsed, `Example`
+    objects are taken as they are."""
+    given = [t for t in tests if isinstance(t, Example)]
+    sources = [t for t in tests if isinstance(t, str)]
+    parsed = list(spec_from_tests(sources, spec.entry_point).examples) if sources else []
+    return tuple(replace(e, origin="extra") for e in [*given, *parsed])
 
 
 def _consensus_hints(spec: Spec, candidates: Sequence[CandidateSource]) -> dict[str, str]:
@@ -181,7 +230,7 @@ def judge(
     candidates: Sequence[CandidateSource],
     *,
     extra_weight: float = EXTRA_WEIGHT,
-    path: str = "<candidates>",
+    path: str | None = None,
 ) -> CrossCheck:
     """Cluster finished runs, score the clusters, select and give verdicts (no execution)."""
     counts = [c.count for c in candidates]
@@ -197,7 +246,9 @@ def judge(
     verdicts: list[Verdict] = []
     findings: list[Finding] = []
     for index, run in enumerate(runs):
-        where = Location(path, 1, spec.entry_point, run.name)
+        where = Location(
+            path or run.name, _def_line(run.source, spec.entry_point), spec.entry_point, run.name
+        )
         own = runtime_findings(
             _spec_examples_only(run), spec, where, valid_inputs=valid_values & domain_set
         )
@@ -251,6 +302,18 @@ def judge(
         domain=tuple(domain),
         warnings=warnings,
     )
+
+
+def _def_line(source: str, name: str) -> int:
+    """The line where `name` is defined in `source` (1 when it cannot be found)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return 1
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            return node.lineno
+    return 1
 
 
 def _spec_examples_only(run: CandidateRun) -> CandidateRun:
@@ -552,7 +615,7 @@ def compare_candidates(
     budget: int = 40,
     seed: int = 0,
     timeout_s: float = 2.0,
-    path: str = "<candidates>",
+    path: str | None = None,
 ) -> Report:
     """`crosscheck` as a `Report`: findings of every candidate, verdicts, clusters, stats."""
     from assay import __version__

@@ -350,8 +350,14 @@ def _guess_entry_point(text: str, tree: ast.Module | None) -> str | None:
                 name = _first_called_name(node.test)
                 if name:
                     return name
-    match = re.search(r"^\s*assert\s+(?:\w+\()*?([A-Za-z_]\w*)\(", text, re.MULTILINE)
-    return match.group(1) if match else None
+    for line in text.splitlines():
+        if line.strip().startswith("assert "):
+            parsed = _parse(line.strip())
+            if parsed is not None and isinstance(parsed.body[0], ast.Assert):
+                name = _first_called_name(parsed.body[0].test)
+                if name:
+                    return name
+    return None
 
 
 def _first_called_name(node: ast.expr) -> str | None:

@@ -1,0 +1,89 @@
+"""`assay compare TASK CANDIDATE...`: which implementations of a task are right, with proof."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from assay.api import compare as api_compare
+from assay.errors import InvalidArgument
+from assay.model import Report
+
+__all__ = ["register"]
+
+FORMAT_CHOICES = ("text", "json", "sarif", "markdown", "html")
+
+
+def compare_command(
+    task: Path = typer.Argument(
+        ..., help="The task: a prompt or stub file (signature + docstring with examples)."
+    ),
+    candidates: list[Path] = typer.Argument(..., help="Candidate implementations (Python files)."),
+    entry_point: str | None = typer.Option(
+        None, "--entry-point", "-e", help="The function to compare."
+    ),
+    tests: list[Path] | None = typer.Option(
+        None,
+        "--tests",
+        help="Extra test files (asserts), e.g. model-written: down-weighted evidence.",
+    ),
+    extra_weight: float = typer.Option(
+        0.2, "--extra-weight", help="Weight of one passed extra test."
+    ),
+    hide_examples: bool = typer.Option(
+        False, "--hide-examples", help="Ignore the task's examples."
+    ),
+    budget: int = typer.Option(40, "--budget", help="Generated inputs beyond the examples."),
+    timeout: float = typer.Option(2.0, "--timeout", help="Seconds per call in the sandbox."),
+    seed: int = typer.Option(0, "--seed", help="Seed for input generation."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif, markdown or html."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report here instead of stdout."
+    ),
+) -> int:
+    """Run every candidate on the task's examples and generated inputs, cluster them by
+    behaviour, select one, and show each rejected candidate's counterexample.
+
+    Exit code: 0 when every candidate is accepted, 1 when one is rejected, 2 on misuse."""
+    if fmt not in FORMAT_CHOICES:
+        raise InvalidArgument(f"--format {fmt!r} is not one of {', '.join(FORMAT_CHOICES)}")
+    for path in [task, *candidates, *(tests or [])]:
+        if not path.is_file():
+            raise InvalidArgument(
+                f"{path} is not a file; compare takes a task file and candidate files"
+            )
+    extra = [path.read_text(encoding="utf-8") for path in tests or []]
+    report = api_compare(
+        task,
+        list(candidates),
+        entry_point=entry_point,
+        extra_tests=extra,
+        extra_weight=extra_weight,
+        hide_examples=hide_examples,
+        budget=budget,
+        timeout=timeout,
+        seed=seed,
+    )
+    rendered = _render(report, fmt)
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        sys.stdout.write(rendered)
+    return 0 if all(v.accepted for v in report.verdicts) else 1
+
+
+def _render(report: Report, fmt: str) -> str:
+    from assay.report import render
+
+    if fmt == "text":
+        from assay.report.text import render_text
+
+        return render_text(report, color=False)
+    return render(report, fmt)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `assay compare` to `app`."""
+    app.command("compare")(compare_command)

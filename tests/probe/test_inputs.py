@@ -1,0 +1,90 @@
+"""Input generation: shapes from hints and examples, domain kept, budget, determinism."""
+
+from __future__ import annotations
+
+from assay.probe.inputs import (
+    generate_inputs,
+    guess_hints,
+    infer_shapes,
+    inputs_of_size,
+    shape_from_hint,
+    shape_of_values,
+)
+from assay.spec import extract_spec
+
+
+def test_shapes_from_hints() -> None:
+    assert shape_from_hint("List[int]").describe() == "list[int]"
+    assert shape_from_hint("Optional[str]").describe() == "str | none"
+    assert shape_from_hint("dict[str, float]").describe() == "dict[str, float]"
+    assert shape_from_hint("tuple[int, ...]").describe() == "tuple[int, ...]"
+    assert shape_from_hint("int | None").describe() == "int | none"
+    assert shape_from_hint("SomeClass").kind == "any"
+
+
+def test_shapes_from_example_values_keep_the_domain() -> None:
+    shape = shape_of_values([[3, 0, 7], [1]])
+    assert shape.describe() == "list[int >= 0]"
+    assert shape.min_len == 1
+    assert shape_of_values(["abc", "xy"]).alphabet == "abcdefghijklmnopqrstuvwxyz"
+    assert shape_of_values(["1A", "FF"]).alphabet == "0123456789ABCDEF"
+    assert shape_of_values([1, 2.5]).kind == "float"
+
+
+STUB = '''def f(xs: list[int], word: str) -> int:
+    """>>> f([3, 1, 2], "abc")
+    3
+    >>> f([5], "zz")
+    1
+    """
+'''
+
+
+def test_generated_inputs_start_with_examples_and_stay_in_the_domain() -> None:
+    spec = extract_spec(STUB)
+    inputs = generate_inputs(spec, budget=30)
+    assert [i.origin for i in inputs[:2]] == ["example", "example"]
+    assert inputs[0].args == ([3, 1, 2], "abc")
+    assert len(inputs) == 30
+    assert len({i.key for i in inputs}) == 30
+    assert {"boundary", "mutation", "random"} <= {i.origin for i in inputs}
+    for item in inputs:
+        xs, word = item.args
+        assert all(isinstance(x, int) and x >= 0 for x in xs)
+        assert set(word) <= set("abcdefghijklmnopqrstuvwxyz")
+    assert ([], "abc") in [i.args for i in inputs]
+
+
+def test_generation_is_deterministic_for_a_seed() -> None:
+    spec = extract_spec(STUB)
+    first = [i.key for i in generate_inputs(spec, budget=25, seed=3)]
+    again = [i.key for i in generate_inputs(spec, budget=25, seed=3)]
+    assert first == again
+
+
+def test_nothing_is_generated_without_hints_or_examples() -> None:
+    spec = extract_spec("def g(thing, other):\n    pass\n")
+    assert generate_inputs(spec) == []
+    assert infer_shapes(spec) == (shape_from_hint(None), shape_from_hint(None))
+
+
+def test_parameters_with_defaults_are_left_alone() -> None:
+    spec = extract_spec("def g(n: int, verbose: bool = False) -> int:\n    pass\n")
+    assert {len(i.args) for i in generate_inputs(spec, budget=10)} == {1}
+
+
+def test_hints_guessed_from_names_and_description() -> None:
+    spec = extract_spec(
+        'def g(lst, s, n):\n    """Given a list of strings lst, a string s and n."""\n'
+    )
+    assert guess_hints(spec) == {"lst": "list[str]", "s": "str", "n": "int"}
+
+
+def test_inputs_of_size_scale_collections() -> None:
+    spec = extract_spec(STUB)
+    for size in (0, 5, 40):
+        (item,) = inputs_of_size(spec, size)
+        assert len(item.args[0]) == size
+        assert len(item.args[1]) == size
+    numeric = extract_spec("def h(n: int) -> int:\n    pass\n")
+    assert inputs_of_size(numeric, 1000, count=2)[1].args == (1000,)

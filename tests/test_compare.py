@@ -1,0 +1,100 @@
+"""`assay.compare` and `assay compare`: select among real implementations in the sandbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import assay
+from assay.cli import main
+from assay.model import Candidate, Task
+
+TASK = '''def dedupe(items: list[int]) -> list[int]:
+    """Remove repeated values, keeping the first occurrence of each, in order.
+
+    >>> dedupe([3, 1, 3, 2, 1])
+    [3, 1, 2]
+    """
+'''
+KEEP_ORDER = """def dedupe(items: list[int]) -> list[int]:
+    seen = set()
+    out = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+"""
+FROM_KEYS = "def dedupe(items: list[int]) -> list[int]:\n    return list(dict.fromkeys(items))\n"
+ADJACENT_ONLY = """def dedupe(items: list[int]) -> list[int]:
+    out = []
+    for item in items:
+        if item not in out[-2:]:
+            out.append(item)
+    return out
+"""
+SORTED = "def dedupe(items: list[int]) -> list[int]:\n    return sorted(set(items))\n"
+
+
+def test_compare_flags_the_wrong_candidate_with_a_counterexample() -> None:
+    report = assay.compare(TASK, [KEEP_ORDER, FROM_KEYS, ADJACENT_ONLY])
+    assert [v.accepted for v in report.verdicts] == [True, True, False]
+    assert [v.selected for v in report.verdicts].count(True) == 1
+    (finding,) = [f for f in report.findings if f.rule == "AS701"]
+    assert finding.candidate == "candidate-2"
+    call = finding.evidence["input"]
+    assert call.startswith("dedupe(")
+    items = eval(call[len("dedupe(") : -1])  # the counterexample is a literal list
+    assert finding.evidence["expected"] == repr(list(dict.fromkeys(items)))
+    assert report.clusters[0]["size"] == 2
+    assert report.stats["selected"] in {"candidate-0", "candidate-1"}
+
+
+def test_a_candidate_failing_the_examples_is_rejected_even_alone() -> None:
+    report = assay.compare(TASK, [Candidate(code=SORTED, name="sorted")])
+    (verdict,) = report.verdicts
+    assert not verdict.accepted
+    assert verdict.selected
+    assert "AS601" in {f.rule for f in verdict.findings}
+    assert verdict.examples_total == 1
+
+
+def test_hidden_examples_fall_back_to_agreement() -> None:
+    report = assay.compare(TASK, [KEEP_ORDER, FROM_KEYS, SORTED], hide_examples=True)
+    assert [v.accepted for v in report.verdicts] == [True, True, False]
+    assert report.stats["examples"] == 0
+
+
+def test_extra_tests_break_a_tie_as_weak_evidence() -> None:
+    task = Task(
+        prompt="def dedupe(items: list[int]) -> list[int]:\n    pass\n", entry_point="dedupe"
+    )
+    tests = ["assert dedupe([2, 1, 2]) == [2, 1]"]
+    report = assay.compare(task, [SORTED, KEEP_ORDER], extra_tests=tests)
+    assert [v.accepted for v in report.verdicts] == [False, True]
+    assert report.clusters[0]["extra_passed"] == 1
+    assert not [f for f in report.findings if f.rule == "AS601"]
+
+
+def test_cli_compare_writes_json_and_exits_1_on_a_rejection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task = tmp_path / "task.py"
+    task.write_text(TASK, encoding="utf-8")
+    paths = []
+    for name, code in (("a.py", KEEP_ORDER), ("b.py", FROM_KEYS), ("c.py", ADJACENT_ONLY)):
+        (tmp_path / name).write_text(code, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    code = main(["compare", str(task), *paths, "--format", "json"])
+    assert code == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert [v["accepted"] for v in payload["verdicts"]] == [True, True, False]
+    flagged = [f for f in payload["findings"] if f["rule"] == "AS701"]
+    assert flagged[0]["path"] == paths[2]
+    assert flagged[0]["line"] == 1
+
+
+def test_cli_compare_rejects_a_missing_file(tmp_path: Path) -> None:
+    assert main(["compare", str(tmp_path / "nope.py"), str(tmp_path / "a.py")]) == 2

@@ -1,0 +1,127 @@
+"""Clustering and scoring over finished runs (no sandbox): who wins, who is flagged, why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.crosscheck import CandidateSource, judge
+from assay.probe.inputs import ProbeInput
+from assay.probe.probes import CandidateRun, ExampleCheck, Observation
+from assay.sandbox import ExceptionInfo, Outcome, Status
+from assay.sandbox.canonical import canonicalize
+from assay.spec import Example, extract_spec
+
+SPEC = extract_spec("def f(xs: list[int]) -> list[int]:\n    pass\n")
+INPUTS = [
+    ProbeInput(([1, 1],), origin="boundary"),
+    ProbeInput(([2, 3],), origin="random"),
+    ProbeInput(([],), origin="boundary"),
+]
+
+
+def _value(value: Any) -> Outcome:
+    return Outcome(status=Status.OK, value=canonicalize(value), value_repr=repr(value))
+
+
+def _error(kind: str) -> Outcome:
+    return Outcome(
+        status=Status.ERROR, exception=ExceptionInfo(type=kind, message="", traceback="")
+    )
+
+
+TIMEOUT = Outcome(status=Status.TIMEOUT)
+
+
+def _run(
+    name: str, outcomes: list[Outcome], examples: tuple[ExampleCheck, ...] = ()
+) -> CandidateRun:
+    return CandidateRun(
+        name=name,
+        source=f"def f(xs):\n    return xs  # {name}\n",
+        import_outcome=Outcome(status=Status.OK),
+        observations=tuple(Observation(i, o) for i, o in zip(INPUTS, outcomes, strict=True)),
+        examples=examples,
+    )
+
+
+def _judge(runs: list[CandidateRun], counts: list[int] | None = None, spec: Any = SPEC) -> Any:
+    sources = [
+        CandidateSource(r.name, r.source, c)
+        for r, c in zip(runs, counts or [1] * len(runs), strict=True)
+    ]
+    return judge(spec, INPUTS, runs, sources)
+
+
+def test_majority_wins_and_the_minority_gets_a_counterexample() -> None:
+    good = [_value([1, 1]), _value([2, 3]), _value([])]
+    bad = [_value([1]), _value([2, 3]), _value([])]
+    result = _judge([_run("a", good), _run("b", good), _run("c", bad)])
+    assert [v.accepted for v in result.verdicts] == [True, True, False]
+    assert sum(v.selected for v in result.verdicts) == 1
+    (finding,) = [f for f in result.findings if f.rule == "AS701"]
+    assert finding.candidate == "c"
+    assert finding.evidence["input"] == "f([1, 1])"
+    assert finding.evidence["got"] == "[1]"
+    assert finding.evidence["expected"] == "[1, 1]"
+    assert finding.evidence["agree_with_expected"] == 2
+    assert result.clusters[0]["winner"] is True
+    assert result.clusters[1]["distinguishing"][0]["input"] == "f([1, 1])"
+
+
+def test_submission_counts_weigh_in_the_vote() -> None:
+    one = [_value([1, 1]), _value([2, 3]), _value([])]
+    other = [_value([1]), _value([2, 3]), _value([])]
+    result = _judge([_run("a", one), _run("b", other)], counts=[1, 3])
+    assert [v.accepted for v in result.verdicts] == [False, True]
+
+
+def test_spec_examples_outweigh_a_wrong_majority() -> None:
+    example = Example(actual="f([1, 1])", expected="[1, 1]", args=([1, 1],), expected_value=[1, 1])
+    spec = extract_spec("def f(xs: list[int]) -> list[int]:\n    pass\n")
+    spec = spec.__class__(**{**spec.__dict__, "examples": (example,)})
+
+    def check(outcome: Outcome, passed: bool) -> tuple[ExampleCheck, ...]:
+        return (ExampleCheck(example, outcome, passed, "[1, 1]"),)
+
+    good = [_value([1, 1]), _value([2, 3]), _value([])]
+    bad = [_value([1]), _value([2, 3]), _value([])]
+    runs = [_run("good", good, check(good[0], True))] + [
+        _run(f"bad{i}", bad, check(bad[0], False)) for i in range(3)
+    ]
+    result = _judge(runs, spec=spec)
+    assert [v.accepted for v in result.verdicts] == [True, False, False, False]
+    assert result.verdicts[0].selected
+    assert result.findings[0].severity.value == "error"
+
+
+def test_contested_inputs_and_timeouts_do_not_split_clusters() -> None:
+    # Half the candidates refuse the empty list: it is outside the clear domain.
+    a = [_value([1, 1]), _value([2, 3]), _error("ValueError")]
+    b = [_value([1, 1]), _value([2, 3]), _value([])]
+    slow = [_value([1, 1]), TIMEOUT, _value([])]
+    result = _judge([_run("a", a), _run("b", b), _run("slow", slow), _run("a2", a)])
+    assert all(v.accepted for v in result.verdicts)
+    assert len(result.clusters) == 1
+    assert 2 not in result.domain
+
+
+def test_floats_agree_within_tolerance() -> None:
+    x = [_value([0.30000000000000004]), _value([1.0]), _value([])]
+    y = [_value([0.3]), _value([1.0]), _value([])]
+    result = _judge([_run("x", x), _run("y", y)])
+    assert len(result.clusters) == 1
+
+
+def test_a_candidate_that_does_not_import_is_rejected() -> None:
+    good = [_value([1, 1]), _value([2, 3]), _value([])]
+    broken = CandidateRun(
+        name="broken",
+        source="def f(:\n",
+        import_outcome=_error("SyntaxError"),
+        observations=tuple(Observation(i, _error("SyntaxError")) for i in INPUTS),
+        examples=(),
+    )
+    result = _judge([_run("a", good), broken])
+    assert [v.accepted for v in result.verdicts] == [True, False]
+    assert result.verdicts[1].summary.startswith("does not import")
+    assert result.clusters[-1]["imports"] is False
