@@ -125,3 +125,26 @@ def test_list_json_and_empty_ledger(url: str, capsys: pytest.CaptureFixture[str]
     assert code == 0 and out.startswith("no runs recorded yet in sqlite:///")
     code, out, _ = _run(capsys, "ledger", "list", "--format", "json")
     assert json.loads(out) == []
+
+
+@pytest.mark.slow
+def test_compare_records_the_task_and_every_candidate(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task = tmp_path / "task.py"
+    task.write_text(
+        'def add(a, b):\n    """Add.\n\n    >>> add(1, 2)\n    3\n    """\n', encoding="utf-8"
+    )
+    plus, minus = tmp_path / "plus.py", tmp_path / "minus.py"
+    plus.write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    minus.write_text("def add(a, b):\n    return a - b\n", encoding="utf-8")
+    assert _run(capsys, "compare", str(task), str(plus), str(minus))[0] == 1
+    with open_ledger(url) as ledger:
+        [summary] = ledger.runs()
+        run = ledger.get(summary.id or 0)
+    assert run.kind == "compare" and run.task.startswith("def add(a, b):")
+    assert {c.name: (c.accepted, c.selected) for c in run.candidates} == {
+        str(plus): (True, True),
+        str(minus): (False, False),
+    }
+    assert run.candidates[1].code == "def add(a, b):\n    return a - b\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import typer
@@ -42,6 +43,9 @@ def compare_command(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report here instead of stdout."
     ),
+    no_ledger: bool = typer.Option(
+        False, "--no-ledger", help="Do not record this run in the ledger (or ASSAY_NO_LEDGER=1)."
+    ),
 ) -> int:
     """Run every candidate on the task's examples and generated inputs, cluster them by
     behaviour, select one, and show each rejected candidate's counterexample.
@@ -55,6 +59,7 @@ def compare_command(
                 f"{path} is not a file; compare takes a task file and candidate files"
             )
     extra = [path.read_text(encoding="utf-8") for path in tests or []]
+    started = time.perf_counter()
     report = api_compare(
         task,
         list(candidates),
@@ -65,6 +70,17 @@ def compare_command(
         budget=budget,
         timeout=timeout,
         seed=seed,
+    )
+    from assay.cli.ledger import record_cli_run
+    from assay.model import Candidate
+
+    record_cli_run(
+        report,
+        kind="compare",
+        no_ledger=no_ledger,
+        task=task.read_text(encoding="utf-8"),
+        candidates=[Candidate(code=p.read_text(encoding="utf-8"), name=str(p)) for p in candidates],
+        duration_s=time.perf_counter() - started,
     )
     rendered = _render(report, fmt)
     if output is not None:
