@@ -57,6 +57,7 @@ def check(
     )
     validate_selectors(effective.select, option="select")
     validate_selectors(effective.ignore, option="ignore")
+    inputs = _without_excluded(inputs, effective.exclude)
     report = check_inputs(inputs, effective, project_modules=project_modules(inputs))
     if effective.dynamic:
         from assay.probe.stage import with_dynamic_findings
@@ -167,6 +168,16 @@ def _inputs(target: str | Path | Sequence[str | Path], source_name: str) -> list
     if not paths:
         raise InvalidArgument("check() needs at least one path or some source text")
     return collect(paths)
+
+
+def _without_excluded(inputs: list[SourceInput], patterns: Sequence[str]) -> list[SourceInput]:
+    """Drop files matching the configured gitignore-style `exclude` patterns."""
+    if not patterns:
+        return inputs
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+    return [i for i in inputs if i.path is None or not spec.match_file(i.display_path)]
 
 
 def _config_start(inputs: Sequence[SourceInput]) -> Path:
