@@ -1137,12 +1137,17 @@ def password_fast_hash(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if not isinstance(node, ast.Call):
         return
     callee = _callee(ctx, node)
-    flows = module_flows(ctx.tree, ctx.qualname).of(node)
     data: ast.expr | None = None
     if callee in _FAST_HASHES:
         data = _argument(node, 1 if callee == "hashlib.new" else 0, "data", "string")
-    elif isinstance(node.func, ast.Attribute) and node.func.attr == "update" and node.args:
+    elif (
+        isinstance(node.func, ast.Attribute)
+        and node.func.attr == "update"
+        and node.args
+        and _password_in(node.args[0]) is not None
+    ):
         receiver = node.func.value
+        flows = module_flows(ctx.tree, ctx.qualname).of(node)
         if isinstance(receiver, ast.Name) and any(
             isinstance(v, ast.Call) and _callee(ctx, v) in _FAST_HASHES
             for v in flows.assigned_values(receiver.id, node.lineno)
@@ -1153,7 +1158,7 @@ def password_fast_hash(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     password = _password_in(data)
     if password is None:
         return
-    salted = _salted(data, flows, node.lineno)
+    salted = _salted(data, module_flows(ctx.tree, ctx.qualname).of(node), node.lineno)
     yield _finding(
         ctx,
         node,
@@ -1239,7 +1244,7 @@ def secret_compared_with_eq(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if isinstance(left, ast.Constant) or isinstance(right, ast.Constant):
         return
     secret = _compared_secret(left) or _compared_secret(right)
-    if secret is None:
+    if secret is None and "hmac" in ctx.source:
         secret = _derived_secret(left, node, ctx) or _derived_secret(right, node, ctx)
     if secret is None:
         return

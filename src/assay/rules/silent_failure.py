@@ -13,6 +13,7 @@ import ast
 import io
 import re
 import tokenize
+import weakref
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -606,6 +607,17 @@ def _literal_data(expr: ast.AST | None) -> bool:
     return False
 
 
+def _all_returns_literal(function: FunctionNode) -> bool:
+    """At least one return, and every return of the function's own body is literal data."""
+    seen = False
+    for node in _own_nodes(function.body):
+        if isinstance(node, ast.Return):
+            if not _literal_data(node.value):
+                return False
+            seen = True
+    return seen
+
+
 def hardcoded_candidates(tree: ast.Module) -> Iterator[tuple[FunctionNode, list[str]]]:
     """Functions whose every return is literal data while no parameter is read.
 
@@ -615,10 +627,7 @@ def hardcoded_candidates(tree: ast.Module) -> Iterator[tuple[FunctionNode, list[
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         parameters = _parameters(node)
-        returns = _returns(node)
-        if not parameters or not returns:
-            continue
-        if not all(_literal_data(r.value) for r in returns):
+        if not parameters or not _all_returns_literal(node):
             continue
         if _decorator_names(node) & _EXEMPT_DECORATORS:
             continue
@@ -719,29 +728,43 @@ def _int_index(expr: ast.AST) -> int | None:
     return None
 
 
+_Bindings = dict[str, list[tuple[ast.AST, bool]]]
+_BINDINGS: weakref.WeakKeyDictionary[ast.AST, _Bindings] = weakref.WeakKeyDictionary()
+
+
 def _scope_statements(ctx: Context, node: ast.AST) -> list[ast.AST]:
     function = ctx.enclosing_function(node)
     return list(ast.walk(function if function is not None else ctx.tree))
 
 
-def _assigned(ctx: Context, name: str, node: ast.AST) -> list[tuple[ast.AST, bool]]:
-    """(value, is_loop_element) for every binding of `name` in the scope of `node`."""
-    found: list[tuple[ast.AST, bool]] = []
-    for item in _scope_statements(ctx, node):
+def _bindings(scope: ast.AST) -> _Bindings:
+    """name -> (value, is_loop_element) for every binding in `scope` (cached per scope)."""
+    cached = _BINDINGS.get(scope)
+    if cached is not None:
+        return cached
+    found: _Bindings = {}
+    for item in ast.walk(scope):
         if isinstance(item, ast.Assign):
             for target in item.targets:
-                if isinstance(target, ast.Name) and target.id == name:
-                    found.append((item.value, False))
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, []).append((item.value, False))
         elif isinstance(item, (ast.For, ast.AsyncFor, ast.comprehension)):
-            targets = [t for t in ast.walk(item.target) if isinstance(t, ast.Name)]
-            if any(t.id == name for t in targets):
-                found.append((item.iter, True))
+            for element in ast.walk(item.target):
+                if isinstance(element, ast.Name):
+                    found.setdefault(element.id, []).append((item.iter, True))
         elif isinstance(item, (ast.With, ast.AsyncWith)):
             for with_item in item.items:
                 var = with_item.optional_vars
-                if isinstance(var, ast.Name) and var.id == name:
-                    found.append((with_item.context_expr, False))
+                if isinstance(var, ast.Name):
+                    found.setdefault(var.id, []).append((with_item.context_expr, False))
+    _BINDINGS[scope] = found
     return found
+
+
+def _assigned(ctx: Context, name: str, node: ast.AST) -> list[tuple[ast.AST, bool]]:
+    """(value, is_loop_element) for every binding of `name` in the scope of `node`."""
+    function = ctx.enclosing_function(node)
+    return _bindings(function if function is not None else ctx.tree).get(name, [])
 
 
 def _frame_origin(ctx: Context, expr: ast.AST, depth: int = 4) -> ast.Call | None:
