@@ -300,3 +300,27 @@ def test_chromium_screenshot_is_the_expected_size_and_not_blank(rendered: Render
     error_tint = sum(1 for p in sampled if p == b"\xff\xeb\xe9")
     assert error_red > 20, "error badges and the plot are drawn in red"
     assert error_tint > 100, "lines with errors are highlighted"
+
+
+def test_check_open_writes_a_page_and_opens_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import webbrowser
+
+    from assay.cli import main
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    source = tmp_path / "tool.py"
+    source.write_text(
+        "import os\n\n\ndef parts(p):\n    return os.path.splitall(p)\n", encoding="utf-8"
+    )
+    code = main(["check", str(source), "--format", "html", "--open", "--no-dynamic", "--no-ledger"])
+    assert code == 1
+    [url] = opened
+    page = Path(url.removeprefix("file://"))
+    assert page.parent == tmp_path and page.suffix == ".html"
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "splitall" in html
+    assert f"report written to {page}" in capsys.readouterr().err

@@ -99,6 +99,14 @@ def check_command(
         rendered = render_text(report, color=color)
     else:
         rendered = render(report, fmt)
+    if output is None and open_report and fmt == "html":
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".html", prefix="assay-", delete=False
+        ) as page:
+            output = Path(page.name)
+        typer.echo(f"assay: report written to {output}", err=True)
     if output is not None:
         output.write_text(rendered, encoding="utf-8")
         if open_report:
