@@ -283,7 +283,7 @@ class FunctionFlow:
             or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and _call_name(s.value) in {"abort", "flask.abort"})
             for s in statement.body
         )  # fmt: skip
-        if not leaves:
+        if not leaves or not _validates(statement.test):
             return
         for node in ast.walk(statement.test):
             if isinstance(node, ast.Name):
@@ -445,6 +445,21 @@ class FunctionFlow:
             if binding.unconditional:
                 start = index
         return [b.value for b in history[start:] if b.value is not None and not b.element]
+
+
+def _validates(test: ast.AST) -> bool:
+    """A test that inspects a value (``is_safe(x)``, ``x.startswith(BASE)``, ``".." in x``,
+    ``urlparse(x).netloc``), not one that only checks it is present (``not x``)."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and _call_name(node) not in {"len", "bool", "isinstance"}:
+            return True
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.In, ast.NotIn)) for op in node.ops
+        ):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in {"netloc", "scheme", "hostname"}:
+            return True
+    return False
 
 
 def _dotted_with_subscripts(expr: ast.AST) -> str:

@@ -104,10 +104,21 @@ def identifier(expr: ast.AST) -> str | None:
     return None
 
 
+_TEST_DIRECTORIES = frozenset({"tests", "test", "testing"})
+#: Directories inside a test tree that hold the code *under* test (fixtures, corpora).
+_SAMPLE_DIRECTORIES = frozenset({"fixtures", "corpus", "data", "samples", "examples"})
+
+
 def is_test_path(path: str) -> bool:
-    """True for test code: ``test_*.py``, ``*_test.py``, ``conftest.py`` or under ``tests/``."""
+    """True for test code: ``test_*.py``, ``*_test.py``, ``conftest.py``, or a file under a
+    ``tests/`` directory that is not inside one of its sample folders (``fixtures/``,
+    ``corpus/``, ``data/``, ``samples/``, ``examples/``)."""
     pure = PurePath(path)
     name = pure.name
     if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
         return True
-    return any(part in {"tests", "test", "testing"} for part in pure.parts[:-1])
+    directories = list(pure.parts[:-1])
+    for index, part in enumerate(directories):
+        if part in _TEST_DIRECTORIES:
+            return not any(later in _SAMPLE_DIRECTORIES for later in directories[index + 1 :])
+    return False

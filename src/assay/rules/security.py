@@ -42,12 +42,16 @@ _SEVERITY = {
 }
 #: Bandit tests that ask for an audit of a call rather than report a flaw ("check for
 #: execution of untrusted input", "audit url open for permitted schemes"): information.
-_BANDIT_AUDITS = frozenset({"B310", "B603", "B607"})
+_BANDIT_AUDITS = frozenset({"B310"})
 #: Bandit tests assay does not relay: B101 (any assert) is replaced by AS406, which only
 #: reports asserts that validate a function's inputs outside tests; the import-only notices
-#: for subprocess, pickle and the XML parsers repeat what the call-level tests (B603, B301,
-#: B313-B320) say where the module is actually used.
-_BANDIT_SKIPPED = frozenset({"B101", "B403", "B404", "B405", "B406", "B407", "B408", "B409"})
+#: for subprocess, pickle and the XML parsers repeat what the call-level tests (B301,
+#: B313-B320) say where the module is actually used; B603/B607 ("check for execution of
+#: untrusted input", "partial executable path") fire on every list-form subprocess call —
+#: the recommended fix — and AS302 follows the data into subprocess calls instead.
+_BANDIT_SKIPPED = frozenset(
+    {"B101", "B403", "B404", "B405", "B406", "B407", "B408", "B409", "B603", "B607"}
+)
 #: Which assay rule reports the same issue as a Bandit test (same line: keep assay's).
 _SUPERSEDED = {
     "B608": ("AS301",),
@@ -197,25 +201,36 @@ def _nosec_lines(source: str) -> dict[int, set[str]]:
     return lines
 
 
-def _bandit_on_line(ctx: Context, line: int, rule_id: str) -> list[dict[str, Any]]:
+def _bandit_on_lines(ctx: Context, lines: set[int], rule_id: str) -> list[dict[str, Any]]:
     return [
         issue.evidence()
         for issue in bandit_issues(ctx)
-        if issue.line == line and rule_id in _SUPERSEDED.get(issue.test_id, ())
+        if issue.line in lines and rule_id in _SUPERSEDED.get(issue.test_id, ())
     ]
+
+
+def _covered_lines(finding: Finding) -> set[int]:
+    """The lines a finding speaks for: its node's span plus where its value was built."""
+    end = finding.end_line or finding.line
+    lines = set(range(finding.line, end + 1))
+    lines.update(int(n) for n in finding.evidence.get("construction_lines", ()))
+    return lines
 
 
 def _active(ctx: Context) -> dict[str, Rule]:
     return {r.id: r for r in iter_selected(all_rules(), ctx.settings.select, ctx.settings.ignore)}
 
 
-def _assay_fires(ctx: Context, candidate: Rule, nodes: Iterable[ast.AST]) -> bool:
+def _lines_reported_by(ctx: Context, candidate: Rule) -> set[int]:
+    """Every line `candidate` speaks for in this file (runs its check over the tree)."""
+    lines: set[int] = set()
     if candidate.check is None:
-        return False
-    for node in nodes:
-        if isinstance(node, candidate.nodes) and any(True for _ in candidate.check(node, ctx)):
-            return True
-    return False
+        return lines
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, candidate.nodes):
+            for finding in candidate.check(node, ctx):
+                lines |= _covered_lines(finding)
+    return lines
 
 
 @rule(id="AS300", name="bandit", family=Family.SECURITY, severity=Severity.WARNING, kind="module")
@@ -253,14 +268,13 @@ def bandit(ctx: Context) -> Iterator[Finding]:
     ```
     """
     active = _active(ctx)
-    by_line: dict[int, list[ast.AST]] = {}
-    for node in ast.walk(ctx.tree):
-        line = getattr(node, "lineno", None)
-        if line is not None:
-            by_line.setdefault(line, []).append(node)
+    reported: dict[str, set[int]] = {}
     for issue in bandit_issues(ctx):
         owners = [active[r] for r in _SUPERSEDED.get(issue.test_id, ()) if r in active]
-        if any(_assay_fires(ctx, owner, by_line.get(issue.line, ())) for owner in owners):
+        for owner in owners:
+            if owner.id not in reported:
+                reported[owner.id] = _lines_reported_by(ctx, owner)
+        if any(issue.line in reported[owner.id] for owner in owners):
             continue
         more = _bandit_url(issue.test_id)
         evidence: dict[str, Any] = {**issue.evidence(), "more_info": more}
@@ -369,15 +383,32 @@ def _finding(
     evidence: dict[str, Any],
     fix: str,
     severity: Severity | None = None,
+    built_at: Iterable[int] = (),
 ) -> Finding:
-    line = getattr(node, "lineno", 0)
+    """A finding of the running rule with its CWE, the lines where the reported value was
+    built (`built_at`), and the Bandit results it supersedes on those lines."""
     current = ctx.current_rule
-    cwe = current.cwe if current is not None else None
-    extra: dict[str, Any] = {"cwe": cwe, **evidence}
-    relayed = _bandit_on_line(ctx, line, current.id) if current is not None else []
-    if relayed:
-        extra["bandit"] = relayed
-    return ctx.finding(node, message, evidence=extra, fix=fix, severity=severity)
+    extra: dict[str, Any] = {"cwe": current.cwe if current is not None else None, **evidence}
+    construction = sorted(set(built_at))
+    if construction:
+        extra["construction_lines"] = construction
+    finding = ctx.finding(node, message, evidence=extra, fix=fix, severity=severity)
+    if current is not None:
+        relayed = _bandit_on_lines(ctx, _covered_lines(finding), current.id)
+        if relayed:
+            finding = finding.model_copy(update={"evidence": {**extra, "bandit": relayed}})
+    return finding
+
+
+def _built_at(expr: ast.AST, flows: FunctionFlow, line: int) -> set[int]:
+    """Lines of the local assignments that feed `expr`."""
+    lines: set[int] = set()
+    for name in _names_in(expr, flows, line):
+        for value in flows.assigned_values(name, line):
+            start: int = getattr(value, "lineno", 0)
+            end: int = getattr(value, "end_lineno", None) or start
+            lines.update(range(start, end + 1))
+    return lines
 
 
 def _flow_evidence(flow: Flow, kinds: tuple[SourceKind, ...]) -> dict[str, Any]:
@@ -474,6 +505,7 @@ def sql_built_from_strings(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         node,
         f"SQL passed to {callee}() is assembled from {_source_text(flow, _ANY_KIND)}: "
         "an injection point",
+        built_at=_built_at(query, flows, node.lineno),
         evidence={
             "sink": callee,
             "query": _construction(ctx, query, flows, node.lineno),
@@ -559,6 +591,7 @@ def shell_command_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         ctx,
         node,
         f"{callee}() runs a shell command built from {_source_text(flow, _ANY_KIND)}",
+        built_at=_built_at(command, flows, node.lineno),
         evidence={
             "sink": callee,
             "command": _construction(ctx, command, flows, node.lineno),

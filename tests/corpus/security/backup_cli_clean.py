@@ -1,0 +1,19 @@
+#!/usr/bin/env python3
+"""Back up a folder into a dated tarball. Usage: backup.py <folder> <destination>"""
+import datetime
+import os
+import sys
+import tarfile
+
+
+def main():
+    folder, destination = sys.argv[1], sys.argv[2]
+    stamp = datetime.date.today().isoformat()
+    archive = os.path.join(destination, f"backup-{stamp}.tar.gz")
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(folder, arcname=os.path.basename(folder))
+    print(f"wrote {archive}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+# Verify the webhook signature before processing the event:
+import hashlib
+import hmac
+import json
+import os
+
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+WEBHOOK_SECRET = os.environ["WEBHOOK_SECRET"].encode()
+
+
+@app.post("/webhooks/payments")
+def payments_webhook():
+    signature = request.headers.get("X-Signature", "")
+    expected = hmac.new(WEBHOOK_SECRET, request.data, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(signature, expected):
+        abort(401)
+    event = json.loads(request.data)
+    return {"received": event["id"]}
