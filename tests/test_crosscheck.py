@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from assay.crosscheck import CandidateSource, judge
@@ -75,23 +76,32 @@ def test_submission_counts_weigh_in_the_vote() -> None:
     assert [v.accepted for v in result.verdicts] == [False, True]
 
 
+EXAMPLE = Example(actual="f([1, 1])", expected="[1, 1]", line=3, args=([1, 1],), expected_value=[1, 1])
+EXAMPLE_SPEC = replace(SPEC, examples=(EXAMPLE,))
+GOOD = [_value([1, 1]), _value([2, 3]), _value([])]
+BAD = [_value([1]), _value([2, 3]), _value([])]
+
+
+def _checked(name: str, outcomes: list[Outcome]) -> CandidateRun:
+    passed = outcomes[0].value == canonicalize([1, 1])
+    return _run(name, outcomes, (ExampleCheck(EXAMPLE, outcomes[0], passed, "[1, 1]"),))
+
+
 def test_spec_examples_outweigh_a_wrong_majority() -> None:
-    example = Example(actual="f([1, 1])", expected="[1, 1]", args=([1, 1],), expected_value=[1, 1])
-    spec = extract_spec("def f(xs: list[int]) -> list[int]:\n    pass\n")
-    spec = spec.__class__(**{**spec.__dict__, "examples": (example,)})
-
-    def check(outcome: Outcome, passed: bool) -> tuple[ExampleCheck, ...]:
-        return (ExampleCheck(example, outcome, passed, "[1, 1]"),)
-
-    good = [_value([1, 1]), _value([2, 3]), _value([])]
-    bad = [_value([1]), _value([2, 3]), _value([])]
-    runs = [_run("good", good, check(good[0], True))] + [
-        _run(f"bad{i}", bad, check(bad[0], False)) for i in range(3)
-    ]
-    result = _judge(runs, spec=spec)
-    assert [v.accepted for v in result.verdicts] == [True, False, False, False]
+    runs = [_checked("good", GOOD), _checked("bad0", BAD), _checked("bad1", BAD)]
+    result = _judge(runs, spec=EXAMPLE_SPEC)
+    assert [v.accepted for v in result.verdicts] == [True, False, False]
     assert result.verdicts[0].selected
-    assert result.findings[0].severity.value == "error"
+    assert {f.rule for f in result.findings} == {"AS601", "AS701"}
+    assert all(f.severity.value == "error" for f in result.findings)
+
+
+def test_an_example_a_broad_consensus_contradicts_is_overruled() -> None:
+    runs = [_checked("odd", GOOD), *(_checked(f"agree{i}", BAD) for i in range(4))]
+    result = _judge(runs, spec=EXAMPLE_SPEC)
+    assert [v.accepted for v in result.verdicts] == [False, True, True, True, True]
+    assert "contradicted by 4 of 5 candidates" in result.warnings[0]
+    assert not [f for f in result.findings if f.rule == "AS601"]
 
 
 def test_contested_inputs_and_timeouts_do_not_split_clusters() -> None:

@@ -37,6 +37,7 @@ from assay.probe.inputs import ProbeInput, generate_inputs
 from assay.probe.probes import (
     CandidateRun,
     Location,
+    behaviour_key,
     outcome_text,
     run_candidates,
     runtime_findings,
@@ -59,6 +60,13 @@ __all__ = [
 
 #: Share of candidates raising or timing out on an input that puts it outside the domain.
 CONTESTED_FRACTION = 0.25
+#: Boundary inputs (empty, zero, single element) count only when this share of the
+#: candidates agree on them: the task text often leaves them open.
+BOUNDARY_AGREEMENT = 2 / 3
+#: A spec example that the largest behaviour cluster fails is overruled when that cluster
+#: holds this share of the candidates (and at least `OVERRULE_PROGRAMS` distinct programs).
+OVERRULE_SHARE = 0.75
+OVERRULE_PROGRAMS = 3
 #: Factor applied to a cluster's score per trusted spec example it fails.
 EXAMPLE_PENALTY = 0.1
 #: Default weight of one passed extra (model-written) test, relative to agreement.
@@ -236,6 +244,23 @@ def judge(
     counts = [c.count for c in candidates]
     domain = _domain(inputs, runs, counts)
     clusters = cluster_runs(runs, domain, counts, extra_weight=extra_weight)
+    overruled = _overruled_examples(clusters, runs, counts)
+    problems: list[str] = []
+    if overruled:
+        keys = {_example_key(e) for e in overruled}
+        spec = replace(
+            spec,
+            examples=tuple(
+                replace(e, trusted=False) if _example_key(e) in keys else e for e in spec.examples
+            ),
+        )
+        runs = [_distrust(run, overruled) for run in runs]
+        clusters = cluster_runs(runs, domain, counts, extra_weight=extra_weight)
+        problems = [
+            f"the example {e.describe()} (line {e.line}) is contradicted by {clusters[0].size} of "
+            f"{sum(counts)} candidates that agree on every input; it was not used"
+            for e in overruled
+        ]
     winner = clusters[0] if clusters else None
     best_score = winner.score if winner and winner.score > 0 else 1.0
     cluster_of = {
@@ -254,7 +279,11 @@ def judge(
         )
         cluster_index = cluster_of.get(index)
         cluster = clusters[cluster_index] if cluster_index is not None else None
-        in_winner = cluster_index == 0 and winner is not None
+        # Timeouts make agreement non-transitive: a candidate that clustered elsewhere but
+        # differs from the winner on no input is one of the winners.
+        in_winner = winner is not None and (
+            cluster_index == 0 or (run.imported and not _differences(index, winner, runs, domain))
+        )
         disagreement: list[Finding] = []
         if winner is not None and not in_winner and len(runs) > 1:
             disagreement = _disagreement(index, winner, runs, counts, domain, spec, where)
@@ -286,9 +315,9 @@ def judge(
         _describe_cluster(number, cluster, clusters[0], runs, counts, domain, spec, best_score)
         for number, cluster in enumerate(clusters)
     )
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = tuple(problems)
     if runs and not domain:
-        warnings = (
+        warnings += (
             "no input in the task's domain could be generated or evaluated: the candidates were not compared",
         )
     return CrossCheck(
@@ -302,6 +331,45 @@ def judge(
         domain=tuple(domain),
         warnings=warnings,
     )
+
+
+def _overruled_examples(
+    clusters: Sequence[_Cluster], runs: Sequence[CandidateRun], counts: Sequence[int]
+) -> list[Example]:
+    """Spec examples failed by a broad consensus: the largest cluster holds `OVERRULE_SHARE`
+    of the candidates and `OVERRULE_PROGRAMS` distinct programs that agree on every input,
+    and all of them fail the example. Independent implementations agreeing everywhere
+    outweigh one example (HumanEval/47's docstring says the median of
+    [-10, 4, 6, 1000, 10, 20] is 15.0)."""
+    if not clusters:
+        return []
+    largest = max(clusters, key=lambda c: c.size)
+    total = sum(c for r, c in zip(runs, counts, strict=True) if r.imported)
+    if len(largest.members) < OVERRULE_PROGRAMS or largest.size < OVERRULE_SHARE * total:
+        return []
+    first = runs[largest.members[0]]
+    if not first.imported:
+        return []
+    return [
+        check.example
+        for check in first.examples
+        if check.passed is False and check.example.trusted and check.example.origin != "extra"
+    ]
+
+
+def _example_key(example: Example) -> tuple[str, str, int]:
+    return (example.actual, example.expected, example.line)
+
+
+def _distrust(run: CandidateRun, overruled: Sequence[Example]) -> CandidateRun:
+    keys = {_example_key(e) for e in overruled}
+    checks = tuple(
+        replace(c, example=replace(c.example, trusted=False))
+        if _example_key(c.example) in keys
+        else c
+        for c in run.examples
+    )
+    return replace(run, examples=checks)
 
 
 def _def_line(source: str, name: str) -> int:
@@ -351,9 +419,22 @@ def _domain(
             count for run, count in live if not _is_answer(run.observations[index].outcome)
         )
         answered = total - refused
-        if item.origin == "example" or (answered and refused / total < CONTESTED_FRACTION):
+        if item.origin == "example":
             domain.append(index)
+        elif answered and refused / total < CONTESTED_FRACTION:
+            if item.origin != "boundary" or _top_share(index, live) >= BOUNDARY_AGREEMENT:
+                domain.append(index)
     return domain
+
+
+def _top_share(index: int, live: Sequence[tuple[CandidateRun, int]]) -> float:
+    """The share of candidates giving the most common answer on input `index`."""
+    votes: dict[str, int] = {}
+    for run, count in live:
+        key = behaviour_key(run.observations[index].outcome)
+        votes[key] = votes.get(key, 0) + count
+    total = sum(votes.values())
+    return max(votes.values()) / total if total else 0.0
 
 
 def _consensus_is_value(index: int, runs: Sequence[CandidateRun], counts: Sequence[int]) -> bool:

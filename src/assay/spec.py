@@ -384,9 +384,12 @@ def _signature_and_docstring(
             break
     if found is None:
         return None, None, 1
-    docstring = ast.get_docstring(found, clean=False)
-    line = found.body[0].lineno if docstring is not None and found.body else found.lineno
-    return signature_of(found), docstring, line
+    # The first string statement, even after an import (HumanEval/115 imports first).
+    for statement in found.body[:3]:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            if isinstance(statement.value.value, str):
+                return signature_of(found), statement.value.value, statement.lineno
+    return signature_of(found), None, found.lineno
 
 
 def signature_of(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Signature:
@@ -729,15 +732,22 @@ def _io_examples(
     index = 0
     while index < len(lines):
         found = _INPUT.match(lines[index])
-        if not found or not found.group("rest").strip():
+        if not found:
             index += 1
             continue
-        for offset in range(1, 4):
+        block = [found.group("rest").strip()]
+        for offset in range(1, 8):
             if index + offset >= len(lines):
                 break
             output = _OUTPUT.match(lines[index + offset])
+            if not output:
+                # "Input:" alone, then one "name : value" line per argument.
+                block.append(
+                    re.sub(r"^\s*([A-Za-z_]\w*)\s*:\s*", r"\1 = ", lines[index + offset]).strip()
+                )
+                continue
             if output:
-                arguments = _argument_source(found.group("rest"))
+                arguments = _argument_source(", ".join(part for part in block if part))
                 expected = _expression_prefix(output.group("rest"))
                 if arguments is not None and expected is not None:
                     consumed.update({index, index + offset})
@@ -782,6 +792,10 @@ def _expression_prefix(text: str) -> str | None:
     ``19 - 5 - 6``), else None."""
     text = text.strip()
     for end in range(len(text), 0, -1):
+        # The literal must end where a token ends: in ``""aaa"`` the prefix ``""`` is not
+        # the value meant.
+        if end < len(text) and (text[end].isalnum() or text[end] in "_'\""):
+            continue
         candidate = text[:end].strip().rstrip(".,;")
         if not candidate:
             continue
@@ -1029,9 +1043,15 @@ def strip_examples(text: str, entry_point: str) -> str:
     """
     lines = text.splitlines()
     keep = [True] * len(lines)
-    in_doctest = False
+    in_doctest = in_input = False
     for index, line in enumerate(lines):
         stripped = line.strip()
+        if _INPUT.match(line):
+            in_input = True
+        if in_input:
+            keep[index] = False
+            in_input = not _OUTPUT.match(line)
+            continue
         if stripped.startswith(">>>"):
             keep[index] = False
             in_doctest = True

@@ -280,6 +280,8 @@ def _alphabet(text: str) -> str:
     """The smallest usual character class covering `text` (so "abc" allows all lowercase
     letters), or the characters themselves plus letters when nothing usual covers them."""
     chars = set(text)
+    if len(chars) <= 2 and chars <= set(string.digits) and len(text) >= 4:
+        return "".join(sorted(chars))  # binary strings stay binary
     classes = (
         string.digits,
         string.digits + "ABCDEF",
@@ -500,9 +502,10 @@ def _int_range(shape: Shape) -> tuple[int, int]:
     low, high = math.floor(shape.low), math.ceil(shape.high)
     if not shape.from_examples:
         return low, high
-    if low >= 1:
-        low = 1 if low <= 3 else low // 2
-    elif low < 0:
+    if low >= 0:
+        # Examples that are all positive do not rule zero out; negatives stay out.
+        low = 0
+    else:
         low = -max(abs(low), abs(high), 10)
     return low, max(high * 2, low + 10, 10)
 
@@ -611,10 +614,28 @@ def _mutations(
     if not seeds or budget <= 0:
         return
     pool = list(seeds)
+    same_kind = [
+        (a, b)
+        for a in range(len(shapes))
+        for b in range(a + 1, len(shapes))
+        if shapes[a] == shapes[b]
+    ]
     for _ in range(budget):
         parent = rng.choice(pool)
-        index = rng.randrange(len(shapes))
-        child = (*parent[:index], _mutate(shapes[index], parent[index], rng), *parent[index + 1 :])
+        if same_kind and rng.random() < 0.2:
+            # Arguments of one kind swapped: order-dependence the examples never show
+            # (the sides of a triangle, the ends of an interval).
+            a, b = rng.choice(same_kind)
+            swapped = list(parent)
+            swapped[a], swapped[b] = swapped[b], swapped[a]
+            child = tuple(swapped)
+        else:
+            index = rng.randrange(len(shapes))
+            child = (
+                *parent[:index],
+                _mutate(shapes[index], parent[index], rng),
+                *parent[index + 1 :],
+            )
         pool.append(child)
         yield child
 
