@@ -604,7 +604,21 @@ def _literal_data(expr: ast.AST | None) -> bool:
         )
     if isinstance(expr, ast.UnaryOp):
         return isinstance(expr.operand, ast.Constant)
+    if isinstance(expr, ast.Call) and (expr.args or expr.keywords):
+        # Decimal("1.08"), datetime(2024, 1, 1), Forecast("London", 18.5): a value object
+        # built from literals only is literal data too.
+        name = (qualified_name(expr.func) or "").rsplit(".", 1)[-1]
+        arguments = [*expr.args, *(k.value for k in expr.keywords)]
+        return (name[:1].isupper() or name in _VALUE_FUNCTIONS) and all(
+            _literal_data(a) or _is_default_value(a) for a in arguments
+        )
     return False
+
+
+_VALUE_FUNCTIONS = frozenset(
+    {"float", "int", "str", "complex", "datetime", "date", "time", "timedelta", "dict",
+     "list", "tuple", "set", "frozenset", "bytes"}
+)  # fmt: skip
 
 
 def _all_returns_literal(function: FunctionNode) -> bool:
