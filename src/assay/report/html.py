@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -370,27 +370,39 @@ def _pair(size: Any, seconds: Any) -> tuple[float, float] | None:
 
 
 def _plot(points: Sequence[tuple[float, float]], evidence: Mapping[str, Any]) -> str:
+    """Time against input size as an inline SVG.
+
+    When the sizes span 8x or more (the usual doubling series), both axes are logarithmic:
+    a straight line's slope is then the growth exponent, and the dashed line (slope 1, from
+    the first point) shows what linear growth would have cost.
+    """
     width, height, left, bottom, pad = 340, 190, 58, 34, 12
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
-    x_max = max(xs) or 1.0
-    y_max = max(ys) or 1.0
+    logarithmic = min(xs) > 0 and min(ys) > 0 and max(xs) >= 8 * min(xs)
+    fx: Callable[[float], float] = math.log if logarithmic else float
+    x_lo, x_hi = (fx(min(xs)), fx(max(xs))) if logarithmic else (0.0, max(xs) or 1.0)
+    y_lo, y_hi = (fx(min(ys)), fx(max(ys))) if logarithmic else (0.0, max(ys) or 1.0)
+    if logarithmic:
+        # Leave room for the linear reference, which may end above the slowest point.
+        y_hi = max(y_hi, y_lo + (x_hi - x_lo)) if y_hi - y_lo < x_hi - x_lo else y_hi
+    x_span, y_span = (x_hi - x_lo) or 1.0, (y_hi - y_lo) or 1.0
 
     def sx(x: float) -> float:
-        return left + (width - left - pad) * (x / x_max)
+        return left + (width - left - pad) * (fx(x) - x_lo) / x_span
 
     def sy(y: float) -> float:
-        return height - bottom - (height - bottom - pad) * (y / y_max)
+        return height - bottom - (height - bottom - pad) * (fx(y) - y_lo) / y_span
 
     coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
     dots = "".join(
         f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3.2" fill="#cf222e"/>' for x, y in points
     )
+    linear_end = ys[0] * xs[-1] / xs[0] if xs[0] > 0 else None
     linear = (
-        f'<line x1="{sx(xs[0]):.1f}" y1="{sy(ys[0]):.1f}" x2="{sx(x_max):.1f}" '
-        f'y2="{sy(ys[0] * x_max / xs[0]) if xs[0] else sy(ys[0]):.1f}" stroke="#8c959f" '
-        'stroke-dasharray="4 3"/>'
-        if xs[0] > 0 and ys[0] * x_max / xs[0] <= y_max * 1.0001
+        f'<line x1="{sx(xs[0]):.1f}" y1="{sy(ys[0]):.1f}" x2="{sx(xs[-1]):.1f}" '
+        f'y2="{sy(linear_end):.1f}" stroke="#8c959f" stroke-dasharray="4 3"/>'
+        if linear_end is not None and ys[0] > 0 and sy(linear_end) >= pad - 0.5
         else ""
     )
     label = next(
@@ -398,23 +410,27 @@ def _plot(points: Sequence[tuple[float, float]], evidence: Mapping[str, Any]) ->
     )
     if not label and isinstance(evidence.get("exponent"), (int, float)):
         label = f"time ∝ n^{evidence['exponent']:g}"
+    scale = " (log-log)" if logarithmic else ""
+    low_x = _number(min(xs)) if logarithmic else "0"
+    low_y = _seconds(min(ys)) if logarithmic else "0"
+    muted = 'font-size="10" fill="#59636e"'
     axis = (
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - pad}" y2="{height - bottom}" stroke="#59636e"/>'
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - pad}" y2="{height - bottom}" '
+        'stroke="#59636e"/>'
         f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{height - bottom}" stroke="#59636e"/>'
-        f'<text x="{left}" y="{height - bottom + 14}" font-size="10" fill="#59636e">0</text>'
-        f'<text x="{width - pad}" y="{height - bottom + 14}" font-size="10" text-anchor="end" '
-        f'fill="#59636e">n = {_number(x_max)}</text>'
-        f'<text x="{left - 4}" y="{pad + 8}" font-size="10" text-anchor="end" fill="#59636e">'
-        f"{_seconds(y_max)}</text>"
-        f'<text x="{left - 4}" y="{height - bottom}" font-size="10" text-anchor="end" fill="#59636e">0</text>'
+        f'<text x="{left}" y="{height - bottom + 14}" {muted}>{low_x}</text>'
+        f'<text x="{width - pad}" y="{height - bottom + 14}" text-anchor="end" {muted}>'
+        f"n = {_number(max(xs))}</text>"
+        f'<text x="{left - 4}" y="{pad + 8}" text-anchor="end" {muted}>{_seconds(max(ys))}</text>'
+        f'<text x="{left - 4}" y="{height - bottom}" text-anchor="end" {muted}>{low_y}</text>'
         f'<text x="{(left + width) / 2:.0f}" y="{height - 6}" font-size="11" text-anchor="middle" '
-        f'fill="#1f2328">input size{" · " + escape(label) if label else ""}</text>'
+        f'fill="#1f2328">input size{scale}{" · " + escape(label) if label else ""}</text>'
     )
     return (
         f'<svg class="plot" role="img" aria-label="time against input size" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>time against input size (dashed: linear growth from the first point)</title>"
-        f"{axis}{linear}"
+        f"<title>time against input size{scale} (dashed: linear growth from the first point)"
+        f"</title>{axis}{linear}"
         f'<polyline points="{coords}" fill="none" stroke="#cf222e" stroke-width="2"/>{dots}</svg>'
     )
 
