@@ -16,7 +16,7 @@ def get_db():
 @app.route("/users/search")
 def search_users():
     username = request.args.get("username", "")
-    query = f"SELECT id, username, email FROM users WHERE username = '{username}'"
+    query = f"SELECT id, username, email FROM users WHERE username = '{username}'"  # vuln
     conn = get_db()
     rows = conn.execute(query).fetchall()  # vuln
     conn.close()
