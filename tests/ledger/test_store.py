@@ -191,3 +191,20 @@ def test_postgres_url_without_driver_uses_psycopg(postgres_url: str) -> None:
     plain = sa.engine.make_url(postgres_url).set(drivername="postgresql")
     with open_ledger(plain.render_as_string(hide_password=False)) as ledger:
         assert ledger.engine.url.drivername == "postgresql+psycopg"
+
+
+def test_a_large_check_keeps_code_of_flagged_files_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assay.ledger.record as record
+
+    monkeypatch.setattr(record, "MAX_CHECK_CODE_CHARS", 10)
+    report = check_report(finding()).model_copy(
+        update={
+            "files": ["parts.py", "clean.py"],
+            "sources": {"parts.py": CODE, "clean.py": "x = 1\n"},
+        }
+    )
+    run = run_from_report(report, kind="check")
+    by_name = {c.name: c for c in run.candidates}
+    assert by_name["parts.py"].code == CODE and by_name["parts.py"].accepted is False
+    assert by_name["clean.py"].code == "" and by_name["clean.py"].accepted is True
+    assert by_name["clean.py"].digest == hashlib.sha256(b"x = 1\n").hexdigest()

@@ -12,9 +12,11 @@ from assay.ledger.records import CandidateRecord, FindingRecord, RunRecord
 from assay.ledger.store import Ledger, open_ledger
 from assay.model import Candidate, Report, Severity
 
-__all__ = ["KINDS", "record_report", "run_from_report"]
+__all__ = ["KINDS", "MAX_CHECK_CODE_CHARS", "record_report", "run_from_report"]
 
 KINDS = ("check", "compare", "gen")
+#: A `check` run over more source than this stores the code of flagged files only.
+MAX_CHECK_CODE_CHARS = 2_000_000
 
 
 def run_from_report(
@@ -56,15 +58,18 @@ def run_from_report(
                 CandidateRecord(name=candidate.name, digest=candidate.digest, code=candidate.code)
             )
         named = {r.name for r in records}
+        flagged = {f.path for f in report.findings} | {e.path for e in report.errors}
+        total = sum(len(report.sources.get(path, "")) for path in report.files)
         for path in report.files:
             if path in named:
                 continue
             code = report.sources.get(path, "")
-            flagged = any(f.path == path for f in report.findings) or any(
-                e.path == path for e in report.errors
-            )
+            # A large tree keeps only its flagged files' code; every file keeps its hash.
+            kept = code if total <= MAX_CHECK_CODE_CHARS or path in flagged else ""
             records.append(
-                CandidateRecord(name=path, digest=_digest(code), code=code, accepted=not flagged)
+                CandidateRecord(
+                    name=path, digest=_digest(code), code=kept, accepted=path not in flagged
+                )
             )
     findings = [
         FindingRecord(
