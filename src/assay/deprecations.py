@@ -23,8 +23,9 @@ import ast
 import importlib.metadata
 import re
 import sys
+import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from importlib.machinery import PathFinder
@@ -105,6 +106,7 @@ class ApiRecord:
     when: str | None = None
     max_severity: Severity | None = None
     note: str | None = None
+    distinctive: bool = False
 
     @property
     def owner(self) -> str:
@@ -149,7 +151,7 @@ def _record(raw: dict[str, object], index: int) -> ApiRecord:
     where = f"deprecations.toml [[api]] #{index + 1} ({raw.get('symbol')!r})"
     allowed = {
         "symbol", "kind", "package", "deprecated-in", "removed-in", "restored-in",
-        "replacement", "source", "keyword", "when", "max-severity", "note",
+        "replacement", "source", "keyword", "when", "max-severity", "note", "distinctive",
     }  # fmt: skip
     unknown = set(raw) - allowed
     if unknown:
@@ -179,6 +181,7 @@ def _record(raw: dict[str, object], index: int) -> ApiRecord:
         when=when if isinstance(when, str) else None,
         max_severity=Severity(str(cap)) if cap is not None else None,
         note=_optional_str(raw, "note"),
+        distinctive=bool(raw.get("distinctive", False)),
     )
 
 
@@ -427,36 +430,193 @@ def _parse(path: Path) -> ast.Module | None:
         return None
 
 
+@dataclass(frozen=True)
+class _ModuleIndex:
+    """What a module file defines and re-exports, read with regular expressions (cheap:
+    most files on a re-export chain are never parsed)."""
+
+    definitions: frozenset[str]
+    imports: dict[str, tuple[int, str, str]]
+    stars: tuple[tuple[int, str], ...]
+    mentions_deprecation: bool
+
+
+_DEFINITION = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.M)
+_FROM_IMPORT = re.compile(
+    r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]+)", re.M
+)
+_MARKER_WORDS = re.compile(r"deprecat|DeprecationWarning|FutureWarning|moved_\d", re.I)
+
+
+@cache
+def _index(path: Path) -> _ModuleIndex | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    imports: dict[str, tuple[int, str, str]] = {}
+    stars: list[tuple[int, str]] = []
+    for match in _FROM_IMPORT.finditer(text):
+        level, module = len(match.group(1)), match.group(2)
+        names = match.group(3).split("#")[0] if "(" not in match.group(3) else match.group(3)
+        for raw in names.strip("()").replace("\\", " ").split(","):
+            parts = re.sub(r"#[^\n]*", "", raw).split()
+            if not parts:
+                continue
+            if parts[0] == "*":
+                stars.append((level, module))
+            elif len(parts) == 3 and parts[1] == "as":
+                imports.setdefault(parts[2], (level, module, parts[0]))
+            elif len(parts) == 1 and parts[0].isidentifier():
+                imports.setdefault(parts[0], (level, module, parts[0]))
+    return _ModuleIndex(
+        definitions=frozenset(_DEFINITION.findall(text)),
+        imports=imports,
+        stars=tuple(stars),
+        mentions_deprecation=bool(_MARKER_WORDS.search(text)),
+    )
+
+
 def _find_in_module(module: str, path: Path, attrs: list[str], *, hops: int) -> Marker | None:
-    tree = _parse(path)
-    if tree is None or hops > _MAX_HOPS:
+    index = _index(path)
+    if index is None or hops > _MAX_HOPS:
         return None
     name = attrs[0]
-    stars: list[str] = []
-    for statement in _top_level(tree.body):
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if statement.name != name or _is_overload(statement):
-                continue
-            if len(attrs) > 1 and isinstance(statement, ast.ClassDef):
-                return _member_marker(module, path, statement, attrs[1])
-            return _definition_marker(f"{module}.{name}", path, statement)
-        if isinstance(statement, ast.ImportFrom):
-            origin = _resolve_from(module, path, statement)
-            for alias in statement.names:
-                if alias.name == "*" and origin is not None:
-                    stars.append(origin)
-                if (alias.asname or alias.name) != name or origin is None:
-                    continue
-                target = _module_file(origin)
-                if target is not None:
-                    return _find_in_module(origin, target, [alias.name, *attrs[1:]], hops=hops + 1)
-                return None
-    for origin in stars:
-        target = _module_file(origin)
-        if target is not None:
+    if name in index.definitions:
+        return _definition_in(module, path, attrs) if index.mentions_deprecation else None
+    if name in index.imports:
+        level, source, original = index.imports[name]
+        origin = _resolve_from(module, path, level, source)
+        target = _module_file(origin) if origin else None
+        if origin is None or target is None:
+            return None
+        return _find_in_module(origin, target, [original, *attrs[1:]], hops=hops + 1)
+    for level, source in index.stars:
+        origin = _resolve_from(module, path, level, source)
+        target = _module_file(origin) if origin else None
+        if origin is not None and target is not None:
             found = _find_in_module(origin, target, attrs, hops=hops + 1)
             if found is not None:
                 return found
+    return None
+
+
+def _definition_in(module: str, path: Path, attrs: list[str]) -> Marker | None:
+    """The marker on ``attrs[0]`` (or its member ``attrs[1]``) defined in `path`.
+
+    Only the definition's own lines are read (files like pandas' frame.py are too big to
+    parse on every run): a class is judged by its decorators and docstring, a function by
+    parsing its lines. When a cut-out does not parse, the whole file is.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _segment(lines, attrs[0])
+    if found is None:
+        return None
+    first, start, indent = found
+    symbol = ".".join([module, *attrs[:2]])
+    if len(attrs) == 1 and lines[start].lstrip().startswith("class"):
+        return _class_head_marker(symbol, path, lines, first, start)
+    cut = lines[first : _block_end(lines, start, indent)]
+    offset = first
+    if len(attrs) > 1:
+        inner = _segment(cut, attrs[1])
+        if inner is None:
+            return None
+        first, start, indent = inner
+        cut = cut[first : _block_end(cut, start, indent)]
+        offset += first
+    try:
+        tree = ast.parse(textwrap.dedent("\n".join(cut)))
+    except (SyntaxError, ValueError):
+        return _definition_by_parsing(module, path, attrs)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            marker = _definition_marker(symbol, path, node)
+            return None if marker is None else replace(marker, line=marker.line + offset)
+    return None
+
+
+_CLASS_HEAD_LINES = 40
+
+
+def _class_head_marker(
+    symbol: str, path: Path, lines: list[str], first: int, start: int
+) -> Marker | None:
+    for number in range(first, start):
+        decorator = lines[number].strip()
+        name = re.match(r"@([\w.]+)", decorator)
+        if name and _DEPRECATING_DECORATOR.search(name.group(1).rpartition(".")[2]):
+            return Marker(symbol=symbol, how=f"@{name.group(1)}", message="marked @deprecated",
+                          file=str(path), line=number + 1)  # fmt: skip
+    head = "\n".join(lines[start + 1 : start + 1 + _CLASS_HEAD_LINES])
+    body_starts = re.search(r"^\s+(?:async\s+)?def\s", head, re.M)
+    docstring = head[: body_starts.start()] if body_starts else head
+    match = _DOCSTRING_DIRECTIVE.search(docstring)
+    if match and docstring[: match.start()].count("\n") <= _DIRECTIVE_HEAD_LINES:
+        detail = (match.group("version") + match.group("rest")).strip()
+        return Marker(symbol=symbol, how=".. deprecated::", message=f"deprecated {detail}".strip(),
+                      file=str(path), line=start + 1)  # fmt: skip
+    return None
+
+
+def _segment(lines: list[str], name: str) -> tuple[int, int, int] | None:
+    """``(first line incl. decorators, header line, indent)`` of the least-indented
+    non-overload ``def``/``class`` `name` in `lines`."""
+    header = re.compile(rf"^(\s*)(?:async\s+)?(?:def|class)\s+{re.escape(name)}\b")
+    found: list[tuple[int, int]] = []
+    for number, line in enumerate(lines):
+        match = header.match(line)
+        if match:
+            found.append((len(match.group(1).expandtabs()), number))
+    for indent, start in sorted(found):
+        first = start
+        while first > 0 and _decorator_line(lines[first - 1], indent):
+            first -= 1
+        if any("overload" in line for line in lines[first:start]):
+            continue
+        return first, start, indent
+    return None
+
+
+def _decorator_line(line: str, indent: int) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    own_indent = len(line) - len(line.lstrip())
+    return stripped.startswith("@") or own_indent > indent or stripped.startswith((")", "]"))
+
+
+def _block_end(lines: list[str], start: int, indent: int) -> int:
+    depth = 0
+    for number in range(start, len(lines)):
+        line = lines[number]
+        stripped = line.strip()
+        if number > start and stripped and depth == 0:
+            own_indent = len(line.expandtabs()) - len(line.expandtabs().lstrip())
+            if own_indent <= indent and not stripped.startswith((")", "]", "}", "#")):
+                return number
+        code = stripped.split("#")[0]
+        depth = max(
+            0, depth + sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        )
+    return len(lines)
+
+
+def _definition_by_parsing(module: str, path: Path, attrs: list[str]) -> Marker | None:
+    tree = _parse(path)
+    if tree is None:
+        return None
+    for statement in _top_level(tree.body):
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if statement.name != attrs[0] or _is_overload(statement):
+            continue
+        if len(attrs) > 1 and isinstance(statement, ast.ClassDef):
+            return _member_marker(module, path, statement, attrs[1])
+        return _definition_marker(f"{module}.{attrs[0]}", path, statement)
     return None
 
 
@@ -476,19 +636,17 @@ def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield statement
 
 
-def _resolve_from(module: str, path: Path, node: ast.ImportFrom) -> str | None:
-    if node.level == 0:
-        return node.module
+def _resolve_from(module: str, path: Path, level: int, source: str) -> str | None:
+    if level == 0:
+        return source or None
     package_parts = module.split(".")
     if path.name != "__init__.py":
         package_parts = package_parts[:-1]
-    if node.level > 1:
-        package_parts = (
-            package_parts[: -(node.level - 1)] if node.level - 1 < len(package_parts) else []
-        )
+    if level > 1:
+        package_parts = package_parts[: -(level - 1)] if level - 1 < len(package_parts) else []
     if not package_parts:
         return None
-    return ".".join([*package_parts, *([node.module] if node.module else [])])
+    return ".".join([*package_parts, *([source] if source else [])])
 
 
 def _member_marker(module: str, path: Path, cls: ast.ClassDef, member: str) -> Marker | None:

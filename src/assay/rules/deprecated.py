@@ -81,7 +81,8 @@ def deprecated_api(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     table = load_table()
     matched: dict[str, ApiRecord] = {}
     for record in _matching_records(node, ctx, table):
-        matched.setdefault(record.symbol + (record.keyword or ""), record)
+        # DataFrame.iteritems and Series.iteritems on one unknown receiver are one finding.
+        matched.setdefault(f"{record.kind}:{record.member}:{record.keyword}", record)
     for record in matched.values():
         verdict = assess(record, target_python=ctx.settings.target_python)
         if verdict is None:
@@ -139,7 +140,7 @@ def _attribute_records(
     ]
     if receiver_records and (name is None or name not in table.by_symbol):
         types = infer_types(node.value, ctx)
-        yield from (r for r in receiver_records if r.owner in types)
+        yield from (r for r in receiver_records if _receiver_matches(r, types, ctx))
 
 
 def _call_records(node: ast.Call, ctx: Context, table: DeprecationTable) -> Iterator[ApiRecord]:
@@ -159,7 +160,7 @@ def _call_records(node: ast.Call, ctx: Context, table: DeprecationTable) -> Iter
         ]
         if by_receiver:
             types = infer_types(node.func.value, ctx)
-            candidates += [r for r in by_receiver if r.owner in types]
+            candidates += [r for r in by_receiver if _receiver_matches(r, types, ctx)]
     for record in candidates:
         if record.kind == "keyword-argument" and not any(
             k.arg == record.keyword for k in node.keywords
@@ -168,6 +169,37 @@ def _call_records(node: ast.Call, ctx: Context, table: DeprecationTable) -> Iter
         if record.when is not None and not _condition_holds(record.when, node, ctx):
             continue
         yield record
+
+
+def _receiver_matches(record: ApiRecord, types: set[str], ctx: Context) -> bool:
+    """The receiver is inferred to be the record's type, or the method name is distinctive
+    of a library the file imports."""
+    if record.owner in types:
+        return True
+    return (
+        record.distinctive
+        and _imports_top(ctx, record.owner)
+        and record.member not in _defined_names(ctx)
+    )
+
+
+_defined_cache: dict[int, tuple[ast.Module, frozenset[str]]] = {}
+
+
+def _defined_names(ctx: Context) -> frozenset[str]:
+    """Functions and methods the checked file defines itself (they shadow library names)."""
+    cached = _defined_cache.get(id(ctx.tree))
+    if cached is not None and cached[0] is ctx.tree:
+        return cached[1]
+    names = frozenset(
+        node.name
+        for node in ast.walk(ctx.tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    )
+    # One entry: files are checked one after another, and trees must not be kept alive.
+    _defined_cache.clear()
+    _defined_cache[id(ctx.tree)] = (ctx.tree, names)
+    return names
 
 
 def _constructor_keyword_records(name: str, table: DeprecationTable) -> list[ApiRecord]:

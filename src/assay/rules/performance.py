@@ -206,13 +206,14 @@ def _finding(
     fix: str,
     *,
     self_quadratic: bool = True,
+    always_warn: bool = False,
     **evidence: object,
 ) -> Finding:
     """A warning when the loop runs over the function's input and the repeated work grows
     with that same input (`self_quadratic`); otherwise info (the cost is a product of two
     sizes, one of which is often small)."""
     loop_line = getattr(loop, "lineno", None) or getattr(_loop_iter(loop), "lineno", 0)
-    over_input = loops_over_input(loop, ctx) and self_quadratic
+    over_input = always_warn or (loops_over_input(loop, ctx) and self_quadratic)
     return ctx.finding(
         node,
         message,
@@ -362,6 +363,8 @@ def list_pop_front_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         f"{label}.{func.attr}(0{', ...' if func.attr == 'insert' else ''}) in a loop shifts "
         "every element each time (quadratic)",
         "use collections.deque and popleft()/appendleft()",
+        # Draining or filling a list from the front is quadratic in that list alone.
+        always_warn=True,
         collection=label,
     )
 
@@ -438,11 +441,19 @@ def string_concat_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
 
 def _is_string(value: ast.AST) -> bool:
-    return (
-        isinstance(value, ast.JoinedStr)
-        or (isinstance(value, ast.Constant) and isinstance(value.value, str))
-        or (isinstance(value, ast.Name) and value.id == "str")
-    )
+    """A str literal, f-string, ``str(...)``, ``"sep".join(...)`` or a ``+`` involving one."""
+    if isinstance(value, ast.JoinedStr):
+        return True
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return _is_string(value.left) or _is_string(value.right)
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Name):
+            return func.id == "str"
+        return isinstance(func, ast.Attribute) and func.attr == "join" and _is_string(func.value)
+    return False
 
 
 @rule(

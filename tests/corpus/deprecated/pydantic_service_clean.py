@@ -1,0 +1,17 @@
+# The service layer converts models to JSON before caching them:
+import json
+
+from pydantic import BaseModel
+
+
+class Order(BaseModel):
+    id: int
+    total: float
+
+
+def cache_entry(order):
+    return json.dumps(order.model_dump())
+
+
+def restore(text):
+    return Order.model_validate_json(text)

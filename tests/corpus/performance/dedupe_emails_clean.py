@@ -1,0 +1,10 @@
+# Here's a function that removes duplicate emails while keeping the original order:
+def dedupe_emails(emails: list[str]) -> list[str]:
+    seen = set()
+    unique = []
+    for email in emails:
+        normalized = email.strip().lower()
+        if normalized not in seen:
+            seen.add(normalized)
+            unique.append(normalized)
+    return unique
