@@ -67,6 +67,10 @@ def check(
         from assay.probe.complexity import with_complexity_findings
 
         report = with_complexity_findings(report, effective)
+    if effective.dynamic:
+        from assay.probe.constant_output import with_constant_output
+
+        report = with_constant_output(report, effective)
     return with_reviews(report)
 
 

@@ -17,6 +17,7 @@ import weakref
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from assay.context import Context, qualified_name
 from assay.model import Family, Finding, Severity
@@ -621,7 +622,7 @@ _VALUE_FUNCTIONS = frozenset(
 )  # fmt: skip
 
 
-def _all_returns_literal(function: FunctionNode) -> bool:
+def all_returns_literal(function: FunctionNode) -> bool:
     """At least one return, and every return of the function's own body is literal data."""
     seen = False
     for node in _own_nodes(function.body):
@@ -641,7 +642,7 @@ def hardcoded_candidates(tree: ast.Module) -> Iterator[tuple[FunctionNode, list[
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         parameters = _parameters(node)
-        if not parameters or not _all_returns_literal(node):
+        if not parameters or not all_returns_literal(node):
             continue
         if _decorator_names(node) & _EXEMPT_DECORATORS:
             continue
@@ -713,6 +714,67 @@ def hardcoded_result(ctx: Context) -> Iterator[Finding]:
             fix="Compute the result from the inputs (or fetch it); if this is sample data, "
             "raise NotImplementedError instead so no caller mistakes it for a real answer.",
         )
+
+
+@rule(
+    id="AS408", name="constant-output", family=Family.SILENT_FAILURE,
+    severity=Severity.WARNING, kind="dynamic",
+)  # fmt: skip
+def constant_output(
+    path: str, function: FunctionNode, evidence: dict[str, Any]
+) -> Iterator[Finding]:
+    """A function reads its inputs but returns the same literal for every input tried.
+
+    ## What it finds
+    Top-level functions whose every `return` is literal data (numbers, text, containers,
+    value objects such as `Decimal("9.99")`) and which do use their parameters — so AS404
+    stays silent — but which returned one and the same value when assay called them in the
+    sandbox with at least three different inputs (from type hints and examples, else a spread
+    of plain values). The calls and the output are the evidence. Functions returning only
+    bools or None, and functions that read files, the network, the clock or a random
+    generator, are not called. The same probe confirms AS404 findings
+    (`evidence["dynamic"]`).
+
+    ## Why it matters for AI-written code
+    The input is checked, logged or parsed — so the function looks busy — and then a sample
+    answer is returned. A unit test with that sample passes.
+
+    ## Example
+    ```python
+    def unit_price(sku: str) -> float:
+        if not sku:
+            raise ValueError("sku is required")
+        return 9.99
+    ```
+
+    ## Use instead
+    ```python
+    PRICES = {"A-1": 9.99, "B-2": 14.5}
+
+
+    def unit_price(sku: str) -> float:
+        if not sku:
+            raise ValueError("sku is required")
+        return PRICES[sku]
+    ```
+    """
+    # Dynamic: `assay.probe.constant_output` runs the function and calls this with what it saw.
+    yield Finding(
+        rule="AS408",
+        family=Family.SILENT_FAILURE,
+        severity=Severity.WARNING,
+        path=path,
+        line=function.lineno,
+        col=function.col_offset,
+        message=(
+            f"{function.name}() returned {evidence['output']} for all "
+            f"{len(evidence['calls'])} different inputs tried"
+        ),
+        evidence={"function": function.name, **evidence},
+        fix="Compute the result from the inputs; if this is sample data, raise "
+        "NotImplementedError instead so no caller mistakes it for a real answer.",
+        function=function.name,
+    )
 
 
 def _shorten(text: str, limit: int = 60) -> str:
