@@ -177,7 +177,11 @@ def test_limiter_rejects_beyond_the_queue() -> None:
     async def scenario() -> int:
         limiter, release = _blocked_limiter(1, 0, 30)
         first = asyncio.ensure_future(limiter.run(lambda: release.wait(30)))
-        await asyncio.sleep(0)
+        for _ in range(10_000):
+            if limiter.slots.locked():
+                break
+            await asyncio.sleep(0)
+        assert limiter.slots.locked(), "the first job should hold the only slot"
         try:
             await limiter.run(lambda: None)
         except HTTPException as error:

@@ -268,7 +268,17 @@ class Ledger:
             outcome_id = connection.execute(
                 t.outcomes.insert().returning(t.outcomes.c.id), values
             ).scalar_one()
-        return OutcomeRecord(id=int(outcome_id), **values)  # type: ignore[arg-type]
+        return OutcomeRecord(
+            id=int(outcome_id),
+            run_id=run_id,
+            marked_at=now,
+            failed=failed,
+            description=description.strip(),
+            family=family,
+            detected_after_s=detected_after_s,
+            fix_path=fix_path,
+            fix_code=fix_code,
+        )
 
     def runs(
         self,

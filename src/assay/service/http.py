@@ -18,7 +18,6 @@ loopback; `assay serve` refuses to start otherwise.
 # runtime, and they refer to names local to `create_app`.
 import asyncio
 import contextlib
-import functools
 import hmac
 import ipaddress
 import threading
@@ -390,9 +389,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     ) -> list[RunRecord]:
         """Recent runs, newest first (without code, findings or outcomes)."""
         return await limiter.run(
-            functools.partial(
-                ledgers_call, "runs", limit=limit, offset=offset, kind=kind, failed_only=failed
-            )
+            lambda: open_or_404().runs(limit=limit, offset=offset, kind=kind, failed_only=failed)
         )
 
     @app.get(
@@ -401,7 +398,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def ledger_run(run_id: int) -> RunRecord:
         """One run with its candidates' code, findings and outcomes."""
         try:
-            return await limiter.run(functools.partial(ledgers_call, "get", run_id))
+            return await limiter.run(lambda: open_or_404().get(run_id))
         except InvalidArgument as error:
             raise HTTPException(404, str(error)) from error
 
@@ -416,9 +413,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         """Record what happened to a run's code later (``assay ledger mark`` over HTTP)."""
         try:
             return await limiter.run(
-                functools.partial(
-                    ledgers_call,
-                    "mark",
+                lambda: open_or_404().mark(
                     run_id,
                     description=body.description,
                     failed=body.failed,
@@ -433,12 +428,11 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.get("/v1/ledger/stats", dependencies=guarded, tags=["ledger"])
     async def ledger_stats() -> dict[str, Any]:
         """Counts by failure family, rule, model, task kind and detection delay."""
-        result: dict[str, Any] = await limiter.run(functools.partial(ledgers_call, "stats"))
-        return result
+        return await limiter.run(lambda: open_or_404().stats())
 
-    def ledgers_call(method: str, *args: Any, **kwargs: Any) -> Any:
+    def open_or_404() -> Ledger:
         if not config.record:
             raise HTTPException(404, "this server runs without a ledger (--no-ledger)")
-        return getattr(ledgers.get(), method)(*args, **kwargs)
+        return ledgers.get()
 
     return app
