@@ -205,10 +205,12 @@ def policy_for(isolation: str = "auto") -> Policy:
             Mechanism(
                 name="user-namespace",
                 active=True,
-                detail=f"uid/gid {_SANDBOX_UID} inside, no capabilities",
+                detail=f"uid/gid {_SANDBOX_UID} inside (the invoking user outside), no capabilities",
             ),
             Mechanism(
-                name="network-namespace", active=True, detail="no interfaces up: no network at all"
+                name="network-namespace",
+                active=True,
+                detail="only a private loopback: nothing outside the sandbox is reachable",
             ),
             Mechanism(
                 name="pid-namespace",

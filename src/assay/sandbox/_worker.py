@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import itertools
 import json
 import math
 import os
@@ -40,7 +39,6 @@ __all__ = ["Worker"]
 _HEADER = struct.Struct(">I")
 _START_TIMEOUT_S = 30.0
 _CONTROL_TIMEOUT_S = 10.0
-_job_numbers = itertools.count(1)
 
 
 class _Lost(Exception):
@@ -178,7 +176,7 @@ class Worker:
         self._cgroup: Path | None = None
         self._log = tempfile.TemporaryFile()
         self._lock = threading.Lock()
-        self._kill_requested = False
+        self._child_pid = 0
         self.start()
 
     # ------------------------------------------------------------ lifecycle
@@ -305,11 +303,22 @@ class Worker:
         return message, fds
 
     def kill_current(self) -> None:
-        """Ask the zygote to SIGKILL the running job (used by cancellation)."""
+        """Ask the zygote to SIGKILL the running job, if any (used by cancellation)."""
         with self._lock:
-            self._kill_requested = True
-            with contextlib.suppress(_Lost):
-                self._send({"op": "kill"})
+            if self._child_pid:
+                with contextlib.suppress(_Lost):
+                    self._send({"op": "kill", "pid": self._child_pid})
+
+    def _next(
+        self, op: str, timeout: float = _CONTROL_TIMEOUT_S
+    ) -> tuple[dict[str, Any], list[int]]:
+        """The next control message, which must be `op`."""
+        message, fds = self._receive(timeout)
+        if message.get("op") != op:
+            for fd in fds:
+                os.close(fd)
+            raise _Lost(f"expected {op!r} from the sandbox worker, got {message!r}")
+        return message, fds
 
     # ------------------------------------------------------------ jobs
 
@@ -374,11 +383,18 @@ class Worker:
     ) -> tuple[Outcome, list[Outcome]]:
         if self._cgroup is not None:
             (self._cgroup / "pids.max").write_text(f"{limits.processes + 2}\n")
-        self._kill_requested = False
-        self._send(
-            {
-                "op": "fork",
-                "job": next(_job_numbers),
+        forked, fds = self._next("forked")
+        if len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            raise _Lost(f"'forked' came with {len(fds)} descriptors instead of 2")
+        child = _Child(fds[0], fds[1])
+        os.set_blocking(child.cmd_w, False)
+        with self._lock:
+            self._child_pid = int(forked.get("pid", 0))
+        try:
+            request = {
+                "op": "import",
                 "limits": {
                     "memory_mb": limits.memory_mb,
                     "cpu_s": limits.job_cpu_s(len(calls)),
@@ -387,18 +403,6 @@ class Worker:
                     "open_files": limits.open_files,
                     "processes": limits.processes,
                 },
-            }
-        )
-        forked, fds = self._receive(_CONTROL_TIMEOUT_S)
-        if forked.get("op") != "forked" or len(fds) != 2:
-            for fd in fds:
-                os.close(fd)
-            raise _Lost(f"unexpected answer to fork: {forked!r}")
-        child = _Child(fds[0], fds[1])
-        os.set_blocking(child.cmd_w, False)
-        try:
-            request = {
-                "op": "import",
                 "source": job.source,
                 "preamble": job.preamble,
                 "run_name": job.run_name,
@@ -408,24 +412,26 @@ class Worker:
             done: list[Outcome] = []
             if first.ok:
                 for call in calls:
-                    outcome = self._exchange(child, _call_request(call), limits)
-                    done.append(outcome)
+                    done.append(self._exchange(child, _call_request(call), limits))
                     if not child.alive:
                         break
         finally:
+            with self._lock:
+                self._child_pid = 0
             alive = child.alive
             child.close()
         if alive:
+            # The child exits on EOF; the zygote then kills and reaps everything the job
+            # started and wipes its files before it reports, so when run() returns, nothing
+            # of this job is left.
             self._await_exit()
         return first, done
 
     def _await_exit(self) -> dict[str, Any]:
         """Wait for the zygote's report that the child and all its processes are gone."""
-        message, fds = self._receive(_CONTROL_TIMEOUT_S)
+        message, fds = self._next("exit")
         for fd in fds:
             os.close(fd)
-        if message.get("op") != "exit":
-            raise _Lost(f"expected 'exit' from the sandbox worker, got {message!r}")
         return message
 
     def _exchange(self, child: _Child, request: dict[str, Any], limits: Limits) -> Outcome:
@@ -479,7 +485,7 @@ class Worker:
 
     def _kill_child(self) -> None:
         with self._lock:
-            self._send({"op": "kill"})
+            self._send({"op": "kill", "pid": self._child_pid})
 
     @staticmethod
     def _stop_reading(child: _Child) -> None:

