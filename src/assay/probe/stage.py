@@ -43,7 +43,7 @@ __all__ = [
 #: Functions probed per file, and generated inputs per function.
 MAX_FUNCTIONS = 12
 CHECK_BUDGET = 24
-#: Inputs per sandbox job: after a chunk with a timeout, the rest is skipped.
+#: Inputs in the first sandbox job: when one of them times out, the rest is skipped.
 CHUNK = 4
 
 _VERSION = re.compile(r"^(?P<stem>[A-Za-z_]\w*?)_v(?P<number>\d+)$")
@@ -65,7 +65,8 @@ def probe_targets(source: str) -> list[tuple[ast.FunctionDef, Spec]]:
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef) or node.name in grouped or _unprobeable(node):
             continue
-        spec = extract_spec(source, node.name)
+        # Only the function's own text: a module docstring's examples belong to nobody.
+        spec = extract_spec(ast.get_source_segment(source, node) or "", node.name)
         if spec.examples or _fully_hinted(spec):
             targets.append((node, spec))
     return targets[:MAX_FUNCTIONS]
@@ -155,7 +156,10 @@ def dynamic_findings(
 
     def run_all(box: Sandbox) -> None:
         for node, spec in targets:
-            findings.extend(_probe_function(source, path, node, spec, box, timeout_s))
+            try:
+                findings.extend(_probe_function(source, path, node, spec, box, timeout_s))
+            except _Unimportable:
+                return
         for stem, names in groups.items():
             findings.extend(_cross_versions(source, path, tree, stem, names, box, timeout_s))
 
@@ -167,6 +171,10 @@ def dynamic_findings(
     return [f for f in findings if f.rule in rules]
 
 
+class _Unimportable(Exception):
+    """The module does not import in the sandbox: skip the rest of the file."""
+
+
 def _probe_function(
     source: str, path: str, node: ast.FunctionDef, spec: Spec, box: Sandbox, timeout_s: float
 ) -> list[Finding]:
@@ -175,8 +183,12 @@ def _probe_function(
         return []
     limits = Limits(timeout_s=timeout_s, memory_mb=512)
     runs: list[CandidateRun] = []
-    for start in range(0, max(len(inputs), 1), CHUNK):
-        chunk = inputs[start : start + CHUNK]
+    # Two jobs at most (each one imports the module again): a first few inputs, then the
+    # rest unless one of the first already hung.
+    for start, end in ((0, CHUNK), (CHUNK, len(inputs))):
+        chunk = inputs[start:end]
+        if start and not chunk:
+            break
         # The examples are evaluated with the first chunk only.
         chunk_spec = spec if start == 0 else replace(spec, examples=())
         (run,) = run_candidates(
@@ -185,7 +197,7 @@ def _probe_function(
         if not run.imported:
             # The file needs something the sandbox lacks (a project import, a data file):
             # nothing can be said about its functions' behaviour.
-            return []
+            raise _Unimportable
         runs.append(run)
         if any(o.outcome.status is Status.TIMEOUT for o in run.observations):
             break
