@@ -43,17 +43,26 @@ def _parameters(function: ast.FunctionDef) -> list[str]:
 
 
 def _returns_flag(function: ast.FunctionDef) -> bool:
-    """Every return is a bool or None: a check or a procedure, not data."""
+    """Every return is a bool, None or a status code (0, 1, -1): a check or a procedure
+    (a CLI command's ``return 0``), not data."""
     values = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
     return all(
-        v is None
-        or (isinstance(v, ast.Constant) and (v.value is None or isinstance(v.value, bool)))
+        v is None or (isinstance(v, ast.Constant) and v.value in (None, True, False, 0, 1, -1))
         for v in values
     )
 
 
+def _returned_values(function: ast.FunctionDef) -> set[str]:
+    """The distinct returned expressions: a classifier returns several literals (one per
+    case), hard-coded data returns one."""
+    return {
+        ast.unparse(n.value) for n in ast.walk(function) if isinstance(n, ast.Return) and n.value
+    }
+
+
 def targets(source: str) -> list[ast.FunctionDef]:
-    """Top-level functions with parameters whose every return is literal data."""
+    """Public top-level functions with parameters whose every return is the same literal
+    data."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -63,6 +72,8 @@ def targets(source: str) -> list[ast.FunctionDef]:
         if not isinstance(node, ast.FunctionDef) or node.decorator_list:
             continue
         if not _parameters(node) or node.args.vararg or node.args.kwarg:
+            continue
+        if node.name.startswith("_") or len(_returned_values(node)) != 1:
             continue
         worldly = _WORLDLY.search(ast.unparse(node)) is not None
         if all_returns_literal(node) and not _returns_flag(node) and not worldly:
