@@ -141,7 +141,7 @@ def compare(
             sources.append(CandidateSource(str(item), _read_text(item)))
         else:
             sources.append(CandidateSource(f"candidate-{index}", item))
-    return compare_candidates(
+    report = compare_candidates(
         spec,
         sources,
         extra_tests=extra_tests,
@@ -149,6 +149,11 @@ def compare(
         budget=budget,
         seed=seed,
         timeout_s=timeout,
+    )
+    from assay.probe.complexity import with_candidate_growth
+
+    return with_candidate_growth(
+        report, spec.entry_point, [(s.name, s.source) for s in sources], text
     )
 
 

@@ -99,3 +99,11 @@ def test_warnings_become_as203_findings_for_the_checked_file_only() -> None:
     findings = findings_from_warnings(captured, path="m.py", function="f")
     assert [(f.rule, f.line) for f in findings] == [("AS203", 4), ("AS203", 9)]
     assert findings[0].evidence["category"] == "DeprecationWarning"
+
+
+def test_stub_hints_fill_parameters_the_candidate_leaves_unannotated() -> None:
+    bare = _function("def f(xs, k): ...")
+    stub = _function("def f(xs: list[int], k: int) -> int: ...")
+    assert sized_arguments(bare, 64) is None
+    args = sized_arguments(bare, 64, hints=stub)
+    assert args is not None and len(args[0]) == 64 and args[1] == -1

@@ -39,10 +39,12 @@ __all__ = [
     "SIZES",
     "SUPERLINEAR",
     "Growth",
+    "candidate_growth_findings",
     "dynamic_findings",
     "fit_exponent",
     "measure_growth",
     "sized_arguments",
+    "with_candidate_growth",
     "with_complexity_findings",
 ]
 
@@ -175,14 +177,23 @@ def _hint_maker(hint: ast.expr | None) -> tuple[str, str | None] | None:
 
 
 def sized_arguments(
-    function: ast.FunctionDef, size: int, *, seed: int = 0
+    function: ast.FunctionDef,
+    size: int,
+    *,
+    seed: int = 0,
+    hints: ast.FunctionDef | None = None,
 ) -> tuple[Any, ...] | None:
     """Positional arguments for `function` whose collections (and strings) have `size`
-    elements, from its type hints; None when a required parameter cannot be generated or
-    nothing scales (only scalars)."""
+    elements, from its type hints (or, per position, those of `hints`: the task's stub);
+    None when a required parameter cannot be generated or nothing scales (only scalars)."""
     parameters = [*function.args.posonlyargs, *function.args.args]
     required = len(parameters) - len(function.args.defaults)
-    makers = [_hint_maker(p.annotation) for p in parameters[:required]]
+    fallback = [*hints.args.posonlyargs, *hints.args.args] if hints is not None else []
+    makers = [
+        _hint_maker(p.annotation)
+        or (_hint_maker(fallback[i].annotation) if i < len(fallback) else None)
+        for i, p in enumerate(parameters[:required])
+    ]
     if not makers or any(m is None for m in makers):
         return None
     if not any(m is not None and (m[0] != "scalar" or m[1] == "str") for m in makers):
@@ -246,6 +257,7 @@ def measure_growth(
     sandbox: Sandbox,
     seed: int = 0,
     timeout_s: float = 20.0,
+    hints: ast.FunctionDef | None = None,
 ) -> tuple[list[Growth], list[tuple[ast.FunctionDef, Outcome]]]:
     """Time each of `functions` at growing sizes in one sandbox job; also run their
     docstring examples. Returns the growth per measurable function and the examples'
@@ -255,7 +267,7 @@ def measure_growth(
     for function in functions:
         series = []
         for size in SIZES:
-            arguments = sized_arguments(function, size, seed=seed)
+            arguments = sized_arguments(function, size, seed=seed, hints=hints)
             if arguments is None:
                 break
             series.append((size, arguments))
@@ -443,6 +455,58 @@ def dynamic_findings(
     return [f for f in findings if not context.suppressed(f.line, f.rule)]
 
 
+def candidate_growth_findings(
+    entry_point: str,
+    candidates: Sequence[tuple[str, str]],
+    *,
+    sandbox: Sandbox,
+    hints: ast.FunctionDef | None = None,
+    seed: int = 0,
+) -> list[Finding]:
+    """AS509 for `assay compare`: candidates (``(name, source)``, implementations of one
+    task that behave alike) whose measured growth exponent is at least `SUPERLINEAR` and
+    `ALTERNATIVE_MARGIN` above the best candidate's. Evidence: both timing series.
+
+    `hints` (the task's stub) supplies parameter types the candidates leave out.
+    """
+    measured: list[tuple[str, Growth]] = []
+    for name, source in candidates:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        function = next(
+            (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == entry_point),
+            None,
+        )
+        if function is None:
+            continue
+        growths, _ = measure_growth(source, [function], sandbox=sandbox, seed=seed, hints=hints)
+        measured += [(name, g) for g in growths if g.exponent is not None]
+    if len(measured) < 2:
+        return []
+    best_name, best = min(measured, key=lambda pair: pair[1].exponent or 0.0)
+    best_exponent = best.exponent or 0.0
+    findings = []
+    for name, growth in measured:
+        exponent = growth.exponent or 0.0
+        if exponent < SUPERLINEAR or exponent < best_exponent + ALTERNATIVE_MARGIN:
+            continue
+        finding = _finding(
+            name,
+            growth,
+            exponent,
+            f"candidate {best_name} does the same in n^{best_exponent:.2f}",
+            {
+                "alternative": best_name,
+                "alternative_timings": best.series(),
+                "alternative_exponent": round(best_exponent, 2),
+            },
+        )
+        findings.append(finding.model_copy(update={"candidate": name}))
+    return findings
+
+
 def with_complexity_findings(report: Report, settings: Settings) -> Report:
     """`report` plus AS509/AS203 findings for every checked file (when selected), with
     per-rule severity overrides applied. When the sandbox cannot run, `Report.warnings` says
@@ -477,4 +541,47 @@ def with_complexity_findings(report: Report, settings: Settings) -> Report:
         return report
     return report.model_copy(
         update={"findings": sorted([*report.findings, *kept], key=Finding.sort_key)}
+    )
+
+
+def with_candidate_growth(
+    report: Report, entry_point: str, candidates: Sequence[tuple[str, str]], task_text: str
+) -> Report:
+    """`report` (from `assay.compare`) plus AS509 findings for candidates of the selected
+    behaviour cluster that grow measurably worse than the best of them.
+
+    Only candidates that behave like the selected one are compared (a faster wrong answer is
+    no alternative). When the sandbox cannot run, `Report.warnings` says so.
+    """
+    from assay.errors import SandboxError
+
+    selected = next((v for v in report.verdicts if v.selected), None)
+    if selected is None:
+        return report
+    alike = {v.candidate for v in report.verdicts if v.cluster == selected.cluster}
+    pool = [(name, source) for name, source in candidates if name in alike]
+    if len(pool) < 2:
+        return report
+    try:
+        stub = next(
+            (
+                n
+                for n in ast.parse(task_text).body
+                if isinstance(n, ast.FunctionDef) and n.name == entry_point
+            ),
+            None,
+        )
+    except (SyntaxError, ValueError):
+        stub = None
+    try:
+        with Sandbox(workers=1) as box:
+            found = candidate_growth_findings(entry_point, pool, sandbox=box, hints=stub)
+    except SandboxError as error:
+        return report.model_copy(
+            update={"warnings": [*report.warnings, f"growth comparison did not run: {error}"]}
+        )
+    if not found:
+        return report
+    return report.model_copy(
+        update={"findings": sorted([*report.findings, *found], key=Finding.sort_key)}
     )
