@@ -1,0 +1,127 @@
+"""The issue-4 figures: selection and detection on pooled HumanEval and MBPP samples.
+
+Runs, for each benchmark, with the examples visible and hidden::
+
+    assay bench humaneval --samples bench/out/humaneval_pooled.jsonl \\
+        --labels bench/out/humaneval_pooled_labels.jsonl --details ... --format json [--hide-examples]
+    assay bench mbpp --samples bench/out/mbpp_pooled.jsonl \\
+        --labels bench/out/mbpp_pooled_labels.jsonl --details ... --format json [--hide-examples]
+
+after building the pooled sample files with ``bench/behaviour_data.py`` (several models'
+samples per task, labels re-executed in a fresh interpreter). Ground truth is only used to
+score. Prints one line per run and the targets:
+
+* detection recall >= 0.90 at a false-positive rate <= 0.05;
+* recall on wrong samples that pass the visible examples >= 0.5;
+* selected pass@1 closes >= 60% of the gap between the example filter and the oracle.
+
+Usage: ``python bench/behaviour_selection.py [--limit-tasks N] [--only humaneval|mbpp]
+[--score]`` (``--score`` runs the hidden tests instead of reading the labels). Results are
+written to ``bench/out/behaviour_<benchmark>[_hidden].json``. Expect minutes per run on
+two cores; every figure printed says which run it came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run(
+    benchmark: str, out: Path, *, hidden: bool, limit: int | None, score: bool, workers: int
+) -> dict[str, object]:
+    """One `assay bench` run; returns its JSON summary."""
+    stem = f"{benchmark}_pooled"
+    suffix = "_hidden" if hidden else ""
+    command = [
+        sys.executable,
+        "-m",
+        "assay",
+        "bench",
+        benchmark,
+        "--samples",
+        str(out / f"{stem}.jsonl"),
+        "--details",
+        str(out / f"behaviour_{benchmark}{suffix}_details.jsonl"),
+        "--workers",
+        str(workers),
+        "--format",
+        "json",
+    ]
+    if benchmark == "humaneval":
+        command.append("--score-only")
+    if not score:
+        command += ["--labels", str(out / f"{stem}_labels.jsonl")]
+    if hidden:
+        command.append("--hide-examples")
+    if limit is not None:
+        command += ["--limit-tasks", str(limit)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{completed.stderr}")
+    summary: dict[str, object] = json.loads(completed.stdout)
+    (out / f"behaviour_{benchmark}{suffix}.json").write_text(
+        json.dumps(summary, indent=2) + "\n", encoding="utf-8"
+    )
+    return summary
+
+
+def verdict(summary: dict[str, object]) -> str:
+    """One line with the figures and whether each target is met."""
+    detection = summary["detection"]
+    assert isinstance(detection, dict)
+    recall, fpr = detection["recall"], detection["false_positive_rate"]
+    passing = detection["recall_passing_examples"]
+    selected = float(summary["selected_pass_at_1"])  # type: ignore[arg-type]
+    baseline = float(summary["example_filter_pass_at_1"])  # type: ignore[arg-type]
+    oracle = float(summary["oracle"])  # type: ignore[arg-type]
+    gap = (selected - baseline) / (oracle - baseline) if oracle > baseline else float("nan")
+    return (
+        f"recall {recall:.3f} (>= 0.90: {recall >= 0.9}) at FPR {fpr:.3f} (<= 0.05: {fpr <= 0.05}); "
+        f"recall on wrong-but-passing-examples {passing if passing is None else round(passing, 3)} "
+        f"(>= 0.5: {passing is not None and passing >= 0.5}); selected pass@1 {selected:.3f} vs example "
+        f"filter {baseline:.3f} and oracle {oracle:.3f}: gap closed {gap:.1%} (>= 60%: {gap >= 0.6})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--limit-tasks", type=int, default=None)
+    parser.add_argument("--only", choices=("humaneval", "mbpp"), default=None)
+    parser.add_argument(
+        "--score", action="store_true", help="run the hidden tests instead of reading labels"
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    subprocess.run(
+        [sys.executable, str(HERE / "behaviour_data.py"), "--out", str(args.out)], check=True
+    )
+    for benchmark in ("humaneval", "mbpp"):
+        if args.only and benchmark != args.only:
+            continue
+        for hidden in (False, True):
+            summary = run(
+                benchmark,
+                args.out,
+                hidden=hidden,
+                limit=args.limit_tasks,
+                score=args.score,
+                workers=args.workers,
+            )
+            regime = "hidden examples" if hidden else "visible examples"
+            print(
+                f"{benchmark} ({regime}): {summary['tasks']} tasks, {summary['samples']} samples, "
+                f"pass@1 {float(summary['pass_at_1']):.3f}, {summary['wall_s']} s",  # type: ignore[arg-type]
+                flush=True,
+            )
+            print("  " + verdict(summary), flush=True)
+
+
+if __name__ == "__main__":
+    main()

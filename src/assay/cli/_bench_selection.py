@@ -1,0 +1,143 @@
+"""`assay bench mbpp` and the selection/detection mode of `assay bench humaneval`.
+
+Both print exactly: ``tasks``, ``samples``, ``pass_at_1``, ``pass_at_k``, ``oracle``,
+``selected_pass_at_1``, ``detection`` {``recall``, ``false_positive_rate``, ``precision``,
+``recall_passing_examples``} and ``wall_s``, plus ``benchmark``, ``hide_examples``,
+``labels``, ``example_filter_pass_at_1`` (the docstring-example filter, the baseline to
+beat) and ``counts``. See `assay.bench.selection` for the definitions.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from assay.bench.humaneval import Problem
+from assay.bench.scoring import Sample, read_samples
+from assay.errors import InvalidArgument
+
+__all__ = ["mbpp_command", "selection_bench"]
+
+
+def selection_bench(
+    benchmark: str,
+    problems: Mapping[str, Problem],
+    rows: Sequence[Sample],
+    *,
+    labels: Path | None,
+    ks: Sequence[int],
+    workers: int,
+    timeout: float,
+    preamble: str,
+    hide_examples: bool,
+    details: Path | None,
+    limit_tasks: int | None,
+    progress: bool,
+    fmt: str,
+) -> int:
+    """Score and judge `rows`, print the summary in `fmt` (json or text); returns 0."""
+    from assay.bench.selection import first_tasks, read_labels, run_bench
+
+    summary = run_bench(
+        benchmark,
+        problems,
+        first_tasks(rows, limit_tasks),
+        labels=read_labels(labels) if labels is not None else None,
+        ks=ks,
+        workers=workers,
+        timeout_s=timeout,
+        preamble=preamble,
+        hide_examples=hide_examples,
+        details=details,
+        progress=progress,
+    )
+    sys.stdout.write(_render(summary, fmt))
+    return 0
+
+
+def _render(summary: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(summary, indent=2) + "\n"
+
+    def number(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.4f}"
+
+    detection = summary["detection"]
+    regime = "examples hidden" if summary["hide_examples"] else "examples visible"
+    lines = [
+        f"{summary['benchmark']} ({regime}, truth from {summary['labels']}): "
+        f"{summary['samples']} samples over {summary['tasks']} tasks in {summary['wall_s']} s",
+        *(f"  pass@{key}: {value:.4f}" for key, value in summary["pass_at_k"].items()),
+        f"  oracle (a correct sample exists): {summary['oracle']:.4f}",
+        f"  example filter pass@1 (baseline): {summary['example_filter_pass_at_1']:.4f}",
+        f"  selected pass@1: {summary['selected_pass_at_1']:.4f}",
+        f"  detection recall: {number(detection['recall'])}",
+        f"  detection false-positive rate: {number(detection['false_positive_rate'])}",
+        f"  detection precision: {number(detection['precision'])}",
+        f"  recall on wrong samples passing the examples: {number(detection['recall_passing_examples'])}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def mbpp_command(
+    samples: Path = typer.Option(
+        ..., "--samples", help="JSONL(.gz) of {task_id: 'Mbpp/<n>', completion|solution}."
+    ),
+    problems_path: Path | None = typer.Option(
+        None,
+        "--problems",
+        help="mbpp.jsonl(.gz) or its directory (default: ../shared/data/mbpp_problems).",
+    ),
+    workers: int = typer.Option(2, "--workers", "-j", help="Sandbox workers."),
+    timeout: float = typer.Option(3.0, "--timeout", help="Seconds per sample's test run."),
+    k: str = typer.Option(
+        "1,10,100", "--k", help="pass@k values to report (when every task has >= k samples)."
+    ),
+    preamble: str = typer.Option(
+        "from typing import *", "--preamble", help="Code run before each program."
+    ),
+    details: Path | None = typer.Option(None, "--details", help="Write one JSONL line per sample."),
+    hide_examples: bool = typer.Option(
+        False, "--hide-examples", help="Strip the visible test from the prompt."
+    ),
+    limit_tasks: int | None = typer.Option(
+        None, "--limit-tasks", help="Only the first N tasks of the samples file."
+    ),
+    labels: Path | None = typer.Option(
+        None, "--labels", help="Ground truth JSONL instead of running the tests."
+    ),
+    progress: bool = typer.Option(False, "--progress", help="One line per task on stderr."),
+    fmt: str = typer.Option("text", "--format", "-f", help="json or text."),
+) -> int:
+    """MBPP: score samples against all of a task's tests (hidden), and let assay select and
+    flag them seeing only the task text and its first test (EvalPlus's prompt)."""
+    from assay.bench.mbpp import load_mbpp
+
+    if fmt not in ("json", "text"):
+        raise InvalidArgument(f"--format {fmt!r} is not one of json, text")
+    try:
+        ks = sorted({int(part) for part in k.split(",") if part.strip()})
+    except ValueError:
+        raise InvalidArgument(f"--k {k!r} must be comma-separated integers, e.g. 1,10") from None
+    problems = load_mbpp(problems_path)
+    rows = read_samples(samples, problems)
+    return selection_bench(
+        "mbpp",
+        problems,
+        rows,
+        labels=labels,
+        ks=ks,
+        workers=workers,
+        timeout=timeout,
+        preamble=preamble,
+        hide_examples=hide_examples,
+        details=details,
+        limit_tasks=limit_tasks,
+        progress=progress,
+        fmt=fmt,
+    )
