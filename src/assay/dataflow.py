@@ -144,6 +144,7 @@ class _Binding:
     unconditional: bool
     source: Source | None = None
     element: bool = False
+    loop: bool = False
 
 
 def is_request_expression(expr: ast.AST) -> bool:
@@ -230,16 +231,16 @@ class FunctionFlow:
                 _Binding(scope.lineno, None, unconditional=True, source=source)
             )
 
-    def _bind(self, target: ast.AST, value: ast.AST | None, line: int, unconditional: bool, *, element: bool = False) -> None:  # fmt: skip
+    def _bind(self, target: ast.AST, value: ast.AST | None, line: int, unconditional: bool, *, element: bool = False, loop: bool = False) -> None:  # fmt: skip
         if isinstance(target, ast.Name):
             self.bindings.setdefault(target.id, []).append(
-                _Binding(line, value, unconditional, element=element)
+                _Binding(line, value, unconditional, element=element, loop=loop)
             )
         elif isinstance(target, (ast.Tuple, ast.List)):
             for item in target.elts:
-                self._bind(item, value, line, unconditional, element=True)
+                self._bind(item, value, line, unconditional, element=True, loop=loop)
         elif isinstance(target, ast.Starred):
-            self._bind(target.value, value, line, unconditional, element=element)
+            self._bind(target.value, value, line, unconditional, element=element, loop=loop)
 
     def _collect(self, statement: ast.stmt, *, unconditional: bool) -> None:
         line = statement.lineno
@@ -255,7 +256,7 @@ class FunctionFlow:
             ast.copy_location(combined, statement)
             self._bind(statement.target, combined, line, unconditional)
         elif isinstance(statement, (ast.For, ast.AsyncFor)):
-            self._bind(statement.target, statement.iter, line, False, element=True)
+            self._bind(statement.target, statement.iter, line, False, element=True, loop=True)
         elif isinstance(statement, (ast.With, ast.AsyncWith)):
             for item in statement.items:
                 if item.optional_vars is not None:

@@ -72,6 +72,8 @@ _SUPERSEDED = {
     "B501": ("AS313",),
     "B201": ("AS314",),
     "B104": ("AS314",),
+    "B110": ("AS401", "AS402"),
+    "B112": ("AS402",),
 }
 _BANDIT_FIXES = {
     "B105": "Read the secret from the environment or a secret store instead of the source.",
@@ -1046,7 +1048,7 @@ def _secret_reference(expr: ast.AST, flows: FunctionFlow) -> ast.AST | None:
 def _is_loop_variable(expr: ast.AST, flows: FunctionFlow) -> bool:
     if not isinstance(expr, ast.Name):
         return False
-    return any(b.element for b in flows.bindings.get(expr.id, ()))
+    return any(b.loop for b in flows.bindings.get(expr.id, ()))
 
 
 @rule(
