@@ -614,7 +614,7 @@ _FILE_FUNCTIONS = frozenset(
         "os.rmdir", "os.listdir", "os.scandir", "os.makedirs", "shutil.rmtree", "shutil.copy",
         "shutil.copyfile", "shutil.copy2", "shutil.move", "flask.send_file", "send_file",
         "starlette.responses.FileResponse", "fastapi.responses.FileResponse", "FileResponse",
-        "django.http.FileResponse", "pathlib.Path", "Path",
+        "django.http.FileResponse",
     }
 )  # fmt: skip
 _PATH_METHODS = frozenset(

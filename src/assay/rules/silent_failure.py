@@ -81,33 +81,37 @@ def _is_log_call(call: ast.Call) -> bool:
     return False
 
 
-def _reports(handler: ast.ExceptHandler) -> bool:
-    """The handler passes the error on: re-raises, exits, logs it with its details, or
-    uses the exception object (records it, returns it, prints it)."""
+def _passes_on(handler: ast.ExceptHandler) -> bool:
+    """The handler hands the error to someone: re-raises, exits, or uses the exception
+    object other than in a log line (``errors.append(e)``, ``return {"error": str(e)}``)."""
+    inside_logs: set[int] = set()
     for node in _own_nodes(handler.body):
         if isinstance(node, ast.Raise):
             return True
-        if isinstance(node, ast.Name) and handler.name and node.id == handler.name:
-            return True
         if isinstance(node, ast.Call):
-            name = _call_name(node)
-            if name in {"sys.exit", "os._exit", "exit", "abort", "flask.abort", "pytest.fail"}:
+            if _call_name(node) in {"sys.exit", "os._exit", "exit", "abort", "flask.abort"}:
                 return True
-            if name.endswith(("print_exc", "format_exc", "print_exception", "warnings.warn")):
-                return True
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "exception":
-                return True
-            if any(k.arg == "exc_info" and not _is_falsy(k.value) for k in node.keywords):
-                return True
-    return False
+            if _is_log_call(node) or _is_report_call(node):
+                inside_logs.update(id(n) for n in ast.walk(node))
+    return any(
+        isinstance(node, ast.Name) and node.id == handler.name and id(node) not in inside_logs
+        for node in _own_nodes(handler.body)
+    )
 
 
-def _is_falsy(expr: ast.AST) -> bool:
-    return isinstance(expr, ast.Constant) and not expr.value
+def _is_report_call(call: ast.Call) -> bool:
+    name = _call_name(call)
+    return name.endswith(("print_exc", "format_exc", "print_exception", "warnings.warn")) or (
+        isinstance(call.func, ast.Attribute) and call.func.attr == "exception"
+    )
 
 
 def _logs(handler: ast.ExceptHandler) -> bool:
-    return any(isinstance(n, ast.Call) and _is_log_call(n) for n in _own_nodes(handler.body))
+    """The handler writes something about the failure (a log line, print, traceback)."""
+    return any(
+        isinstance(n, ast.Call) and (_is_log_call(n) or _is_report_call(n))
+        for n in _own_nodes(handler.body)
+    )
 
 
 def _is_default_value(expr: ast.AST | None) -> bool:
@@ -230,7 +234,10 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if not isinstance(node, ast.ExceptHandler):
         return
     broad = _is_broad(ctx, node)
-    if broad is None or (_reports(node) and _at_boundary(ctx, node)):
+    if broad is None or _passes_on(node):
+        return
+    reported = _logs(node)
+    if reported and _at_boundary(ctx, node):
         return
     if _skips_item(ctx, node) or _best_effort_cleanup(ctx, node):
         return
@@ -238,7 +245,6 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if fake is None:
         return
     result, value = fake
-    reported = _reports(node) or _logs(node)
     what = "passes" if result == "pass" else f"returns {_describe(value, ctx)}"
     message = (
         f"`{_handler_text(node, broad)}` {what}"
@@ -277,7 +283,8 @@ def _fake_result(handler: ast.ExceptHandler) -> tuple[str, ast.expr | None] | No
         return "pass", None
     last = meaningful[-1]
     others = meaningful[:-1]
-    if not all(_assigns_default(s) for s in others):
+    # Side-effect calls before the made-up result (rollback, cleanup) do not change it.
+    if not all(_assigns_default(s) or _is_call_statement(s) for s in others):
         return None
     if isinstance(last, ast.Pass):
         return "pass", None
@@ -286,6 +293,10 @@ def _fake_result(handler: ast.ExceptHandler) -> tuple[str, ast.expr | None] | No
     if _assigns_default(last):
         return "pass", None
     return None
+
+
+def _is_call_statement(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
 
 
 def _assigns_default(statement: ast.stmt) -> bool:
@@ -719,7 +730,7 @@ def hardcoded_result(ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    id="AS408", name="constant-output", family=Family.SILENT_FAILURE,
+    id="AS408", name="same-literal-for-any-input", family=Family.SILENT_FAILURE,
     severity=Severity.WARNING, kind="dynamic",
 )  # fmt: skip
 def constant_output(
@@ -735,7 +746,8 @@ def constant_output(
     of plain values). The calls and the output are the evidence. Functions returning only
     bools or None, and functions that read files, the network, the clock or a random
     generator, are not called. The same probe confirms AS404 findings
-    (`evidence["dynamic"]`).
+    (`evidence["dynamic"]`). Where the behaviour probe already reported the function as
+    AS606 (constant output against its examples or return hint), AS408 is not repeated.
 
     ## Why it matters for AI-written code
     The input is checked, logged or parsed — so the function looks busy — and then a sample
