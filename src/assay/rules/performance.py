@@ -898,7 +898,20 @@ def sqlite_full_scan_on_keyed_lookup(ctx: Context) -> Iterator[Finding]:
     queries = [(call, sql) for call, sql in _executed_sql(ctx) if _keyed_columns(sql)]
     if not ddl or not queries:
         return
-    planned = _plan(ddl, [sql for _, sql in queries])
+    from assay.errors import SandboxError
+
+    try:
+        planned = _plan(ddl, [sql for _, sql in queries])
+    except SandboxError as error:
+        # Say so rather than pretend the queries were planned.
+        yield ctx.finding(
+            queries[0][0],
+            f"{len(queries)} keyed SQLite queries were not planned: the sandbox cannot run here",
+            evidence={"reason": str(error), "queries": len(queries)},
+            fix="run `assay sandbox doctor` to see what isolation is missing",
+            severity=Severity.INFO,
+        )
+        return
     if planned is None:
         return
     for (call, sql), (kind, plan) in zip(queries, planned, strict=False):

@@ -1,0 +1,81 @@
+"""Severity calibration of the static performance shapes and AS508's plumbing."""
+
+from __future__ import annotations
+
+import pytest
+
+import assay
+from assay.errors import SandboxUnavailable
+from assay.model import Severity
+from assay.rules import performance
+
+
+def _findings(source: str, rule: str) -> list[tuple[int, Severity]]:
+    report = assay.check(source, select=[rule], offline=True, dynamic=False)
+    assert report.errors == []
+    return [(f.line, f.severity) for f in report.findings]
+
+
+def test_accumulator_membership_over_the_input_is_a_warning_and_products_are_info() -> None:
+    source = (
+        "def unique(items):\n"
+        "    seen = []\n"
+        "    for item in items:\n"
+        "        if item not in seen:\n"
+        "            seen.append(item)\n"
+        "    return seen\n"
+        "\n"
+        "def common(left, right: list[int]):\n"
+        "    return [x for x in left if x in right]\n"
+    )
+    assert _findings(source, "AS501") == [(4, Severity.WARNING), (9, Severity.INFO)]
+
+
+def test_pop_front_is_a_warning_even_in_a_while_loop_over_a_local_queue() -> None:
+    source = "def drain(start):\n    queue = [start]\n    while queue:\n        queue.pop(0)\n"
+    assert _findings(source, "AS502") == [(4, Severity.WARNING)]
+
+
+def test_string_building_recognises_joined_initial_values() -> None:
+    source = (
+        "def to_csv(rows, columns):\n"
+        "    out = ','.join(columns) + '\\n'\n"
+        "    for row in rows:\n"
+        "        out += ','.join(row)\n"
+        "    return out\n"
+    )
+    assert _findings(source, "AS503") == [(4, Severity.WARNING)]
+
+
+def test_keyed_columns_come_from_the_where_clause_only() -> None:
+    assert performance._keyed_columns("SELECT a FROM t WHERE email = ? ORDER BY b = 1") == ["email"]
+    assert performance._keyed_columns("SELECT a FROM t WHERE t.id = :id AND kind = 'x'") == [
+        "id",
+        "kind",
+    ]
+    assert performance._keyed_columns("SELECT a FROM t WHERE total > 100") == []
+
+
+SQLITE = (
+    "import sqlite3\n"
+    "db = sqlite3.connect(':memory:')\n"
+    "db.execute('CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)')\n"
+    "row = db.execute('SELECT id FROM users WHERE email = ?', ('a',)).fetchone()\n"
+)
+
+
+def test_sqlite_plans_are_not_made_without_dynamic_checks() -> None:
+    assert _findings(SQLITE, "AS508") == []
+
+
+def test_sqlite_planning_says_so_when_the_sandbox_cannot_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unavailable(ddl: list[str], queries: list[str]) -> None:
+        raise SandboxUnavailable("no isolation mechanism here")
+
+    monkeypatch.setattr(performance, "_plan", unavailable)
+    report = assay.check(SQLITE, select=["AS508"], offline=True, dynamic=True)
+    [finding] = report.findings
+    assert finding.severity is Severity.INFO and "not planned" in finding.message
+    assert finding.evidence["reason"] == "no isolation mechanism here"
