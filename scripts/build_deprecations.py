@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 from assay.deprecations import ApiRecord, load_table, parse_version
 
@@ -24,7 +25,9 @@ def _exists(symbol: str) -> bool | None:
     parts = symbol.split(".")
     for split in range(len(parts), 0, -1):
         try:
-            obj: object = importlib.import_module(".".join(parts[:split]))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                obj: object = importlib.import_module(".".join(parts[:split]))
         except ImportError:
             continue
         for attr in parts[split:]:

@@ -468,8 +468,9 @@ def sort_or_copy_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     ``sorted(xs)``, ``xs.sort()``, ``list(xs)``, ``xs.copy()`` or ``xs[:]`` inside a loop over
-    the input, where ``xs`` is a list bound outside the loop. Each iteration pays
-    ``O(n log n)`` or ``O(n)`` again.
+    the input, where ``xs`` is a list bound outside the loop, and ``xs = xs[1:]`` (a sequence
+    shrunk by copying what is left) in any loop. Each iteration pays ``O(n log n)`` or
+    ``O(n)`` again.
 
     ## Why it matters for AI-written code
     "Keep the list sorted" and "work on a copy to be safe" are common assistant habits; inside
@@ -513,6 +514,9 @@ def sort_or_copy_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         bounds = (node.slice.lower, node.slice.upper, node.slice.step)
         if all(b is None for b in bounds) and isinstance(node.ctx, ast.Load):
             target, what = node.value, "[:] copy"
+        elif _shrinks_itself(node, ctx):
+            yield from _shrinking_slice(node, ctx)
+            return
     if target is None:
         return
     loop = enclosing_loop(node, ctx)
@@ -525,6 +529,34 @@ def sort_or_copy_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         loop,
         f"{what} of list {label!r} inside a loop repeats the whole sort/copy on every iteration",
         "sort once outside the loop, keep it sorted with bisect.insort, or use heapq",
+        collection=label,
+    )
+
+
+def _shrinks_itself(node: ast.Subscript, ctx: Context) -> bool:
+    """``xs = xs[1:]`` (or ``xs[:-1]``): the slice is assigned back to the sliced name."""
+    parent = ctx.parent(node)
+    return (
+        isinstance(parent, ast.Assign)
+        and parent.value is node
+        and isinstance(node.value, ast.Name)
+        and any(isinstance(t, ast.Name) and t.id == node.value.id for t in parent.targets)
+    )
+
+
+def _shrinking_slice(node: ast.Subscript, ctx: Context) -> Iterator[Finding]:
+    loop = enclosing_loop(node, ctx)
+    if loop is None:
+        return
+    label = ctx.segment(node.value)
+    yield _finding(
+        ctx,
+        node,
+        loop,
+        f"{label} = {ctx.segment(node)} inside a loop copies the rest of the sequence on every "
+        "iteration (quadratic)",
+        "iterate with an index or a for loop, or use collections.deque and popleft()",
+        always_warn=True,
         collection=label,
     )
 
