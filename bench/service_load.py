@@ -6,7 +6,9 @@
 Starts `assay serve` on a free loopback port (its own temporary ledger, so recording is part
 of what is measured; ``--no-ledger`` to leave it out), waits for /v1/health, sends
 ``--warmup`` requests that are not counted, then ``--requests`` requests from ``--clients``
-concurrent clients. Bounded: it stops at ``--max-seconds`` whatever the count. The file
+concurrent clients. Bounded: it stops at ``--max-seconds`` whatever the count. Then, as a
+baseline measured in the same run, ``--baseline`` in-process `assay.check` calls on the same
+text, one at a time. The file
 checked defaults to ``src/assay/config.py`` (about 150 lines: a typical module). Prints one
 JSON object: throughput, p50/p95/p99 latency, errors, and the machine's CPU count.
 """
@@ -49,6 +51,24 @@ def _wait_healthy(client: httpx.Client, server: subprocess.Popen[str], deadline:
     raise SystemExit("assay serve did not become healthy in time")
 
 
+def _in_process_baseline(source: str, name: str, dynamic: bool, count: int) -> dict[str, float]:
+    """assay.check on the same text in this process, one call at a time (after one warm-up):
+    what the service adds is measured against this, on the same machine, in the same run."""
+    import assay
+
+    assay.check(source, source_name=name, dynamic=dynamic)
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        assay.check(source, source_name=name, dynamic=dynamic)
+        times.append(time.perf_counter() - started)
+    return {
+        "calls": count,
+        "p50_ms": round(1000 * statistics.median(times), 1),
+        "serial_requests_per_s": round(count / sum(times), 2),
+    }
+
+
 def main() -> int:
     """Run the load test and print its figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -60,6 +80,9 @@ def main() -> int:
     parser.add_argument("--file", type=Path, default=ROOT / "src" / "assay" / "config.py")
     parser.add_argument("--dynamic", action="store_true", help="also run sandboxed probes")
     parser.add_argument("--no-ledger", action="store_true", help="do not record runs")
+    parser.add_argument(
+        "--baseline", type=int, default=10, help="in-process assay.check calls for the baseline"
+    )
     args = parser.parse_args()
 
     source = args.file.read_text(encoding="utf-8")
@@ -127,6 +150,7 @@ def main() -> int:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+    baseline = _in_process_baseline(source, args.file.name, args.dynamic, args.baseline)
     ordered = sorted(latencies)
 
     def percentile(q: float) -> float | None:
@@ -150,6 +174,10 @@ def main() -> int:
             "p99": round(1000 * (percentile(0.99) or 0), 1) if ordered else None,
             "max": round(1000 * ordered[-1], 1) if ordered else None,
         },
+        "baseline_in_process": baseline,
+        "p50_over_in_process_p50": round(statistics.median(ordered) / baseline["p50_ms"] * 1000, 2)
+        if ordered and baseline["p50_ms"]
+        else None,
         "cpus": os.cpu_count(),
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
