@@ -164,3 +164,19 @@ def test_syntax_errors_are_errors_not_crashes(box: Sandbox) -> None:
     assert broken.import_outcome.status is Status.ERROR
     assert broken.import_outcome.exception is not None
     assert broken.import_outcome.exception.type == "SyntaxError"
+
+
+def test_cancel_kills_running_jobs_and_stops_the_batch() -> None:
+    quick = Job(source="x = 1")
+    slow = Job(source="import time\ntime.sleep(30)", limits=Limits(timeout_s=60.0))
+    with Sandbox(workers=2) as sandbox:
+        seen = []
+        for result in sandbox.map([quick, slow, slow, slow, slow, slow], progress=True):
+            seen.append(result.import_outcome)
+            if len(seen) == 1:
+                sandbox.cancel()
+        assert seen[0].status is Status.OK
+        assert 1 < len(seen) < 6
+        assert all(o.status is Status.KILLED for o in seen[1:])
+        assert all(o.exception is not None and o.exception.type == "Cancelled" for o in seen[1:])
+        assert sandbox.run(Job(source="y = 2", calls=(Call.expr("y"),))).outcomes[0].value == 2

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,10 +56,19 @@ def _descendants(root: int) -> set[int]:
 
 
 def _sandbox_processes(box: Sandbox) -> int:
-    """Host processes below the workers' bubblewrap processes (zygote + spare child each,
-    plus bubblewrap's own monitor)."""
+    """Host processes below the workers' bubblewrap processes."""
     roots = [worker._process.pid for worker in box._all if worker._process is not None]
     return sum(len(_descendants(root)) for root in roots)
+
+
+def _at_rest(box: Sandbox) -> bool:
+    """Whether each worker is down to its resting state: the zygote and one spare child.
+    Polls briefly, since a restarted worker forks its spare just after it is ready."""
+    for _ in range(200):
+        if _sandbox_processes(box) == 2 * box.workers:
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def _run(
@@ -86,7 +96,6 @@ def test_infinite_loop_at_import_times_out(solo: Sandbox) -> None:
 
 
 def test_infinite_loop_in_threads_is_killed_with_the_job(solo: Sandbox) -> None:
-    baseline = _sandbox_processes(solo)
     source = (
         "import threading, time\n"
         "def spin():\n"
@@ -106,7 +115,7 @@ def test_infinite_loop_in_threads_is_killed_with_the_job(solo: Sandbox) -> None:
     )
     assert status is Status.OK
     assert calls == [Status.OK, Status.TIMEOUT]
-    assert _sandbox_processes(solo) == baseline
+    assert _at_rest(solo)
 
 
 def test_loop_inside_a_c_call_with_signals_blocked_times_out(solo: Sandbox) -> None:
@@ -139,7 +148,6 @@ def test_cpu_limit_is_reported_as_timeout(solo: Sandbox) -> None:
 
 
 def test_fork_bomb_is_bounded_and_leaves_nothing(solo: Sandbox) -> None:
-    baseline = _sandbox_processes(solo)
     source = (
         "import os, time\n"
         "def bomb():\n"
@@ -155,14 +163,20 @@ def test_fork_bomb_is_bounded_and_leaves_nothing(solo: Sandbox) -> None:
         Job(source=source, calls=(Call.expr("bomb()"),), limits=Limits(timeout_s=5.0, processes=16))
     )
     outcome = result.outcomes[0]
-    assert outcome.status is Status.ERROR
-    assert outcome.exception is not None
-    assert outcome.exception.type == "BlockingIOError"
-    assert _sandbox_processes(solo) == baseline
+    if "pids-cgroup" in solo.policy.isolation:
+        assert outcome.status is Status.ERROR
+        assert outcome.exception is not None
+        assert outcome.exception.type == "BlockingIOError"
+    else:
+        # Without a pids cgroup (said in `degraded`), RLIMIT_NPROC stops it when the sandbox
+        # user is not root outside; otherwise the bomb's own bound does.
+        assert any(gap.startswith("pids-cgroup") for gap in result.degraded)
+        blocked = outcome.exception is not None and outcome.exception.type == "BlockingIOError"
+        assert blocked or outcome.value == 300
+    assert _at_rest(solo)
 
 
 def test_daemonised_grandchild_cannot_act_later(solo: Sandbox) -> None:
-    baseline = _sandbox_processes(solo)
     source = (
         "import os, time\n"
         "if os.fork() == 0:\n"
@@ -174,7 +188,7 @@ def test_daemonised_grandchild_cannot_act_later(solo: Sandbox) -> None:
         "    os._exit(0)\n"
     )
     assert _run(solo, source)[0] is Status.OK
-    assert _sandbox_processes(solo) == baseline
+    assert _at_rest(solo)
     check = Job(
         source="import os, time\ntime.sleep(1.0)",
         calls=(

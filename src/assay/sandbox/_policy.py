@@ -69,6 +69,11 @@ def _sandbox_env() -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "ASSAY_SANDBOX_SCRATCH": "/tmp",
+        # numeric libraries start one thread per core by default; threads count against
+        # the process limit and make results depend on the machine
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
     }
 
 

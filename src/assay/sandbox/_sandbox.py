@@ -84,8 +84,7 @@ class Sandbox:
             raise SandboxError("this Sandbox is closed; create a new one")
         worker = self._idle.get()
         try:
-            if self._cancelled.is_set():
-                worker.cancelled.set()
+            worker.cancelled.clear()
             return worker.run(
                 job, self._limits_for(job), self.policy.isolation, self.policy.degraded
             )
@@ -99,8 +98,6 @@ class Sandbox:
         iterator stops after the last finished job.
         """
         self._cancelled.clear()
-        for worker in self._all:
-            worker.cancelled.clear()
         job_list = list(jobs)
         bar = _Progress(len(job_list)) if progress else None
         with ThreadPoolExecutor(

@@ -361,11 +361,10 @@ def _child(cmd_r: int, res_w: int, workdir: str) -> None:
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
-    keep = {0, 1, 2, cmd_r, res_w}
-    for name in os.listdir("/proc/self/fd"):
-        if int(name) not in keep:
-            with contextlib.suppress(OSError):
-                os.close(int(name))
+    low, high = sorted((cmd_r, res_w))
+    os.closerange(3, low)
+    os.closerange(low + 1, high)
+    os.closerange(high + 1, 1 << 16)
     os.environ["HOME"] = workdir
     os.environ["TMPDIR"] = workdir
     runner: _Runner | None = None
