@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assay.errors import InvalidArgument
+from assay.errors import InvalidArgument, SandboxUnavailable
 from assay.sandbox import Call, Job, Limits, Sandbox, Status, doctor, run_job
 
 SOURCE = """
@@ -180,3 +180,28 @@ def test_cancel_kills_running_jobs_and_stops_the_batch() -> None:
         assert all(o.status is Status.KILLED for o in seen[1:])
         assert all(o.exception is not None and o.exception.type == "Cancelled" for o in seen[1:])
         assert sandbox.run(Job(source="y = 2", calls=(Call.expr("y"),))).outcomes[0].value == 2
+
+
+def test_isolation_none_runs_and_lists_every_gap() -> None:
+    with Sandbox(workers=1, isolation="none") as sandbox:
+        result = sandbox.run(Job(source="import os", calls=(Call.expr("os.getpid() != 1"),)))
+    assert result.outcomes[0].value is True
+    assert "network-namespace" not in result.isolation
+    assert any(gap.startswith("network-namespace: isolation='none'") for gap in result.degraded)
+
+
+def test_missing_bubblewrap_degrades_explicitly_or_raises_when_required(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assay.sandbox import _policy
+
+    monkeypatch.setattr(_policy.shutil, "which", lambda name: None)
+    _policy.policy_for.cache_clear()
+    try:
+        with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap"):
+            doctor("bubblewrap")
+        report = doctor()
+        assert report.backend == "none"
+        assert any("bwrap (bubblewrap) is not installed" in gap for gap in report.degraded)
+    finally:
+        _policy.policy_for.cache_clear()

