@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from assay.api import check, compare
+from assay.api import check, compare, generate
 from assay.errors import AssayError
 from assay.model import (
     SCHEMA_VERSION,
@@ -39,4 +39,5 @@ __all__ = [
     "__version__",
     "check",
     "compare",
+    "generate",
 ]

@@ -3,18 +3,23 @@ server call; they add nothing but argument parsing and rendering."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assay.config import Settings, load_settings
 from assay.discover import SourceInput, collect, project_modules
 from assay.engine import check_inputs
 from assay.errors import InvalidArgument, SourceError
-from assay.model import Candidate, Report, Task
+
+# Imported eagerly: importing the `assay.generate` module later would rebind the package
+# attribute `assay.generate` from the function below to the module.
+from assay.generate import GenerationResult, generate_verified, generation_criteria, load_task
+from assay.llm.base import Backend
+from assay.model import Candidate, Report, Task, TrustTier
 from assay.rules._registry import validate_selectors
 from assay.tiers import with_reviews
 
-__all__ = ["check", "compare"]
+__all__ = ["check", "compare", "generate"]
 
 
 def check(
@@ -194,3 +199,69 @@ def _config_start(inputs: Sequence[SourceInput]) -> Path:
         if item.path is not None:
             return item.path
     return Path.cwd()
+
+
+def generate(
+    task: str | Path | Task,
+    *,
+    backends: Sequence[str | Backend] = ("local",),
+    model: str | None = None,
+    n: int = 5,
+    repair: int = 1,
+    criteria: Sequence[str] | None = None,
+    entry_point: str | None = None,
+    tier: TrustTier | None = None,
+    progress: Callable[[str, str], None] | None = None,
+) -> GenerationResult:
+    """Generate code for a task with a model, verify every candidate, repair with the
+    evidence, and return the selected candidate with its evidence.
+
+    Args:
+        task: a request ("write a function that ..."), a stub (signature + docstring), a
+            task file (``.py`` stub, ``.json`` `Task`, or text), or a `Task`.
+        backends: backend specs (``"local"``, ``"openai:URL"``, ``"anthropic"``,
+            ``"replay:FILE"``) or `assay.llm.Backend` objects; candidates from several
+            backends are cross-validated together.
+        model: the model for spec backends (an embedded name, a ``.gguf`` path, a model id).
+        n: candidates drafted per backend.
+        repair: repair rounds when no candidate is verified.
+        criteria: extra acceptance criteria (e.g. past failures from the ledger); they are
+            added to the task's own and to the defaults of its trust tier.
+        entry_point: the function to write; default: the stub's last function or the name
+            the request gives.
+        tier: the trust tier whose default criteria apply; default: guessed from the request.
+        progress: called with (stage, message) as the loop advances.
+
+    Returns:
+        A `GenerationResult`: ``code`` and ``selected``, ``verified``, every candidate with
+        its verdict and static findings, the evidence, the criteria used, token accounting.
+
+    Raises:
+        InvalidArgument: the task is empty or names no function; a backend spec is unknown.
+        BackendError: a backend is unreachable, lacks its key, or its model fails to load.
+        ModelIntegrityError: the embedded model does not match its pinned sha256.
+    """
+    from assay.llm import make_backend
+    from assay.llm.draft import DraftPlan
+
+    if isinstance(task, Task):
+        base = task.model_copy(update={"entry_point": entry_point or task.entry_point})
+    else:
+        base = load_task(str(task), entry_point=entry_point)
+    base = base.model_copy(update={"criteria": [*base.criteria, *(criteria or [])]})
+    opened: list[Backend] = []
+    try:
+        for item in backends:
+            opened.append(make_backend(item, model=model) if isinstance(item, str) else item)
+        return generate_verified(
+            base,
+            opened,
+            plan=DraftPlan(n=n),
+            repair_rounds=repair,
+            criteria=generation_criteria(base, tier),
+            progress=progress,
+        )
+    finally:
+        for backend, item in zip(opened, backends, strict=False):
+            if isinstance(item, str):
+                backend.close()
