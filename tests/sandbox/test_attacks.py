@@ -485,3 +485,17 @@ def test_signal_sent_to_the_sandbox_from_outside_is_killed_status(solo: Sandbox)
     assert killed.status is Status.KILLED
     assert killed.exception is not None and killed.exception.type == signal.Signals.SIGTERM.name
     assert after.value == "next"
+
+
+def test_ram_backed_mounts_other_than_tmp_are_read_only(solo: Sandbox) -> None:
+    source = "def plant(path):\n    open(path, 'w').write('x')\n"
+    targets = ["/dev/planted", "/root/planted", "/run/planted", str(Path.home() / "planted")]
+    result = solo.run(Job(source=source, calls=tuple(Call.function("plant", t) for t in targets)))
+    assert [o.status for o in result.outcomes] == [Status.BLOCKED] * len(targets)
+    df = solo.run(
+        Job(
+            source="import os",
+            calls=(Call.expr("os.statvfs('/tmp').f_blocks * os.statvfs('/tmp').f_frsize"),),
+        )
+    )
+    assert df.outcomes[0].value == 256 * 1024 * 1024

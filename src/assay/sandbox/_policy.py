@@ -24,12 +24,23 @@ from pathlib import Path
 from assay.errors import InvalidArgument, SandboxUnavailable
 from assay.sandbox._model import DoctorReport, Mechanism
 
-__all__ = ["ISOLATION_CHOICES", "ZYGOTE", "Policy", "pids_cgroup_root", "policy_for"]
+__all__ = [
+    "ISOLATION_CHOICES",
+    "SHM_BYTES",
+    "TMP_BYTES",
+    "ZYGOTE",
+    "Policy",
+    "pids_cgroup_root",
+    "policy_for",
+]
 
 ZYGOTE = Path(__file__).with_name("_zygote.py")
 ISOLATION_CHOICES = ("auto", "bubblewrap", "none")
 _SANDBOX_UID = "65534"
 _SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers")
+#: Size of each worker's private /tmp (job work directories live there) and /dev/shm.
+TMP_BYTES = 256 * 1024 * 1024
+SHM_BYTES = 64 * 1024 * 1024
 _PIDS_CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
 
 
@@ -83,7 +94,18 @@ def _under(path: Path, roots: list[Path]) -> bool:
 
 def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
     """bwrap arguments: read-only root, private /tmp, masked home and secrets, namespaces."""
-    args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    # tmpfs lives in RAM: only /tmp and /dev/shm are writable, and both are bounded
+    args += [
+        "--size",
+        str(TMP_BYTES),
+        "--tmpfs",
+        "/tmp",
+        "--size",
+        str(SHM_BYTES),
+        "--tmpfs",
+        "/dev/shm",
+    ]
     masked = [
         Path(p)
         for p in {str(Path.home()), "/root", "/run"}
@@ -101,6 +123,8 @@ def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
     for secret in _SECRET_FILES:
         if Path(secret).is_file():
             args += ["--ro-bind", "/dev/null", secret]
+    for mount in ["/dev", *(str(p) for p in sorted(masked))]:
+        args += ["--remount-ro", mount]
     args += [
         "--unshare-all",
         "--die-with-parent",
@@ -225,7 +249,7 @@ def policy_for(isolation: str = "auto") -> Policy:
             Mechanism(
                 name="read-only-filesystem",
                 active=True,
-                detail="/ bound read-only; private tmpfs /tmp per worker, wiped per job",
+                detail="/ bound read-only; writable only: a private 256 MiB /tmp (wiped per job) and 64 MiB /dev/shm",
             ),
             Mechanism(
                 name="masked-secrets",
