@@ -407,12 +407,16 @@ class Worker:
                 "preamble": job.preamble,
                 "run_name": job.run_name,
                 "filename": f"<{job.name or 'candidate'}>",
+                "last": not calls,
             }
             first = self._exchange(child, request, limits)
             done: list[Outcome] = []
             if first.ok:
-                for call in calls:
-                    done.append(self._exchange(child, _call_request(call), limits))
+                for number, call in enumerate(calls, 1):
+                    last = number == len(calls)
+                    done.append(
+                        self._exchange(child, {**_call_request(call), "last": last}, limits)
+                    )
                     if not child.alive:
                         break
         finally:

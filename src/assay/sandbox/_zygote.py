@@ -388,6 +388,10 @@ def _child(cmd_r: int, res_w: int, workdir: str) -> None:
                 res_w,
                 {"nonce": nonce, "status": "error", "exception": _exception_info(error, 4096)},
             )
+        if request.get("last"):
+            # nothing else will come: end now, so the zygote cleans up while the parent
+            # reads this reply
+            os._exit(0)
 
 
 # ---------------------------------------------------------------- zygote
