@@ -851,6 +851,8 @@ def template_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if tainted is None:
         return
     flow, _ = tainted
+    if not flow.from_kinds(("request", "input")) and not flow.interpolated:
+        return  # a parameter passed straight through: a template API, not an assembled template
     yield _finding(
         ctx,
         node,
@@ -905,6 +907,11 @@ def eval_of_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     if node.func.id in ctx.imports:
         return
+    parent = ctx.parent(node)
+    if node.func.id == "compile" and isinstance(parent, ast.Call) and _last(parent.func) in {
+        "eval", "exec"
+    }:  # fmt: skip
+        return  # exec(compile(...)) is reported once, at exec
     code = _argument(node, 0, "source", "expression", "object")
     if code is None:
         return
@@ -1275,6 +1282,9 @@ def secret_compared_with_eq(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     if is_test_path(ctx.path):
         return
+    function = ctx.enclosing_function(node)
+    if function is not None and function.name in {"__eq__", "__ne__"}:
+        return  # comparing two credential objects for equality, not checking a secret
     left, right = node.left, node.comparators[0]
     if isinstance(left, ast.Constant) or isinstance(right, ast.Constant):
         return
@@ -1540,6 +1550,21 @@ def _tls_off(ctx: Context, node: ast.AST) -> str | None:
     return None
 
 
+_OPTION_WORDS = frozenset({"verify", "insecure", "ssl", "tls", "cert", "certificate", "unsafe"})
+
+
+def _behind_an_option(ctx: Context, node: ast.AST) -> bool:
+    """Inside ``if verify is False:`` / ``if insecure:``: the caller opted out explicitly
+    (a library implementing its documented ``verify=False``), not a blanket switch-off."""
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, ast.If):
+            for name in ast.walk(ancestor.test):
+                text = name.id if isinstance(name, ast.Name) else getattr(name, "attr", None)
+                if text and set(words(text)) & _OPTION_WORDS:
+                    return True
+    return False
+
+
 def _is_const_str(expr: ast.AST, text: str) -> bool:
     return isinstance(expr, ast.Constant) and expr.value == text
 
@@ -1579,7 +1604,7 @@ def tls_verification_disabled(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     ```
     """
     what = _tls_off(ctx, node)
-    if what is None:
+    if what is None or _behind_an_option(ctx, node):
         return
     yield _finding(
         ctx,

@@ -21,7 +21,7 @@ from typing import Any
 
 from assay.context import Context, qualified_name
 from assay.model import Family, Finding, Severity
-from assay.rules._naming import is_test_path
+from assay.rules._naming import is_test_path, words
 from assay.rules._registry import rule
 
 __all__: list[str] = []
@@ -35,10 +35,20 @@ _CLEANUP_WORDS = (
     "close", "remove", "unlink", "rmtree", "rmdir", "kill", "terminate", "cancel", "shutdown",
     "cleanup", "clean_up", "release", "disconnect", "stop", "join", "wait", "flush", "delete",
 )  # fmt: skip
+#: Where an error that is reported (logged, printed) may end: the top of a program or thread.
 _BOUNDARY_FUNCTIONS = frozenset(
-    {"main", "cli", "run", "__main__", "__del__", "__exit__", "__aexit__", "close", "cleanup",
-     "shutdown", "teardown", "dispose", "serve", "run_forever", "handle", "worker"}
+    {"main", "cli", "run", "__main__", "serve", "run_forever", "handle", "worker"}
 )  # fmt: skip
+#: Where an error cannot usefully propagate at all: finalizers and clean-up.
+_CLEANUP_FUNCTIONS = frozenset(
+    {"__del__", "__exit__", "__aexit__", "close", "aclose", "cleanup", "shutdown", "teardown",
+     "dispose"}
+)  # fmt: skip
+_PREDICATE_PREFIXES = ("is_", "has_", "can_", "should_", "supports_", "_is_", "_has_", "_can_")
+_DELIBERATE_DOC = re.compile(
+    r"\b(swallow\w*|suppress\w*|never raises?|best[- ]effort|ignor\w+ (all )?(errors|exceptions))\b",
+    re.IGNORECASE,
+)
 
 
 # -- shared helpers ----------------------------------------------------------------------
@@ -242,14 +252,27 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if _skips_item(ctx, node) or _best_effort_cleanup(ctx, node):
         return
     fake = _fake_result(node)
-    if fake is None:
+    if fake is None or _deliberate_fallback(ctx, node, fake[1]):
         return
     result, value = fake
-    what = "passes" if result == "pass" else f"returns {_describe(value, ctx)}"
+    falls_through = result == "pass" and not _ends_function(ctx, node)
+    if result == "pass" and not falls_through:
+        result, value = "return", None  # the function ends here: it returns None
+    what = (
+        "passes and carries on"
+        if falls_through
+        else "passes"
+        if result == "pass"
+        else f"returns {_describe(value, ctx)}"
+    )
     message = (
         f"`{_handler_text(node, broad)}` {what}"
         + (" after logging the error" if reported else "")
-        + ": the caller sees a normal result where there was a failure"
+        + (
+            ": the rest of the function runs as if nothing failed"
+            if falls_through
+            else ": the caller sees a normal result where there was a failure"
+        )
     )
     yield ctx.finding(
         node,
@@ -258,13 +281,21 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
             "handler": _handler_text(node, broad),
             "result": "pass" if result == "pass" else _describe(value, ctx),
             "reported": reported,
+            "falls_through": falls_through,
             "function": _function_name(ctx, node),
         },
         fix="Catch the specific exceptions you expect and let the rest propagate (or "
         "re-raise after logging); if a fallback is intended, return a value the caller can "
         "tell apart from success (raise, or return an explicit error/Result).",
-        severity=Severity.WARNING if reported else None,
+        severity=Severity.WARNING if reported or falls_through else None,
     )
+
+
+def _ends_function(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """Nothing runs after the ``try`` statement: the function returns what the handler left."""
+    statement = ctx.parent(handler)
+    function = ctx.enclosing_function(handler)
+    return function is not None and bool(function.body) and function.body[-1] is statement
 
 
 def _handler_text(handler: ast.ExceptHandler, broad: str) -> str:
@@ -309,6 +340,33 @@ def _assigns_default(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.AnnAssign):
         return isinstance(statement.target, ast.Name) and _is_default_value(statement.value)
     return False
+
+
+def _deliberate_fallback(ctx: Context, handler: ast.ExceptHandler, value: ast.expr | None) -> bool:
+    """Finalizers and clean-up, predicates answering False/True when the probe fails, and
+    functions whose docstring says they swallow errors."""
+    function = ctx.enclosing_function(handler)
+    if function is None:
+        return False
+    if function.name in _CLEANUP_FUNCTIONS:
+        return True
+    if isinstance(value, ast.Constant) and isinstance(value.value, bool) and _predicate(function):
+        return True
+    functions = [function, *(a for a in ctx.ancestors(function) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)))]  # fmt: skip
+    return any(_DELIBERATE_DOC.search(ast.get_docstring(f) or "") for f in functions)
+
+
+def _predicate(function: FunctionNode) -> bool:
+    """``is_x()``/``has_x()``, ``-> bool``, or every return a bool literal: a yes/no probe,
+    where "no" is an honest answer to "did it work?"."""
+    if function.name.startswith(_PREDICATE_PREFIXES):
+        return True
+    if isinstance(function.returns, ast.Name) and function.returns.id == "bool":
+        return True
+    values = [n.value for n in _own_nodes(function.body) if isinstance(n, ast.Return)]
+    return bool(values) and all(
+        isinstance(v, ast.Constant) and isinstance(v.value, bool) for v in values
+    )
 
 
 def _at_boundary(ctx: Context, node: ast.AST) -> bool:
@@ -478,21 +536,31 @@ def _decorator_names(function: FunctionNode) -> set[str]:
     return names
 
 
+_INTERFACE_WORDS = frozenset({"base", "abstract", "interface", "mixin", "protocol", "abc"})
+
+
 def _is_interface_class(ctx: Context, cls: ast.ClassDef) -> bool:
     for base in [*cls.bases, *(k.value for k in cls.keywords)]:
         name = qualified_name(base.value if isinstance(base, ast.Subscript) else base) or ""
         if name.rsplit(".", 1)[-1] in _INTERFACE_BASES:
             return True
-    lowered = cls.name.lower()
-    if lowered.startswith(("base", "abstract")) or lowered.endswith(
-        ("base", "interface", "mixin", "protocol", "abc")
-    ):
+    if set(words(cls.name)) & _INTERFACE_WORDS:
         return True
     if _is_subclassed(ctx, cls.name):
         return True
     methods = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    real = [m for m in methods if m.name != "__init__" and _stub_kind(ctx, m) is None]
-    return bool(methods) and not real
+    kinds = [_stub_kind(ctx, m) for m in methods if m.name != "__init__"]
+    # A class that leaves any method to NotImplementedError is meant to be subclassed.
+    return bool(kinds) and (None not in kinds or any(_raises_not_implemented(m) for m in methods))
+
+
+def _raises_not_implemented(function: FunctionNode) -> bool:
+    for statement in function.body:
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+            if qualified_name(raised) in {"NotImplementedError", "builtins.NotImplementedError"}:
+                return True
+    return False
 
 
 def _is_subclassed(ctx: Context, name: str) -> bool:
@@ -524,7 +592,9 @@ def _deliberate(ctx: Context, function: FunctionNode) -> bool:
     if _HOOK_DOC.search(docstring):
         return True
     parent = ctx.parent(function)
-    if isinstance(parent, ast.ClassDef) and _is_interface_class(ctx, parent):
+    if isinstance(parent, ast.ClassDef) and (
+        _stub_kind(ctx, function) == "raise NotImplementedError" or _is_interface_class(ctx, parent)
+    ):
         return True
     return any(
         isinstance(a, ast.If) and "TYPE_CHECKING" in ctx.segment(a.test)
@@ -978,7 +1048,8 @@ def _row_column(ctx: Context, node: ast.Subscript, index: int) -> dict[str, obje
     return None
 
 
-_HEADER_SKIPS = re.compile(r"\bnext\(|\.readline\(\)|\[1:\]|\bheader\b|skip", re.IGNORECASE)
+_HEADER_SKIPS = re.compile(r"\bnext\(|\.readline\(\)|\[1:\]")
+_READS_FILE = re.compile(r"\bopen\(|\.readlines\(\)|\.read_text\(\)|\bcsv\.|\.splitlines\(\)")
 
 
 def _csv_column(ctx: Context, node: ast.Subscript, index: int) -> dict[str, object] | None:
@@ -1012,7 +1083,7 @@ def _is_csv_reader(ctx: Context, expr: ast.AST | None) -> bool:
 def _with_header(ctx: Context, node: ast.AST, index: int, kind: str) -> dict[str, object] | None:
     function = ctx.enclosing_function(node)
     text = ctx.segment(function) if function is not None else ctx.source
-    if not _HEADER_SKIPS.search(text):
+    if not (_HEADER_SKIPS.search(text) and _READS_FILE.search(text)):
         return None
     return {"kind": kind, "access": ctx.segment(node), "columns": [index], "header": True}
 
@@ -1077,6 +1148,20 @@ def positional_column_access(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 # -- AS406 assert as validation ----------------------------------------------------------
 
 
+def _narrowing(test: ast.expr) -> bool:
+    """``assert isinstance(x, T)`` / ``assert x is not None`` without a message: the idiom
+    that narrows a type for a type checker, not a check written for callers."""
+    if isinstance(test, ast.Call) and qualified_name(test.func) == "isinstance":
+        return True
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
+
+
 @rule(
     id="AS406", name="assert-validates-input", family=Family.SILENT_FAILURE,
     severity=Severity.WARNING, nodes=(ast.Assert,),
@@ -1113,6 +1198,8 @@ def assert_validates_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     function = ctx.enclosing_function(node)
     if function is None or (function.name.startswith("_") and not function.name.startswith("__")):
+        return
+    if node.msg is None and _narrowing(node.test):
         return
     parameters = set(_parameters(function))
     checked = sorted({n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)} & parameters)
