@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from tests.ledger.helpers import CODE, check_report, finding, gen_report
 
 from assay.errors import InvalidArgument, LedgerError
@@ -21,6 +23,7 @@ from assay.ledger import (
     record_report,
     resolve_url,
     run_from_report,
+    store,
 )
 from assay.ledger._schema import metadata
 
@@ -130,9 +133,11 @@ def test_export_streams_everything_in_batches(ledger: Ledger) -> None:
 
 
 def test_migrations_build_exactly_the_declared_schema(ledger: Ledger) -> None:
+    config = Config(str(Path(store.__file__).with_name("alembic.ini")))
+    assert ScriptDirectory.from_config(config).get_current_head() == store.HEAD_REVISION
     with ledger.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == store.HEAD_REVISION
         assert compare_metadata(context, metadata) == []
 
 
