@@ -229,10 +229,7 @@ def first_tasks(samples: Sequence[Sample], limit: int | None) -> list[Sample]:
         return list(samples)
     if limit < 1:
         raise InvalidArgument(f"--limit-tasks {limit} must be at least 1")
-    kept: list[str] = []
-    for sample in samples:
-        if sample.task_id not in kept:
-            kept.append(sample.task_id)
+    kept = list(dict.fromkeys(sample.task_id for sample in samples))
     chosen = set(kept[:limit])
     return [s for s in samples if s.task_id in chosen]
 

@@ -468,8 +468,8 @@ def sort_or_copy_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     ``sorted(xs)``, ``xs.sort()``, ``list(xs)``, ``xs.copy()`` or ``xs[:]`` inside a loop over
-    the input, where ``xs`` is a list bound outside the loop, and ``xs = xs[1:]`` (a sequence
-    shrunk by copying what is left) in any loop. Each iteration pays ``O(n log n)`` or
+    the input, where ``xs`` is a list bound outside the loop, and ``xs = xs[1:]`` /
+    ``xs = xs[:-1]`` (a sequence shrunk by one element by copying the rest) in any loop. Each iteration pays ``O(n log n)`` or
     ``O(n)`` again.
 
     ## Why it matters for AI-written code
@@ -534,13 +534,35 @@ def sort_or_copy_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
 
 def _shrinks_itself(node: ast.Subscript, ctx: Context) -> bool:
-    """``xs = xs[1:]`` (or ``xs[:-1]``): the slice is assigned back to the sliced name."""
+    """``xs = xs[1:]`` (or ``xs[:-1]``): one element dropped by copying the rest, assigned
+    back to the sliced name. Slicing by a computed amount (``data = data[written:]`` after a
+    partial write) consumes chunks, not elements, and is left alone."""
     parent = ctx.parent(node)
+    if not isinstance(node.slice, ast.Slice) or node.slice.step is not None:
+        return False
+    lower, upper = node.slice.lower, node.slice.upper
+    by_one = (upper is None and _small_int(lower, 1, 2)) or (
+        lower is None and _small_int(upper, -2, -1)
+    )
     return (
-        isinstance(parent, ast.Assign)
+        by_one
+        and isinstance(parent, ast.Assign)
         and parent.value is node
         and isinstance(node.value, ast.Name)
         and any(isinstance(t, ast.Name) and t.id == node.value.id for t in parent.targets)
+    )
+
+
+def _small_int(node: ast.AST | None, low: int, high: int) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = node.operand
+        return (
+            isinstance(inner, ast.Constant)
+            and isinstance(inner.value, int)
+            and (low <= -inner.value <= high)
+        )
+    return (
+        isinstance(node, ast.Constant) and isinstance(node.value, int) and low <= node.value <= high
     )
 
 
