@@ -76,6 +76,11 @@ def gen_command(
         None, "--output", "-o", help="Write the selected code to this file."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+    no_ledger: bool = typer.Option(
+        False,
+        "--no-ledger",
+        help="Neither learn from past failures in the ledger nor record this run (or ASSAY_NO_LEDGER=1).",
+    ),
 ) -> int:
     """Generate a function with a model, verify every candidate (static rules, sandboxed
     runs, cross-check), repair with the evidence, and print the best one with its evidence."""
@@ -93,6 +98,13 @@ def gen_command(
         except ValueError:
             valid = ", ".join(t.value for t in TrustTier)
             raise InvalidArgument(f"--tier {tier!r} is not one of {valid}") from None
+    from assay.cli.ledger import lessons_for_cli, record_cli_generation
+    from assay.generate import load_task
+
+    # Failures recorded for similar past tasks become explicit acceptance criteria.
+    lessons = lessons_for_cli(
+        load_task(request, entry_point=entry_point).prompt, no_ledger=no_ledger
+    )
     with _progress(not quiet) as say:
         result = generate(
             request,
@@ -100,11 +112,12 @@ def gen_command(
             model=model,
             n=n,
             repair=repair,
-            criteria=criteria or [],
+            criteria=[*(criteria or []), *lessons],
             entry_point=entry_point,
             tier=chosen_tier,
             progress=say,  # type: ignore[arg-type]
         )
+    record_cli_generation(result, no_ledger=no_ledger)
     if output is not None and result.code is not None:
         output.write_text(result.code, encoding="utf-8")
     if fmt == "json":

@@ -6,22 +6,27 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from assay.errors import InvalidArgument, LedgerError
 from assay.ledger import (
     RunRecord,
+    criteria_for,
     format_duration,
     ledger_disabled,
     open_ledger,
     parse_duration,
+    record_generation,
     record_report,
 )
 from assay.model import Candidate, Report
 
-__all__ = ["record_cli_run", "register"]
+if TYPE_CHECKING:
+    from assay.generate import GenerationResult
+
+__all__ = ["lessons_for_cli", "record_cli_generation", "record_cli_run", "register"]
 
 ledger_app = typer.Typer(
     name="ledger",
@@ -68,6 +73,32 @@ def record_cli_run(
             "(use --no-ledger or ASSAY_NO_LEDGER=1 to stop recording)",
             err=True,
         )
+        return None
+
+
+def lessons_for_cli(prompt: str, *, no_ledger: bool) -> list[str]:
+    """Acceptance criteria learnt from failures on similar past tasks (see
+    `assay.ledger.criteria_for`), or none with ``--no-ledger`` / ``ASSAY_NO_LEDGER``.
+
+    An unreadable ledger means no lessons and a warning on stderr, never a failed command.
+    """
+    if no_ledger or ledger_disabled():
+        return []
+    try:
+        return criteria_for(prompt)
+    except LedgerError as error:
+        typer.echo(f"assay: warning: no lessons from the ledger: {error}", err=True)
+        return []
+
+
+def record_cli_generation(result: GenerationResult, *, no_ledger: bool) -> int | None:
+    """Record an `assay gen` result unless recording is off (a failure only warns)."""
+    if no_ledger or ledger_disabled():
+        return None
+    try:
+        return record_generation(result)
+    except LedgerError as error:
+        typer.echo(f"assay: warning: this run was not recorded in the ledger: {error}", err=True)
         return None
 
 

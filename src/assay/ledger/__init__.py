@@ -12,7 +12,13 @@ The database is SQLite in the user's data directory unless ``ASSAY_LEDGER_URL`` 
 
 from __future__ import annotations
 
-from assay.ledger.record import KINDS, record_report, run_from_report
+from assay.ledger.record import (
+    KINDS,
+    generation_report,
+    record_generation,
+    record_report,
+    run_from_report,
+)
 from assay.ledger.records import (
     CandidateRecord,
     FindingRecord,
@@ -35,9 +41,11 @@ __all__ = [
     "criteria_from_failures",
     "default_url",
     "format_duration",
+    "generation_report",
     "ledger_disabled",
     "open_ledger",
     "parse_duration",
+    "record_generation",
     "record_report",
     "resolve_url",
     "run_from_report",

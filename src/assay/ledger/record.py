@@ -5,14 +5,25 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from assay import __version__
 from assay.errors import InvalidArgument
 from assay.ledger.records import CandidateRecord, FindingRecord, RunRecord
 from assay.ledger.store import Ledger, open_ledger
-from assay.model import Candidate, Report, Severity
+from assay.model import Candidate, Report, Severity, Verdict
 
-__all__ = ["KINDS", "MAX_CHECK_CODE_CHARS", "record_report", "run_from_report"]
+if TYPE_CHECKING:
+    from assay.generate import GenerationResult
+
+__all__ = [
+    "KINDS",
+    "MAX_CHECK_CODE_CHARS",
+    "generation_report",
+    "record_generation",
+    "record_report",
+    "run_from_report",
+]
 
 KINDS = ("check", "compare", "gen")
 #: A `check` run over more source than this stores the code of flagged files only.
@@ -150,6 +161,60 @@ def record_report(
         return ledger.record(run)
     with open_ledger(url) as opened:
         return opened.record(run)
+
+
+def generation_report(result: GenerationResult) -> Report:
+    """A generation run as a `Report`: one verdict per candidate (``accepted`` = verified,
+    ``selected`` = the code returned), the evidence and static findings, the clusters."""
+    verdicts = []
+    findings = list(result.evidence)
+    for item in result.candidates:
+        name = item.candidate.name
+        base = item.verdict or Verdict(candidate=name, accepted=False, score=0.0)
+        verdicts.append(
+            base.model_copy(
+                update={
+                    "accepted": item.verified,
+                    "selected": name == result.selected,
+                    "findings": [*base.findings, *item.static_findings],
+                }
+            )
+        )
+        findings.extend(f for f in item.static_findings if f not in findings)
+    return Report(
+        tool_version=__version__,
+        findings=findings,
+        verdicts=verdicts,
+        clusters=result.clusters,
+        warnings=result.warnings,
+        sources={item.candidate.name: item.candidate.code for item in result.candidates},
+        stats={"timings": {"model_s": result.model_seconds, "total_s": result.seconds}},
+    )
+
+
+def record_generation(
+    result: GenerationResult,
+    *,
+    task_kind: str | None = None,
+    ledger: Ledger | None = None,
+    url: str | None = None,
+) -> int:
+    """Record a `assay.generate` result as a ``gen`` run (prompt, every candidate's code and
+    verdict, the evidence, model timings); returns the run id.
+
+    Raises:
+        LedgerError: the ledger cannot be opened or written.
+    """
+    return record_report(
+        generation_report(result),
+        kind="gen",
+        task=result.task.prompt,
+        task_kind=task_kind,
+        candidates=[item.candidate for item in result.candidates],
+        duration_s=result.seconds,
+        ledger=ledger,
+        url=url,
+    )
 
 
 def _verdict(report: Report, kind: str) -> str:
