@@ -28,7 +28,6 @@ from assay.rules._registry import get_rule, rule
 __all__ = ["WarningLike", "findings_from_warnings", "infer_types"]
 
 _MAX_DEPTH = 4
-_FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @rule(
@@ -150,8 +149,6 @@ def _call_records(node: ast.Call, ctx: Context, table: DeprecationTable) -> Iter
         candidates += [
             r for r in table.by_symbol.get(name, ()) if r.kind in {"call", "keyword-argument"}
         ]
-        if name in table.types:
-            candidates += _constructor_keyword_records(name, table)
     if isinstance(node.func, ast.Attribute):
         by_receiver = [
             r
@@ -200,10 +197,6 @@ def _defined_names(ctx: Context) -> frozenset[str]:
     _defined_cache.clear()
     _defined_cache[id(ctx.tree)] = (ctx.tree, names)
     return names
-
-
-def _constructor_keyword_records(name: str, table: DeprecationTable) -> list[ApiRecord]:
-    return [r for r in table.by_symbol.get(name, ()) if r.kind == "keyword-argument"]
 
 
 def _condition_holds(when: str, node: ast.Call, ctx: Context) -> bool:

@@ -26,8 +26,7 @@ __all__ = ["LoopNode", "enclosing_loop", "is_small_constant"]
 LoopNode = ast.For | ast.AsyncFor | ast.While | ast.comprehension
 _SMALL = 16
 _LIST_FUNCS = frozenset({"list", "sorted"})
-_LIST_METHODS = frozenset({"split", "splitlines", "readlines", "fetchall", "keys_list"})
-_NOT_LIST_FUNCS = frozenset({"set", "frozenset", "dict", "deque", "collections.deque", "Counter"})
+_LIST_METHODS = frozenset({"split", "splitlines", "readlines", "fetchall"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 
 
