@@ -868,7 +868,7 @@ def template_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     )
 
 
-_EVAL_FUNCTIONS = frozenset({"eval", "exec", "compile", "builtins.eval", "builtins.exec"})
+_EVAL_FUNCTIONS = frozenset({"eval", "exec", "builtins.eval", "builtins.exec"})
 
 
 @rule(
@@ -907,11 +907,6 @@ def eval_of_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     if node.func.id in ctx.imports:
         return
-    parent = ctx.parent(node)
-    if node.func.id == "compile" and isinstance(parent, ast.Call) and _last(parent.func) in {
-        "eval", "exec"
-    }:  # fmt: skip
-        return  # exec(compile(...)) is reported once, at exec
     code = _argument(node, 0, "source", "expression", "object")
     if code is None:
         return
@@ -919,10 +914,12 @@ def eval_of_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if tainted is None:
         return
     flow, _ = tainted
+    from_outside = bool(flow.from_kinds(("request", "input")))
     yield _finding(
         ctx,
         node,
         f"{node.func.id}() runs code taken from {_source_text(flow, _USER)}",
+        severity=None if from_outside else Severity.WARNING,
         evidence={"sink": node.func.id, "code": ctx.segment(code), **_flow_evidence(flow, _USER)},
         fix="Parse instead of executing: ast.literal_eval() for literals, a small expression "
         "parser or a dispatch table for operations.",
@@ -1232,10 +1229,18 @@ def _compared_secret(expr: ast.AST) -> str | None:
     if name is None:
         return None
     parts = words(name)
-    if is_secret_name(name) or (set(parts) & _COMPARED_SECRETS and "len" not in parts):
-        if is_secret_name(name) or not (set(parts) & {"type", "count", "name", "id", "len"}):
-            return name
+    if set(parts) & _NOT_COMPARED_SECRETS or (name.isupper() and len(parts) > 1):
+        return None  # default_model_signature, TOKEN_OPERATOR: not secrets
+    if is_secret_name(name) or set(parts) & _COMPARED_SECRETS:
+        return name
     return None
+
+
+#: Words that make a secret-looking name something else (a Python signature, a token kind).
+_NOT_COMPARED_SECRETS = frozenset(
+    {"type", "count", "name", "id", "len", "default", "model", "func", "function", "method",
+     "call", "param", "params", "kind", "lexer", "parser", "next", "last", "prev", "current"}
+)  # fmt: skip
 
 
 @rule(
@@ -1288,10 +1293,20 @@ def secret_compared_with_eq(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     left, right = node.left, node.comparators[0]
     if isinstance(left, ast.Constant) or isinstance(right, ast.Constant):
         return
-    secret = _compared_secret(left) or _compared_secret(right)
-    if secret is None and "hmac" in ctx.source:
-        secret = _derived_secret(left, node, ctx) or _derived_secret(right, node, ctx)
-    if secret is None:
+    # Both sides must look secret (``request_token != stored_token``), or one side is a
+    # keyed digest (``signature == expected`` with ``expected = hmac.new(...)``): a lexer's
+    # ``token == other`` compares token kinds, not credentials.
+    named = [_compared_secret(side) for side in (left, right)]
+    derived = (
+        [_derived_secret(side, node, ctx) for side in (left, right)]
+        if "hmac" in ctx.source
+        else [None, None]
+    )
+    secret = next((n for n in named if n), None)
+    keyed = any(derived) or "hmac digest" in named
+    if secret is None and any(derived):
+        secret = next(d for d in derived if d)
+    if secret is None or not (all(named) or keyed):
         return
     yield _finding(
         ctx,

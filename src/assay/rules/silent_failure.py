@@ -478,6 +478,12 @@ _EXEMPT_DECORATORS = frozenset(
      "overload", "override"}
 )  # fmt: skip
 _INTERFACE_BASES = frozenset({"Protocol", "ABC", "ABCMeta", "Generic", "TypedDict"})
+#: Methods of file-like and resource protocols that are legitimately empty on objects
+#: that hold nothing (a null file, an in-memory stream).
+_PROTOCOL_NO_OPS = frozenset(
+    {"close", "aclose", "flush", "seek", "writelines", "fileno", "isatty", "truncate",
+     "setup", "teardown", "reset", "connect", "disconnect"}
+)  # fmt: skip
 _NOOP_NAMES = ("noop", "no_op", "dummy", "nothing", "null", "ignore", "pass", "identity")
 
 
@@ -588,10 +594,14 @@ def _deliberate(ctx: Context, function: FunctionNode) -> bool:
         return True
     if function.name.startswith("__") and function.name.endswith("__"):
         return True
+    if ctx.enclosing_function(function) is not None:
+        return True  # a nested function is a callback whose no-op body is the point
+    parent = ctx.parent(function)
+    if isinstance(parent, ast.ClassDef) and function.name in _PROTOCOL_NO_OPS:
+        return True
     docstring = ast.get_docstring(function) or ""
     if _HOOK_DOC.search(docstring):
         return True
-    parent = ctx.parent(function)
     if isinstance(parent, ast.ClassDef) and (
         _stub_kind(ctx, function) == "raise NotImplementedError" or _is_interface_class(ctx, parent)
     ):
@@ -723,7 +733,7 @@ def hardcoded_candidates(tree: ast.Module) -> Iterator[tuple[FunctionNode, list[
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         parameters = _parameters(node)
-        if not parameters or not all_returns_literal(node):
+        if not parameters or not all_returns_literal(node) or _only_flags(node):
             continue
         if _decorator_names(node) & _EXEMPT_DECORATORS:
             continue
@@ -733,6 +743,30 @@ def hardcoded_candidates(tree: ast.Module) -> Iterator[tuple[FunctionNode, list[
         if used & set(parameters):
             continue
         yield node, parameters
+
+
+def _only_flags(function: FunctionNode) -> bool:
+    """Every return is True or False: a hook or default policy (``is_allowed() -> True``)."""
+    return all(
+        isinstance(n.value, ast.Constant) and isinstance(n.value.value, bool)
+        for n in _own_nodes(function.body)
+        if isinstance(n, ast.Return)
+    )
+
+
+def _dispatch_method(parent: ast.AST | None, function: FunctionNode) -> bool:
+    """A method whose parameter list it shares with sibling methods (a visitor's
+    ``date_schema(self, schema)`` / ``time_schema(self, schema)``): the signature is fixed by
+    the dispatcher, so an unread parameter says nothing."""
+    if not isinstance(parent, ast.ClassDef):
+        return False
+    mine = [a.arg for a in function.args.args]
+    siblings = [
+        s
+        for s in parent.body
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s is not function
+    ]
+    return sum([a.arg for a in s.args.args] == mine for s in siblings) >= 2
 
 
 def _nested_names(function: FunctionNode) -> set[str]:
@@ -753,9 +787,10 @@ def hardcoded_result(ctx: Context) -> Iterator[Finding]:
     ## What it finds
     Functions with parameters that never read any of them, and whose every `return` is
     literal data (`return {"temp": 21.5, "condition": "sunny"}`, `return [1, 2, 3]`,
-    `return 42`): the output is the same whatever the caller passes. Methods of classes that
-    implement an interface (any base class) and abstract/overloaded functions are not
-    reported, nor are test files. With dynamic checks on, assay calls the function in the
+    `return 42`): the output is the same whatever the caller passes. Not reported: functions
+    that only return True/False (hooks and default policies), methods of classes that
+    implement an interface (any base class) or that share their parameter list with sibling
+    methods (visitor dispatch), abstract/overloaded functions, and test files. With dynamic checks on, assay calls the function in the
     sandbox with varied inputs and attaches the observed outputs as evidence.
 
     ## Why it matters for AI-written code
@@ -785,6 +820,8 @@ def hardcoded_result(ctx: Context) -> Iterator[Finding]:
     for function, parameters in hardcoded_candidates(ctx.tree):
         parent = ctx.parent(function)
         if isinstance(parent, ast.ClassDef) and (parent.bases or parent.keywords):
+            continue
+        if _dispatch_method(parent, function):
             continue
         if _stub_kind(ctx, function) is not None:
             continue  # a placeholder marked TODO is AS403's
