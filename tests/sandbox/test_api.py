@@ -4,6 +4,7 @@ canonical, limits apply per call."""
 from __future__ import annotations
 
 import pytest
+from _procs import at_rest
 
 from assay.errors import InvalidArgument, SandboxUnavailable
 from assay.sandbox import Call, Job, Limits, Sandbox, Status, doctor, run_job
@@ -205,3 +206,17 @@ def test_missing_bubblewrap_degrades_explicitly_or_raises_when_required(
         assert any("bwrap (bubblewrap) is not installed" in gap for gap in report.degraded)
     finally:
         _policy.policy_for.cache_clear()
+
+
+def test_isolation_none_still_kills_daemonised_grandchildren() -> None:
+    source = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(30)\n"
+        "    os._exit(0)\n"
+    )
+    with Sandbox(workers=1, isolation="none") as sandbox:
+        assert sandbox.run(Job(source=source)).import_outcome.status is Status.OK
+        assert at_rest(sandbox)

@@ -39,6 +39,7 @@ __all__ = ["Worker"]
 _HEADER = struct.Struct(">I")
 _START_TIMEOUT_S = 30.0
 _CONTROL_TIMEOUT_S = 10.0
+_CLOSE_TIMEOUT_S = 2.0
 
 
 class _Lost(Exception):
@@ -195,7 +196,12 @@ class Worker:
                 Path(self.policy.pids_root)
                 / f"assay-{os.getpid()}-{id(self):x}-{secrets.token_hex(3)}"
             )
-            self._cgroup.mkdir()
+            try:
+                self._cgroup.mkdir()
+            except OSError as error:
+                raise SandboxError(
+                    f"cannot create the pids cgroup {self._cgroup}: {error}"
+                ) from error
             command = [
                 "/bin/sh",
                 "-c",
@@ -238,16 +244,25 @@ class Worker:
         self._log.seek(0)
         return self._log.read()[-2000:].decode("utf-8", "replace")
 
-    def close(self) -> None:
-        """Stop the zygote and everything inside its sandbox."""
+    def close(self, *, final: bool = True) -> None:
+        """Stop the zygote and everything inside its sandbox (`final`: also release the
+        log file; a restart keeps it)."""
         if self._control is not None:
+            # EOF makes the zygote kill its current child and everything that child started,
+            # then exit; SIGKILL is the fallback when it does not (it is PID 1 under
+            # bubblewrap, so its death also ends every process in the namespace).
             self._control.close()
             self._control = None
         if self._process is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait()
+            try:
+                self._process.wait(timeout=_CLOSE_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self._process.pid, signal.SIGKILL)
+                self._process.wait()
             self._process = None
+        if final:
+            self._log.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
@@ -266,7 +281,7 @@ class Worker:
 
     def restart(self) -> None:
         """Throw the zygote away and start a fresh one."""
-        self.close()
+        self.close(final=False)
         self.start()
 
     # ------------------------------------------------------------ control channel

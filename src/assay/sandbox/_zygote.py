@@ -419,13 +419,18 @@ class _Zygote:
 
     def kill_job(self, pgid: int) -> None:
         """SIGKILL everything the job started. As PID 1 of the namespace, kill(-1) reaches
-        every process but this one, including daemons that left the process group."""
-        if not self.pid1:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGKILL)
+        every process but this one, including daemons that left the process group.
+        Without a PID namespace, the job's process group and every descendant of this
+        process (a child subreaper, so orphaned daemons are re-parented here) are killed."""
+        if self.pid1:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(-1, signal.SIGKILL)
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(-1, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+        for pid in self._descendants():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
 
     def sweep(self, pgid: int) -> int:
         """Kill and reap every leftover process; return how many were reaped."""
@@ -433,13 +438,36 @@ class _Zygote:
         for _ in range(1000):
             self.kill_job(pgid)
             found += self._reap()
-            if not self.pid1 or not self._others_alive():
+            if not self._others_alive():
                 break
             time.sleep(0.001)
         return found
 
     def _others_alive(self) -> bool:
-        return any(name.isdigit() and name != "1" for name in os.listdir("/proc"))
+        if self.pid1:
+            return any(name.isdigit() and name != "1" for name in os.listdir("/proc"))
+        return bool(self._descendants())
+
+    @staticmethod
+    def _descendants() -> list[int]:
+        """Every process below this one, from /proc (used without a PID namespace)."""
+        children: dict[int, list[int]] = {}
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+        found: list[int] = []
+        stack = [os.getpid()]
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                found.append(child)
+                stack.append(child)
+        return found
 
     def _reap(self) -> int:
         count = 0
