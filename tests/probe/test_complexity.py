@@ -107,3 +107,16 @@ def test_stub_hints_fill_parameters_the_candidate_leaves_unannotated() -> None:
     assert sized_arguments(bare, 64) is None
     args = sized_arguments(bare, 64, hints=stub)
     assert args is not None and len(args[0]) == 64 and args[1] == -1
+
+
+def test_docstring_examples_give_shapes_to_unannotated_functions() -> None:
+    function = _function(
+        'def dedupe(items, sep):\n    """\n    >>> dedupe([3, 1, 3], "-")\n    [3, 1]\n    """\n'
+    )
+    args = sized_arguments(function, 32)
+    assert args is not None
+    items, sep = args
+    assert len(items) == 32 and all(isinstance(i, int) for i in items)
+    assert isinstance(sep, str)
+    mixed = _function('def f(xs):\n    """\n    >>> f([1, "a"])\n    """\n')
+    assert sized_arguments(mixed, 32) is None

@@ -1,7 +1,8 @@
 """Empirical complexity (AS509) and runtime deprecation warnings (AS203), measured in the sandbox.
 
 For every top-level function whose parameters assay can fill at a chosen *size* (type hints
-such as ``list[int]``, ``str``, ``dict[str, int]``, ``set[int]``), `measure_growth` times
+such as ``list[int]``, ``str``, ``dict[str, int]``, ``set[int]``, or the literal arguments of
+a docstring example such as ``>>> dedupe([3, 1, 3])``), `measure_growth` times
 the function at growing sizes inside the sandbox (several repetitions per size, the minimum
 kept, sizes doubling until one call takes `TIME_BUDGET_S`) and fits the growth exponent by
 least squares on log(time) against log(size). The size of the result is measured alongside:
@@ -176,6 +177,47 @@ def _hint_maker(hint: ast.expr | None) -> tuple[str, str | None] | None:
     return None
 
 
+def _example_makers(function: ast.FunctionDef) -> list[tuple[str, str | None] | None]:
+    """Argument shapes read from the first docstring example that calls `function` with
+    literal arguments (``>>> f([3, 1, 2], "ab")`` gives a list of int and a string)."""
+    for line in _doctest_calls(function):
+        try:
+            call = ast.parse(line, mode="eval").body
+        except SyntaxError:
+            continue
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == function.name
+            and not call.keywords
+        ):
+            continue
+        try:
+            values = [ast.literal_eval(arg) for arg in call.args]
+        except (ValueError, SyntaxError, TypeError):
+            continue
+        return [_value_maker(value) for value in values]
+    return []
+
+
+def _value_maker(value: object) -> tuple[str, str | None] | None:
+    kinds = {bool: "bool", int: "int", float: "float", str: "str"}
+    if type(value) in kinds:
+        return ("scalar", kinds[type(value)])
+    if isinstance(value, (list, tuple, set, frozenset)) and value:
+        element = {kinds.get(type(item)) for item in value}
+        if len(element) == 1 and None not in element:
+            shape = (
+                "list"
+                if isinstance(value, list)
+                else "tuple"
+                if isinstance(value, tuple)
+                else "set"
+            )
+            return (shape, element.pop())
+    return None
+
+
 def sized_arguments(
     function: ast.FunctionDef,
     size: int,
@@ -184,14 +226,17 @@ def sized_arguments(
     hints: ast.FunctionDef | None = None,
 ) -> tuple[Any, ...] | None:
     """Positional arguments for `function` whose collections (and strings) have `size`
-    elements, from its type hints (or, per position, those of `hints`: the task's stub);
-    None when a required parameter cannot be generated or nothing scales (only scalars)."""
+    elements, from its type hints (or, per position, those of `hints`: the task's stub, or
+    the shapes of a docstring example's literal arguments); None when a required parameter
+    cannot be generated or nothing scales (only scalars)."""
     parameters = [*function.args.posonlyargs, *function.args.args]
     required = len(parameters) - len(function.args.defaults)
     fallback = [*hints.args.posonlyargs, *hints.args.args] if hints is not None else []
+    shown = _example_makers(function)
     makers = [
         _hint_maker(p.annotation)
         or (_hint_maker(fallback[i].annotation) if i < len(fallback) else None)
+        or (shown[i] if i < len(shown) else None)
         for i, p in enumerate(parameters[:required])
     ]
     if not makers or any(m is None for m in makers):

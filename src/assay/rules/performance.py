@@ -740,7 +740,8 @@ def query_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     Inside a loop over the input: ``cursor.execute(...)``, ``session.query(...)``,
-    ``session.get(...)``, ``Model.objects.get/filter(...)``, or ``requests``/``httpx``
+    ``session.get(...)``, ``Model.objects.get/filter(...)``, ``Model.query.get(...)``, or
+    ``requests``/``httpx``
     calls. Each iteration pays a round trip; one batched query (``WHERE id IN (...)``, a
     join, ``executemany``) or one bulk request does the same work once. ``executemany``,
     queries outside loops and loops over a small constant collection stay silent.
@@ -825,6 +826,8 @@ def _query_kind(node: ast.Call, ctx: Context) -> str | None:
     }:
         return "query"
     if func.attr in {"get", "filter"} and receiver_name == "objects":
+        return "ORM query"
+    if func.attr in {"get", "filter_by", "get_or_404"} and receiver_name == "query":
         return "ORM query"
     if func.attr in {"get", "post"} and receiver_name in {"client", "http", "session"}:
         return "HTTP request" if _imports_any(ctx, {"requests", "httpx"}) else None
