@@ -301,7 +301,7 @@ def measure_growth(
     *,
     sandbox: Sandbox,
     seed: int = 0,
-    timeout_s: float = 20.0,
+    timeout_s: float = 10.0,
     hints: ast.FunctionDef | None = None,
 ) -> tuple[list[Growth], list[tuple[ast.FunctionDef, Outcome]]]:
     """Time each of `functions` at growing sizes in one sandbox job; also run their
