@@ -45,8 +45,9 @@ class Sandbox:
         self._closed = False
         try:
             for _ in range(workers):
-                worker = Worker(self.policy)
-                self._all.append(worker)
+                self._all.append(Worker(self.policy))
+            for worker in self._all:
+                worker.wait_ready()
                 self._idle.put(worker)
         except SandboxError:
             self.close()

@@ -178,12 +178,18 @@ class Worker:
         self._log = tempfile.TemporaryFile()
         self._lock = threading.Lock()
         self._child_pid = 0
-        self.start()
+        self.launch()
 
     # ------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
         """Start (or restart) the zygote and wait for it to be ready."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the zygote without waiting for it (see `wait_ready`), so that several
+        workers warm up at the same time."""
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(self.policy.env)
         if self.policy.backend == "none":
@@ -228,6 +234,9 @@ class Worker:
         finally:
             child_end.close()
         self._control = parent_end
+
+    def wait_ready(self) -> None:
+        """Wait until the zygote has warmed up; raise `SandboxError` if it does not."""
         try:
             ready = self._receive(_START_TIMEOUT_S)[0]
         except _Lost as error:
