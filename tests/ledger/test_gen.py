@@ -7,31 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.ledger.gen_samples import STUB, answer, record_samples
 from tests.llm.helpers import ScriptedBackend
 
 import assay
 from assay.cli import main
 from assay.ledger import criteria_for, generation_report, open_ledger, record_report
-from assay.llm.base import Params, Request
-from assay.llm.replay import RecordingBackend
 from assay.model import Report
-
-STUB = '''def running_max(xs: list[int]) -> list[int]:
-    """The maximum of each prefix of xs.
-
-    >>> running_max([1, 3, 2, 5])
-    [1, 3, 3, 5]
-    """
-'''
-RIGHT = (
-    "    out = []\n    best = None\n    for x in xs:\n"
-    "        best = x if best is None else max(best, x)\n        out.append(best)\n"
-    "    return out\n```"
-)
-
-
-def _answer(request: Request, params: Params) -> str:
-    return RIGHT
 
 
 @pytest.mark.slow
@@ -52,9 +34,7 @@ def test_gen_puts_past_failures_in_the_prompt_and_records_the_run(
     assert "prefix maxima" in lesson
 
     # Record the model's answers to exactly the prompts that carry the lesson.
-    samples = tmp_path / "samples.jsonl"
-    recorder = RecordingBackend(ScriptedBackend(_answer), samples)
-    assay.generate(STUB, backends=[recorder], n=2, criteria=[lesson])
+    samples = record_samples(tmp_path / "samples.jsonl", criteria=[lesson])
 
     code = main(["gen", STUB, "--backend", f"replay:{samples}", "-n", "2", "-q", "-f", "json"])
     out, _ = capsys.readouterr()
@@ -80,7 +60,7 @@ def test_gen_puts_past_failures_in_the_prompt_and_records_the_run(
 
 @pytest.mark.slow
 def test_generation_report_marks_the_selected_and_verified_candidates(tmp_path: Path) -> None:
-    result = assay.generate(STUB, backends=[ScriptedBackend(_answer)], n=2, repair=0)
+    result = assay.generate(STUB, backends=[ScriptedBackend(answer)], n=2, repair=0)
     report = generation_report(result)
     assert [v.selected for v in report.verdicts].count(True) == 1
     assert all(

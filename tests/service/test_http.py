@@ -266,3 +266,35 @@ def test_compare_clusters_candidates_and_records_their_code(client: TestClient) 
     run = client.get(f"/v1/ledger/runs/{body['run_id']}").json()
     assert run["kind"] == "compare" and run["verdict"] == "accepted"
     assert {c["name"]: c["code"] for c in run["candidates"]} == {"plus": right, "minus": wrong}
+
+
+@pytest.mark.slow
+def test_generate_returns_verified_code_and_records_the_run(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    from tests.ledger.gen_samples import STUB, record_samples
+
+    samples = record_samples(tmp_path / "samples.jsonl")
+    spec = f"replay:{samples}"
+    app = create_app(ServiceConfig(ledger_url=sqlite_url, backends=(spec,)))
+    with TestClient(app) as test_client:
+        assert test_client.get("/v1/health").json()["backends"] == [spec]
+        refused = test_client.post(
+            "/v1/generate", json={"prompt": STUB, "backend": "openai:http://x"}
+        )
+        assert refused.status_code == 422 and "not offered by this server" in refused.text
+        response = test_client.post("/v1/generate", json={"prompt": STUB, "n": 2})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["verified"] and "best = x if best is None" in body["code"]
+        assert body["lessons"] == []
+        run = test_client.get(f"/v1/ledger/runs/{body['run_id']}").json()
+        assert run["kind"] == "gen" and run["verdict"] == "accepted"
+        assert any(c["selected"] and c["code"] == body["code"] for c in run["candidates"])
+
+
+def test_generate_refuses_a_server_path_as_the_prompt(client: TestClient, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.py"
+    secret.write_text("def f():\n    return 1\n", encoding="utf-8")
+    response = client.post("/v1/generate", json={"prompt": str(secret)})
+    assert response.status_code == 422 and "not as a path on the server" in response.text

@@ -20,6 +20,7 @@ import pytest
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from tests.ledger.gen_samples import STUB, record_samples
 
 from assay.ledger import open_ledger
 
@@ -51,16 +52,22 @@ async def _tools_and_calls(client: Client) -> tuple[dict[str, Any], Any, Any]:
 
 @pytest.mark.slow
 def test_stdio_client_spawning_assay_mcp(tmp_path: Path) -> None:
+    samples = record_samples(tmp_path / "samples.jsonl")
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "assay", "mcp"], env=_env(tmp_path), cwd=str(tmp_path)
+        command=sys.executable,
+        args=["-m", "assay", "mcp", "--backend", f"replay:{samples}"],
+        env=_env(tmp_path),
+        cwd=str(tmp_path),
     )
 
-    async def scenario() -> tuple[dict[str, Any], Any, Any]:
+    async def scenario() -> tuple[dict[str, Any], Any, Any, Any]:
         async with Client(params, read_timeout_seconds=300) as client:
-            return await _tools_and_calls(client)
+            tools, checked, compared = await _tools_and_calls(client)
+            generated = await client.call_tool("generate_verified", {"prompt": STUB, "n": 2})
+            return tools, checked, compared, generated
 
-    tools, checked, compared = anyio.run(scenario)
-    assert {"check_code", "compare_candidates"} <= set(tools)
+    tools, checked, compared, generated = anyio.run(scenario)
+    assert {"check_code", "compare_candidates", "generate_verified"} <= set(tools)
     schema = tools["check_code"].output_schema
     assert schema is not None and "findings" in schema["properties"]
     assert tools["check_code"].input_schema["required"] == ["source"]
@@ -80,8 +87,13 @@ def test_stdio_client_spawning_assay_mcp(tmp_path: Path) -> None:
         "minus": False,
     }
 
+    assert not generated.is_error, generated.content
+    result = generated.structured_content
+    assert result["accepted"] and "best = x if best is None" in result["code"]
+    assert result["lessons"] == [] and result["criteria"]
+
     with open_ledger(_env(tmp_path)["ASSAY_LEDGER_URL"]) as ledger:
-        assert [run.kind for run in ledger.runs()] == ["compare", "check"]
+        assert [run.kind for run in ledger.runs()] == ["gen", "compare", "check"]
 
 
 def _free_port() -> int:

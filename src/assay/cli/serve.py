@@ -10,6 +10,11 @@ from assay.errors import InvalidArgument
 
 __all__ = ["api_keys", "register"]
 
+_BACKEND_HELP = (
+    "LLM backend clients may generate with (repeatable; default: local, the embedded model). "
+    "Only these are offered: a client cannot name files or URLs."
+)
+
 
 def api_keys(option: str | None) -> tuple[str, ...]:
     """API keys from ``--api-key`` or else ``ASSAY_API_KEY`` (comma-separated for several)."""
@@ -50,6 +55,10 @@ def serve_command(
     no_ledger: bool = typer.Option(
         False, "--no-ledger", help="Do not record runs; /v1/ledger answers 404."
     ),
+    backend: list[str] | None = typer.Option(None, "--backend", "-b", help=_BACKEND_HELP),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="Model name or .gguf path for the backends."
+    ),
 ) -> int:
     """Serve the HTTP API (OpenAPI at /docs and /openapi.json)."""
     import uvicorn
@@ -68,6 +77,8 @@ def serve_command(
         max_queue=queue,
         ledger_url=ledger,
         record=not (no_ledger or ledger_disabled()),
+        backends=tuple(backend or ["local"]),
+        model=model,
     )
     typer.echo(
         f"assay serve: http://{host}:{port}/v1  (docs: /docs; "
@@ -98,6 +109,10 @@ def mcp_command(
     no_ledger: bool = typer.Option(
         False, "--no-ledger", help="Do not record tool calls in the ledger."
     ),
+    backend: list[str] | None = typer.Option(None, "--backend", "-b", help=_BACKEND_HELP),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="Model name or .gguf path for the backends."
+    ),
 ) -> int:
     """Run the MCP server exposing check_code, compare_candidates and generate_verified."""
     from assay.ledger import ledger_disabled
@@ -116,6 +131,8 @@ def mcp_command(
         port=port,
         api_keys=keys,
         record=not (no_ledger or ledger_disabled()),
+        backends=tuple(backend or ["local"]),
+        model=model,
     )
     return 0
 

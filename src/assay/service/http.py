@@ -39,6 +39,7 @@ from assay.ledger import Ledger, OutcomeRecord, RunRecord, open_ledger, record_r
 from assay.model import Candidate, Report
 from assay.report import render
 from assay.report.json import report_dict
+from assay.service._generate import Backends
 
 __all__ = ["ServiceConfig", "create_app", "is_loopback", "require_key_beyond_loopback"]
 
@@ -58,6 +59,8 @@ class ServiceConfig:
     max_queue: int = 32
     ledger_url: str | None = None
     record: bool = True
+    backends: tuple[str, ...] = ("local",)
+    model: str | None = None
     settings: Settings | None = field(default=None, compare=False)
 
 
@@ -128,13 +131,16 @@ class CompareRequest(_Body):
 class GenerateRequest(_Body):
     """A task to generate verified code for."""
 
-    prompt: str
-    n: int = Field(4, ge=1, le=32, description="Candidates to sample.")
-    backend: str | None = Field(None, description="Backend spec, e.g. 'embedded' or 'openai:URL'.")
-    model: str | None = None
+    prompt: str = Field(description="The request, or a stub (signature + docstring).")
+    entry_point: str | None = Field(None, description="The function to write.")
+    n: int = Field(4, ge=1, le=16, description="Candidates to draft.")
+    repair: int = Field(1, ge=0, le=3, description="Repair rounds when nothing is verified.")
+    backend: str | None = Field(
+        None,
+        description="One of the backends the server offers (see /v1/health); default: its first.",
+    )
     criteria: list[str] = Field(default_factory=list, max_length=50)
     use_ledger: bool = Field(True, description="Add criteria learnt from past failures.")
-    seed: int = 0
     format: Format = "json"
     record: bool = True
 
@@ -153,7 +159,12 @@ class GenerateResponse(ReportResponse):
     """A generation run: the report plus the selected code and the criteria used."""
 
     code: str | None = None
-    criteria: list[str] = Field(default_factory=list)
+    selected: str | None = None
+    verified: bool = False
+    criteria: list[str] = Field(default_factory=list, description="Every criterion used.")
+    lessons: list[str] = Field(
+        default_factory=list, description="The criteria learnt from past failures."
+    )
 
 
 class MarkRequest(_Body):
@@ -172,6 +183,7 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     ledger: str | None
+    backends: list[str]
     limits: dict[str, float]
 
 
@@ -241,6 +253,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     settings = config.settings or load_settings()
     limiter = _Limiter(config.max_concurrent, config.max_queue, config.timeout_s)
     ledgers = _Ledgers(config.ledger_url)
+    backends = Backends(config.backends, model=config.model)
     keys = tuple(k for k in config.api_keys if k)
     bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <API key>")
     header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key")
@@ -259,6 +272,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         ledgers.close()
+        backends.close()
         limiter.pool.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
@@ -284,6 +298,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             status="ok",
             version=__version__,
             ledger=ledgers.url if config.record else None,
+            backends=list(config.backends),
             limits={
                 "max_body_bytes": config.max_body_bytes,
                 "timeout_s": config.timeout_s,
@@ -374,6 +389,46 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 started=started,
                 task=body.task,
                 candidates=candidates,
+            )
+
+        return await limiter.run(work)
+
+    @app.post(
+        "/v1/generate", response_model=GenerateResponse, dependencies=guarded, tags=["verify"]
+    )
+    async def generate(body: GenerateRequest) -> GenerateResponse:
+        """Generate candidates with a model, verify them (static rules, sandboxed runs,
+        cross-check), repair with the evidence, and return the selected code."""
+        from assay.service._generate import run_generate
+
+        def work() -> GenerateResponse:
+            started = time.perf_counter()
+            outcome = run_generate(
+                body.prompt,
+                backends=backends,
+                backend=body.backend,
+                n=body.n,
+                repair=body.repair,
+                criteria=body.criteria,
+                entry_point=body.entry_point,
+                ledger=ledgers.get() if body.use_ledger and config.record else None,
+            )
+            base = finish(
+                outcome.report,
+                fmt=body.format,
+                record=body.record,
+                kind="gen",
+                started=started,
+                task=outcome.result.task.prompt,
+                candidates=outcome.candidates,
+            )
+            return GenerateResponse(
+                **base.model_dump(),
+                code=outcome.result.code,
+                selected=outcome.result.selected,
+                verified=outcome.result.verified,
+                criteria=outcome.result.criteria,
+                lessons=outcome.lessons,
             )
 
         return await limiter.run(work)

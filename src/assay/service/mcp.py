@@ -29,6 +29,7 @@ from assay import __version__
 from assay.errors import LedgerError
 from assay.ledger import record_report
 from assay.model import Candidate, Finding, Report
+from assay.service._generate import Backends
 
 __all__ = [
     "CheckCodeResult",
@@ -114,7 +115,8 @@ class GenerateResult(BaseModel):
     code: str | None
     accepted: bool
     summary: str
-    criteria: list[str]
+    criteria: list[str] = Field(description="Every acceptance criterion used.")
+    lessons: list[str] = Field(description="The criteria learnt from past failures.")
     verdicts: list[CandidateVerdict]
     findings: list[FindingOut]
     run_id: int | None = None
@@ -168,8 +170,15 @@ class _Recorder:
             return None, str(error)
 
 
-def build_server(*, record: bool = True, ledger_url: str | None = None) -> MCPServer:
-    """The MCP server with assay's three tools (runs are recorded in the ledger if `record`)."""
+def build_server(
+    *,
+    record: bool = True,
+    ledger_url: str | None = None,
+    backends: Sequence[str] = ("local",),
+    model: str | None = None,
+) -> MCPServer:
+    """The MCP server with assay's three tools (runs are recorded in the ledger if `record`;
+    `generate_verified` may use the backend specs in `backends`)."""
     server = MCPServer(
         name="assay", version=__version__, instructions=_INSTRUCTIONS, log_level="WARNING"
     )
@@ -250,7 +259,64 @@ def build_server(*, record: bool = True, ledger_url: str | None = None) -> MCPSe
             ledger_error=ledger_error,
         )
 
+    _add_generate_tool(server, recorder, Backends(backends, model=model))
     return server
+
+
+def _add_generate_tool(server: MCPServer, recorder: _Recorder, backends: Backends) -> None:
+    @server.tool(title="Generate verified code")
+    def generate_verified(
+        prompt: str,
+        n: int = 4,
+        entry_point: str | None = None,
+        backend: str | None = None,
+        criteria: list[str] | None = None,
+        use_ledger: bool = True,
+    ) -> GenerateResult:
+        """Write a Python function for the task (a request, or a stub with signature and
+        docstring): n candidates from an LLM (default: the embedded offline model), each
+        verified (static rules, sandboxed runs on examples and generated inputs, cross-check),
+        repaired with the evidence when none passes. Failures recorded for similar past tasks
+        are added as acceptance criteria. Returns the selected code and the evidence."""
+        from assay.ledger import open_ledger
+        from assay.service._generate import run_generate
+
+        learn = use_ledger and recorder.record
+        ledger = open_ledger(recorder.ledger_url) if learn else None
+        try:
+            outcome = run_generate(
+                prompt,
+                backends=backends,
+                backend=backend,
+                n=max(1, min(n, 16)),
+                criteria=list(criteria or []),
+                entry_point=entry_point,
+                ledger=ledger,
+            )
+        finally:
+            if ledger is not None:
+                ledger.close()
+        result = outcome.result
+        run_id, ledger_error = recorder(
+            outcome.report,
+            kind="gen",
+            task=result.task.prompt,
+            candidates=outcome.candidates,
+            duration_s=result.seconds,
+        )
+        verified = sum(item.verified for item in result.candidates)
+        return GenerateResult(
+            code=result.code,
+            accepted=result.verified,
+            summary=f"{verified}/{len(result.candidates)} candidate(s) verified; selected: "
+            f"{result.selected or 'none'}" + ("" if result.verified else " (NOT verified)"),
+            criteria=result.criteria,
+            lessons=outcome.lessons,
+            verdicts=_verdicts(outcome.report),
+            findings=_findings(outcome.report.findings),
+            run_id=run_id,
+            ledger_error=ledger_error,
+        )
 
 
 class _RequireKey:
@@ -299,9 +365,11 @@ def run_server(
     api_keys: Sequence[str] = (),
     record: bool = True,
     ledger_url: str | None = None,
+    backends: Sequence[str] = ("local",),
+    model: str | None = None,
 ) -> None:
     """Serve the MCP tools over stdio or streamable HTTP until the client or a signal stops it."""
-    server = build_server(record=record, ledger_url=ledger_url)
+    server = build_server(record=record, ledger_url=ledger_url, backends=backends, model=model)
     if transport == "stdio":
         server.run("stdio")
         return
