@@ -281,6 +281,25 @@ def test_forged_frames_then_exit_are_crashed(solo: Sandbox) -> None:
     assert all(o.value != "forged" for o in (result.import_outcome, *result.outcomes))
 
 
+def test_a_hostile_frame_cannot_hurt_the_parent(solo: Sandbox) -> None:
+    source = (
+        "import os, struct\n"
+        "deep = b'[' * 1_000_000 + b']' * 1_000_000\n"
+        "for fd in range(3, 32):\n"
+        "    try:\n"
+        "        os.write(fd, struct.pack('>I', len(deep)) + deep)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "import time\ntime.sleep(30)\n"
+    )
+    result = solo.run(Job(source=source, limits=Limits(timeout_s=5.0, output_bytes=1 << 18)))
+    assert result.import_outcome.status is Status.CRASHED
+    assert result.import_outcome.exception is not None
+    assert result.import_outcome.exception.type == "ForgedResult"
+    huge = source.replace("len(deep)) + deep", "2**31)")
+    assert _run(solo, huge)[0] is Status.CRASHED
+
+
 def test_closing_stdio_does_not_break_the_channel(solo: Sandbox) -> None:
     source = "import os, sys\nfor fd in (0, 1, 2):\n    os.close(fd)\nsys.stdout.close()\nsys.stderr.close()\n"
     status, calls = _run(solo, source, Call.expr("'still here'"))

@@ -482,7 +482,7 @@ class Worker:
                 wall = time.monotonic() - started
                 try:
                     reply = json.loads(frame)
-                except ValueError:
+                except (ValueError, RecursionError):
                     return self._forged(child, started, "the result frame is not JSON")
                 if not isinstance(reply, dict) or reply.get("nonce") != nonce:
                     return self._forged(
