@@ -62,6 +62,10 @@ def check(
     )
     validate_selectors(effective.select, option="select")
     validate_selectors(effective.ignore, option="ignore")
+    if effective.base is not None:
+        from assay.gitbase import check_revision
+
+        check_revision(effective.base, [i.path for i in inputs if i.path is not None])
     inputs = _without_excluded(inputs, effective.exclude)
     report = check_inputs(inputs, effective, project_modules=project_modules(inputs))
     if effective.dynamic:

@@ -12,12 +12,13 @@ and a bounded time.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 from assay.errors import InvalidArgument
 
-__all__ = ["file_at", "repository_root"]
+__all__ = ["check_revision", "file_at", "repository_root"]
 
 _TIMEOUT_S = 20.0
 
@@ -84,3 +85,22 @@ def file_at(revision: str, path: Path) -> str | None:
     if done.returncode != 0:
         return None
     return done.stdout.decode("utf-8", errors="replace")
+
+
+def check_revision(revision: str, paths: Iterable[Path]) -> None:
+    """Fail early, before any rule runs, when `revision` cannot be compared with.
+
+    Checks the git work tree of the first of `paths` (files being checked); does nothing
+    when none of them is a file on disk (source text has no history).
+
+    Raises:
+        InvalidArgument: git is missing, the files are not in a git work tree, or
+            `revision` is not a commit there.
+    """
+    if revision.startswith("-"):
+        raise InvalidArgument(f"--base {revision!r} must name a revision, not an option")
+    for path in paths:
+        if path.is_file():
+            root = repository_root(path.resolve().parent)
+            _verified(root, revision)
+            return

@@ -11,6 +11,7 @@ import pytest
 import assay
 from assay.cli import main
 from assay.config import Settings
+from assay.errors import InvalidArgument
 from assay.rules import get_rule
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -87,13 +88,21 @@ def test_without_base_or_for_new_files_nothing_is_compared(tmp_path: Path) -> No
     assert _lines(repo / "new.py") == []
 
 
-def test_unknown_revision_is_an_error_not_silence(tmp_path: Path) -> None:
+def test_unknown_revision_is_an_error_not_silence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = _repository(tmp_path, "def f(x):\n    return x\n")
-    report = assay.check(
-        repo / "module.py", settings=Settings(base="no-such-rev"), select=["AS407"], offline=True
-    )
-    assert len(report.errors) == 1
-    assert "'no-such-rev' is not a commit" in report.errors[0].message
+    with pytest.raises(InvalidArgument, match="'no-such-rev' is not a commit"):
+        assay.check(repo / "module.py", settings=Settings(base="no-such-rev"), offline=True)
+    code = main(["check", str(repo / "module.py"), "--base", "no-such-rev", "--no-dynamic"])
+    assert code == 2
+    assert "is not a commit" in capsys.readouterr().err
+
+
+def test_files_outside_a_repository_cannot_be_compared(tmp_path: Path) -> None:
+    (tmp_path / "loose.py").write_text("def f(x):\n    return x\n", encoding="utf-8")
+    with pytest.raises(InvalidArgument, match="not inside a git repository"):
+        assay.check(tmp_path / "loose.py", settings=Settings(base="HEAD"), offline=True)
 
 
 def test_cli_base_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
