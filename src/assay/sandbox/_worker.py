@@ -54,6 +54,10 @@ def _text(value: object, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _number(value: object) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
@@ -85,7 +89,7 @@ def _outcome_from_reply(reply: dict[str, Any], wall_s: float, limits: Limits) ->
             filename=_text(w.get("filename")),
             lineno=int(_number(w.get("lineno"))),
         )
-        for w in reply.get("warnings") or ()
+        for w in _list(reply.get("warnings"))[:100]
         if isinstance(w, dict)
     )
     value_repr = reply.get("value_repr")
