@@ -35,6 +35,9 @@ _KIND_NAMES = {
 
 
 def _signature(obj: Any) -> list[list[Any]] | None:
+    if getattr(obj, "__module__", None) == "inspect":
+        # inspect uses its own `Parameter.empty` as real defaults (Signature(return_annotation=)).
+        return None
     try:
         signature = inspect.signature(obj)
     except (TypeError, ValueError):
@@ -57,7 +60,8 @@ def _kind(value: Any) -> str:
 
 def _class_surface(cls: type) -> dict[str, Any]:
     members: dict[str, Any] = {}
-    for name in dir(cls):
+    # Class-level access also finds the metaclass's attributes (ABCMeta.register).
+    for name in sorted(set(dir(cls)) | set(dir(type(cls)))):
         try:
             static = inspect.getattr_static(cls, name)
             value = getattr(cls, name)
@@ -138,6 +142,7 @@ def _describe(name: str, module: types.ModuleType, probes: list[str]) -> dict[st
         "modules": modules,
         "submodules": submodules,
         "getattr": dynamic,
+        "namespace": getattr(module, "__file__", None) is None and path is not None,
         "signatures": signatures,
         "classes": classes,
         "probes": probed,

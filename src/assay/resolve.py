@@ -50,6 +50,7 @@ from typing import Any
 from assay.config import Settings
 
 __all__ = [
+    "OTHER_PYTHON_STDLIB",
     "STDLIB_MODULES",
     "ApiLookup",
     "ApiResolver",
@@ -69,6 +70,55 @@ __all__ = [
 
 STDLIB_MODULES: frozenset[str] = frozenset(sys.stdlib_module_names) | frozenset(
     sys.builtin_module_names
+)
+#: Standard modules of other Python versions (added after 3.10 or removed since): real names
+#: that `sys.stdlib_module_names` of this interpreter may not list.
+OTHER_PYTHON_STDLIB: frozenset[str] = frozenset(
+    {
+        "annotationlib",
+        "compression",
+        "tomllib",
+        "_interpreters",
+        "_interpqueues",
+        "_interpchannels",
+        "concurrent",
+        "string",
+        "_pyrepl",
+        "_colorize",
+        "_suggestions",
+        "distutils",
+        "imp",
+        "asynchat",
+        "asyncore",
+        "smtpd",
+        "aifc",
+        "audioop",
+        "cgi",
+        "cgitb",
+        "chunk",
+        "crypt",
+        "imghdr",
+        "mailcap",
+        "msilib",
+        "nis",
+        "nntplib",
+        "ossaudiodev",
+        "pipes",
+        "sndhdr",
+        "spwd",
+        "sunau",
+        "telnetlib",
+        "uu",
+        "xdrlib",
+        "lib2to3",
+        "binhex",
+        "formatter",
+        "parser",
+        "symbol",
+        "macpath",
+        "dummy_threading",
+        "_dummy_thread",
+    }
 )
 #: Standard modules with side effects on import (a browser, printing); never introspected.
 _NEVER_IMPORT = frozenset(
@@ -415,6 +465,7 @@ class Surface:
     signatures: Mapping[str, Any]
     classes: Mapping[str, Mapping[str, Any]]
     probes: Mapping[str, bool]
+    namespace: bool = False
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Surface:
@@ -427,6 +478,7 @@ class Surface:
             modules=data["modules"],
             submodules=frozenset(data["submodules"]),
             dynamic=bool(data["getattr"]),
+            namespace=bool(data.get("namespace")),
             signatures=data["signatures"],
             classes=data["classes"],
             probes=data.get("probes", {}),
@@ -589,7 +641,8 @@ class ApiResolver:
                     if last
                     else ApiLookup("unknown", qualname)
                 )
-            if name in surface.names:
+            if name in surface.names or surface.namespace or _is_dunder(name):
+                # A namespace package's other portions may simply not be installed.
                 return ApiLookup("unknown", qualname)
             if surface.dynamic and self.probe(surface.module, name) is not False:
                 return ApiLookup("unknown", qualname)
@@ -663,6 +716,11 @@ class ApiResolver:
         if surface is None:
             return None
         return surface.classes.get(cls)
+
+
+def _is_dunder(name: str) -> bool:
+    """Module dunders (``__dict__``, ``__file__``) exist without being listed by ``dir()``."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
 def _public(names: Iterable[str], wanted: str) -> list[str]:

@@ -22,6 +22,7 @@ from assay.config import Settings
 from assay.context import Context
 from assay.model import Family, Finding, Severity
 from assay.resolve import (
+    OTHER_PYTHON_STDLIB,
     PYTHON_VERSION,
     STDLIB_MODULES,
     ApiLookup,
@@ -51,7 +52,24 @@ _FEW_RELEASES = 2
 _GUARD_EXCEPTIONS = frozenset(
     {"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"}
 )
-_GUARD_WORDS = ("version_info", "platform", "os.name", "hasattr", "TYPE_CHECKING", "PY3", "PY2")
+#: Words (lower-cased) in an `if` test that make the branch version/platform specific.
+_GUARD_WORDS = (
+    "version_info",
+    "sys.version",
+    "platform",
+    "os.name",
+    "hasattr",
+    "type_checking",
+    "py2",
+    "py3",
+    "pypy",
+    "implementation",
+    "windows",
+    "win32",
+    "macos",
+    "darwin",
+    "linux",
+)
 _BUILTIN_RECEIVERS = {
     ast.List: "list",
     ast.ListComp: "list",
@@ -84,6 +102,8 @@ _STR_TO_STR = frozenset(
         "expandtabs",
     }
 )
+#: Modules that exist for type checkers only (typeshed), never at run time.
+_TYPING_ONLY_MODULES = frozenset({"__future__", "_typeshed", "typeshed"})
 _ANNOTATION_TYPES = frozenset({"str", "bytes", "list", "dict", "set", "tuple", "int", "float"})
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -115,8 +135,83 @@ _FOREIGN_METHODS = {
     "read": "read_text or read_bytes",
     "write": "write_text or write_bytes",
 }
-#: Standard names that exist only on other platforms (absent here, present there).
-_OTHER_PLATFORM = ("win", "Win", "WIN", "darwin", "Darwin", "mac", "Proactor", "CTRL_", "msvcrt")
+#: Markers of standard names that exist only on other platforms or implementations.
+_OTHER_PLATFORM = (
+    "win",
+    "Win",
+    "WIN",
+    "darwin",
+    "Darwin",
+    "mac",
+    "Proactor",
+    "CTRL_",
+    "msvcrt",
+    "pypy",
+)
+#: Standard names that exist only on other platforms (Windows, macOS/BSD), by module.
+_OTHER_PLATFORM_NAMES = {
+    "ctypes": {
+        "HRESULT",
+        "FormatError",
+        "GetLastError",
+        "get_last_error",
+        "set_last_error",
+        "oledll",
+        "OleDLL",
+        "WINFUNCTYPE",
+    },
+    "os": {
+        "startfile",
+        "add_dll_directory",
+        "O_BINARY",
+        "O_NOINHERIT",
+        "O_TEMPORARY",
+        "O_RANDOM",
+        "O_SEQUENTIAL",
+        "O_SHORT_LIVED",
+        "O_TEXT",
+        "O_EXLOCK",
+        "O_SHLOCK",
+        "chflags",
+        "lchflags",
+        "lchmod",
+        "get_handle_inheritable",
+        "set_handle_inheritable",
+    },
+    "select": {"kqueue", "kevent", "devpoll"},
+    "signal": {"SIGBREAK"},
+    "socket": {
+        "ioctl",
+        "SIO_RCVALL",
+        "SIO_KEEPALIVE_VALS",
+        "SIO_LOOPBACK_FAST_PATH",
+        "RCVALL_ON",
+        "RCVALL_OFF",
+        "RCVALL_MAX",
+        "AF_SYSTEM",
+        "SYSPROTO_CONTROL",
+    },
+    "subprocess": {
+        "STARTUPINFO",
+        "STARTF_USESHOWWINDOW",
+        "STARTF_USESTDHANDLES",
+        "SW_HIDE",
+        "CREATE_NEW_CONSOLE",
+        "CREATE_NEW_PROCESS_GROUP",
+        "CREATE_NO_WINDOW",
+        "DETACHED_PROCESS",
+        "CREATE_DEFAULT_ERROR_MODE",
+        "CREATE_BREAKAWAY_FROM_JOB",
+        "ABOVE_NORMAL_PRIORITY_CLASS",
+        "BELOW_NORMAL_PRIORITY_CLASS",
+        "HIGH_PRIORITY_CLASS",
+        "IDLE_PRIORITY_CLASS",
+        "NORMAL_PRIORITY_CLASS",
+        "REALTIME_PRIORITY_CLASS",
+    },
+    "sys": {"getwindowsversion", "dllhandle", "pypy_version_info"},
+    "time": {"pthread_getcpuclockid"},
+}
 
 
 # --------------------------------------------------------------------------- per-file state
@@ -196,26 +291,41 @@ def _scope_bindings(tree: ast.Module) -> dict[int, frozenset[str]]:
                 scope.add(child.id)
             elif isinstance(child, ast.ClassDef):
                 scope.add(child.name)
+            elif isinstance(child, ast.ExceptHandler) and child.name:
+                scope.add(child.name)
             visit(child, scope)
 
     visit(tree, scopes[0])
     return {key: frozenset(names) for key, names in scopes.items()}
 
 
+def _scopes_of(node: ast.AST, ctx: Context) -> list[ast.AST]:
+    """The functions whose *body* contains `node`, innermost first (not decorators/defaults)."""
+    scopes: list[ast.AST] = []
+    child = node
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if child in ancestor.body:
+                scopes.append(ancestor)
+        elif isinstance(ancestor, ast.Lambda) and child is ancestor.body:
+            scopes.append(ancestor)
+        child = ancestor
+    return scopes
+
+
 def _rebound(name: ast.Name, ctx: Context, state: _FileState) -> bool:
     """True when `name` may not refer to its import: rebound in its scope or the module."""
     if name.id in state.bindings[0]:
         return True
-    for ancestor in ctx.ancestors(name):
-        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            if name.id in state.bindings.get(id(ancestor), frozenset()):
-                return True
-    return False
+    return any(
+        name.id in state.bindings.get(id(scope), frozenset()) for scope in _scopes_of(name, ctx)
+    )
 
 
 def _declared_type(name: ast.Name, ctx: Context, state: _FileState) -> tuple[str, str] | None:
     """The evident type of `name` in its scope: annotated once, never assigned otherwise."""
-    scope: ast.AST = ctx.enclosing_function(name) or ctx.tree
+    scopes = _scopes_of(name, ctx)
+    scope: ast.AST = scopes[0] if scopes else ctx.tree
     table = state._scopes.get(id(scope))
     if table is None:
         table = _scope_types(scope, ctx)
@@ -223,29 +333,41 @@ def _declared_type(name: ast.Name, ctx: Context, state: _FileState) -> tuple[str
     return table.get(name.id)
 
 
+def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """Nodes of `scope` itself, not of the functions, lambdas and classes nested in it."""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def _scope_types(scope: ast.AST, ctx: Context) -> dict[str, tuple[str, str]]:
+    """Names of `scope` with one evident type: annotated or literal-assigned exactly once."""
     declared: dict[str, set[tuple[str, str] | None]] = {}
-    is_module = isinstance(scope, ast.Module)
-    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        arguments = scope.args
-        for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
-            if arg.annotation is not None:
-                declared.setdefault(arg.arg, set()).add(_annotation_type(arg.annotation, ctx))
-    body = (
-        scope.body if isinstance(scope, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)) else []
-    )
-    annotated_targets: set[int] = set()
-    for statement in body:
-        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            annotated_targets.add(id(statement.target))
-            declared.setdefault(statement.target.id, set()).add(
-                _annotation_type(statement.annotation, ctx)
-            )
+    typed_targets: set[int] = set()
     stores: dict[str, int] = {}
-    for node in ast.walk(scope if not is_module else ctx.tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            if id(node) not in annotated_targets:
-                stores[node.id] = stores.get(node.id, 0) + 1
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        arguments = scope.args
+        for arg in [
+            *arguments.posonlyargs,
+            *arguments.args,
+            *arguments.kwonlyargs,
+            arguments.vararg,
+            arguments.kwarg,
+        ]:
+            if arg is None:
+                continue
+            if arg.annotation is not None and arg not in (arguments.vararg, arguments.kwarg):
+                declared.setdefault(arg.arg, set()).add(_annotation_type(arg.annotation, ctx))
+            else:
+                stores[arg.arg] = stores.get(arg.arg, 0) + 1
+    for node in _own_nodes(scope):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            typed_targets.add(id(node.target))
+            declared.setdefault(node.target.id, set()).add(_annotation_type(node.annotation, ctx))
         elif (
             isinstance(node, ast.Assign)
             and len(node.targets) == 1
@@ -254,7 +376,25 @@ def _scope_types(scope: ast.AST, ctx: Context) -> dict[str, tuple[str, str]]:
         ):
             # `tags = []` assigned once and never rebound: the type is evident.
             declared.setdefault(node.targets[0].id, set()).add(literal)
-            annotated_targets.add(id(node.targets[0]))
+            typed_targets.add(id(node.targets[0]))
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            if id(node) not in typed_targets:
+                stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                stores[bound] = stores.get(bound, 0) + 1
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            stores[node.name] = stores.get(node.name, 0) + 1
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+            # isinstance(x, ...) / is_quoted_name(x): x may be a subclass with more methods.
+            callee = (
+                node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else (node.func.id if isinstance(node.func, ast.Name) else "")
+            )
+            if callee == "isinstance" or callee.lstrip("_").startswith("is_"):
+                stores[node.args[0].id] = stores.get(node.args[0].id, 0) + 1
     table: dict[str, tuple[str, str]] = {}
     for name, types in declared.items():
         only = next(iter(types))
@@ -284,7 +424,7 @@ def _annotation_type(annotation: ast.expr, ctx: Context) -> tuple[str, str] | No
 
 def _top_kind(top: str, ctx: Context) -> str:
     """``stdlib``, ``project``, ``installed``, ``known`` (on PyPI, not installed) or ``unknown``."""
-    if top in STDLIB_MODULES or top == "__future__":
+    if top in STDLIB_MODULES or top in _TYPING_ONLY_MODULES or top in OTHER_PYTHON_STDLIB:
         return "stdlib"
     if top in ctx.project_modules:
         return "project"
@@ -301,7 +441,7 @@ def _guarded(node: ast.AST, ctx: Context) -> bool:
         if isinstance(ancestor, ast.Try) and any(_catches_guard(h) for h in ancestor.handlers):
             return True
         if isinstance(ancestor, (ast.If, ast.IfExp)):
-            test = ast.unparse(ancestor.test)
+            test = ast.unparse(ancestor.test).lower()
             if any(word in test for word in _GUARD_WORDS):
                 return True
     return False
@@ -429,7 +569,10 @@ def unknown_package(node: ast.AST, ctx: Context) -> Iterator[Finding]:
                 severity=Severity.WARNING,
             )
             continue
-        where = "not installed, not in this project, and not a known PyPI project"
+        where = (
+            "not installed, not in this project, and not among the "
+            f"{len(offline_index().projects):,} most downloaded PyPI projects (checked offline)"
+        )
         if answer is not None and answer.exists is False:
             where = f"not installed, not in this project, and not on {answer.index}"
         hint = f"; closest real names: {', '.join(closest)}" if closest else ""
@@ -526,8 +669,11 @@ def _where(top: str) -> str:
 def _missing_finding(node: ast.AST, ctx: Context, found: ApiLookup, top: str) -> Finding | None:
     if found.missing is None or _guarded(node, ctx):
         return None
-    name = found.missing.rsplit(".", 1)[-1]
-    if top in STDLIB_MODULES and any(marker in name for marker in _OTHER_PLATFORM):
+    owner, _, name = found.missing.rpartition(".")
+    if top in STDLIB_MODULES and (
+        any(marker in name for marker in _OTHER_PLATFORM)
+        or name in _OTHER_PLATFORM_NAMES.get(owner, ())
+    ):
         return None
     where = _where(top)
     closest = [f"{found.owner}.{c}" for c in found.closest]
@@ -627,7 +773,27 @@ def _attribute_target(node: ast.Attribute, ctx: Context, state: _FileState) -> s
         root = root.value
     if not isinstance(root, ast.Name) or _rebound(root, ctx, state):
         return None
+    if _in_annotation(node, ctx):
+        return None
     return ctx.qualname(node)
+
+
+def _in_annotation(node: ast.AST, ctx: Context) -> bool:
+    """True inside a type annotation: type checkers' names (typeshed-only) live there."""
+    child = node
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, ast.arg) and child is ancestor.annotation:
+            return True
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            child is ancestor.returns
+        ):
+            return True
+        if isinstance(ancestor, ast.AnnAssign) and child is ancestor.annotation:
+            return True
+        if isinstance(ancestor, ast.stmt):
+            return False
+        child = ancestor
+    return False
 
 
 # --------------------------------------------------------------------------- AS103
