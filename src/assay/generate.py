@@ -343,7 +343,8 @@ def _verify(
     static: bool,
     say: ProgressFn,
 ) -> _Verification:
-    from assay.api import compare
+    from assay.crosscheck import CandidateSource, compare_candidates
+    from assay.spec import extract_spec
 
     say("verify", f"cross-checking {len(pool)} candidates in the sandbox")
     with_static = [
@@ -352,17 +353,35 @@ def _verify(
         else item.model_copy(update={"static_findings": _static_findings(item.candidate)})
         for item in pool
     ]
-    report = compare(
-        task,
-        [item.candidate for item in with_static],
-        extra_tests=list(tests),
-        budget=budget,
-        timeout=timeout,
-        seed=0,
+    # Identical programs are one program submitted several times: one run, several votes
+    # (a model repeating itself is not independent agreement).
+    programs: dict[str, list[int]] = {}
+    for index, item in enumerate(with_static):
+        programs.setdefault(item.candidate.code, []).append(index)
+    sources = [
+        CandidateSource(with_static[members[0]].candidate.name, code, count=len(members))
+        for code, members in programs.items()
+    ]
+    examples = [
+        f"assert {e['input']} == {e['output']}"
+        for e in task.examples
+        if "input" in e and "output" in e
+    ]
+    spec = extract_spec(task.prompt, task.entry_point, tests=[*task.tests, *examples])
+    report = compare_candidates(
+        spec, sources, extra_tests=list(tests), budget=budget, seed=0, timeout_s=timeout
     )
-    agreement = _agreement(report)
+    agreement = _agreement(report, programs, with_static)
+    verdict_of = {code: report.verdicts[number] for number, code in enumerate(programs)}
     results = []
-    for item, verdict in zip(with_static, report.verdicts, strict=True):
+    for item in with_static:
+        shared = verdict_of[item.candidate.code]
+        verdict = shared.model_copy(
+            update={
+                "candidate": item.candidate.name,
+                "selected": shared.selected and shared.candidate == item.candidate.name,
+            }
+        )
         results.append(
             item.model_copy(
                 update={"verdict": verdict, "verified": _is_verified(item, verdict, agreement)}
@@ -380,13 +399,21 @@ def _static_findings(candidate: Candidate) -> list[Finding]:
     return [f.model_copy(update={"candidate": candidate.name}) for f in report.findings]
 
 
-def _agreement(report: Report) -> dict[str, int]:
-    """Candidates per cluster member: how many candidates behave like each one."""
-    sizes: dict[str, int] = {}
-    for cluster in report.clusters:
-        for member in cluster.get("members", []):
-            sizes[str(member)] = int(cluster.get("size", 1))
-    return sizes
+def _agreement(
+    report: Report, programs: dict[str, list[int]], pool: Sequence[CandidateResult]
+) -> dict[str, int]:
+    """Distinct programs behaving like each candidate (its cluster's program count)."""
+    cluster_programs: dict[int, int] = {}
+    for verdict in report.verdicts:
+        if verdict.cluster is not None:
+            cluster_programs[verdict.cluster] = cluster_programs.get(verdict.cluster, 0) + 1
+    by_code = {code: report.verdicts[number] for number, code in enumerate(programs)}
+    return {
+        item.candidate.name: cluster_programs.get(cluster, 1)
+        if (cluster := by_code[item.candidate.code].cluster) is not None
+        else 1
+        for item in pool
+    }
 
 
 def _is_verified(item: CandidateResult, verdict: Verdict, agreement: dict[str, int]) -> bool:

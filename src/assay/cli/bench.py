@@ -73,16 +73,47 @@ def humaneval_command(
         "--labels",
         help="Ground truth as JSONL {task_id, sample_index, passed} instead of running the tests.",
     ),
+    backend: str | None = typer.Option(
+        None,
+        "--backend",
+        help="Generate with this model (local, openai:URL, ...): raw vs assay pass@1.",
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="Model name or .gguf path for --backend."
+    ),
+    n: int = typer.Option(3, "-n", help="With --backend: candidates per task."),
+    repair: int = typer.Option(1, "--repair", help="With --backend: repair rounds per task."),
+    save_samples: Path | None = typer.Option(
+        None, "--save-samples", help="With --backend: record samples here (a re-run replays them)."
+    ),
 ) -> int:
     """Score HumanEval samples against the benchmark's hidden tests; print pass@k. With
     --select, --details, --hide-examples or --labels, assay also cross-checks each task's
-    samples without the tests and reports selection and detection figures."""
+    samples without the tests and reports selection and detection figures. With --backend,
+    generate first and compare the bare model's greedy pass@1 with assay's."""
     if fmt not in ("json", "text"):
         raise InvalidArgument(f"--format {fmt!r} is not one of json, text")
+    if backend is not None:
+        from assay.cli._bench_generation import generation_bench
+
+        return generation_bench(
+            "humaneval",
+            load_humaneval(),
+            backend=backend,
+            model=model,
+            n=n,
+            repair=repair,
+            limit_tasks=limit_tasks,
+            save_samples=save_samples,
+            workers=workers,
+            timeout=timeout,
+            fmt=fmt,
+            progress=progress,
+        )
     if not score_only:
         raise InvalidArgument(
-            "generating samples needs a model backend, which this command does not have yet; "
-            "pass --score-only (with --samples FILE, or alone to score the canonical solutions)"
+            "pass --backend local to generate samples with the embedded model, or --score-only "
+            "(with --samples FILE, or alone to score the canonical solutions)"
         )
     ks = _ks(k)
     problems = load_humaneval()

@@ -1,0 +1,72 @@
+"""The generation mode of `assay bench`: raw greedy vs. assay-selected, on recorded samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.llm.helpers import ScriptedBackend
+
+from assay.bench.generation import BENCH_PLAN, benchmark_tasks, generate_tasks, read_outcomes
+from assay.bench.humaneval import load_humaneval
+from assay.cli import main
+from assay.llm.base import Params, Request
+from assay.llm.replay import RecordingBackend
+
+PROBLEMS = load_humaneval()
+
+
+def _answer(request: Request, params: Params) -> str:
+    """Canonical solutions, except that the greedy answer to HumanEval/0 is wrong."""
+    for problem in list(PROBLEMS.values())[:2]:
+        if f"def {problem.entry_point}(" in request.prefill:
+            if problem.task_id == "HumanEval/0" and params.temperature == 0.0:
+                return "    return False\n```"
+            return problem.canonical_solution.rstrip("\n") + "\n```"
+    raise AssertionError("unexpected request")
+
+
+def test_bench_generation_scores_raw_and_assay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples = tmp_path / "he.jsonl"
+    recorder = RecordingBackend(ScriptedBackend(_answer), samples)
+    tasks = benchmark_tasks(PROBLEMS, 2)
+    assert [t.task_id for t in tasks] == ["HumanEval/0", "HumanEval/1"]
+    outcomes = generate_tasks(
+        tasks,
+        recorder,
+        samples=samples,
+        results=tmp_path / "warm.jsonl",
+        plan=BENCH_PLAN,
+        repair_rounds=0,
+    )
+    assert outcomes["HumanEval/0"].verified and "return False" in outcomes["HumanEval/0"].raw
+    code = main(
+        [
+            "bench",
+            "humaneval",
+            "--backend",
+            f"replay:{samples}",
+            "--limit-tasks",
+            "2",
+            "-n",
+            "3",
+            "--repair",
+            "0",
+            "--save-samples",
+            str(samples),
+            "--format",
+            "json",
+        ]
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert (summary["tasks"], summary["raw_solved"], summary["assay_solved"]) == (2, 1, 2)
+    assert summary["gain_points"] == 50.0 and summary["fixed_by_assay"] == ["HumanEval/0"]
+    assert summary["tokens"] > 0 and summary["tokens_per_solved_task"] == round(
+        summary["tokens"] / 2, 1
+    )
+    results = read_outcomes(tmp_path / "he.results.jsonl")
+    assert sorted(results) == ["HumanEval/0", "HumanEval/1"]
