@@ -303,10 +303,10 @@ def measure_growth(
     seed: int = 0,
     timeout_s: float = 10.0,
     hints: ast.FunctionDef | None = None,
-) -> tuple[list[Growth], list[tuple[ast.FunctionDef, Outcome]]]:
+) -> tuple[list[Growth], list[tuple[str | None, Outcome]]]:
     """Time each of `functions` at growing sizes in one sandbox job; also run their
-    docstring examples. Returns the growth per measurable function and the examples'
-    outcomes (for their warnings)."""
+    docstring examples. Returns the growth per measurable function and the outcomes that
+    carry warnings, with the function they came from (None: importing the module)."""
     calls: list[Call] = []
     plan: list[tuple[str, ast.FunctionDef]] = []
     for function in functions:
@@ -335,20 +335,19 @@ def measure_growth(
     )
     result = sandbox.run(job)
     growths: list[Growth] = []
-    examples: list[tuple[ast.FunctionDef, Outcome]] = []
+    warned: list[tuple[str | None, Outcome]] = []
+    if result.import_outcome.warnings:
+        warned.append((None, result.import_outcome))
     if not result.import_outcome.ok:
-        return [], [(functions[0], result.import_outcome)] if functions else []
+        return [], warned
     for (kind, function), outcome in zip(plan, result.outcomes, strict=False):
-        if kind == "example":
-            examples.append((function, outcome))
-            continue
         if outcome.warnings:
-            examples.append((function, outcome))
-        if outcome.ok and isinstance(outcome.value, list):
+            warned.append((function.name, outcome))
+        if kind == "growth" and outcome.ok and isinstance(outcome.value, list):
             growth = _growth(function, outcome.value)
             if growth is not None:
                 growths.append(growth)
-    return growths, examples
+    return growths, warned
 
 
 def _growth(function: ast.FunctionDef, points: list[Any]) -> Growth | None:
@@ -485,19 +484,18 @@ def dynamic_findings(
     functions = _targets(tree)
     if "AS509" not in rules:
         functions = [f for f in functions if _doctest_calls(f)]
-    growths, examples = measure_growth(
-        source, functions[:MAX_FUNCTIONS], sandbox=sandbox, seed=seed
-    )
+    growths, warned = measure_growth(source, functions[:MAX_FUNCTIONS], sandbox=sandbox, seed=seed)
     context = Context(path=path, source=source, tree=tree, settings=settings)
     findings: list[Finding] = []
     if "AS509" in rules:
         findings.extend(growth_findings(path, growths))
     if "AS203" in rules:
-        for function, outcome in examples:
+        for function_name, outcome in warned:
             findings.extend(
-                findings_from_warnings(outcome.warnings, path=path, function=function.name)
+                findings_from_warnings(outcome.warnings, path=path, function=function_name)
             )
-    return [f for f in findings if not context.suppressed(f.line, f.rule)]
+    unique = {(f.rule, f.line, f.message): f for f in findings}
+    return [f for f in unique.values() if not context.suppressed(f.line, f.rule)]
 
 
 def candidate_growth_findings(
