@@ -36,15 +36,21 @@ def test_pop_front_is_a_warning_even_in_a_while_loop_over_a_local_queue() -> Non
     assert _findings(source, "AS502") == [(4, Severity.WARNING)]
 
 
-def test_string_building_recognises_joined_initial_values() -> None:
+def test_string_building_is_info_for_str_and_a_warning_for_bytes() -> None:
     source = (
         "def to_csv(rows, columns):\n"
         "    out = ','.join(columns) + '\\n'\n"
         "    for row in rows:\n"
         "        out += ','.join(row)\n"
         "    return out\n"
+        "\n"
+        "def pack(frames):\n"
+        "    data = b''\n"
+        "    for frame in frames:\n"
+        "        data += frame\n"
+        "    return data\n"
     )
-    assert _findings(source, "AS503") == [(4, Severity.WARNING)]
+    assert _findings(source, "AS503") == [(4, Severity.INFO), (10, Severity.WARNING)]
 
 
 def test_keyed_columns_come_from_the_where_clause_only() -> None:

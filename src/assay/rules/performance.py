@@ -393,14 +393,16 @@ def string_concat_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     """Building a string with ``+=`` inside a loop.
 
     ## What it finds
-    ``text += ...`` inside a loop over the input, where ``text`` was initialised to a string
-    literal (or f-string) in the same function. Strings are immutable: each ``+=`` may copy
-    everything built so far. Numeric ``+=`` and list appends stay silent.
+    ``text += ...`` inside a loop, where ``text`` was initialised to a string or bytes literal
+    (or an f-string, ``str(...)``, ``"sep".join(...)``) in the same function. Strings are
+    immutable: each ``+=`` may copy everything built so far. For ``bytes`` that is always so
+    (a warning when the loop runs over the input); for ``str`` CPython usually resizes in
+    place, so it is reported at info. Numeric ``+=`` and list appends stay silent.
 
     ## Why it matters for AI-written code
-    Report builders and CSV writers from assistants accumulate output this way; CPython's
-    in-place optimisation hides the cost until a second reference or another interpreter
-    appears.
+    Report builders, CSV writers and binary protocol encoders from assistants accumulate
+    output this way; CPython's in-place optimisation for ``str`` hides the cost until a
+    second reference, ``bytes`` or another interpreter appears.
 
     ## Example
     ```python
@@ -428,13 +430,17 @@ def string_concat_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     initial = [v for b, v in bindings if not _inside(b, loop) and v is not None]
     if not initial or not all(_is_string(v) for v in initial):
         return
+    is_bytes = all(isinstance(v, ast.Constant) and isinstance(v.value, bytes) for v in initial)
+    kind = "bytes" if is_bytes else "string"
     yield _finding(
         ctx,
         node,
         loop,
-        f"string {node.target.id!r} is built with += inside a loop (each step may copy the "
-        "whole string)",
-        "collect the pieces in a list and ''.join(pieces) once after the loop",
+        f"{kind} {node.target.id!r} is built with += inside a loop (each step may copy the "
+        f"whole {kind})",
+        f"collect the pieces in a list and {kind[0] if is_bytes else ''}''.join(pieces) once "
+        "after the loop (or use io.StringIO / bytearray)",
+        self_quadratic=is_bytes,
         variable=node.target.id,
     )
 
@@ -444,7 +450,7 @@ def _is_string(value: ast.AST) -> bool:
     if isinstance(value, ast.JoinedStr):
         return True
     if isinstance(value, ast.Constant):
-        return isinstance(value.value, str)
+        return isinstance(value.value, (str, bytes))
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         return _is_string(value.left) or _is_string(value.right)
     if isinstance(value, ast.Call):
