@@ -180,10 +180,11 @@ def generation_report(result: GenerationResult) -> Report:
                 }
             )
         )
-        findings.extend(f for f in item.static_findings if f not in findings)
+        findings.extend(item.static_findings)
+    unique = {(f.candidate, f.rule, f.path, f.line, f.col, f.message): f for f in findings}
     return Report(
         tool_version=__version__,
-        findings=findings,
+        findings=list(unique.values()),
         verdicts=verdicts,
         clusters=result.clusters,
         warnings=result.warnings,

@@ -308,20 +308,16 @@ def _finding(finding: Finding) -> str:
 
 def _evidence(evidence: Mapping[str, Any]) -> str:
     counter = [k for k in _COUNTEREXAMPLE_KEYS if k in evidence]
+    tabled = set(counter) if "input" in evidence and len(counter) >= 2 else set()
     out = []
-    if "input" in evidence and len(counter) >= 2:
+    if tabled:
         rows = "".join(
             f'<tr class="{key}"><th>{escape(_LABELS.get(key, key))}</th>'
             f"<td>{escape(_value(evidence[key]))}</td></tr>"
             for key in counter
         )
         out.append(f'<table class="cx counterexample">{rows}</table>')
-    rest = {
-        k: v
-        for k, v in evidence.items()
-        if (k not in counter or len(counter) < 2 or "input" not in evidence)
-        and timing_series({k: v}) is None
-    }
+    rest = {k: v for k, v in evidence.items() if k not in tabled and timing_series({k: v}) is None}
     if rest:
         items = "".join(
             f"<dt>{escape(str(k))}</dt><dd>{escape(_value(v))}</dd>" for k, v in rest.items()
