@@ -72,7 +72,7 @@ _SECURITY_METHODS = frozenset(
 _SECURITY_WORDS = ("password", "passwd", "token", "secret", "auth", "login", "session", "jwt")
 _NUMERIC_MODULES = frozenset({"numpy", "scipy", "pandas", "torch", "numba", "jax", "math"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
-_BRANCHES = (ast.If, ast.IfExp, ast.Match, ast.Try, ast.BoolOp, *_LOOPS)
+_BRANCHES = (ast.If, ast.IfExp, ast.Match, ast.Try, ast.BoolOp, ast.comprehension, *_LOOPS)
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -135,7 +135,7 @@ def _security_reasons(function: _FunctionNode, imports: dict[str, str]) -> list[
         elif (
             isinstance(node.func, ast.Attribute)
             and node.func.attr in _SECURITY_METHODS
-            and any(w in name.lower() for w in ("cur", "conn", "db", "session", "jwt", "os"))
+            and _sensitive_receiver(name)
         ):
             reasons.append(f"calls {name}()")
     arguments = [a.arg.lower() for a in function.args.args + function.args.kwonlyargs]
@@ -143,6 +143,18 @@ def _security_reasons(function: _FunctionNode, imports: dict[str, str]) -> list[
     if sensitive:
         reasons.append(f"handles {', '.join(sensitive)}")
     return _unique(reasons)
+
+
+_SENSITIVE_RECEIVERS = frozenset(
+    {"os", "cursor", "cur", "conn", "connection", "db", "session", "jwt", "engine", "auth"}
+)
+
+
+def _sensitive_receiver(name: str) -> bool:
+    """``cursor.execute``, ``db_session.get``, ``jwt.decode``: the receiver's root name says
+    it talks to a database, the OS or an authentication layer."""
+    root = name.split(".")[0].lower()
+    return root in _SENSITIVE_RECEIVERS or root.endswith(("cursor", "conn", "session"))
 
 
 def _performance_reasons(function: _FunctionNode, imports: dict[str, str]) -> list[str]:
@@ -211,10 +223,13 @@ def review_functions(
             continue
         tier, reasons = classify_function(node, imports=imports)
         families = by_function.get(node.name, set())
+        # Shape-based reasons for a lower tier no longer describe the function once a
+        # finding raises it; logic reasons still do.
+        kept = reasons if tier is TrustTier.LOGIC else []
         if Family.SECURITY in families and tier is not TrustTier.SECURITY_SENSITIVE:
-            tier, reasons = TrustTier.SECURITY_SENSITIVE, [*reasons, "has security findings"]
+            tier, reasons = TrustTier.SECURITY_SENSITIVE, ["has security findings", *kept]
         elif Family.PERFORMANCE in families and tier in {TrustTier.BOILERPLATE, TrustTier.LOGIC}:
-            tier, reasons = TrustTier.PERFORMANCE_CRITICAL, [*reasons, "has performance findings"]
+            tier, reasons = TrustTier.PERFORMANCE_CRITICAL, ["has performance findings", *kept]
         reviews.append(
             FunctionReview(
                 path=path,
