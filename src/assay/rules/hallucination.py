@@ -135,6 +135,25 @@ _FOREIGN_METHODS = {
     "read": "read_text or read_bytes",
     "write": "write_text or write_bytes",
 }
+#: What an assistant usually meant by a standard-library name that does not exist.
+_KNOWN_CONFUSIONS = {
+    "os.path.splitall": "pathlib.PurePath(path).parts",
+    "json.parse": "json.loads",
+    "json.stringify": "json.dumps",
+    "itertools.flatten": "itertools.chain.from_iterable",
+    "math.clamp": "max(low, min(high, value))",
+    "random.pick": "random.choice",
+    "shutil.copy_tree": "shutil.copytree",
+    "os.listfiles": "os.listdir or os.scandir",
+    "string.vowels": 'a literal such as "aeiou"',
+    "datetime.date.today_iso": "datetime.date.today().isoformat()",
+    "collections.OrderedSet": "dict.fromkeys(items) (keeps order)",
+    "time.now": "time.time or datetime.datetime.now",
+    "os.getenv_bool": "os.getenv(...) plus an explicit parse",
+    "re.escape_all": "re.escape",
+    "subprocess.run_command": "subprocess.run",
+    "asyncio.run_sync": "asyncio.run or asyncio.to_thread",
+}
 #: Markers of standard names that exist only on other platforms or implementations.
 _OTHER_PLATFORM = (
     "win",
@@ -483,9 +502,16 @@ def _index_answers(ctx: Context, state: _FileState) -> dict[str, IndexAnswer]:
 
 
 def _closest_packages(top: str) -> list[str]:
+    """Similar real names, plus the real package an invented one is named after
+    (``pandas_smart_utils`` -> ``pandas``)."""
     index = offline_index()
     pool = set(index.projects) | set(index.import_names) | STDLIB_MODULES
-    return closest_names(normalize(top), pool) or closest_names(top, pool)
+    similar = closest_names(normalize(top), pool) or closest_names(top, pool)
+    stem = normalize(top).split("-")[0]
+    stems = (
+        [stem] if stem != normalize(top) and (stem in index.rank or stem in STDLIB_MODULES) else []
+    )
+    return list(dict.fromkeys([*similar, *stems]))[:4]
 
 
 def _young_or_unused(answer: IndexAnswer) -> str | None:
@@ -688,6 +714,10 @@ def _missing_finding(node: ast.AST, ctx: Context, found: ApiLookup, top: str) ->
         found.owner_kind: found.owner,
         "closest": closest,
     }
+    meant = _KNOWN_CONFUSIONS.get(found.missing)
+    if meant is not None:
+        evidence["python_equivalent"] = meant
+        hint += f"; in Python use {meant}"
     if top in STDLIB_MODULES:
         evidence["python"] = PYTHON_VERSION
     else:
@@ -697,7 +727,7 @@ def _missing_finding(node: ast.AST, ctx: Context, found: ApiLookup, top: str) ->
         f"`{found.missing}` does not exist in {where}{hint}",
         evidence=evidence,
         severity=severity,
-        fix=f"use {closest[0]}" if closest else None,
+        fix=f"use {meant or closest[0]}" if meant or closest else None,
     )
 
 

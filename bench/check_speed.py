@@ -1,0 +1,157 @@
+"""Wall time of `assay check` against `ruff check` on the same files, in the same run.
+
+Usage::
+
+    python bench/check_speed.py [--repeat 3]
+
+Targets: a generated 1,000-line module (realistic helpers using the standard library and
+numpy) and assay's own ``src/``. Each command runs as a user would run it (a fresh process,
+``--offline --no-dynamic`` for assay, ``--isolated --no-cache`` for ruff). assay is timed
+twice: with an empty cache directory (cold: installed packages are introspected) and with
+the cache the cold run left (warm: the usual case from the second run on). The figure is the
+ratio of medians, assay / ruff; absolute seconds depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_BLOCK = '''
+def load_records_{n}(path: str) -> list[dict]:
+    """Read JSON lines from `path`, skipping blank lines."""
+    records = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if line:
+                records.append(json.loads(line))
+    return records
+
+
+def summarise_{n}(values: list[float]) -> dict[str, float]:
+    """Mean, median and spread of `values`."""
+    data = np.asarray(values, dtype=float)
+    return {{
+        "mean": float(np.mean(data)),
+        "median": statistics.median(values),
+        "norm": float(np.linalg.norm(data)),
+    }}
+
+
+def newest_{n}(folder: str, suffix: str = ".log") -> str | None:
+    """The most recently modified file in `folder` with `suffix`."""
+    candidates = sorted(Path(folder).glob(f"*{{suffix}}"), key=os.path.getmtime)
+    return str(candidates[-1]) if candidates else None
+
+
+class Cache{n}:
+    """A tiny LRU cache."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self.items: collections.OrderedDict[str, object] = collections.OrderedDict()
+
+    def get(self, key: str) -> object | None:
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        return None
+'''
+
+_HEADER = """import collections
+import json
+import os
+import statistics
+from pathlib import Path
+
+import numpy as np
+"""
+
+
+def thousand_line_module() -> str:
+    """A deterministic module of at least 1,000 lines."""
+    parts = [_HEADER]
+    n = 0
+    while sum(p.count("\n") for p in parts) < 1000:
+        parts.append(textwrap.dedent(_BLOCK).format(n=n))
+        n += 1
+    return "".join(parts)
+
+
+def _time(command: list[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    elapsed = time.perf_counter() - start
+    if completed.returncode not in (0, 1):
+        raise SystemExit(
+            f"{' '.join(command)} failed ({completed.returncode}):\n{completed.stderr[-2000:]}"
+        )
+    return elapsed
+
+
+def measure(target: Path, repeat: int) -> dict[str, float]:
+    """Median seconds for ruff, cold assay and warm assay on `target`."""
+    import os
+
+    assay = [
+        sys.executable,
+        "-m",
+        "assay",
+        "check",
+        str(target),
+        "--offline",
+        "--no-dynamic",
+        "--format",
+        "json",
+    ]
+    ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", str(target)]
+    ruff_times, cold, warm = [], [], []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="assay-bench-cache-") as cache:
+            env = {**os.environ, "ASSAY_CACHE_DIR": cache, "ASSAY_OFFLINE": "1"}
+            ruff_times.append(_time(ruff))
+            cold.append(_time(assay, env))
+            warm.append(_time(assay, env))
+    return {
+        "ruff": statistics.median(ruff_times),
+        "assay_cold": statistics.median(cold),
+        "assay_warm": statistics.median(warm),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print one line per target with the seconds and the ratios to ruff."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="assay-bench-") as scratch:
+        module = Path(scratch) / "thousand_lines.py"
+        module.write_text(thousand_line_module(), encoding="utf-8")
+        lines = module.read_text(encoding="utf-8").count("\n")
+        targets = {f"{lines}-line file": module, "assay src/": ROOT / "src"}
+        for label, target in targets.items():
+            for rules, extra in (
+                ("all static rules", []),
+                ("hallucination only", ["--select", "hallucination"]),
+            ):
+                result = measure(target, args.repeat, extra)
+                print(
+                    f"{label}, {rules}: ruff {result['ruff']:.2f}s, assay warm "
+                    f"{result['assay_warm']:.2f}s (x{result['assay_warm'] / result['ruff']:.1f}), "
+                    f"assay cold {result['assay_cold']:.2f}s "
+                    f"(x{result['assay_cold'] / result['ruff']:.1f})"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
