@@ -8,6 +8,9 @@ kept, sizes doubling until one call takes `TIME_BUDGET_S`) and fits the growth e
 least squares on log(time) against log(size). The size of the result is measured alongside:
 work that grows faster than its own output is the signature of an avoidable quadratic step.
 
+Series whose results hold integers beyond 64 bits are not judged: their time goes into the
+arbitrary-precision arithmetic the answer needs (a product of n numbers), not the algorithm.
+
 AS509 is reported when the fitted exponent is at least `SUPERLINEAR` while the output grows
 at most linearly (a sort- or hash-based ``O(n log n)`` bound is then available), or when
 another version of the same function in the file (``f_v1``/``f_v2``) grows measurably
@@ -73,6 +76,14 @@ _WORLDLY = re.compile(
     r"multiprocessing)\b"
 )
 _HARNESS = """
+def _assay_big_(value, depth=0):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value.bit_length() > 64
+    if depth < 2 and isinstance(value, (list, tuple, set, frozenset)):
+        return any(_assay_big_(item, depth + 1) for item in list(value)[:100])
+    return False
+
+
 def _assay_growth_(name, series, repeats, budget):
     import copy as _copy
     import time as _time
@@ -81,6 +92,7 @@ def _assay_growth_(name, series, repeats, budget):
     for size, args in series:
         best = None
         produced = None
+        big = False
         for _ in range(repeats):
             fresh = _copy.deepcopy(args)
             start = _time.perf_counter()
@@ -88,7 +100,8 @@ def _assay_growth_(name, series, repeats, budget):
             elapsed = _time.perf_counter() - start
             best = elapsed if best is None else min(best, elapsed)
             produced = len(result) if hasattr(result, "__len__") else None
-        points.append([size, best, produced])
+            big = big or _assay_big_(result)
+        points.append([size, best, produced, big])
         if best > budget:
             break
     return points
@@ -352,9 +365,11 @@ def measure_growth(
 
 def _growth(function: ast.FunctionDef, points: list[Any]) -> Growth | None:
     rows = [
-        p for p in points if isinstance(p, list) and len(p) == 3 and isinstance(p[1], (int, float))
+        p for p in points if isinstance(p, list) and len(p) == 4 and isinstance(p[1], (int, float))
     ]
-    if not rows:
+    # Results with integers beyond 64 bits: the time goes into arbitrary-precision
+    # arithmetic the answer itself needs (a product of n numbers), not into the algorithm.
+    if not rows or any(p[3] is True for p in rows):
         return None
     sizes = tuple(int(p[0]) for p in rows)
     seconds = tuple(float(p[1]) for p in rows)
