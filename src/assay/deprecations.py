@@ -290,7 +290,7 @@ def assess(record: ApiRecord, *, target_python: tuple[int, int]) -> Assessment |
         against = (
             f"installed {record.package} {installed}"
             if installed
-            else f"the latest {record.package} ({record.package} is not installed here)"
+            else f"the latest {record.package} release; {record.package} is not installed here"
         )
         if installed is None:
             confidence = "medium"
