@@ -124,7 +124,8 @@ class BanditIssue:
 
 @cache
 def _bandit() -> tuple[Any, Any]:
-    """Bandit's modules and test set, loaded once: (node_visitor module extras, test set)."""
+    """Bandit's modules (node_visitor, meta_ast, metrics, docs_utils) and its test set with
+    the default profile, loaded once per process."""
     # Bandit logs through the "bandit" logger; its warnings about module names of
     # in-memory sources are noise for us (the results are unaffected).
     logging.getLogger("bandit").setLevel(logging.ERROR)
