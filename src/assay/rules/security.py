@@ -805,8 +805,9 @@ def template_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     `render_template_string`, Jinja2 `Template(...)`/`Environment.from_string(...)`, Mako and
-    Django `Template(...)` whose template text contains request data, `input()` or a
-    parameter. Passing the values as template variables
+    Django `Template(...)` whose template text contains request data or `input()`, or is
+    assembled from a parameter (a parameter passed straight through is a template API, not
+    an injection). Passing the values as template variables
     (`render_template_string("Hi {{ name }}", name=name)`) stays silent; `string.Template` is
     not a template engine and is not reported.
 
@@ -880,9 +881,10 @@ def eval_of_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     """`eval`/`exec`/`compile` run code that comes from input or a parameter (CWE-95).
 
     ## What it finds
-    Calls of the builtins `eval`, `exec` and `compile` whose code argument comes from request
-    data, `input()`, `sys.argv` or a parameter of the enclosing function, directly or via
-    local variables. Constant code strings stay silent.
+    Calls of the builtins `eval` and `exec` whose code argument comes from request data,
+    `input()` or `sys.argv` (error), or from a parameter of the enclosing function (warning:
+    the callers decide what it holds), directly or via local variables and `compile(...)`.
+    Constant code strings stay silent.
 
     ## Why it matters for AI-written code
     "Evaluate the user's arithmetic expression" is answered with `eval(expr)`: the user can
@@ -1252,10 +1254,12 @@ def secret_compared_with_eq(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     """A token, signature or password is compared with `==` (timing side channel, CWE-208).
 
     ## What it finds
-    `a == b` / `a != b` where one side is named like a secret, signature or digest
-    (`token`, `signature`, `expected_hmac`, `api_key`, `.hexdigest()`) and the other side is
-    not a constant. Comparisons with `None`, with literals, and of lengths or types stay
-    silent; test files are not checked.
+    `a == b` / `a != b` where both sides are named like secrets (`request_token !=
+    stored_token`, `headers.get("X-Api-Key") == api_key`), or one side is a keyed digest
+    (`hmac.new(...).hexdigest()`, or a local assigned from one). Comparisons with `None`,
+    literals or UPPER_CASE constants, of lengths or types, of names that are about something
+    else (`token_type`, `next_token`, `default_signature`), inside `__eq__`, and in test files
+    stay silent.
 
     ## Why it matters for AI-written code
     `if request.headers["X-Signature"] == expected:` is how webhook verification is
@@ -1596,7 +1600,9 @@ def tls_verification_disabled(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     `requests`/`httpx`/`aiohttp` calls and clients with `verify=False`, `ssl=False` or
     `verify_ssl=False`; `ssl._create_unverified_context()`; `ctx.verify_mode = ssl.CERT_NONE`;
     `ctx.check_hostname = False`; `session.verify = False`; `cert_reqs="CERT_NONE"`; and the
-    global `ssl._create_default_https_context = ssl._create_unverified_context`.
+    global `ssl._create_default_https_context = ssl._create_unverified_context`. Settings
+    made inside `if verify is False:` / `if insecure:` (a library implementing an explicit
+    opt-out its caller chose) are not reported.
 
     ## Why it matters for AI-written code
     `SSLError: certificate verify failed` is a common question, and `verify=False` the most

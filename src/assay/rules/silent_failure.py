@@ -203,12 +203,13 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     `except:`, `except Exception:` and `except BaseException:` (and
     `contextlib.suppress(Exception)`) whose handler passes or returns a literal, empty or
     default value, so the caller cannot tell "failed" from "nothing found". It is an error
-    when the error is not reported at all, and a warning when the handler logs it but still
-    returns the made-up value. Silent: handlers that re-raise, exit, use the exception
-    (`errors.append(str(e))`, `return {"error": str(e)}`), top-level boundaries (`main`,
-    `__exit__`, `close`, module level) that report the error, best-effort clean-up
-    (`try: os.remove(tmp) except Exception: pass`), and narrow handlers
-    (`except KeyError: return None`).
+    when the made-up value is what the function returns and the error is not reported; a
+    warning when the handler logs it, or when it passes and the function carries on. Silent:
+    handlers that re-raise, exit or use the exception (`errors.append(e)`,
+    `return {"error": str(e)}`); top-level boundaries (`main`, module level) that report the
+    error; finalizers and clean-up (`__del__`, `__exit__`, `close`, or a `try` around one
+    clean-up call); predicates answering `False` (`is_...()`, `-> bool`); functions whose
+    docstring says they swallow errors; and narrow handlers (`except KeyError: return None`).
 
     ## Why it matters for AI-written code
     Assistants wrap code in `try/except Exception` to make the snippet "robust"; the
@@ -625,7 +626,9 @@ def stub_in_finished_code(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     file where other functions are implemented. Not reported: abstract methods, `@overload`,
     Protocol/ABC classes and classes that are subclassed in the file or named like a base
     (`BaseHandler`, `StorageInterface`), classes whose methods are all stubs (an interface),
-    dunder methods, functions documented as hooks or no-ops, and test files.
+    dunder methods, nested functions (callbacks), protocol no-ops on classes (`close`,
+    `flush`, `seek`...), methods raising `NotImplementedError` (the abstract-method idiom),
+    functions documented as hooks or no-ops, and test files.
 
     ## Why it matters for AI-written code
     Long answers often implement the interesting parts and leave "the rest as an exercise":
@@ -1208,9 +1211,10 @@ def assert_validates_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     `assert` statements outside test code whose condition reads a parameter of the enclosing
-    public function (`assert amount > 0`, `assert isinstance(user, User)`). Asserts in tests,
-    in private helpers (`_name`) and on local invariants that do not involve parameters stay
-    silent.
+    public function (`assert amount > 0`, `assert isinstance(user, User), "need a User"`).
+    Asserts in tests, in private helpers (`_name`), on local invariants that do not involve
+    parameters, and the message-less type-narrowing idioms (`assert isinstance(x, T)`,
+    `assert x is not None`) stay silent.
 
     ## Why it matters for AI-written code
     Assistants use `assert` as a compact guard. Under `python -O` (common in containers and
