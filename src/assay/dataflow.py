@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
+from assay.context import qualified_name
+
 __all__ = [
     "REQUEST_ATTRIBUTES",
     "Flow",
@@ -173,17 +175,6 @@ def _is_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if name in _ROUTE_DECORATORS:
             return True
     return False
-
-
-def _dotted(expr: ast.AST) -> str | None:
-    parts: list[str] = []
-    current = expr
-    while isinstance(current, ast.Attribute):
-        parts.append(current.attr)
-        current = current.value
-    if not isinstance(current, ast.Name):
-        return None
-    return ".".join([current.id, *reversed(parts)])
 
 
 @dataclass
@@ -467,11 +458,11 @@ def _dotted_with_subscripts(expr: ast.AST) -> str:
     try:
         return ast.unparse(expr)
     except (ValueError, TypeError, AttributeError, RecursionError):
-        return _dotted(expr) or type(expr).__name__
+        return qualified_name(expr) or type(expr).__name__
 
 
 def _call_name(call: ast.Call) -> str:
-    dotted = _dotted(call.func)
+    dotted = qualified_name(call.func)
     if dotted is not None:
         return dotted
     if isinstance(call.func, ast.Attribute):
