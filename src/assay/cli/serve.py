@@ -43,6 +43,9 @@ def serve_command(
     timeout: float = typer.Option(
         60.0, "--timeout", min=0.1, help="Seconds a request may take (504 beyond)."
     ),
+    generate_timeout: float = typer.Option(
+        900.0, "--generate-timeout", min=0.1, help="Seconds a /v1/generate request may take."
+    ),
     concurrency: int = typer.Option(2, "--concurrency", min=1, help="Requests worked on at once."),
     queue: int = typer.Option(
         32, "--queue", min=0, help="Requests allowed to wait for a worker (503 beyond)."
@@ -73,6 +76,7 @@ def serve_command(
         api_keys=keys,
         max_body_bytes=max_body,
         timeout_s=timeout,
+        generate_timeout_s=generate_timeout,
         max_concurrent=concurrency,
         max_queue=queue,
         ledger_url=ledger,

@@ -7,7 +7,7 @@
     GET  /v1/health       (no key needed)                            OpenAPI: /openapi.json, /docs
 
 Every request is bounded: the body by `ServiceConfig.max_body_bytes` (413), the work by
-`timeout_s` (504), the number running at once by `max_concurrent`, with at most
+`timeout_s` (`generate_timeout_s` for generation, which runs a model; 504), the number running at once by `max_concurrent`, with at most
 `max_queue` waiting (503 + Retry-After beyond that). A request that times out keeps its
 worker slot until its thread really finishes, so the bound holds. API keys (``Authorization:
 Bearer KEY`` or ``X-API-Key: KEY``) are required whenever the server listens beyond
@@ -55,6 +55,7 @@ class ServiceConfig:
     api_keys: tuple[str, ...] = ()
     max_body_bytes: int = 1_000_000
     timeout_s: float = 60.0
+    generate_timeout_s: float = 900.0
     max_concurrent: int = 2
     max_queue: int = 32
     ledger_url: str | None = None
@@ -200,14 +201,15 @@ class _Limiter:
         self.timeout_s = timeout_s
         self.pool = ThreadPoolExecutor(max_workers=running, thread_name_prefix="assay-http")
 
-    async def run(self, work: Callable[[], _T]) -> _T:
+    async def run(self, work: Callable[[], _T], *, timeout_s: float | None = None) -> _T:
         if self.slots.locked() and self.waiting >= self.queue:
             raise HTTPException(503, "server busy: too many requests waiting", {"Retry-After": "1"})
-        deadline = time.monotonic() + self.timeout_s
+        limit = self.timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + limit
         self.waiting += 1
         try:
-            await asyncio.wait_for(self.slots.acquire(), timeout=self.timeout_s)
-        except TimeoutError:
+            await asyncio.wait_for(self.slots.acquire(), timeout=limit)
+        except asyncio.TimeoutError:
             raise HTTPException(
                 503, "server busy: no worker free in time", {"Retry-After": "5"}
             ) from None
@@ -220,9 +222,9 @@ class _Limiter:
             return await asyncio.wait_for(
                 asyncio.shield(future), timeout=max(0.0, deadline - time.monotonic())
             )
-        except TimeoutError:
+        except asyncio.TimeoutError:
             raise HTTPException(
-                504, f"the request took longer than the server's {self.timeout_s:g}s limit"
+                504, f"the request took longer than the server's {limit:g}s limit"
             ) from None
 
 
@@ -302,6 +304,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             limits={
                 "max_body_bytes": config.max_body_bytes,
                 "timeout_s": config.timeout_s,
+                "generate_timeout_s": config.generate_timeout_s,
                 "max_concurrent": config.max_concurrent,
                 "max_queue": config.max_queue,
             },
@@ -431,7 +434,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 lessons=outcome.lessons,
             )
 
-        return await limiter.run(work)
+        return await limiter.run(work, timeout_s=config.generate_timeout_s)
 
     @app.get(
         "/v1/ledger/runs", response_model=list[RunRecord], dependencies=guarded, tags=["ledger"]
