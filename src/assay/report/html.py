@@ -74,7 +74,7 @@ table.grid{border-collapse:collapse;width:100%;font-size:14px}
 table.grid th,table.grid td{border-bottom:1px solid var(--line);padding:6px 10px;text-align:left;vertical-align:top}
 table.grid th{background:var(--soft);font-weight:600}
 .mono{font-family:var(--mono);font-size:13px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px;align-items:start}
 .card{border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:#fff}
 .card.winner{border:2px solid var(--ok)}
 .card h3{margin-bottom:6px}
