@@ -562,6 +562,14 @@ def unknown_package(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     app = Flask(__name__)
     ```
+    ## Data
+    The offline index (`assay/data/pypi_index.json.gz`) holds the 15,000 most downloaded
+    PyPI projects of the 30 days up to 2026-04-01 (hugovk/top-pypi-packages) and about 220
+    import names that differ from their project names (`yaml` -> PyYAML). Rebuild it with
+    `python scripts/build_pypi_index.py --top <top-pypi-packages-30-days.min.json.gz>`.
+    Offline, a real but rarer project is reported too; the message says the check was
+    offline, and online mode asks the index (`index-url`, `PIP_INDEX_URL` or pip's
+    configuration; answers cached for `cache-ttl-hours`, bounded by `network-timeout`).
     """
     if not isinstance(node, (ast.Import, ast.ImportFrom)):
         return

@@ -1,0 +1,126 @@
+"""Hallucination rules: messages, evidence, severities and the cases they must leave alone."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import assay
+from assay.config import Settings
+from assay.model import Finding, Severity
+
+PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _findings(source: str, rule: str, **options: object) -> list[Finding]:
+    report = assay.check(source, select=[rule], offline=True, dynamic=False, **options)  # type: ignore[arg-type]
+    assert not report.errors, report.errors
+    return report.findings
+
+
+def test_missing_stdlib_function_message_and_evidence() -> None:
+    (finding,) = _findings("import os.path\nos.path.splitall('/a/b')\n", "AS102")
+    assert finding.message.startswith(
+        f"`os.path.splitall` does not exist in Python {PYTHON}; closest: `os.path.split`, "
+        "`os.path.splitext`"
+    )
+    assert finding.evidence["missing"] == "os.path.splitall"
+    assert finding.evidence["module"] == "os.path"
+    assert finding.evidence["closest"][:2] == ["os.path.split", "os.path.splitext"]
+    assert finding.evidence["python"] == PYTHON
+    assert finding.severity is Severity.ERROR
+
+
+def test_newer_target_python_downgrades_stdlib_misses_to_info() -> None:
+    source = "import itertools\nitertools.batched([1, 2], 2)\n"
+    (finding,) = _findings(source, "AS102", python="3.99")
+    assert finding.severity is Severity.INFO
+
+
+def test_guarded_unknown_import_is_info_and_known_guarded_is_silent() -> None:
+    source = "try:\n    import ujson_turbo_native\nexcept ImportError:\n    import json\n"
+    (finding,) = _findings(source, "AS101")
+    assert finding.severity is Severity.INFO
+    assert _findings("try:\n    import cv2\nexcept ImportError:\n    cv2 = None\n", "AS105") == []
+
+
+def test_invented_package_names_its_real_base_package() -> None:
+    (finding,) = _findings("from pandas_smart_utils import clean\n", "AS101")
+    assert finding.evidence["package"] == "pandas_smart_utils"
+    assert "pandas" in finding.evidence["closest"]
+    assert "checked offline" in finding.message
+
+
+def test_project_modules_are_not_packages_and_are_never_imported(tmp_path: Path) -> None:
+    marker = tmp_path / "imported.txt"
+    (tmp_path / "helpers_mod.py").write_text(
+        f"open({str(marker)!r}, 'w').write('imported')\nVALUE = 1\n"
+    )
+    main = tmp_path / "main.py"
+    main.write_text("import helpers_mod\nfrom helpers_mod import MISSING\nhelpers_mod.nothing\n")
+    report = assay.check(main, select=["hallucination"], offline=True, dynamic=False)
+    assert report.findings == []
+    assert not marker.exists(), "assay imported the checked project's code"
+
+
+def test_signature_mismatch_evidence() -> None:
+    (finding,) = _findings("import os\nos.makedirs('x', exists_ok=True)\n", "AS104")
+    assert "unexpected keyword argument 'exists_ok'" in finding.message
+    assert "did you mean `exist_ok=`" in finding.message
+    assert finding.evidence["parameters"] == ["name", "mode", "exist_ok"]
+    assert finding.evidence["closest"] == {"exists_ok": ["exist_ok"]}
+
+
+def test_method_on_builtin_names_the_python_equivalent() -> None:
+    (finding,) = _findings("items = []\nitems.push(1)\n", "AS103")
+    assert finding.evidence == {
+        "missing": "list.push",
+        "type": "list",
+        "closest": [],
+        "python": PYTHON,
+        "python_equivalent": "append",
+    }
+
+
+def test_scopes_decorators_and_narrowing_stay_silent() -> None:
+    source = """
+class Box:
+    @property
+    def label(self) -> str:
+        return ""
+
+    @label.setter
+    def label(self, label: dict) -> None:
+        pass
+
+
+def quote(name: str) -> object:
+    if isinstance(name, bytes):
+        return name.quote
+    return None
+
+
+def handler(re: str) -> None:
+    try:
+        pass
+    except ValueError as re:
+        print(re.argument)
+"""
+    assert _findings(source, "AS103") == []
+    assert _findings("import re\n" + source, "AS102") == []
+
+
+def test_annotations_and_platform_specific_names_are_not_checked() -> None:
+    source = (
+        "import sys\nimport zlib\nimport ctypes\n\n"
+        "def f(x: zlib._Compress) -> sys.UnraisableHookArgs: ...\n\n"
+        "def g():\n    return ctypes.HRESULT, ctypes.windll\n"
+    )
+    assert _findings(source, "AS102") == []
+
+
+def test_online_settings_are_honoured_offline_by_default() -> None:
+    settings = Settings(offline=True)
+    report = assay.check("import ghost_pkg_xyz\n", settings=settings, select=["AS101"])
+    assert [f.rule for f in report.findings] == ["AS101"]
+    assert all("pypi.org" not in c for c in report.findings[0].evidence["checked"])
