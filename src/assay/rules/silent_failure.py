@@ -531,7 +531,24 @@ def _stub_kind(ctx: Context, function: FunctionNode) -> str | None:
             return "raise NotImplementedError"
     if isinstance(only, ast.Return) and _is_default_value(only.value) and _has_todo(ctx, function):
         return f"return {_describe(only.value, ctx)} with a TODO"
+    if isinstance(only, ast.Return) and _is_none(only.value) and _promises_a_value(function):
+        return "return None, though annotated to return a value"
     return None
+
+
+def _is_none(expr: ast.expr | None) -> bool:
+    return expr is None or (isinstance(expr, ast.Constant) and expr.value is None)
+
+
+def _promises_a_value(function: FunctionNode) -> bool:
+    """Annotated with a return type other than None, with parameters it never reads."""
+    returns = function.returns
+    if returns is None or (isinstance(returns, ast.Constant) and returns.value is None):
+        return False
+    if isinstance(returns, ast.Name) and returns.id in {"None", "NoReturn", "Never"}:
+        return False
+    parameters = set(_parameters(function))
+    return bool(parameters) and not parameters & _nested_names(function)
 
 
 def _decorator_names(function: FunctionNode) -> set[str]:
