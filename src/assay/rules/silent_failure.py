@@ -624,10 +624,9 @@ def _deliberate(ctx: Context, function: FunctionNode) -> bool:
         _stub_kind(ctx, function) == "raise NotImplementedError" or _is_interface_class(ctx, parent)
     ):
         return True
-    return any(
-        isinstance(a, ast.If) and "TYPE_CHECKING" in ctx.segment(a.test)
-        for a in ctx.ancestors(function)
-    )
+    # Defined under an `if` (TYPE_CHECKING, a platform or version switch): one alternative
+    # of several, where the empty one is the point.
+    return any(isinstance(a, ast.If) for a in ctx.ancestors(function))
 
 
 @rule(
@@ -645,7 +644,8 @@ def stub_in_finished_code(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     (`BaseHandler`, `StorageInterface`), classes whose methods are all stubs (an interface),
     dunder methods, nested functions (callbacks), protocol no-ops on classes (`close`,
     `flush`, `seek`...), methods raising `NotImplementedError` (the abstract-method idiom),
-    functions documented as hooks or no-ops, and test files.
+    functions documented as hooks or no-ops, functions defined under an `if` (platform or
+    version alternatives, `TYPE_CHECKING`), and test files.
 
     ## Why it matters for AI-written code
     Long answers often implement the interesting parts and leave "the rest as an exercise":
