@@ -220,3 +220,16 @@ def test_isolation_none_still_kills_daemonised_grandchildren() -> None:
     with Sandbox(workers=1, isolation="none") as sandbox:
         assert sandbox.run(Job(source=source)).import_outcome.status is Status.OK
         assert at_rest(sandbox)
+
+
+def test_repeated_warnings_are_recorded_once_per_location(box: Sandbox) -> None:
+    source = "import warnings\ndef noisy():\n    for _ in range(10000):\n        warnings.warn('again', UserWarning)\n"
+    result = box.run(Job(source=source, calls=(Call.expr("noisy()"), Call.expr("noisy()"))))
+    assert [len(o.warnings) for o in result.outcomes] == [1, 1]
+
+
+def test_args_after_is_reported_when_the_function_raises(box: Sandbox) -> None:
+    source = "def spoil(xs):\n    xs.clear()\n    raise ValueError('after mutating')\n"
+    (outcome,) = box.run(Job(source=source, calls=(Call.function("spoil", [1, 2]),))).outcomes
+    assert outcome.status is Status.ERROR
+    assert outcome.args_after == {"__tuple__": [{"__tuple__": [[]]}, {"__dict__": []}]}

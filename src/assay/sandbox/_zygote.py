@@ -256,17 +256,26 @@ class _Runner:
             "exception": None,
         }
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+            # each distinct warning location once per import or call: a warning raised in a
+            # hot loop must not pile up
+            warnings.simplefilter("default")
             try:
                 value = thunk()
                 if keep_value:
                     reply["value_repr"] = _safe_repr(value, self.cap)
                     reply["value"] = canonicalize(value)
-                if args is not None:
-                    reply["args_after"] = canonicalize(args)
             except BaseException as error:  # noqa: BLE001 - every ending is an outcome with evidence
                 reply["status"] = _status_for(error)
                 reply["exception"] = _exception_info(error, self.cap)
+            if args is not None:
+                # also after an exception: a function may mutate its input and then fail
+                try:
+                    reply["args_after"] = canonicalize(args)
+                except Exception as error:  # noqa: BLE001 - a hostile argument is described
+                    reply["args_after"] = {
+                        "__object__": "unrepresentable",
+                        "repr": type(error).__name__,
+                    }
         cpu = time.process_time() - started
         sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__ = saved  # type: ignore[misc]
         reply.update(
