@@ -23,6 +23,10 @@ import types
 from typing import Any
 
 _MAX_CLASSES = 400
+#: Largest module (bytes) whose ``.pyi`` stub is read for names set at run time.
+_SHIM_SIZE = 8192
+#: Modules whose classes' method signatures are recorded (receivers of evident type).
+_METHOD_SIGNATURE_MODULES = {"builtins", "pathlib"}
 #: Standard-library modules that other standard modules expose under another name.
 _STDLIB_ALIASES = {"posixpath", "ntpath"}
 _KIND_NAMES = {
@@ -58,10 +62,13 @@ def _kind(value: Any) -> str:
     return "other"
 
 
-def _class_surface(cls: type) -> dict[str, Any]:
+def _class_surface(cls: type, *, signatures: bool) -> dict[str, Any]:
     members: dict[str, Any] = {}
     # Class-level access also finds the metaclass's attributes (ABCMeta.register).
     for name in sorted(set(dir(cls)) | set(dir(type(cls)))):
+        if not signatures:
+            members[name] = None
+            continue
         try:
             static = inspect.getattr_static(cls, name)
             value = getattr(cls, name)
@@ -82,6 +89,10 @@ def _stub_names(module: types.ModuleType) -> set[str]:
         return set()
     stub = os.path.splitext(source)[0] + ".pyi"
     try:
+        # Only small shim modules are filled in at run time (alembic.context); large modules
+        # such as numpy are complete already and their stubs are costly to parse.
+        if os.path.getsize(source) > _SHIM_SIZE or not os.path.exists(stub):
+            return set()
         with open(stub, encoding="utf-8") as handle:
             tree = ast.parse(handle.read())
     except (OSError, SyntaxError, ValueError):
@@ -117,7 +128,11 @@ def _describe(name: str, module: types.ModuleType, probes: list[str]) -> dict[st
         elif kind in {"class", "function"} and not attribute.startswith("__"):
             signatures[attribute] = _signature(value)
             if kind == "class" and len(classes) < _MAX_CLASSES:
-                classes[attribute] = _class_surface(value)
+                # Method signatures are costly (numpy: thousands of text signatures); only the
+                # classes assay sees as evident receivers need them.
+                classes[attribute] = _class_surface(
+                    value, signatures=module.__name__ in _METHOD_SIGNATURE_MODULES
+                )
     submodules: list[str] = []
     path = getattr(module, "__path__", None)
     if path is not None:
@@ -167,7 +182,12 @@ def main() -> None:
             nested = f"{name}.{attribute}"
             # One level of already-imported submodules (numpy.linalg, os.path) comes free.
             related = real == top or real.startswith(f"{top}.")
-            if nested not in answers and (related or (stdlib and real in _STDLIB_ALIASES)):
+            public = not attribute.startswith("_")
+            if (
+                nested not in answers
+                and public
+                and (related or (stdlib and real in _STDLIB_ALIASES))
+            ):
                 answers[nested] = _describe(nested, getattr(module, attribute), [])
     with open(request["out"], "w", encoding="utf-8") as handle:
         json.dump(answers, handle)
