@@ -10,6 +10,7 @@ import pytest
 from assay.probe.complexity import (
     SIZES,
     Growth,
+    confirmed,
     fit_exponent,
     growth_findings,
     sized_arguments,
@@ -120,3 +121,17 @@ def test_docstring_examples_give_shapes_to_unannotated_functions() -> None:
     assert isinstance(sep, str)
     mixed = _function('def f(xs):\n    """\n    >>> f([1, "a"])\n    """\n')
     assert sized_arguments(mixed, 32) is None
+
+
+def test_a_confirmation_run_keeps_the_faster_time_per_size() -> None:
+    disturbed = _growth("median", 1.0, 1.0)
+    spiked = (*disturbed.seconds[:-1], disturbed.seconds[-1] * 40)
+    first = Growth(
+        function="median", line=1, sizes=disturbed.sizes, seconds=spiked,
+        output_sizes=disturbed.output_sizes, exponent=fit_exponent(disturbed.sizes, spiked),
+        output_exponent=1.0,
+    )  # fmt: skip
+    assert (first.exponent or 0) >= 1.5
+    merged = confirmed(first, disturbed)
+    assert merged.seconds == disturbed.seconds
+    assert merged.exponent == pytest.approx(1.0)

@@ -8,6 +8,9 @@ kept, sizes doubling until one call takes `TIME_BUDGET_S`) and fits the growth e
 least squares on log(time) against log(size). The size of the result is measured alongside:
 work that grows faster than its own output is the signature of an avoidable quadratic step.
 
+A function that looks superlinear is measured a second time and the two series are merged
+(the faster time per size), so one disturbed run on a busy machine does not make it so.
+
 Series whose results hold integers beyond 64 bits are not judged: their time goes into the
 arbitrary-precision arithmetic the answer needs (a product of n numbers), not the algorithm.
 
@@ -44,6 +47,7 @@ __all__ = [
     "SUPERLINEAR",
     "Growth",
     "candidate_growth_findings",
+    "confirmed",
     "dynamic_findings",
     "fit_exponent",
     "measure_growth",
@@ -371,9 +375,22 @@ def _growth(function: ast.FunctionDef, points: list[Any]) -> Growth | None:
     # arithmetic the answer itself needs (a product of n numbers), not into the algorithm.
     if not rows or any(p[3] is True for p in rows):
         return None
-    sizes = tuple(int(p[0]) for p in rows)
-    seconds = tuple(float(p[1]) for p in rows)
-    outputs = tuple(int(p[2]) if isinstance(p[2], int) else None for p in rows)
+    return _fitted(
+        function.name,
+        function.lineno,
+        tuple(int(p[0]) for p in rows),
+        tuple(float(p[1]) for p in rows),
+        tuple(int(p[2]) if isinstance(p[2], int) else None for p in rows),
+    )
+
+
+def _fitted(
+    name: str,
+    line: int,
+    sizes: tuple[int, ...],
+    seconds: tuple[float, ...],
+    outputs: tuple[int | None, ...],
+) -> Growth:
     fitted = [(n, s) for n, s in zip(sizes, seconds, strict=True) if s >= MIN_FIT_SECONDS]
     exponent = fit_exponent([n for n, _ in fitted], [s for _, s in fitted]) if fitted else None
     sized_outputs = [(n, o) for n, o in zip(sizes, outputs, strict=True) if o]
@@ -383,13 +400,27 @@ def _growth(function: ast.FunctionDef, points: list[Any]) -> Growth | None:
         else None
     )
     return Growth(
-        function=function.name,
-        line=function.lineno,
+        function=name,
+        line=line,
         sizes=sizes,
         seconds=seconds,
         output_sizes=outputs,
         exponent=exponent,
         output_exponent=output_exponent,
+    )
+
+
+def confirmed(first: Growth, second: Growth) -> Growth:
+    """Two measurements of one function merged: per size, the faster of the two (the least
+    disturbed by other processes), over the sizes both reached; exponents refitted."""
+    again = dict(zip(second.sizes, second.seconds, strict=True))
+    keep = [i for i, n in enumerate(first.sizes) if n in again]
+    return _fitted(
+        first.function,
+        first.line,
+        tuple(first.sizes[i] for i in keep),
+        tuple(min(first.seconds[i], again[first.sizes[i]]) for i in keep),
+        tuple(first.output_sizes[i] for i in keep),
     )
 
 
@@ -478,6 +509,26 @@ def _versions_of(growth: Growth, growths: Sequence[Growth]) -> list[Growth]:
     ]
 
 
+def _confirm_superlinear(
+    source: str,
+    functions: Sequence[ast.FunctionDef],
+    growths: list[Growth],
+    *,
+    sandbox: Sandbox,
+    seed: int,
+) -> list[Growth]:
+    """Measure superlinear-looking functions a second time and merge (see `confirmed`): one
+    disturbed series on a busy machine must not make a linear function look quadratic."""
+    suspects = {g.function for g in growths if (g.exponent or 0.0) >= SUPERLINEAR}
+    if not suspects:
+        return growths
+    again, _ = measure_growth(
+        source, [f for f in functions if f.name in suspects], sandbox=sandbox, seed=seed
+    )
+    second = {g.function: g for g in again}
+    return [confirmed(g, second[g.function]) if g.function in second else g for g in growths]
+
+
 def dynamic_findings(
     source: str,
     path: str,
@@ -499,7 +550,9 @@ def dynamic_findings(
     functions = _targets(tree)
     if "AS509" not in rules:
         functions = [f for f in functions if _doctest_calls(f)]
-    growths, warned = measure_growth(source, functions[:MAX_FUNCTIONS], sandbox=sandbox, seed=seed)
+    functions = functions[:MAX_FUNCTIONS]
+    growths, warned = measure_growth(source, functions, sandbox=sandbox, seed=seed)
+    growths = _confirm_superlinear(source, functions, growths, sandbox=sandbox, seed=seed)
     context = Context(path=path, source=source, tree=tree, settings=settings)
     findings: list[Finding] = []
     if "AS509" in rules:
