@@ -1032,8 +1032,9 @@ def _is_log_call(call: ast.Call) -> str | None:
     return None
 
 
-def _secret_reference(expr: ast.AST, flows: FunctionFlow) -> ast.AST | None:
-    """The first secret-named value inside `expr` that is printed unmasked."""
+def _secret_reference(ctx: Context, expr: ast.AST, flows: FunctionFlow) -> str | None:
+    """The first secret-named value inside `expr` that is printed unmasked: a secret name,
+    or a local dict built with a secret key (``settings = {"api_key": ...}``)."""
     stack: list[ast.AST] = [expr]
     while stack:
         current = stack.pop()
@@ -1045,10 +1046,30 @@ def _secret_reference(expr: ast.AST, flows: FunctionFlow) -> ast.AST | None:
             continue
         name = identifier(current)
         if name is not None and is_secret_name(name) and not _is_loop_variable(current, flows):
-            return current
+            return ctx.segment(current)
+        if isinstance(current, ast.Subscript) and name is not None:
+            continue  # settings["debug"]: one named, non-secret entry of the container
+        if isinstance(current, ast.Name):
+            key = _secret_key_of_local_dict(current, flows)
+            if key is not None:
+                return f"{current.id}[{key!r}]"
         if isinstance(current, ast.Compare):
             continue
         stack.extend(reversed(list(ast.iter_child_nodes(current))))
+    return None
+
+
+def _secret_key_of_local_dict(name: ast.Name, flows: FunctionFlow) -> str | None:
+    for value in flows.assigned_values(name.id, name.lineno):
+        if isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values, strict=True):
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)
+                    and is_secret_name(key.value)
+                    and not isinstance(item, ast.Constant)
+                ):
+                    return key.value
     return None
 
 
@@ -1067,7 +1088,9 @@ def secret_in_log(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     `print(...)` and `logger.<level>(...)` calls whose arguments include a value named like a
-    secret (`password`, `api_key`, `access_token`, `client_secret`, `config["SECRET_KEY"]`).
+    secret (`password`, `api_key`, `access_token`, `client_secret`, `config["SECRET_KEY"]`),
+    or a local dict built with such a key from a non-constant value
+    (`settings = {"api_key": os.environ[...]}` then `print(settings)`).
     Names about a secret rather than holding one (`token_count`, `password_field`,
     `max_tokens`), loop variables over tokens, masked values (`mask(token)`, `token[:4]`,
     `len(password)`) and string literals that merely mention a password stay silent.
@@ -1103,13 +1126,13 @@ def secret_in_log(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     flows = module_flows(ctx.tree, ctx.qualname).of(node)
     for argument in [*node.args, *(k.value for k in node.keywords if k.arg not in {"exc_info"})]:
-        secret = _secret_reference(argument, flows)
+        secret = _secret_reference(ctx, argument, flows)
         if secret is not None:
             yield _finding(
                 ctx,
                 node,
-                f"{sink}() writes the secret {ctx.segment(secret)!r} to the output",
-                evidence={"sink": sink, "secret": ctx.segment(secret)},
+                f"{sink}() writes the secret {secret!r} to the output",
+                evidence={"sink": sink, "secret": secret},
                 fix="Log that the secret is present (or its last 4 characters), never the "
                 "secret itself.",
             )
@@ -1476,7 +1499,23 @@ def _jwt_problems(ctx: Context, call: ast.Call) -> list[str]:
         isinstance(n, ast.Constant) and str(n.value).lower() == "none" for n in ast.walk(algorithms)
     ):
         problems.append('algorithms includes "none"')
+    elif algorithms is not None and _from_unverified_header(ctx, algorithms, call):
+        problems.append("algorithms taken from the token's own unverified header")
     return problems
+
+
+def _from_unverified_header(ctx: Context, algorithms: ast.AST, call: ast.Call) -> bool:
+    """``algorithms=[jwt.get_unverified_header(token)["alg"]]``, directly or via locals:
+    the attacker chooses the algorithm (e.g. HS256 with the RSA public key as secret)."""
+    flows = module_flows(ctx.tree, ctx.qualname).of(call)
+    sources: list[ast.AST] = [algorithms]
+    for name in _names_in(algorithms, flows, call.lineno):
+        sources.extend(flows.assigned_values(name, call.lineno))
+    return any(
+        isinstance(n, ast.Call) and _last(n.func) == "get_unverified_header"
+        for source in sources
+        for n in ast.walk(source)
+    )
 
 
 @rule(
@@ -1489,7 +1528,8 @@ def jwt_not_verified(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     ## What it finds
     `jwt.decode(...)` (PyJWT, python-jose) with `verify=False`, with
     `options={"verify_signature": False}` (also through a local variable), without an
-    `algorithms=[...]` list, or with `"none"` among the algorithms.
+    `algorithms=[...]` list, with `"none"` among the algorithms, or with the algorithm read
+    from the token's own unverified header (`jwt.get_unverified_header(token)["alg"]`).
 
     ## Why it matters for AI-written code
     When decoding fails in a snippet, the quickest "fix" an assistant suggests is to turn
