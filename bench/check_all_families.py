@@ -6,11 +6,12 @@ Usage::
 
 The file is assembled deterministically from the snippets under tests/corpus/ (assistant-style
 answers of every family, bad and clean) until it has at least `--lines` lines. The same run
-then times the real CLI (``python -m assay check FILE --offline``) three ways, interleaved,
+then times the real CLI (``python -m assay check FILE --offline``) four ways, interleaved,
 `--repeats` times each, keeping the fastest (snippets importing packages that are not installed
 are left out, so the sandboxed probes can import the file):
 
 * foundation: ``--select AS1 --no-dynamic`` (the static hallucination rules only);
+* the foundation plus the deprecated and performance families, static;
 * all families, static: ``--no-dynamic``;
 * all families, dynamic: every rule including the sandboxed probes.
 
@@ -79,6 +80,11 @@ def time_check(path: Path, extra: list[str]) -> float:
 
 CONFIGURATIONS = {
     "foundation (--select AS1 --no-dynamic)": ["--select", "AS1", "--no-dynamic"],
+    "AS1 + deprecated + performance, static": [
+        "--select",
+        "AS1,deprecated,performance",
+        "--no-dynamic",
+    ],
     "all families, static (--no-dynamic)": ["--no-dynamic"],
     "all families, dynamic probes on": [],
 }
