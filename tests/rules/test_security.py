@@ -83,3 +83,31 @@ def test_every_security_finding_names_its_cwe() -> None:
         for finding in _findings(path.read_text(encoding="utf-8"), ["security"]):
             assert isinstance(finding.evidence.get("cwe"), int), (path.name, finding)
             assert finding.fix, (path.name, finding)
+
+
+def test_bandit_versus_assay_bench_counts_detections_and_false_positives(tmp_path: Path) -> None:
+    import importlib.util
+    import json
+
+    bench = Path(__file__).resolve().parents[2] / "bench" / "security_vs_bandit.py"
+    spec = importlib.util.spec_from_file_location("security_vs_bandit", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    (tmp_path / "shell.py").write_text(
+        "import os\n\ndef run(name):\n    os.system('ls ' + name)  # vuln\n", encoding="utf-8"
+    )
+    (tmp_path / "token.py").write_text(
+        "import jwt\n\ndef claims(t):\n"
+        "    return jwt.decode(t, options={'verify_signature': False})  # vuln\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "clean.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    manifest = {"shell.py": ["AS302"], "token.py": ["AS312"], "clean.py": []}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = module.compare(tmp_path)
+    rows = {row["file"]: row for row in result["rows"]}
+    assert rows["shell.py"]["bandit"] == ["B605"] and rows["shell.py"]["assay"] == ["AS302"]
+    assert rows["token.py"]["bandit"] == [] and rows["token.py"]["assay"] == ["AS312"]
+    assert (result["bandit_detected"], result["assay_detected"]) == (1, 2)
+    assert (result["bandit_fp_files"], result["assay_fp_files"]) == (0, 0)
