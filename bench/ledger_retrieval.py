@@ -81,6 +81,12 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=30, help="new tasks to generate for")
     parser.add_argument("--backend", default="embedded")
     parser.add_argument("--max-tokens", type=int, default=384)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="model CPU threads (1 is much faster than 2 on a busy 2-core machine)",
+    )
     parser.add_argument("--min-similarity", type=float, default=0.3)
     parser.add_argument("--max-seconds", type=float, default=3600.0)
     parser.add_argument(
@@ -130,7 +136,7 @@ def main() -> int:
 
         results: list[dict[str, Any]] = []
         if args.tasks > 0:
-            backend = make_backend(args.backend)
+            backend = make_backend(args.backend, threads=args.threads)
             if args.record is not None:
                 from assay.llm.replay import RecordingBackend
 
