@@ -167,7 +167,9 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
         name, io.BytesIO(data), meta_ast.BanditMetaAst(), tests, False,
         _nosec_lines(ctx.source), metrics.Metrics(),
     )  # fmt: skip
-    visitor.process(data)
+    # Bandit parses what it is given; the text (not bytes) keeps an encoding cookie in the
+    # file from re-decoding what assay already decoded.
+    visitor.process(ctx.source)
     issues = tuple(
         BanditIssue(
             test_id=result.test_id,
