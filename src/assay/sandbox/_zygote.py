@@ -1,6 +1,6 @@
 """The warm worker that runs INSIDE the isolation boundary (standard library only).
 
-Started once per worker as ``python -s -B _zygote.py CONTROL_FD``, already inside bubblewrap
+Started once per worker as ``python -S -B _zygote.py CONTROL_FD``, already inside bubblewrap
 (where it is PID 1 of its own PID namespace). It pre-imports common modules, then for each
 job forks a fresh child that applies the rlimits, imports the candidate and runs the calls.
 
@@ -243,7 +243,9 @@ class _Runner:
         self.cap = cap
         self.module = types.ModuleType("__candidate__")
 
-    def execute(self, thunk: Any, *, keep_value: bool, args: Any = None) -> dict[str, Any]:
+    def execute(
+        self, thunk: Any, *, keep_value: bool, args: Any = None, clean_exit_ok: bool = False
+    ) -> dict[str, Any]:
         out, err = _CappedText(self.cap), _CappedText(self.cap)
         saved = (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)
         sys.stdout = sys.__stdout__ = out  # type: ignore[assignment,misc]
@@ -264,6 +266,11 @@ class _Runner:
                 if keep_value:
                     reply["value_repr"] = _safe_repr(value, self.cap)
                     reply["value"] = canonicalize(value)
+            except SystemExit as error:
+                # a script run as __main__ that exits with status 0 succeeded
+                if not (clean_exit_ok and error.code in (0, None)):
+                    reply["status"] = "error"
+                    reply["exception"] = _exception_info(error, self.cap)
             except BaseException as error:  # noqa: BLE001 - every ending is an outcome with evidence
                 reply["status"] = _status_for(error)
                 reply["exception"] = _exception_info(error, self.cap)
@@ -311,7 +318,7 @@ class _Runner:
                 exec(compile(preamble, "<preamble>", "exec", dont_inherit=True), module.__dict__)
             exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)
 
-        return self.execute(thunk, keep_value=False)
+        return self.execute(thunk, keep_value=False, clean_exit_ok=module.__name__ == "__main__")
 
     def do_call(self, request: dict[str, Any]) -> dict[str, Any]:
         kind, code = str(request["kind"]), str(request["code"])
@@ -437,9 +444,10 @@ class _Zygote:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)
-        for pid in self._descendants():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+        if self._has_children():
+            for pid in self._descendants():
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
 
     def sweep(self, pgid: int) -> int:
         """Kill and reap every leftover process; return how many were reaped."""
@@ -455,7 +463,17 @@ class _Zygote:
     def _others_alive(self) -> bool:
         if self.pid1:
             return any(name.isdigit() and name != "1" for name in os.listdir("/proc"))
-        return bool(self._descendants())
+        return self._has_children()
+
+    @staticmethod
+    def _has_children() -> bool:
+        """Whether any process is below this one: as a child subreaper, every descendant
+        has an ancestor that is a direct child (the cheap test before scanning /proc)."""
+        try:
+            os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return False
+        return True
 
     @staticmethod
     def _descendants() -> list[int]:
@@ -584,8 +602,22 @@ class _Zygote:
             self.hand_over(current)
 
 
+def _set_import_path() -> None:
+    """Started with -S: take the caller's import path instead of running site's .pth files,
+    keep this directory off the path, and add the builtins site would (exit, quit, help)."""
+    extra = os.environ.pop("ASSAY_SANDBOX_PATH", "")
+    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != _HERE]
+    sys.path.extend(p for p in extra.split(os.pathsep) if p and p not in sys.path)
+    import site
+
+    site.setquit()
+    site.sethelper()
+    site.setcopyright()
+
+
 def main() -> None:
     """Entry point inside the sandbox: warm up, then serve fork requests until EOF."""
+    _set_import_path()
     control = socket.socket(fileno=int(sys.argv[1]))
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(number, signal.SIG_IGN)
