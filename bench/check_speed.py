@@ -98,7 +98,7 @@ def _time(command: list[str], env: dict[str, str] | None = None) -> float:
     return elapsed
 
 
-def measure(target: Path, repeat: int) -> dict[str, float]:
+def measure(target: Path, repeat: int, extra: list[str]) -> dict[str, float]:
     """Median seconds for ruff, cold assay and warm assay on `target`."""
     import os
 
@@ -112,6 +112,7 @@ def measure(target: Path, repeat: int) -> dict[str, float]:
         "--no-dynamic",
         "--format",
         "json",
+        *extra,
     ]
     ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", str(target)]
     ruff_times, cold, warm = [], [], []
