@@ -4,10 +4,10 @@ All candidates run on the same inputs (`assay.probe.inputs`); candidates that be
 same on every input the task defines form a *cluster*. Clusters are scored in the spirit
 of CodeT's dual agreement and AlphaCode's clustering::
 
-    score(cluster) = size × 0.1^(spec examples failed) × (1 + w × extra tests passed)
+    score(cluster) = votes × 0.1^(spec examples failed) × (1 + w × extra tests passed)
 
-where `size` counts candidates (identical programs count once each time they were
-submitted), spec examples are the task's own (trusted) examples, and extra tests (e.g.
+where `votes` sums, over the distinct programs in the cluster, the square root of how often
+each was submitted (identical samples are correlated votes), spec examples are the task's own (trusted) examples, and extra tests (e.g.
 model-written asserts) are down-weighted evidence with weight `w`. The best cluster wins;
 its most common program is *selected*; candidates outside it get an AS701 finding with the
 input that tells them apart, what they return there and what the winners return.
@@ -28,6 +28,7 @@ list"), so nobody is blamed for it. Timeouts are "no answer" and never split a c
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -63,6 +64,7 @@ CONTESTED_FRACTION = 0.25
 #: Boundary inputs (empty, zero, single element) count only when this share of the
 #: candidates agree on them: the task text often leaves them open.
 BOUNDARY_AGREEMENT = 2 / 3
+AGREEMENT_ORIGINS = frozenset({"boundary"})
 #: A spec example that the largest behaviour cluster fails is overruled when that cluster
 #: holds this share of the candidates (and at least `OVERRULE_PROGRAMS` distinct programs).
 OVERRULE_SHARE = 0.75
@@ -422,7 +424,10 @@ def _domain(
         if item.origin == "example":
             domain.append(index)
         elif answered and refused / total < CONTESTED_FRACTION:
-            if item.origin != "boundary" or _top_share(index, live) >= BOUNDARY_AGREEMENT:
+            if (
+                item.origin not in AGREEMENT_ORIGINS
+                or _top_share(index, live) >= BOUNDARY_AGREEMENT
+            ):
                 domain.append(index)
     return domain
 
@@ -514,7 +519,10 @@ def _score(
     ]
     failed = sum(1 for c in spec_checks if not c.passed)
     extra_passed = sum(1 for c in extra_checks if c.passed)
-    score = size * (EXAMPLE_PENALTY**failed) * (1 + extra_weight * extra_passed)
+    # Identical submissions are correlated votes (ten runs of one model at a low
+    # temperature): each program votes with the square root of its submission count.
+    votes = sum(math.sqrt(weights[i]) for i in members)
+    score = votes * (EXAMPLE_PENALTY**failed) * (1 + extra_weight * extra_passed)
     return _Cluster(
         tuple(members),
         size,

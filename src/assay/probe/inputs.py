@@ -280,8 +280,8 @@ def _alphabet(text: str) -> str:
     """The smallest usual character class covering `text` (so "abc" allows all lowercase
     letters), or the characters themselves plus letters when nothing usual covers them."""
     chars = set(text)
-    if len(chars) <= 2 and chars <= set(string.digits) and len(text) >= 4:
-        return "".join(sorted(chars))  # binary strings stay binary
+    if chars == {"0", "1"}:
+        return "01"  # binary strings stay binary
     classes = (
         string.digits,
         string.digits + "ABCDEF",
