@@ -1,0 +1,132 @@
+"""`assay bench humaneval|mbpp` in selection mode, end to end on a few samples."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from assay.bench.humaneval import load_humaneval
+from assay.cli import main
+
+KEYS = {
+    "tasks",
+    "samples",
+    "pass_at_1",
+    "pass_at_k",
+    "oracle",
+    "selected_pass_at_1",
+    "detection",
+    "wall_s",
+}
+WRONG_0 = (
+    "    return any(abs(a - b) <= threshold for a in numbers for b in numbers if a is not b)\n"
+)
+RIGHT_0 = (
+    "    return any(abs(numbers[i] - numbers[j]) < threshold\n"
+    "               for i in range(len(numbers)) for j in range(i + 1, len(numbers)))\n"
+)
+EMPTY_1 = "    return []\n"
+
+
+def _write(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_humaneval_selection_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    canonical = load_humaneval()["HumanEval/1"].canonical_solution
+    samples = _write(
+        tmp_path / "samples.jsonl",
+        [
+            {"task_id": "HumanEval/0", "completion": RIGHT_0},
+            {"task_id": "HumanEval/0", "completion": WRONG_0},
+            {"task_id": "HumanEval/0", "completion": RIGHT_0.replace("i + 1", "i+1")},
+            {"task_id": "HumanEval/1", "completion": canonical},
+            {"task_id": "HumanEval/1", "completion": EMPTY_1},
+        ],
+    )
+    labels = _write(
+        tmp_path / "labels.jsonl",
+        [
+            {"task_id": "HumanEval/0", "sample_index": 0, "passed": True},
+            {"task_id": "HumanEval/0", "sample_index": 1, "passed": True},
+            {"task_id": "HumanEval/0", "sample_index": 2, "passed": True},
+        ],
+    )
+    details = tmp_path / "details.jsonl"
+    argv = ["bench", "humaneval", "--samples", str(samples), "--score-only", "--limit-tasks", "1"]
+    code = main([*argv, "--labels", str(labels), "--details", str(details), "--format", "json"])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert KEYS <= set(summary)
+    assert set(summary["detection"]) == {
+        "recall",
+        "false_positive_rate",
+        "precision",
+        "recall_passing_examples",
+    }
+    assert (summary["tasks"], summary["samples"], summary["labels"]) == (1, 3, "given labels")
+    rows = [json.loads(line) for line in details.read_text(encoding="utf-8").splitlines()]
+    assert [set(row) for row in rows] == [
+        {"task_id", "sample_index", "selected", "flagged", "passed"}
+    ] * 3
+    assert sum(row["selected"] for row in rows) == 1
+    # The labels (not the tests) say sample 1 passes; assay flags it: a false positive.
+    assert [row["flagged"] for row in rows] == [False, True, False]
+    assert summary["detection"]["false_positive_rate"] == 1 / 3
+
+    code = main([*argv[:-2], "--details", str(details), "--hide-examples", "--format", "json"])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["tasks"], summary["labels"], summary["hide_examples"]) == (
+        2,
+        "hidden tests",
+        True,
+    )
+    rows = [json.loads(line) for line in details.read_text(encoding="utf-8").splitlines()]
+    assert [r["passed"] for r in rows] == [True, False, True, True, False]
+    assert sum(r["selected"] for r in rows if r["task_id"] == "HumanEval/1") == 1
+
+
+def test_mbpp_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    row = {
+        "task_id": 5,
+        "text": "Write a function to return the square of a number.",
+        "code": "def square(n):\n    return n * n\n",
+        "test_list": ["assert square(3) == 9", "assert square(-2) == 4", "assert square(0) == 0"],
+        "test_setup_code": "",
+    }
+    with gzip.open(tmp_path / "mbpp.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write(json.dumps(row) + "\n")
+    samples = _write(
+        tmp_path / "samples.jsonl",
+        [
+            {"task_id": "Mbpp/5", "solution": "def square(n: int) -> int:\n    return n * n\n"},
+            {"task_id": "Mbpp/5", "solution": "def square(n: int) -> int:\n    return n ** 2\n"},
+            {
+                "task_id": "Mbpp/5",
+                "solution": "def square(n: int) -> int:\n    return abs(n) * 3\n",
+            },
+        ],
+    )
+    code = main(
+        [
+            "bench",
+            "mbpp",
+            "--samples",
+            str(samples),
+            "--problems",
+            str(tmp_path),
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["benchmark"] == "mbpp"
+    assert summary["selected_pass_at_1"] == 1.0
+    assert summary["detection"]["recall"] == 1.0
+    assert summary["detection"]["false_positive_rate"] == 0.0
