@@ -226,8 +226,9 @@ def infer_types(expr: ast.AST, ctx: Context, depth: int = 0) -> set[str]:
     Looks at factories (``pd.read_csv(...)``), methods known to return a type
     (``engine.connect()``), classes deriving from a type in the same file (``self`` in a
     ``TestCase``, a pydantic model and its instances), assignments, ``with ... as`` targets
-    and parameter annotations in the enclosing scope, and finally variable-name hints
-    (``df``) when the file imports the type's package.
+    and parameter annotations in the enclosing scope, unannotated parameters named after a
+    class of the file (``order`` for ``Order``), and finally variable-name hints (``df``)
+    when the file imports the type's package.
     """
     if depth > _MAX_DEPTH:
         return set()
@@ -278,9 +279,23 @@ def _name_types(name: ast.Name, ctx: Context, depth: int) -> set[str]:
         found |= infer_types(value, ctx, depth + 1)
     if function is not None:
         for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]:
-            if arg.arg == name.id and arg.annotation is not None:
+            if arg.arg != name.id:
+                continue
+            if arg.annotation is not None:
                 found |= _annotation_types(arg.annotation, ctx, depth + 1)
+            else:
+                found |= _named_after_class(arg.arg, ctx, depth + 1)
     return found
+
+
+def _named_after_class(parameter: str, ctx: Context, depth: int) -> set[str]:
+    """An unannotated parameter named after a class of the file (``order`` for ``Order``,
+    ``create_user`` for ``CreateUser``) is taken to be an instance of it."""
+    camel = "".join(part.capitalize() for part in parameter.split("_") if part)
+    for statement in ctx.tree.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == camel:
+            return _class_types(statement, ctx, depth)
+    return set()
 
 
 def _bound_values(scope: ast.AST, name: str) -> Iterator[ast.AST]:
