@@ -134,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
+    startup = statistics.median(
+        _time([sys.executable, "-m", "assay", "rules"]) for _ in range(args.repeat)
+    )
+    print(f"assay start-up alone (`assay rules`): {startup:.2f}s")
     with tempfile.TemporaryDirectory(prefix="assay-bench-") as scratch:
         module = Path(scratch) / "thousand_lines.py"
         module.write_text(thousand_line_module(), encoding="utf-8")
