@@ -70,3 +70,79 @@ def test_bench_generation_scores_raw_and_assay(
     )
     results = read_outcomes(tmp_path / "he.results.jsonl")
     assert sorted(results) == ["HumanEval/0", "HumanEval/1"]
+
+
+def test_bench_mbpp_generation_on_recorded_samples(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    from assay.bench.mbpp import load_mbpp
+
+    row = {
+        "task_id": 5,
+        "text": "Write a function to return the square of a number.",
+        "code": "def square(n):\n    return n * n\n",
+        "test_list": ["assert square(3) == 9", "assert square(-2) == 4", "assert square(0) == 0"],
+        "test_setup_code": "",
+    }
+    with gzip.open(tmp_path / "mbpp.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write(json.dumps(row) + "\n")
+    problems = load_mbpp(tmp_path)
+    samples = tmp_path / "mbpp-samples.jsonl"
+
+    def answer(request: Request, params: Params) -> str:
+        return (
+            "def square(n):\n    return n + n\n```"
+            if params.temperature == 0.0
+            else ("def square(n):\n    return n * n\n```")
+        )
+
+    generate_tasks(
+        benchmark_tasks(problems),
+        RecordingBackend(ScriptedBackend(answer), samples),
+        samples=samples,
+        results=tmp_path / "warm.jsonl",
+        repair_rounds=0,
+    )
+    code = main(
+        [
+            "bench",
+            "mbpp",
+            "--problems",
+            str(tmp_path),
+            "--backend",
+            f"replay:{samples}",
+            "--repair",
+            "0",
+            "--save-samples",
+            str(samples),
+            "--format",
+            "json",
+        ]
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and summary["benchmark"] == "mbpp"
+    assert (summary["raw_solved"], summary["assay_solved"]) == (0, 1)
+
+
+def test_bench_mbpp_needs_samples_or_a_backend(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    with gzip.open(tmp_path / "mbpp.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write(
+            json.dumps(
+                {
+                    "task_id": 1,
+                    "text": "t",
+                    "code": "def f():\n    return 1\n",
+                    "test_list": ["assert f() == 1"],
+                    "test_setup_code": "",
+                }
+            )
+            + "\n"
+        )
+    assert main(["bench", "mbpp", "--problems", str(tmp_path)]) == 2
+    assert "--backend local" in capsys.readouterr().err

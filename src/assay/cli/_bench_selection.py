@@ -85,8 +85,8 @@ def _render(summary: dict[str, Any], fmt: str) -> str:
 
 
 def mbpp_command(
-    samples: Path = typer.Option(
-        ..., "--samples", help="JSONL(.gz) of {task_id: 'Mbpp/<n>', completion|solution}."
+    samples: Path | None = typer.Option(
+        None, "--samples", help="JSONL(.gz) of {task_id: 'Mbpp/<n>', completion|solution}."
     ),
     problems_path: Path | None = typer.Option(
         None,
@@ -113,9 +113,19 @@ def mbpp_command(
     ),
     progress: bool = typer.Option(False, "--progress", help="One line per task on stderr."),
     fmt: str = typer.Option("text", "--format", "-f", help="json or text."),
+    backend: str | None = typer.Option(
+        None, "--backend", help="Generate with this model (local, ...): raw vs assay pass@1."
+    ),
+    model: str | None = typer.Option(None, "--model", help="Model name or .gguf path."),
+    n: int = typer.Option(3, "-n", help="With --backend: candidates per task."),
+    repair: int = typer.Option(1, "--repair", help="With --backend: repair rounds per task."),
+    save_samples: Path | None = typer.Option(
+        None, "--save-samples", help="With --backend: record samples here (a re-run replays them)."
+    ),
 ) -> int:
     """MBPP: score samples against all of a task's tests (hidden), and let assay select and
-    flag them seeing only the task text and its first test (EvalPlus's prompt)."""
+    flag them seeing only the task text and its first test (EvalPlus's prompt). With
+    --backend, generate first and compare the bare model's greedy pass@1 with assay's."""
     from assay.bench.mbpp import load_mbpp
 
     if fmt not in ("json", "text"):
@@ -125,6 +135,27 @@ def mbpp_command(
     except ValueError:
         raise InvalidArgument(f"--k {k!r} must be comma-separated integers, e.g. 1,10") from None
     problems = load_mbpp(problems_path)
+    if backend is not None:
+        from assay.cli._bench_generation import generation_bench
+
+        return generation_bench(
+            "mbpp",
+            problems,
+            backend=backend,
+            model=model,
+            n=n,
+            repair=repair,
+            limit_tasks=limit_tasks,
+            save_samples=save_samples,
+            workers=workers,
+            timeout=timeout,
+            fmt=fmt,
+            progress=progress,
+        )
+    if samples is None:
+        raise InvalidArgument(
+            "pass --samples FILE to score samples, or --backend local to generate"
+        )
     rows = read_samples(samples, problems)
     return selection_bench(
         "mbpp",
