@@ -28,6 +28,7 @@ __all__ = [
 KINDS = ("check", "compare", "gen")
 #: A `check` run over more source than this stores the code of flagged files only.
 MAX_CHECK_CODE_CHARS = 2_000_000
+_FINDING_FIELDS = set(FindingRecord.model_fields)
 
 
 def run_from_report(
@@ -83,16 +84,7 @@ def run_from_report(
                 )
             )
     findings = [
-        FindingRecord(
-            candidate=f.candidate,
-            rule=f.rule,
-            family=f.family.value,
-            severity=f.severity.value,
-            path=f.path,
-            line=f.line,
-            message=f.message,
-            evidence=f.evidence,
-        )
+        FindingRecord.model_validate(f.model_dump(mode="json", include=_FINDING_FIELDS))
         for f in [*report.findings, *(f for v in report.verdicts for f in v.findings)]
     ]
     first = candidates[0] if candidates else None

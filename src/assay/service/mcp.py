@@ -124,36 +124,13 @@ class GenerateResult(BaseModel):
 
 
 def _findings(findings: Sequence[Finding]) -> list[FindingOut]:
-    return [
-        FindingOut(
-            rule=f.rule,
-            family=f.family.value,
-            severity=f.severity.value,
-            path=f.path,
-            line=f.line,
-            col=f.col,
-            message=f.message,
-            evidence=f.evidence,
-            fix=f.fix,
-            candidate=f.candidate,
-            function=f.function,
-        )
-        for f in findings
-    ]
+    fields = set(FindingOut.model_fields)
+    return [FindingOut.model_validate(f.model_dump(mode="json", include=fields)) for f in findings]
 
 
 def _verdicts(report: Report) -> list[CandidateVerdict]:
-    return [
-        CandidateVerdict(
-            candidate=v.candidate,
-            accepted=v.accepted,
-            selected=v.selected,
-            score=v.score,
-            cluster=v.cluster,
-            summary=v.summary,
-        )
-        for v in report.verdicts
-    ]
+    fields = set(CandidateVerdict.model_fields)
+    return [CandidateVerdict.model_validate(v.model_dump(include=fields)) for v in report.verdicts]
 
 
 class _Recorder:
