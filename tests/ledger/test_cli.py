@@ -148,3 +148,24 @@ def test_compare_records_the_task_and_every_candidate(
         str(minus): (False, False),
     }
     assert run.candidates[1].code == "def add(a, b):\n    return a - b\n"
+
+
+@pytest.mark.postgres
+def test_ledger_commands_against_postgresql(
+    postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "a.py"
+    source.write_text("x = 1\n", encoding="utf-8")
+    from assay.ledger import record_report
+    from assay.model import Report
+
+    report = Report(tool_version="0", files=[str(source)], sources={str(source): "x = 1\n"})
+    run_id = record_report(report, kind="check", url=postgres_url)
+    code, out, _ = _run(
+        capsys, "ledger", "mark", str(run_id), "--failed", "wrong", "--ledger", postgres_url
+    )
+    assert code == 0 and f"marked run {run_id} as failed" in out
+    code, out, _ = _run(capsys, "ledger", "list", "--failed", "--ledger", postgres_url)
+    assert code == 0 and out.splitlines()[1].split()[0] == str(run_id)
+    code, out, _ = _run(capsys, "ledger", "stats", "-f", "json", "--ledger", postgres_url)
+    assert json.loads(out)["failures"]["by_family"] == {"unflagged": 1}

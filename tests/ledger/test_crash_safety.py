@@ -1,4 +1,5 @@
-"""A SQLite ledger writer killed with SIGKILL mid-transaction leaves a sound database."""
+"""A SQLite ledger writer killed with SIGKILL mid-transaction leaves a sound database, and
+writers in several processes at once all land (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,45 @@ def test_sigkill_mid_write_leaves_committed_runs_and_integrity(
         assert all(run.task == "x.py" for run in runs)
         new_id = record_report(check_report(finding()), kind="check", ledger=ledger)
         assert ledger.get(new_id).findings
+
+
+_APPENDER = textwrap.dedent(
+    """
+    import sys
+    from assay.ledger import open_ledger
+    from assay.ledger.record import run_from_report
+    from assay.model import Report
+
+    report = Report(tool_version="0", files=[sys.argv[2]], sources={sys.argv[2]: "x = 1\\n"})
+    with open_ledger(sys.argv[1]) as ledger:
+        for _ in range(int(sys.argv[3])):
+            ledger.record(run_from_report(report, kind="check"))
+    """
+)
+
+
+def test_concurrent_writers_from_several_processes_all_land(
+    ledger_url: str, tmp_path: Path
+) -> None:
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _APPENDER, ledger_url, f"w{index}.py", "15"],
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
+        for index in range(3)
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+    with open_ledger(ledger_url) as ledger:
+        runs = ledger.runs(limit=100)
+        if ledger.dialect == "sqlite":
+            with ledger.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    assert sorted(Counter(run.task for run in runs).items()) == [
+        ("w0.py", 15),
+        ("w1.py", 15),
+        ("w2.py", 15),
+    ]
