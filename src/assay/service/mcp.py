@@ -358,4 +358,6 @@ def run_server(
 
 
 if __name__ == "__main__":
-    run_server()
+    from assay.ledger import ledger_disabled
+
+    run_server(record=not ledger_disabled())
