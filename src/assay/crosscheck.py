@@ -45,7 +45,7 @@ from assay.probe.probes import (
 )
 from assay.sandbox import Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import equivalent
-from assay.spec import Example, Spec, spec_from_tests
+from assay.spec import Example, Signature, Spec, spec_from_tests
 
 __all__ = [
     "CONTESTED_FRACTION",
@@ -148,7 +148,12 @@ def crosscheck(
     extras = _extra_examples(spec, extra_tests)
     run_spec = replace(spec, examples=spec.examples + extras)
     hints = spec.hints or _consensus_hints(spec, candidates)
-    inputs = tuple(generate_inputs(spec, budget=budget, seed=seed, hints=hints))
+    shaped = (
+        spec
+        if spec.signature is not None
+        else replace(spec, signature=_consensus_signature(spec, candidates))
+    )
+    inputs = tuple(generate_inputs(shaped, budget=budget, seed=seed, hints=hints))
     limits = Limits(timeout_s=timeout_s, memory_mb=512)
     inputs = _preflight(
         run_spec, candidates, inputs, sandbox=sandbox, limits=limits, preamble=preamble
@@ -214,6 +219,20 @@ def _extra_examples(spec: Spec, tests: Sequence[str | Example]) -> tuple[Example
     sources = [t for t in tests if isinstance(t, str)]
     parsed = list(spec_from_tests(sources, spec.entry_point).examples) if sources else []
     return tuple(replace(e, origin="extra") for e in [*given, *parsed])
+
+
+def _consensus_signature(spec: Spec, candidates: Sequence[CandidateSource]) -> Signature | None:
+    """When the task states no signature (an MBPP prompt), the one most candidates write."""
+    from collections import Counter
+
+    from assay.spec import extract_spec
+
+    votes: Counter[Signature] = Counter()
+    for candidate in candidates:
+        signature = extract_spec(candidate.source, spec.entry_point).signature
+        if signature is not None:
+            votes[signature] += candidate.count
+    return votes.most_common(1)[0][0] if votes else None
 
 
 def _consensus_hints(spec: Spec, candidates: Sequence[CandidateSource]) -> dict[str, str]:

@@ -10,7 +10,9 @@ EvalPlus prompts it::
     \"\"\"
 
 The hidden test is every assert of ``test_list`` (after ``test_setup_code``), run by
-``check(candidate)``; it is only used to score.
+``check(candidate)``; it is only used to score. When ``MbppPlus-v0.1.0.jsonl.gz`` sits next
+to the MBPP file, the tasks MBPP+ covers take its prompt and its base asserts instead
+(EvalPlus fixed tests that compared results as strings, e.g. Mbpp/117 and Mbpp/757).
 """
 
 from __future__ import annotations
@@ -56,6 +58,34 @@ def load_mbpp(path: Path | None = None) -> dict[str, Problem]:
         raise BenchmarkError(f"cannot read MBPP problems from {source}: {error}") from error
     if not problems:
         raise BenchmarkError(f"{source} holds no problems")
+    plus = source.parent / "MbppPlus-v0.1.0.jsonl.gz"
+    if plus.is_file():
+        problems.update(_plus_problems(plus))
+    return problems
+
+
+def _plus_problems(path: Path) -> dict[str, Problem]:
+    """MBPP+ (EvalPlus v0.1.0) versions of the tasks it covers: its prompt (text + first
+    test, with the original's quirks fixed, e.g. results compared as values rather than as
+    strings) and its base asserts as the hidden test."""
+    problems: dict[str, Problem] = {}
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                asserts = [a for a in str(row["assertion"]).splitlines() if a.strip()]
+                body = "\n".join(f"    {a}" for a in asserts)
+                problems[row["task_id"]] = Problem(
+                    task_id=row["task_id"],
+                    prompt=row["prompt"],
+                    entry_point=row["entry_point"],
+                    canonical_solution=row["canonical_solution"],
+                    test=f"def check(candidate):\n{body}\n",
+                )
+    except (OSError, ValueError, KeyError) as error:
+        raise BenchmarkError(f"cannot read MBPP+ problems from {path}: {error}") from error
     return problems
 
 
