@@ -152,6 +152,31 @@ def mbpp_samples(data: Path) -> Iterator[tuple[str, str, str, bool]]:
             )
 
 
+def typed_mbpp_problems(data: Path, out: Path) -> int:
+    """``mbpp_typed_problems.jsonl``: the MultiPL-E typed prompts the Reflexion/MapCoder
+    samples were generated from, with the first test shown as EvalPlus shows it (a string
+    after the stub) and all the tests hidden. Their tests are the ones the labels come from
+    (they compare lists where MBPP+ compares tuples, so MBPP+'s prompt would contradict
+    these samples)."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    with (out / "mbpp_typed_problems.jsonl").open("w", encoding="utf-8") as problems:
+        for row in _rows(data / "reflexion" / "simple_mbpp_py.jsonl.gz"):
+            entry = row["entry_point"]
+            tests = [
+                line.strip()
+                for line in row["test"].splitlines()
+                if line.strip().startswith("assert")
+            ]
+            first = tests[0].replace("candidate(", f"{entry}(")
+            prompt = f'{row["prompt"]}    ...\n\n\n"""\n{first}\n"""\n'
+            task = f"Mbpp/{_mbpp_number(row['name'])}"
+            record = {"task_id": task, "prompt": prompt, "entry_point": entry, "test": row["test"]}
+            problems.write(json.dumps(record) + "\n")
+            rows += 1
+    return rows
+
+
 def write(
     samples: Iterator[tuple[str, str, str, bool]],
     out: Path,
@@ -192,6 +217,7 @@ def main() -> None:
         for r in _rows(args.data / "reflexion" / "simple_mbpp_py.jsonl.gz")
     }
     print("mbpp:", write(mbpp_samples(args.data), args.out, "mbpp_pooled", keep=typed))
+    print("mbpp typed problems:", typed_mbpp_problems(args.data, args.out))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,8 @@ def run(
     ]
     if benchmark == "humaneval":
         command.append("--score-only")
+    else:
+        command += ["--problems", str(out / "mbpp_typed_problems.jsonl")]
     if not score:
         command += ["--labels", str(out / f"{stem}_labels.jsonl")]
     if hidden:

@@ -107,3 +107,20 @@ def test_mbpp_problems_show_the_text_and_first_test_and_hide_the_rest(tmp_path: 
         load_mbpp(tmp_path / "empty")
     with pytest.raises(BenchmarkError, match="cannot read"):
         load_mbpp(tmp_path / "missing.jsonl")
+
+
+def test_mbpp_problems_already_in_the_human_eval_shape(tmp_path: Path) -> None:
+    row = {
+        "task_id": "Mbpp/234",
+        "prompt": 'def volume_cube(l: int) -> int:\n    """Volume of a cube."""\n    ...\n\n\n"""\nassert volume_cube(3) == 27\n"""\n',
+        "entry_point": "volume_cube",
+        "test": "def check(candidate):\n    assert candidate(3) == 27\n",
+    }
+    path = tmp_path / "typed.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (problem,) = load_mbpp(path).values()
+    assert (problem.task_id, problem.entry_point, problem.prompt) == (
+        "Mbpp/234",
+        "volume_cube",
+        row["prompt"],
+    )

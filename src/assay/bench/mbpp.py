@@ -51,15 +51,28 @@ def load_mbpp(path: Path | None = None) -> dict[str, Problem]:
     try:
         with opener(source, "rt", encoding="utf-8") as lines:
             for number, line in enumerate(lines, 1):
-                if line.strip():
-                    problem = _problem(json.loads(line), f"{source}:{number}")
-                    problems[problem.task_id] = problem
-    except (OSError, ValueError) as error:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                if "prompt" in row:
+                    # Already in the human-eval shape (e.g. bench/behaviour_data.py's
+                    # MultiPL-E typed prompts): task_id, prompt, entry_point, test.
+                    problems[row["task_id"]] = Problem(
+                        task_id=row["task_id"],
+                        prompt=row["prompt"],
+                        entry_point=row["entry_point"],
+                        canonical_solution=row.get("canonical_solution", ""),
+                        test=row["test"],
+                    )
+                    continue
+                problem = _problem(row, f"{source}:{number}")
+                problems[problem.task_id] = problem
+    except (OSError, ValueError, KeyError) as error:
         raise BenchmarkError(f"cannot read MBPP problems from {source}: {error}") from error
     if not problems:
         raise BenchmarkError(f"{source} holds no problems")
     plus = source.parent / "MbppPlus-v0.1.0.jsonl.gz"
-    if plus.is_file():
+    if plus.is_file() and source.name.startswith("mbpp.jsonl"):
         problems.update(_plus_problems(plus))
     return problems
 
