@@ -236,6 +236,10 @@ _OTHER_PLATFORM_NAMES = {
 # --------------------------------------------------------------------------- per-file state
 
 
+#: The functions whose body holds a node, innermost first.
+_Chain = tuple[ast.AST, ...]
+
+
 @dataclass
 class _FileState:
     """What the rules work out once per file, lazily: rebound names, scopes, index answers."""
@@ -244,15 +248,17 @@ class _FileState:
     answers: dict[str, IndexAnswer] = field(default_factory=dict)
     prefetched: bool = False
     prefetched_api: bool = False
-    _bindings: dict[int, frozenset[str]] | None = None
+    reported: set[tuple[str | None, int, int]] = field(default_factory=set)
+    _analysis: tuple[dict[int, frozenset[str]], dict[int, _Chain], frozenset[str]] | None = None
     _scopes: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
-    @property
-    def bindings(self) -> dict[int, frozenset[str]]:
-        """Names each scope binds itself (module: key 0; functions: their id)."""
-        if self._bindings is None:
-            self._bindings = _scope_bindings(self.tree)
-        return self._bindings
+    def analysis(
+        self, ctx: Context
+    ) -> tuple[dict[int, frozenset[str]], dict[int, _Chain], frozenset[str]]:
+        """Scope bindings, Name scope chains and evident-type names (one pass, on demand)."""
+        if self._analysis is None:
+            self._analysis = _scope_bindings(ctx)
+        return self._analysis
 
 
 _last: list[tuple[Context, _FileState]] = []
@@ -282,11 +288,17 @@ def _client(settings: Settings) -> IndexClient:
     return _clients[key]
 
 
-def _scope_bindings(tree: ast.Module) -> dict[int, frozenset[str]]:
-    """For the module (key 0) and each function (key id(node)): names it binds itself."""
+def _scope_bindings(
+    ctx: Context,
+) -> tuple[dict[int, frozenset[str]], dict[int, _Chain], frozenset[str]]:
+    """One pass over the file: the names each scope binds itself (module: key 0, functions:
+    their id); for every Name node, the functions whose body holds it (innermost first); and
+    the names annotated with, or assigned a literal of, an evident type somewhere."""
     scopes: dict[int, set[str]] = {0: set()}
+    chains: dict[int, _Chain] = {}
+    evident: set[str] = set()
 
-    def visit(node: ast.AST, scope: set[str]) -> None:
+    def visit(node: ast.AST, scope: set[str], chain: _Chain) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 if not isinstance(child, ast.Lambda):
@@ -304,22 +316,48 @@ def _scope_bindings(tree: ast.Module) -> dict[int, frozenset[str]]:
                     ]
                     if a is not None
                 )
-                visit(child, own)
+                # Decorators, defaults and annotations run in the enclosing scope.
+                body = child.body if isinstance(child.body, list) else [child.body]
+                for part in ast.iter_child_nodes(child):
+                    if part in body:
+                        visit_one(part, own, (child, *chain))
+                    else:
+                        visit_one(part, scope, chain)
                 continue
-            if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
+            visit_one(child, scope, chain)
+
+    def visit_one(child: ast.AST, scope: set[str], chain: _Chain) -> None:
+        if isinstance(child, ast.Name):
+            chains[id(child)] = chain
+            if not isinstance(child.ctx, ast.Load):
                 scope.add(child.id)
-            elif isinstance(child, ast.ClassDef):
-                scope.add(child.name)
-            elif isinstance(child, ast.ExceptHandler) and child.name:
-                scope.add(child.name)
-            visit(child, scope)
+        elif isinstance(child, ast.arg) and child.annotation is not None:
+            if _annotation_type(child.annotation, ctx) is not None:
+                evident.add(child.arg)
+        elif isinstance(child, ast.AnnAssign) and isinstance(child.target, ast.Name):
+            if _annotation_type(child.annotation, ctx) is not None:
+                evident.add(child.target.id)
+        elif isinstance(child, ast.Assign) and len(child.targets) == 1:
+            target = child.targets[0]
+            if isinstance(target, ast.Name) and _literal_type(child.value) is not None:
+                evident.add(target.id)
+        elif isinstance(child, ast.ClassDef):
+            scope.add(child.name)
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            scope.add(child.name)
+        visit(child, scope, chain)
 
-    visit(tree, scopes[0])
-    return {key: frozenset(names) for key, names in scopes.items()}
+    visit(ctx.tree, scopes[0], ())
+    bindings = {key: frozenset(names) for key, names in scopes.items()}
+    return bindings, chains, frozenset(evident)
 
 
-def _scopes_of(node: ast.AST, ctx: Context) -> list[ast.AST]:
+def _scopes_of(node: ast.AST, ctx: Context, state: _FileState) -> _Chain:
     """The functions whose *body* contains `node`, innermost first (not decorators/defaults)."""
+    if isinstance(node, ast.Name):
+        known = state.analysis(ctx)[1].get(id(node))
+        if known is not None:
+            return known
     scopes: list[ast.AST] = []
     child = node
     for ancestor in ctx.ancestors(node):
@@ -329,21 +367,24 @@ def _scopes_of(node: ast.AST, ctx: Context) -> list[ast.AST]:
         elif isinstance(ancestor, ast.Lambda) and child is ancestor.body:
             scopes.append(ancestor)
         child = ancestor
-    return scopes
+    return tuple(scopes)
 
 
 def _rebound(name: ast.Name, ctx: Context, state: _FileState) -> bool:
     """True when `name` may not refer to its import: rebound in its scope or the module."""
-    if name.id in state.bindings[0]:
+    bindings = state.analysis(ctx)[0]
+    if name.id in bindings[0]:
         return True
     return any(
-        name.id in state.bindings.get(id(scope), frozenset()) for scope in _scopes_of(name, ctx)
+        name.id in bindings.get(id(scope), frozenset()) for scope in _scopes_of(name, ctx, state)
     )
 
 
 def _declared_type(name: ast.Name, ctx: Context, state: _FileState) -> tuple[str, str] | None:
     """The evident type of `name` in its scope: annotated once, never assigned otherwise."""
-    scopes = _scopes_of(name, ctx)
+    if name.id not in state.analysis(ctx)[2]:
+        return None
+    scopes = _scopes_of(name, ctx, state)
     scope: ast.AST = scopes[0] if scopes else ctx.tree
     table = state._scopes.get(id(scope))
     if table is None:
@@ -679,10 +720,11 @@ def _prefetch(ctx: Context, state: _FileState) -> None:
         return
     state.prefetched_api = True
     modules: list[str] = ["builtins"]
-    for node in ast.walk(ctx.tree):
+    statements = {id(b.node): b.node for b in ctx.imports.values()}
+    for node in statements.values():
         if isinstance(node, ast.Import):
             dotted = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        elif node.level == 0 and node.module:
             dotted = [node.module]
         else:
             continue
@@ -793,25 +835,32 @@ def unknown_api(node: ast.AST, ctx: Context) -> Iterator[Finding]:
             continue
         _prefetch(ctx, state)
         found = _resolver().lookup(qualname)
-        if found.status == "missing":
-            finding = _missing_finding(node, ctx, found, top)
-            if finding is not None:
-                yield finding
+        if found.status != "missing":
+            continue
+        key = (found.missing, getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        if key in state.reported:
+            continue
+        state.reported.add(key)
+        if isinstance(node, ast.Attribute) and _in_annotation(node, ctx):
+            continue
+        finding = _missing_finding(node, ctx, found, top)
+        if finding is not None:
+            yield finding
 
 
 def _attribute_target(node: ast.Attribute, ctx: Context, state: _FileState) -> str | None:
-    """The qualified name of the outermost import-rooted chain ending at `node`, if any."""
-    parent = ctx.parent(node)
-    if isinstance(parent, ast.Attribute) and parent.value is node:
-        return None
+    """The qualified name of the import-rooted chain ending at `node`, if any.
+
+    Inner links of a chain are looked up too (no parent map needed); `unknown_api` reports
+    each missing name once per chain."""
     if not isinstance(node.ctx, ast.Load):
         return None
     root: ast.expr = node
     while isinstance(root, ast.Attribute):
         root = root.value
-    if not isinstance(root, ast.Name) or _rebound(root, ctx, state):
+    if not isinstance(root, ast.Name) or root.id not in ctx.imports:
         return None
-    if _in_annotation(node, ctx):
+    if _rebound(root, ctx, state):
         return None
     return ctx.qualname(node)
 
@@ -1018,7 +1067,11 @@ def call_signature_mismatch(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
 
 def _name_target(func: ast.expr, ctx: Context, state: _FileState) -> str | None:
-    if not isinstance(func, ast.Name) or _rebound(func, ctx, state):
+    if not isinstance(func, ast.Name):
+        return None
+    if func.id not in ctx.imports and func.id not in _BUILTIN_NAMES:
+        return None
+    if _rebound(func, ctx, state):
         return None
     target = ctx.qualname(func)
     if target is None and func.id in _BUILTIN_NAMES:
