@@ -36,7 +36,7 @@ def _register_commands() -> None:
         module.register(app)
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
@@ -65,11 +65,15 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - last line of defence: report and exit 2
         import click
 
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            return EXIT_FAILED if error.exit_code == 0 else error.exit_code
-        if isinstance(error, click.exceptions.Abort):
+        # typer >= 0.20 raises its vendored copy of click's exceptions, older ones click's.
+        usage_errors = (click.exceptions.ClickException, getattr(typer, "TyperException", ()))
+        if isinstance(error, (click.exceptions.Abort, typer.Abort)):
             return 130
+        show = getattr(error, "show", None)
+        if isinstance(error, usage_errors) and callable(show):
+            show()
+            code = getattr(error, "exit_code", EXIT_FAILED)
+            return code if isinstance(code, int) and code != 0 else EXIT_FAILED
         typer.echo(
             f"assay: internal error: {type(error).__name__}: {error}\n"
             "This is a bug in assay; please report it with the command you ran.",
