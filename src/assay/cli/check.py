@@ -62,7 +62,7 @@ def check_command(
         False, "--no-ledger", help="Do not record this run in the ledger (or ASSAY_NO_LEDGER=1)."
     ),
 ) -> int:
-    """Check Python files for hallucinated APIs, deprecated calls, security holes, silent failures, performance traps and wrong behaviour."""  # noqa: E501 - typer shows docstring line breaks verbatim
+    """Check Python files for hallucinated APIs, deprecated calls, security holes, silent failures, performance traps and wrong behaviour."""
     if fmt not in FORMAT_CHOICES:
         raise InvalidArgument(f"--format {fmt!r} is not one of {', '.join(FORMAT_CHOICES)}")
     start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
