@@ -662,7 +662,9 @@ class ApiResolver:
         if real:
             candidates.insert(1, real)
         for candidate in candidates:
-            if candidate in self._surfaces and self._surfaces[candidate] is not None:
+            if candidate not in self._surfaces:
+                self._load_disk(candidate)
+            if self._surfaces.get(candidate) is not None:
                 return self._surfaces[candidate]
         return self.surface(real or f"{surface.real}.{name}")
 
