@@ -28,11 +28,36 @@ EXIT_FINDINGS = 1
 EXIT_FAILED = 2
 
 
-def _register_commands() -> None:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
+#: Which module registers each top-level command, so a run imports only what it uses
+#: (the service, the ledger and the model runtime are slow to import).
+_COMMAND_MODULES = {
+    "check": "check",
+    "rules": "check",
+    "explain": "check",
+    "compare": "compare",
+    "gen": "gen",
+    "complete": "gen",
+    "serve": "serve",
+    "mcp": "serve",
+    "bench": "bench",
+    "ledger": "ledger",
+    "sandbox": "sandbox",
+}
+
+
+def _register_commands(argv: list[str] | None = None) -> None:
+    """Register the command that `argv` names, or every command (for help and errors)."""
+    first = next((arg for arg in (argv or []) if not arg.startswith("-")), None)
+    wanted = _COMMAND_MODULES.get(first) if first is not None else None
+    names = (
+        [wanted]
+        if wanted is not None
+        else sorted(
+            info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")
+        )
+    )
+    for name in names:
+        module = importlib.import_module(f"{__name__}.{name}")
         module.register(app)
 
 
@@ -49,7 +74,7 @@ def _root(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used as the console script)."""
-    _register_commands()
+    _register_commands(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=argv, standalone_mode=False)
     except AssayError as error:
