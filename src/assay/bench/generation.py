@@ -214,7 +214,7 @@ def score_generation(
         "tokens_per_solved_task": round(tokens / len(assay_passed), 1) if assay_passed else None,
         "model_seconds": round(sum(o.model_seconds for o in outcomes.values()), 1),
         "wall_seconds": round(sum(o.seconds for o in outcomes.values()), 1),
-        "repair_rounds": sum(o.rounds for o in outcomes.values()),
+        "repairs_done": sum(o.rounds for o in outcomes.values()),
     }
 
 
