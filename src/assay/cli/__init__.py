@@ -45,6 +45,9 @@ _COMMAND_MODULES = {
 }
 
 
+_registered: set[str] = set()
+
+
 def _register_commands(argv: list[str] | None = None) -> None:
     """Register the command that `argv` names, or every command (for help and errors)."""
     first = next((arg for arg in (argv or []) if not arg.startswith("-")), None)
@@ -57,8 +60,13 @@ def _register_commands(argv: list[str] | None = None) -> None:
         )
     )
     for name in names:
+        # main() runs many times in one process (tests, the service): register each module once,
+        # or typer would rebuild an ever-growing list of duplicate commands on every call.
+        if name in _registered:
+            continue
         module = importlib.import_module(f"{__name__}.{name}")
         module.register(app)
+        _registered.add(name)
 
 
 @app.callback(invoke_without_command=True)
