@@ -125,10 +125,18 @@ def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
         args += ["--tmpfs", str(root)]
     needed = {Path(sys.prefix), Path(sys.base_prefix), ZYGOTE.parent}
     needed |= {Path(entry) for entry in sys.path if entry and Path(entry).is_dir()}
+    # assay itself (or its Python) may live under /tmp or /dev/shm, which the sandbox
+    # replaces with empty tmpfs: bind those paths back, read-only, and tell the zygote not to
+    # wipe them between jobs.
+    scratch = [Path("/tmp"), Path("/dev/shm")]
+    kept: list[str] = []
     for path in sorted(needed):
         resolved = path.resolve()
-        if _under(resolved, masked) and resolved not in masked:
+        in_scratch = _under(resolved, scratch) and resolved not in scratch
+        if in_scratch or (_under(resolved, masked) and resolved not in masked):
             args += ["--ro-bind", str(resolved), str(resolved)]
+            if in_scratch:
+                kept.append(str(resolved))
     for secret in _SECRET_FILES:
         if Path(secret).is_file():
             args += ["--ro-bind", "/dev/null", secret]
@@ -147,6 +155,8 @@ def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
     ]  # fmt: skip
     for key, value in _sandbox_env().items():
         args += ["--setenv", key, value]
+    if kept:
+        args += ["--setenv", "ASSAY_SANDBOX_KEEP", os.pathsep.join(kept)]
     return tuple(args)
 
 

@@ -511,10 +511,13 @@ class _Zygote:
         shutil.rmtree(workdir, ignore_errors=True)
         if not self.pid1:
             return
+        kept = [p for p in os.environ.get("ASSAY_SANDBOX_KEEP", "").split(os.pathsep) if p]
         for root in (self.scratch, "/dev/shm"):
             with contextlib.suppress(OSError):
                 for name in os.listdir(root):
                     path = os.path.join(root, name)
+                    if any(k == path or k.startswith(path + os.sep) for k in kept):
+                        continue  # a read-only bind of assay's own files (see _policy)
                     if os.path.isdir(path) and not os.path.islink(path):
                         shutil.rmtree(path, ignore_errors=True)
                     else:
