@@ -91,13 +91,7 @@ def check_command(
     )
     from assay.report import render
 
-    color = output is None and fmt == "text" and sys.stdout.isatty()
-    if fmt == "text":
-        from assay.report.text import render_text
-
-        rendered = render_text(report, color=color)
-    else:
-        rendered = render(report, fmt)
+    rendered = render(report, fmt, color=output is None and sys.stdout.isatty())
     if output is None and open_report and fmt == "html":
         import tempfile
 

@@ -10,7 +10,6 @@ import typer
 
 from assay.api import compare as api_compare
 from assay.errors import InvalidArgument
-from assay.model import Report
 
 __all__ = ["register"]
 
@@ -82,22 +81,14 @@ def compare_command(
         candidates=[Candidate(code=p.read_text(encoding="utf-8"), name=str(p)) for p in candidates],
         duration_s=time.perf_counter() - started,
     )
-    rendered = _render(report, fmt)
+    from assay.report import render
+
+    rendered = render(report, fmt)
     if output is not None:
         output.write_text(rendered, encoding="utf-8")
     else:
         sys.stdout.write(rendered)
     return 0 if all(v.accepted for v in report.verdicts) else 1
-
-
-def _render(report: Report, fmt: str) -> str:
-    from assay.report import render
-
-    if fmt == "text":
-        from assay.report.text import render_text
-
-        return render_text(report, color=False)
-    return render(report, fmt)
 
 
 def register(app: typer.Typer) -> None:

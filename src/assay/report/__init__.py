@@ -49,8 +49,12 @@ FORMATS: dict[str, Callable[[Report], str]] = {
 }
 
 
-def render(report: Report, fmt: str) -> str:
-    """Render `report` in format `fmt` (one of `FORMATS`)."""
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    """Render `report` in format `fmt` (one of `FORMATS`); `color` adds ANSI styles to text."""
+    if fmt == "text":
+        from assay.report.text import render_text
+
+        return render_text(report, color=color)
     try:
         renderer = FORMATS[fmt]
     except KeyError:
