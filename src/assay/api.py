@@ -69,16 +69,13 @@ def check(
     inputs = _without_excluded(inputs, effective.exclude)
     report = check_inputs(inputs, effective, project_modules=project_modules(inputs))
     if effective.dynamic:
+        from assay.probe.complexity import with_complexity_findings
+        from assay.probe.constant_output import with_constant_output
         from assay.probe.stage import with_dynamic_findings
 
+        # Order matters: constant-output probing defers to the runtime probes' AS606.
         report = with_dynamic_findings(report, effective)
-    if effective.dynamic:
-        from assay.probe.complexity import with_complexity_findings
-
         report = with_complexity_findings(report, effective)
-    if effective.dynamic:
-        from assay.probe.constant_output import with_constant_output
-
         report = with_constant_output(report, effective)
     return with_reviews(report)
 
