@@ -418,6 +418,7 @@ class _Zygote:
         self.control = control
         self.pid1 = os.getpid() == 1
         self.scratch = os.environ.get("ASSAY_SANDBOX_SCRATCH") or "/tmp"
+        self.kept = [p for p in os.environ.get("ASSAY_SANDBOX_KEEP", "").split(os.pathsep) if p]
         self.jobs = 0
         self.selector = selectors.DefaultSelector()
         self.selector.register(control, selectors.EVENT_READ)
@@ -451,7 +452,12 @@ class _Zygote:
 
     def sweep(self, pgid: int) -> int:
         """Kill and reap every leftover process; return how many were reaped."""
-        found = 0
+        found = self._reap()
+        if not self._has_children():
+            # Every process left in the namespace descends from this one (PID 1, or a
+            # child subreaper that inherits orphans), so no child means nothing of the job
+            # survives: the common case needs no signal and no scan of /proc.
+            return found
         for _ in range(1000):
             self.kill_job(pgid)
             found += self._reap()
@@ -508,10 +514,11 @@ class _Zygote:
             count += 1
 
     def wipe(self, workdir: str) -> None:
-        shutil.rmtree(workdir, ignore_errors=True)
         if not self.pid1:
+            shutil.rmtree(workdir, ignore_errors=True)
             return
-        kept = [p for p in os.environ.get("ASSAY_SANDBOX_KEEP", "").split(os.pathsep) if p]
+        # the whole private scratch directory (which holds `workdir`) and /dev/shm go
+        kept = self.kept
         for root in (self.scratch, "/dev/shm"):
             with contextlib.suppress(OSError):
                 for name in os.listdir(root):
