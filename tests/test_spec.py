@@ -178,3 +178,55 @@ def test_literal_value_evaluates_literals_and_arithmetic_only() -> None:
 def test_no_entry_point_is_an_invalid_argument() -> None:
     with pytest.raises(InvalidArgument, match="--entry-point"):
         extract_spec("Write a function that adds two numbers.")
+
+
+# HumanEval/81's docstring calls the function by an earlier name.
+RENAMED = '''def numerical_letter_grade(grades):
+    """Turn GPAs into letter grades: 4.0 is A+, above 3.7 is A, ...
+
+    Example:
+    grade_equation([4.0, 3, 1.7, 2, 3.5]) ==> ['A+', 'B', 'C-', 'C', 'A-']
+    """
+'''
+
+
+def test_examples_calling_the_function_by_a_stale_name_are_its_examples() -> None:
+    assert _pairs(RENAMED, "numerical_letter_grade") == [
+        ("numerical_letter_grade([4.0, 3, 1.7, 2, 3.5])", ["A+", "B", "C-", "C", "A-"])
+    ]
+    hidden = strip_examples(RENAMED, "numerical_letter_grade")
+    assert "grade_equation" not in hidden
+    assert extract_spec(hidden, "numerical_letter_grade").examples == ()
+
+
+def test_other_names_are_not_taken_for_the_entry_point() -> None:
+    # The entry point is called: other calls are helpers or prose.
+    helper = '''def f(n):
+    """Odd numbers of the Collatz sequence; collatz(1) is [1].
+
+    f(5) returns [1, 5]
+    """
+'''
+    assert [a for a, _ in _pairs(helper, "f")] == ["f(5)"]
+    # A name that is also a word of the prose ("the Collatz(1) sequence") is no alias.
+    prose = '''def g(n):
+    """Note: Collatz(1) is [1]. The Collatz conjecture says the sequence reaches 1."""
+'''
+    assert _pairs(prose, "g") == []
+    # Two unknown names: no way to tell which one is meant.
+    two = '''def h(xs):
+    """first_name([1]) == 1 and other_name([2]) == 2"""
+'''
+    assert _pairs(two, "h") == []
+    # A function defined (or imported) in the prompt is a helper, not the entry point.
+    defined = '''from math import floor
+
+
+def helper(x):
+    return x
+
+
+def k(x):
+    """floor(2.5) == 2 and helper(3) == 3"""
+'''
+    assert _pairs(defined, "k") == []

@@ -303,6 +303,9 @@ def extract_spec(
     else:
         texts = [(text, 1)]
     for body, first_line in texts:
+        alias = _stale_name(body, tree, entry)
+        if alias is not None:
+            body = re.sub(rf"(?<![\w.]){re.escape(alias)}\(", f"{entry}(", body)
         examples.extend(_text_examples(body, entry, first_line))
     for test_source in tests:
         test_tree = _parse(test_source)
@@ -430,6 +433,45 @@ def _annotation(node: ast.expr | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return ast.unparse(node)
+
+
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\(")
+
+
+def _stale_name(text: str, tree: ast.Module | None, entry: str) -> str | None:
+    """The name a task text's examples call the entry point by, when it is not `entry`.
+
+    Docstrings are often written before a function is renamed (``grade_equation([4.0, 3])``
+    in the docstring of ``numerical_letter_grade``). A name is taken for the entry point
+    only when nothing can contradict that: the text never calls `entry` itself, it calls
+    exactly one other name that is neither a builtin nor defined or imported in the
+    module, and it calls that name and uses it nowhere else (not a word of the prose).
+    """
+    called = [m.group(1) for m in _CALL.finditer(re.sub(r"\b(?:def|class)\s+\w+\(", "", text))]
+    if not called or entry in called or tree is None:
+        return None
+    defined = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    }
+    defined |= {
+        (alias.asname or alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    unknown = {
+        name
+        for name in called
+        if name not in defined and not hasattr(builtins, name) and name not in _CONSTRUCTORS
+    }
+    if len(unknown) != 1:
+        return None
+    (name,) = unknown
+    # A word of the prose ("the Collatz(1) sequence") is not a function name.
+    words = len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text))
+    return name if words == called.count(name) else None
 
 
 def _module_texts(tree: ast.Module) -> list[tuple[str, int]]:
@@ -1044,6 +1086,10 @@ def strip_examples(text: str, entry_point: str) -> str:
     lines = text.splitlines()
     keep = [True] * len(lines)
     in_doctest = in_input = False
+    names = [entry_point]
+    alias = _stale_name(text, _parse(text), entry_point)
+    if alias is not None:
+        names.append(alias)
     for index, line in enumerate(lines):
         stripped = line.strip()
         if _INPUT.match(line):
@@ -1065,7 +1111,7 @@ def strip_examples(text: str, entry_point: str) -> str:
         if stripped.startswith(("def ", "async def ", "class ")):
             continue
         if (
-            _is_example_line(line, entry_point)
+            any(_is_example_line(line, name) for name in names)
             or re.match(r"(?i)^(?:for\s+)?examples?\s*(?:\d+)?\s*:?$", stripped)
             or re.match(r"(?i)^(?:for example|e\.g\.)\s*[:,]?$", stripped)
         ):
