@@ -9,6 +9,7 @@ from assay.probe.inputs import (
     inputs_of_size,
     shape_from_hint,
     shape_of_values,
+    stated_arguments,
 )
 from assay.spec import extract_spec
 
@@ -88,3 +89,25 @@ def test_inputs_of_size_scale_collections() -> None:
         assert len(item.args[1]) == size
     numeric = extract_spec("def h(n: int) -> int:\n    pass\n")
     assert inputs_of_size(numeric, 1000, count=2)[1].args == (1000,)
+
+
+def test_arguments_of_wrapped_example_calls_are_inputs() -> None:
+    # HumanEval/32: the examples round the result, so they are not direct calls, but they
+    # still state that [1, 2] and [-6, 11, -6, 1] are valid arguments.
+    stub = '''def find_zero(xs: list):
+    """Find x such that poly(x) = 0.
+    >>> round(find_zero([1, 2]), 2) # f(x) = 1 + 2x
+    -0.5
+    >>> round(find_zero([-6, 11, -6, 1]), 2)
+    1.0
+    """
+'''
+    spec = extract_spec(stub)
+    assert [e.direct for e in spec.examples] == [False, False]
+    assert stated_arguments(spec) == [([1, 2],), ([-6, 11, -6, 1],)]
+    (shape,) = infer_shapes(spec) or ()
+    assert shape.describe() == "list[int]"
+    inputs = generate_inputs(spec, budget=20)
+    assert [i.args for i in inputs[:2]] == [([1, 2],), ([-6, 11, -6, 1],)]
+    assert {i.origin for i in inputs[:2]} == {"example"}
+    assert all(all(isinstance(x, int) for x in i.args[0]) for i in inputs)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assay.sandbox.canonical import canonical_key, canonicalize
-from assay.spec import Spec
+from assay.spec import NOT_LITERAL, Spec, literal_value
 
 __all__ = [
     "ProbeInput",
@@ -38,6 +38,7 @@ __all__ = [
     "inputs_of_size",
     "shape_from_hint",
     "shape_of_values",
+    "stated_arguments",
 ]
 
 _DEFAULT_INT = (-10, 50)
@@ -391,8 +392,8 @@ def infer_shapes(spec: Spec, hints: dict[str, str] | None = None) -> tuple[Shape
     `guess_hints`) refined by the trusted examples' argument values; None when the number
     of parameters is unknown."""
     names: list[str] = []
-    examples = [e for e in spec.trusted_examples if e.direct and not e.kwargs]
-    counts = {len(e.args or ()) for e in examples}
+    stated = stated_arguments(spec)
+    counts = {len(args) for args in stated}
     if spec.signature is not None:
         positional = [p for p in spec.signature.parameters if p.kind == "positional"]
         # Parameters with defaults are passed only when the examples pass them.
@@ -406,10 +407,42 @@ def infer_shapes(spec: Spec, hints: dict[str, str] | None = None) -> tuple[Shape
     all_hints = {**guess_hints(spec), **(hints or {}), **spec.hints}
     shapes: list[Shape] = []
     for index, name in enumerate(names):
-        values = [e.args[index] for e in examples if e.args is not None and len(e.args) > index]
+        values = [args[index] for args in stated if len(args) > index]
         hint = shape_from_hint(all_hints.get(name))
         shapes.append(_refine(hint, shape_of_values(values)))
     return tuple(shapes)
+
+
+def stated_arguments(spec: Spec, *, direct: bool = True) -> list[tuple[Any, ...]]:
+    """The literal positional arguments the trusted examples call the entry point with.
+
+    Direct examples (``f(1, 2) == 3``) give their arguments; an example that wraps the call
+    (``round(f([1, 2]), 2) == -0.5``, ``sorted(f(xs)) == ...``) still states that its
+    arguments are valid, so the call inside it counts too. With ``direct=False`` only the
+    wrapped calls are returned.
+    """
+    found: list[tuple[Any, ...]] = []
+    for example in spec.trusted_examples:
+        if example.direct:
+            if direct and not example.kwargs:
+                found.append(tuple(example.args or ()))
+            continue
+        try:
+            tree = ast.parse(example.actual, mode="eval")
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == spec.entry_point
+                and not node.keywords
+                and not any(isinstance(a, ast.Starred) for a in node.args)
+            ):
+                values = tuple(literal_value(a) for a in node.args)
+                if all(v is not NOT_LITERAL for v in values):
+                    found.append(values)
+    return found
 
 
 # ----------------------------------------------------------------------------- generating
@@ -445,6 +478,8 @@ def generate_inputs(
     for example in spec.trusted_examples:
         if example.direct:
             add(ProbeInput(tuple(example.args or ()), dict(example.kwargs), "example"))
+    for args in stated_arguments(spec, direct=False):
+        add(ProbeInput(args, origin="example"))
     if shapes is None or any(s.kind == "any" for s in shapes):
         return list(found.values())
     rng = random.Random(seed)
