@@ -111,3 +111,23 @@ def test_arguments_of_wrapped_example_calls_are_inputs() -> None:
     assert [i.args for i in inputs[:2]] == [([1, 2],), ([-6, 11, -6, 1],)]
     assert {i.origin for i in inputs[:2]} == {"example"}
     assert all(all(isinstance(x, int) for x in i.args[0]) for i in inputs)
+
+
+def test_examples_overrule_a_hint_guessed_from_the_parameter_name() -> None:
+    # HumanEval/119: ``lst`` suggests list[int], the examples pass lists of strings.
+    stub = '''def match_parens(lst):
+    """Can the two strings be concatenated into a balanced string?
+    match_parens(['()(', ')']) == 'Yes'
+    match_parens([')', ')']) == 'No'
+    """
+'''
+    spec = extract_spec(stub)
+    (shape,) = infer_shapes(spec) or ()
+    assert shape.describe() == "list[str]"
+    for item in generate_inputs(spec, budget=30):
+        assert all(isinstance(x, str) and set(x) <= {"(", ")"} for x in item.args[0])
+    # A real annotation still wins, and a guess the examples agree with is kept.
+    annotated = extract_spec('def f(lst: list[int]):\n    """f(["a"]) == 1"""\n')
+    assert (infer_shapes(annotated) or ())[0].describe() == "list[int]"
+    agreeing = extract_spec('def g(lst):\n    """g([3, 1]) == 1"""\n')
+    assert (infer_shapes(agreeing) or ())[0].describe() == "list[int >= 1]"

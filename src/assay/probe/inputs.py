@@ -404,13 +404,34 @@ def infer_shapes(spec: Spec, hints: dict[str, str] | None = None) -> tuple[Shape
             return None
         arity = counts.pop()
         names = [f"arg{i}" for i in range(arity)]
-    all_hints = {**guess_hints(spec), **(hints or {}), **spec.hints}
+    given = {**(hints or {}), **spec.hints}
+    all_hints = {**guess_hints(spec), **given}
     shapes: list[Shape] = []
     for index, name in enumerate(names):
         values = [args[index] for args in stated if len(args) > index]
         hint = shape_from_hint(all_hints.get(name))
-        shapes.append(_refine(hint, shape_of_values(values)))
+        seen = shape_of_values(values)
+        if name not in given and not _kinds_agree(hint, seen):
+            # A hint guessed from the name is a weak prior: the examples' values overrule
+            # it (``lst`` guessed list[int], the examples pass lists of strings).
+            hint = ANY
+        shapes.append(_refine(hint, seen))
     return tuple(shapes)
+
+
+def _kinds_agree(hint: Shape, seen: Shape) -> bool:
+    """Whether the values `seen` describes could be of the type `hint` describes."""
+    if hint.kind == "any" or seen.kind == "any":
+        return True
+    if hint.kind == "union":
+        return any(_kinds_agree(option, seen) for option in hint.items)
+    if {hint.kind, seen.kind} == {"int", "float"}:
+        return True
+    if hint.kind != seen.kind:
+        return False
+    if hint.kind == "tuple" and len(hint.items) != len(seen.items) and not hint.variadic:
+        return False
+    return all(_kinds_agree(h, v) for h, v in zip(hint.items, seen.items, strict=False))
 
 
 def stated_arguments(spec: Spec, *, direct: bool = True) -> list[tuple[Any, ...]]:
