@@ -100,8 +100,8 @@ def run_assay(
     rows: list[dict[str, Any]], workers: int, timeout: float
 ) -> tuple[list[bool], float, list[str], float]:
     """assay's sandbox on `rows` (worker start-up included in the wall time); also returns
-    the programs' own time: the wall time of every program's run inside its sandboxed
-    process (from the start of its execution to its result, or to its time limit)."""
+    the programs' own CPU time: what every program used inside its sandboxed process (from
+    the start of its execution to its result, or to its time limit)."""
     problems = load_humaneval()
     samples = [
         Sample(
@@ -112,7 +112,7 @@ def run_assay(
     started = time.monotonic()
     scores = score_samples(samples, problems, workers=workers, limits=Limits(timeout_s=timeout))
     wall = time.monotonic() - started
-    own = sum(s.outcome.wall_s for s in scores)
+    own = sum(s.outcome.cpu_s for s in scores)
     return [s.passed for s in scores], wall, [s.reason for s in scores], own
 
 
@@ -205,11 +205,12 @@ def main() -> int:
             "cpu_ms_per_program": round(as_cpu * 1000 / len(rows), 2),
             "passed": sum(as_passed),
             "overhead_ms": round(as_overhead, 2),
-            "programs_own_s": round(as_own, 3),
+            "programs_own_cpu_s": round(as_own, 3),
         },
         "throughput_ratio": round(he_wall / as_wall, 2),
-        # No harness with this many workers can finish before the programs' own run time
-        # (time limits included) divided by the workers: the best ratio any overhead allows.
+        # No harness with this many workers (one core each) finishes before the programs'
+        # own CPU time (time limits included) divided by the workers: the best ratio that
+        # any harness overhead allows on these samples.
         "throughput_ratio_bound": round(he_wall / (as_own / args.workers), 2),
         "cpu_ratio": round(he_cpu / as_cpu, 2),
         "overhead_ratio": round(he_overhead / as_overhead, 2),
@@ -236,7 +237,7 @@ def main() -> int:
             f"overhead ratio {report['overhead_ratio']}x"
         )
         print(
-            f"the programs' own run time in the sandbox: {ours['programs_own_s']:.1f} s; "
+            f"the programs' own CPU time in the sandbox: {ours['programs_own_cpu_s']:.1f} s; "
             f"with zero harness overhead the ratio could be at most "
             f"{report['throughput_ratio_bound']}x"
         )
