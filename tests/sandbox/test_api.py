@@ -37,6 +37,23 @@ def test_function_call_returns_repr_canonical_value_and_output(box: Sandbox) -> 
     assert outcome.peak_memory_kb > 0
 
 
+def test_raw_writes_subprocesses_and_crash_messages_are_captured_per_call(box: Sandbox) -> None:
+    source = (
+        "import os\n"
+        "print('from print')\n"
+        "os.write(1, b'from os.write\\n')\n"
+        "os.system('echo from a shell; echo shell error >&2')\n"
+    )
+    result = box.run(Job(source=source, calls=(Call.expr("os.write(2, b'in the call') and 7"),)))
+    assert result.import_outcome.stdout == "from print\nfrom os.write\nfrom a shell\n"
+    assert result.import_outcome.stderr == "shell error\n"
+    (call,) = result.outcomes
+    assert (call.value, call.stdout, call.stderr) == (7, "", "in the call")
+    crash = "import ctypes, os\nos.write(2, b'about to crash')\nctypes.string_at(0)\n"
+    crashed = box.run(Job(source=crash)).import_outcome
+    assert (crashed.status, crashed.stderr) == (Status.CRASHED, "about to crash")
+
+
 def test_argument_mutation_is_visible_in_args_after(box: Sandbox) -> None:
     result = box.run(Job(source=SOURCE, calls=(Call.function("grow", [7]),)))
     assert result.outcomes[0].value == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -148,25 +149,106 @@ def _death_outcome(
     return Outcome(status=status, exception=info, wall_s=wall_s, cpu_s=cpu, peak_memory_kb=memory)
 
 
-class _Child:
-    """The parent's ends of one child's pipes."""
+class _RawOutput:
+    """What one of the child's file descriptors 1 and 2 carried during one call: the first
+    `cap` bytes, and how many more were dropped."""
 
-    def __init__(self, cmd_w: int, res_r: int) -> None:
+    def __init__(self, fd: int, cap: int) -> None:
+        self.fd = fd
+        self.cap = cap
+        self.kept = bytearray()
+        self.dropped = 0
+
+    def read(self) -> None:
+        """Take what the pipe holds now (non-blocking); on EOF stop watching it."""
+        while self.fd >= 0:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                with contextlib.suppress(OSError):
+                    os.close(self.fd)
+                self.fd = -1
+                return
+            room = self.cap - len(self.kept)
+            self.kept += chunk[: max(room, 0)]
+            self.dropped += max(0, len(chunk) - max(room, 0))
+
+    def merged_into(self, text: str, number: int) -> str:
+        """`text` (what Python-level writes produced) followed by this call's raw output,
+        within the same cap; then start afresh for the next call."""
+        if not self.kept and not self.dropped:
+            return text
+        room = max(0, self.cap - len(text))
+        raw = self.kept.decode("utf-8", "replace")
+        lost = self.dropped + max(0, len(raw) - room)
+        merged = text + raw[:room]
+        if lost:
+            merged += f"\n[assay: {lost} more bytes written to file descriptor {number} not kept]"
+        self.kept = bytearray()
+        self.dropped = 0
+        return merged
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
+
+
+class _Child:
+    """The parent's ends of one child's pipes: requests, results, and its fds 1 and 2."""
+
+    def __init__(self, cmd_w: int, res_r: int, out_r: int, err_r: int, cap: int) -> None:
         self.cmd_w = cmd_w
         self.res_r = res_r
         self.buffer = b""
+        self.stdout = _RawOutput(out_r, cap)
+        self.stderr = _RawOutput(err_r, cap)
+        for fd in (cmd_w, out_r, err_r):
+            os.set_blocking(fd, False)
 
     @property
     def alive(self) -> bool:
         return self.res_r >= 0
 
+    def wait_readable(self, timeout: float) -> bool:
+        """Wait until the result pipe is readable (or `timeout`), draining fds 1 and 2 as
+        they fill so that a child writing to them never blocks on a full pipe."""
+        poller = select.poll()
+        events = select.POLLIN | select.POLLHUP | select.POLLERR
+        poller.register(self.res_r, events)
+        for output in (self.stdout, self.stderr):
+            if output.fd >= 0:
+                poller.register(output.fd, events)
+        ready = {fd for fd, _ in poller.poll(max(0, int(timeout * 1000)))}
+        for output in (self.stdout, self.stderr):
+            if output.fd in ready:
+                output.read()
+        return self.res_r in ready
+
+    def with_output(self, outcome: Outcome) -> Outcome:
+        """`outcome` with what this call wrote to fds 1 and 2 appended to its stdout/stderr."""
+        self.stdout.read()
+        self.stderr.read()
+        return dataclasses.replace(
+            outcome,
+            stdout=self.stdout.merged_into(outcome.stdout, 1),
+            stderr=self.stderr.merged_into(outcome.stderr, 2),
+        )
+
     def close(self) -> None:
-        """Close both ends once (closing twice could hit an fd another thread reopened)."""
+        """Close every end once (closing twice could hit an fd another thread reopened)."""
         for fd in (self.cmd_w, self.res_r):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self.cmd_w = self.res_r = -1
+        self.stdout.close()
+        self.stderr.close()
 
 
 class Worker:
@@ -412,12 +494,11 @@ class Worker:
         if self._cgroup is not None:
             (self._cgroup / "pids.max").write_text(f"{limits.processes + 2}\n")
         forked, fds = self._next("forked")
-        if len(fds) != 2:
+        if len(fds) != 4:
             for fd in fds:
                 os.close(fd)
-            raise _Lost(f"'forked' came with {len(fds)} descriptors instead of 2")
-        child = _Child(fds[0], fds[1])
-        os.set_blocking(child.cmd_w, False)
+            raise _Lost(f"'forked' came with {len(fds)} descriptors instead of 4")
+        child = _Child(fds[0], fds[1], fds[2], fds[3], limits.output_bytes)
         with self._lock:
             self._child_pid = int(forked.get("pid", 0))
         try:
@@ -492,13 +573,13 @@ class Worker:
                     return self._forged(
                         child, started, "a result frame did not carry this call's nonce"
                     )
-                return _outcome_from_reply(reply, wall, limits)
+                return child.with_output(_outcome_from_reply(reply, wall, limits))
             if problem:
                 return self._forged(child, started, problem)
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self.cancelled.is_set():
                 return self._finish_dead_child(child, started, timed_out=True)
-            if not _readable(child.res_r, min(remaining, 0.25)):
+            if not child.wait_readable(min(remaining, 0.25)):
                 continue
             chunk = os.read(child.res_r, 1 << 20)
             if not chunk:
@@ -526,13 +607,18 @@ class Worker:
     def _finish_dead_child(self, child: _Child, started: float, *, timed_out: bool) -> Outcome:
         if timed_out:
             self._kill_child()
-        self._stop_reading(child)
         exit_info = self._await_exit()
         wall = time.monotonic() - started
         cancelled = self.cancelled.is_set() and bool(exit_info.get("killed"))
-        return _death_outcome(
-            exit_info, wall, timed_out=timed_out and not cancelled, cancelled=cancelled
+        # every writer is dead now: what fds 1 and 2 still hold is the last output, often
+        # the explanation of a crash
+        outcome = child.with_output(
+            _death_outcome(
+                exit_info, wall, timed_out=timed_out and not cancelled, cancelled=cancelled
+            )
         )
+        self._stop_reading(child)
+        return outcome
 
 
 def _call_request(call: Call) -> dict[str, Any]:

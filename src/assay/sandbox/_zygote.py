@@ -7,8 +7,8 @@ job forks a fresh child that applies the rlimits, imports the candidate and runs
 Channels:
 
 * CONTROL_FD: a SOCK_SEQPACKET socket to the trusted parent. The zygote sends ``ready``,
-  then keeps one child forked ahead of time: ``forked`` (with the child's two pipe ends
-  attached as SCM_RIGHTS, so the zygote keeps no copy), and once that child has ended and
+  then keeps one child forked ahead of time: ``forked`` (with the parent's ends of the
+  child's four pipes attached as SCM_RIGHTS, so the zygote keeps no copy), and once that child has ended and
   every process it started is killed and reaped, ``exit`` (wait status and rusage). The
   parent only ever sends ``kill`` with a child's pid (end that child and everything it
   started; a late kill for a child that already ended is ignored).
@@ -17,8 +17,10 @@ Channels:
   reply must echo; the parent sends a call's nonce only when it is that call's turn, so
   frames written in advance by the candidate cannot match.
 
-The child's stdin/stdout/stderr are /dev/null: output is captured at the Python level and
-capped, and nothing the candidate prints can be mistaken for a result.
+The child's stdin is /dev/null. ``sys.stdout``/``sys.stderr`` are captured at the Python level
+and capped; file descriptors 1 and 2 are two more pipes that the parent drains and caps, so
+raw writes, C code and subprocesses are seen too. Neither is the result channel, so nothing
+the candidate prints can be mistaken for a result.
 """
 
 from __future__ import annotations
@@ -359,9 +361,10 @@ def _apply_limits(limits: dict[str, Any]) -> None:
         resource.setrlimit(kind, (value, hard))
 
 
-def _child(cmd_r: int, res_w: int, workdir: str) -> None:
+def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str) -> None:
     """Wait (already forked, as the worker's spare) for the import request, which carries
-    the job's limits; apply them; then serve the job's requests until EOF."""
+    the job's limits; apply them; then serve the job's requests until EOF. File descriptors
+    1 and 2 are pipes the parent drains and caps (raw writes, C code and subprocesses)."""
     os.setsid()
     for number in (
         signal.SIGTERM,
@@ -375,8 +378,9 @@ def _child(cmd_r: int, res_w: int, workdir: str) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.chdir(workdir)
     null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
+    os.dup2(null, 0)
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
     low, high = sorted((cmd_r, res_w))
     os.closerange(3, low)
     os.closerange(low + 1, high)
@@ -531,12 +535,14 @@ class _Zygote:
                         with contextlib.suppress(OSError):
                             os.unlink(path)
 
-    def fork_child(self) -> tuple[int, int, int, str]:
+    def fork_child(self) -> tuple[int, list[int], str]:
         """Fork the next job's child ahead of time; return its pid, the parent's ends of its
-        pipes and its work directory."""
+        pipes (requests, results, fd 1, fd 2) and its work directory."""
         self.jobs += 1
         cmd_r, cmd_w = os.pipe()
         res_r, res_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
         workdir = os.path.join(self.scratch, f"job-{self.jobs}")
         os.makedirs(workdir, mode=0o700, exist_ok=True)
         pid = os.fork()
@@ -544,14 +550,14 @@ class _Zygote:
             try:
                 self.selector.close()
                 self.control.close()
-                os.close(cmd_w)
-                os.close(res_r)
-                _child(cmd_r, res_w, workdir)
+                for fd in (cmd_w, res_r, out_r, err_r):
+                    os.close(fd)
+                _child(cmd_r, res_w, out_w, err_w, workdir)
             finally:
                 os._exit(70)
-        os.close(cmd_r)
-        os.close(res_w)
-        return pid, cmd_w, res_r, workdir
+        for fd in (cmd_r, res_w, out_w, err_w):
+            os.close(fd)
+        return pid, [cmd_w, res_r, out_r, err_r], workdir
 
     def supervise(self, pid: int, workdir: str) -> dict[str, Any] | None:
         """Wait until the child ends (or the parent asks to kill it), then kill and reap
@@ -590,11 +596,11 @@ class _Zygote:
             "leftovers": leftovers,
         }
 
-    def hand_over(self, child: tuple[int, int, int, str]) -> None:
-        pid, cmd_w, res_r, _ = child
-        self.send({"op": "forked", "pid": pid}, [cmd_w, res_r])
-        os.close(cmd_w)
-        os.close(res_r)
+    def hand_over(self, child: tuple[int, list[int], str]) -> None:
+        pid, fds, _ = child
+        self.send({"op": "forked", "pid": pid}, fds)
+        for fd in fds:
+            os.close(fd)
 
     def serve(self) -> None:
         """Announce readiness, then keep one forked child ready at all times. The next
@@ -604,7 +610,7 @@ class _Zygote:
         current = self.fork_child()
         self.hand_over(current)
         while True:
-            ended = self.supervise(current[0], current[3])
+            ended = self.supervise(current[0], current[2])
             if ended is None:
                 return
             current = self.fork_child()
