@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -18,7 +19,6 @@ from assay.bench.generation import (
 )
 from assay.bench.humaneval import Problem
 from assay.errors import InvalidArgument
-from assay.llm.draft import DraftPlan
 
 __all__ = ["generation_bench", "render_summary"]
 
@@ -48,14 +48,7 @@ def generation_bench(
     tasks = benchmark_tasks(problems, limit_tasks)
     samples = save_samples or Path(f"{benchmark}-samples.jsonl")
     results = samples.with_name(samples.stem + ".results.jsonl")
-    plan = DraftPlan(
-        n=n,
-        criteria_greedy=BENCH_PLAN.criteria_greedy,
-        paraphrases=BENCH_PLAN.paraphrases,
-        model_tests=BENCH_PLAN.model_tests,
-        sample_from=BENCH_PLAN.sample_from,
-        max_tokens=BENCH_PLAN.max_tokens,
-    )
+    plan = dataclasses.replace(BENCH_PLAN, n=n)
     started = time.monotonic()
 
     def report(outcome: TaskOutcome, done: int, total: int) -> None:

@@ -21,7 +21,7 @@ from assay.bench.humaneval import Problem
 from assay.bench.scoring import Sample, read_samples
 from assay.errors import InvalidArgument
 
-__all__ = ["mbpp_command", "selection_bench"]
+__all__ = ["mbpp_command", "parse_ks", "selection_bench"]
 
 
 def selection_bench(
@@ -84,6 +84,23 @@ def _render(summary: dict[str, Any], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def parse_ks(value: str) -> list[int]:
+    """The ``--k`` option: distinct positive integers, ascending.
+
+    Raises:
+        InvalidArgument: `value` is not a comma-separated list of positive integers.
+    """
+    try:
+        ks = sorted({int(part) for part in value.split(",") if part.strip()})
+    except ValueError:
+        raise InvalidArgument(
+            f"--k {value!r} must be comma-separated integers, e.g. 1,10,100"
+        ) from None
+    if not ks or ks[0] < 1:
+        raise InvalidArgument(f"--k {value!r} must list positive integers")
+    return ks
+
+
 def mbpp_command(
     samples: Path | None = typer.Option(
         None, "--samples", help="JSONL(.gz) of {task_id: 'Mbpp/<n>', completion|solution}."
@@ -130,10 +147,7 @@ def mbpp_command(
 
     if fmt not in ("json", "text"):
         raise InvalidArgument(f"--format {fmt!r} is not one of json, text")
-    try:
-        ks = sorted({int(part) for part in k.split(",") if part.strip()})
-    except ValueError:
-        raise InvalidArgument(f"--k {k!r} must be comma-separated integers, e.g. 1,10") from None
+    ks = parse_ks(k)
     problems = load_mbpp(problems_path)
     if backend is not None:
         from assay.cli._bench_generation import generation_bench

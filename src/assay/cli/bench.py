@@ -11,6 +11,7 @@ import typer
 
 from assay.bench.humaneval import load_humaneval
 from assay.bench.scoring import Sample, read_samples, score_samples, summarize
+from assay.cli._bench_selection import parse_ks
 from assay.errors import InvalidArgument
 from assay.sandbox import Limits, doctor
 
@@ -19,18 +20,6 @@ __all__ = ["register"]
 bench_app = typer.Typer(
     name="bench", help="Run benchmarks (HumanEval) with assay's sandbox.", no_args_is_help=True
 )
-
-
-def _ks(value: str) -> list[int]:
-    try:
-        ks = sorted({int(part) for part in value.split(",") if part.strip()})
-    except ValueError:
-        raise InvalidArgument(
-            f"--k {value!r} must be comma-separated integers, e.g. 1,10,100"
-        ) from None
-    if not ks or ks[0] < 1:
-        raise InvalidArgument(f"--k {value!r} must list positive integers")
-    return ks
 
 
 def humaneval_command(
@@ -115,7 +104,7 @@ def humaneval_command(
             "pass --backend local to generate samples with the embedded model, or --score-only "
             "(with --samples FILE, or alone to score the canonical solutions)"
         )
-    ks = _ks(k)
+    ks = parse_ks(k)
     problems = load_humaneval()
     if samples is None:
         rows = [
