@@ -73,22 +73,11 @@ def test_bench_generation_scores_raw_and_assay(
 
 
 def test_bench_mbpp_generation_on_recorded_samples(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, square_mbpp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import gzip
-
     from assay.bench.mbpp import load_mbpp
 
-    row = {
-        "task_id": 5,
-        "text": "Write a function to return the square of a number.",
-        "code": "def square(n):\n    return n * n\n",
-        "test_list": ["assert square(3) == 9", "assert square(-2) == 4", "assert square(0) == 0"],
-        "test_setup_code": "",
-    }
-    with gzip.open(tmp_path / "mbpp.jsonl.gz", "wt", encoding="utf-8") as out:
-        out.write(json.dumps(row) + "\n")
-    problems = load_mbpp(tmp_path)
+    problems = load_mbpp(square_mbpp)
     samples = tmp_path / "mbpp-samples.jsonl"
 
     def answer(request: Request, params: Params) -> str:
@@ -110,7 +99,7 @@ def test_bench_mbpp_generation_on_recorded_samples(
             "bench",
             "mbpp",
             "--problems",
-            str(tmp_path),
+            str(square_mbpp),
             "--backend",
             f"replay:{samples}",
             "--repair",
@@ -127,22 +116,7 @@ def test_bench_mbpp_generation_on_recorded_samples(
 
 
 def test_bench_mbpp_needs_samples_or_a_backend(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    square_mbpp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import gzip
-
-    with gzip.open(tmp_path / "mbpp.jsonl.gz", "wt", encoding="utf-8") as out:
-        out.write(
-            json.dumps(
-                {
-                    "task_id": 1,
-                    "text": "t",
-                    "code": "def f():\n    return 1\n",
-                    "test_list": ["assert f() == 1"],
-                    "test_setup_code": "",
-                }
-            )
-            + "\n"
-        )
-    assert main(["bench", "mbpp", "--problems", str(tmp_path)]) == 2
+    assert main(["bench", "mbpp", "--problems", str(square_mbpp)]) == 2
     assert "--backend local" in capsys.readouterr().err

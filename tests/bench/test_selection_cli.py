@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
@@ -91,16 +90,9 @@ def test_humaneval_selection_mode(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert sum(r["selected"] for r in rows if r["task_id"] == "HumanEval/1") == 1
 
 
-def test_mbpp_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    row = {
-        "task_id": 5,
-        "text": "Write a function to return the square of a number.",
-        "code": "def square(n):\n    return n * n\n",
-        "test_list": ["assert square(3) == 9", "assert square(-2) == 4", "assert square(0) == 0"],
-        "test_setup_code": "",
-    }
-    with gzip.open(tmp_path / "mbpp.jsonl.gz", "wt", encoding="utf-8") as out:
-        out.write(json.dumps(row) + "\n")
+def test_mbpp_command(
+    tmp_path: Path, square_mbpp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     samples = _write(
         tmp_path / "samples.jsonl",
         [
@@ -119,7 +111,7 @@ def test_mbpp_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
             "--samples",
             str(samples),
             "--problems",
-            str(tmp_path),
+            str(square_mbpp),
             "--format",
             "json",
         ]
