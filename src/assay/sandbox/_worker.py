@@ -177,15 +177,17 @@ class _RawOutput:
             self.kept += chunk[: max(room, 0)]
             self.dropped += max(0, len(chunk) - max(room, 0))
 
+    @property
+    def written(self) -> bool:
+        """Whether anything was written since the last `merged_into`."""
+        return bool(self.kept or self.dropped)
+
     def merged_into(self, text: str, number: int) -> str:
         """`text` (what Python-level writes produced) followed by this call's raw output,
         within the same cap; then start afresh for the next call."""
-        if not self.kept and not self.dropped:
-            return text
         room = max(0, self.cap - len(text))
-        raw = self.kept.decode("utf-8", "replace")
-        lost = self.dropped + max(0, len(raw) - room)
-        merged = text + raw[:room]
+        lost = self.dropped + max(0, len(self.kept) - room)
+        merged = text + self.kept[:room].decode("utf-8", "replace")
         if lost:
             merged += f"\n[assay: {lost} more bytes written to file descriptor {number} not kept]"
         self.kept = bytearray()
@@ -234,6 +236,8 @@ class _Child:
         """`outcome` with what this call wrote to fds 1 and 2 appended to its stdout/stderr."""
         self.stdout.read()
         self.stderr.read()
+        if not (self.stdout.written or self.stderr.written):
+            return outcome
         return dataclasses.replace(
             outcome,
             stdout=self.stdout.merged_into(outcome.stdout, 1),

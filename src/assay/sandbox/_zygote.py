@@ -8,10 +8,10 @@ Channels:
 
 * CONTROL_FD: a SOCK_SEQPACKET socket to the trusted parent. The zygote sends ``ready``,
   then keeps one child forked ahead of time: ``forked`` (with the parent's ends of the
-  child's four pipes attached as SCM_RIGHTS, so the zygote keeps no copy), and once that child has ended and
-  every process it started is killed and reaped, ``exit`` (wait status and rusage). The
-  parent only ever sends ``kill`` with a child's pid (end that child and everything it
-  started; a late kill for a child that already ended is ignored).
+  child's four pipes attached as SCM_RIGHTS, so the zygote keeps no copy), and once that
+  child has ended and every process it started is killed and reaped, ``exit`` (wait
+  status and rusage). The parent only ever sends ``kill`` with a child's pid (end that
+  child and everything it started; a late kill for a child that already ended is ignored).
 * Per job, two pipes between the parent and the child: requests come in, replies go out,
   each a 4-byte big-endian length plus JSON. A request carries a fresh nonce that the
   reply must echo; the parent sends a call's nonce only when it is that call's turn, so
@@ -522,12 +522,11 @@ class _Zygote:
             shutil.rmtree(workdir, ignore_errors=True)
             return
         # the whole private scratch directory (which holds `workdir`) and /dev/shm go
-        kept = self.kept
         for root in (self.scratch, "/dev/shm"):
             with contextlib.suppress(OSError):
                 for name in os.listdir(root):
                     path = os.path.join(root, name)
-                    if any(k == path or k.startswith(path + os.sep) for k in kept):
+                    if any(k == path or k.startswith(path + os.sep) for k in self.kept):
                         continue  # a read-only bind of assay's own files (see _policy)
                     if os.path.isdir(path) and not os.path.islink(path):
                         shutil.rmtree(path, ignore_errors=True)
