@@ -76,7 +76,9 @@ def test_submission_counts_weigh_in_the_vote() -> None:
     assert [v.accepted for v in result.verdicts] == [False, True]
 
 
-EXAMPLE = Example(actual="f([1, 1])", expected="[1, 1]", line=3, args=([1, 1],), expected_value=[1, 1])
+EXAMPLE = Example(
+    actual="f([1, 1])", expected="[1, 1]", line=3, args=([1, 1],), expected_value=[1, 1]
+)
 EXAMPLE_SPEC = replace(SPEC, examples=(EXAMPLE,))
 GOOD = [_value([1, 1]), _value([2, 3]), _value([])]
 BAD = [_value([1]), _value([2, 3]), _value([])]
