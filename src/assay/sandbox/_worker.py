@@ -268,6 +268,8 @@ class Worker:
         self._log = tempfile.TemporaryFile()
         self._lock = threading.Lock()
         self._child_pid = 0
+        #: the value last written to the cgroup's pids.max (written only when it changes)
+        self._pids_max = 0
         self.launch()
 
     # ------------------------------------------------------------ lifecycle
@@ -288,6 +290,7 @@ class Worker:
             env["HOME"] = env["TMPDIR"] = self._scratch
         command = self.policy.command(child_end.fileno())
         if self.policy.pids_root:
+            self._pids_max = 0
             self._cgroup = (
                 Path(self.policy.pids_root)
                 / f"assay-{os.getpid()}-{id(self):x}-{secrets.token_hex(3)}"
@@ -495,8 +498,9 @@ class Worker:
     def _run_child_unsafe(
         self, job: Job, limits: Limits, calls: list[Call]
     ) -> tuple[Outcome, list[Outcome]]:
-        if self._cgroup is not None:
+        if self._cgroup is not None and self._pids_max != limits.processes + 2:
             (self._cgroup / "pids.max").write_text(f"{limits.processes + 2}\n")
+            self._pids_max = limits.processes + 2
         forked, fds = self._next("forked")
         if len(fds) != 4:
             for fd in fds:

@@ -25,6 +25,7 @@ the candidate prints can be mistaken for a result.
 
 from __future__ import annotations
 
+import _signal
 import base64
 import builtins
 import contextlib
@@ -36,7 +37,6 @@ import json
 import linecache
 import os
 import pickle
-import random
 import resource
 import selectors
 import shutil
@@ -49,6 +49,16 @@ import traceback
 import types
 import warnings
 from typing import Any
+
+# `random` registers an at-fork hook that reseeds it from os.urandom in every forked child,
+# which costs each child ~40 page copies; the child seeds it with 0 itself (results are
+# deterministic), so it is imported here without that hook.
+_register_at_fork = os.register_at_fork
+os.register_at_fork = lambda **hooks: None  # type: ignore[assignment]
+try:
+    import random
+finally:
+    os.register_at_fork = _register_at_fork
 
 # The runner's functions resolve builtins in a private copy, and keep their own references
 # to what they need after candidate code ran, so a candidate that monkeypatches `builtins`
@@ -115,6 +125,24 @@ _DENIED_ERRNOS = {
     97,
 }  # EPERM EACCES EROFS ENETUNREACH EHOSTUNREACH EAFNOSUPPORT
 _RUNNER_FILE = os.path.abspath(__file__)
+
+
+# The child resets signal dispositions with the C function and plain ints: the `signal`
+# module's wrapper converts to and from enums, which in a freshly forked child touches (and
+# copies on write) dozens of pages for nothing.
+_RESET_SIGNALS = tuple(
+    int(number)
+    for number in (
+        signal.SIGTERM,
+        signal.SIGHUP,
+        signal.SIGUSR1,
+        signal.SIGUSR2,
+        signal.SIGALRM,
+        signal.SIGCHLD,
+    )
+)
+_SIG_DFL = int(signal.SIG_DFL)
+_SIGINT = int(signal.SIGINT)
 
 
 def _prctl(option: int, value: int) -> None:
@@ -361,21 +389,17 @@ def _apply_limits(limits: dict[str, Any]) -> None:
         resource.setrlimit(kind, (value, hard))
 
 
-def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str) -> None:
+def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str, *, pid1: bool) -> None:
     """Wait (already forked, as the worker's spare) for the import request, which carries
     the job's limits; apply them; then serve the job's requests until EOF. File descriptors
-    1 and 2 are pipes the parent drains and caps (raw writes, C code and subprocesses)."""
+    1 and 2 are pipes the parent drains and caps (raw writes, C code and subprocesses).
+    `pid1`: the zygote is its PID namespace's init and left every disposition but SIGINT's
+    at its default (see `main`)."""
     os.setsid()
-    for number in (
-        signal.SIGTERM,
-        signal.SIGHUP,
-        signal.SIGUSR1,
-        signal.SIGUSR2,
-        signal.SIGALRM,
-        signal.SIGCHLD,
-    ):
-        signal.signal(number, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if not pid1:
+        for number in _RESET_SIGNALS:
+            _signal.signal(number, _SIG_DFL)
+    _signal.signal(_SIGINT, signal.default_int_handler)
     os.chdir(workdir)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
@@ -385,8 +409,6 @@ def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str) -> None
     os.closerange(3, low)
     os.closerange(low + 1, high)
     os.closerange(high + 1, 1 << 16)
-    os.environ["HOME"] = workdir
-    os.environ["TMPDIR"] = workdir
     runner: _Runner | None = None
     while True:
         request = _read_frame(cmd_r)
@@ -395,7 +417,6 @@ def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str) -> None
         if runner is None:
             limits = request["limits"]
             _apply_limits(limits)
-            random.seed(0)
             runner = _Runner(int(limits["output_bytes"]))
         nonce = str(request["nonce"])
         op = request.get("op")
@@ -417,6 +438,15 @@ def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str) -> None
 # ---------------------------------------------------------------- zygote
 
 
+def _remove_tree(path: str) -> None:
+    """Remove a directory and everything in it; most jobs leave their directory empty, and
+    one rmdir is much cheaper than rmtree's walk."""
+    try:
+        os.rmdir(path)
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 class _Zygote:
     def __init__(self, control: socket.socket) -> None:
         self.control = control
@@ -424,6 +454,11 @@ class _Zygote:
         self.scratch = os.environ.get("ASSAY_SANDBOX_SCRATCH") or "/tmp"
         self.kept = [p for p in os.environ.get("ASSAY_SANDBOX_KEEP", "").split(os.pathsep) if p]
         self.jobs = 0
+        # One job at a time, and the previous job's directory is wiped before the next
+        # child is forked, so every job can use the same path; HOME and TMPDIR then point
+        # there once, here, instead of being set in every child.
+        self.workdir = os.path.join(self.scratch, "job")
+        os.environ["HOME"] = os.environ["TMPDIR"] = self.workdir
         self.selector = selectors.DefaultSelector()
         self.selector.register(control, selectors.EVENT_READ)
 
@@ -519,7 +554,7 @@ class _Zygote:
 
     def wipe(self, workdir: str) -> None:
         if not self.pid1:
-            shutil.rmtree(workdir, ignore_errors=True)
+            _remove_tree(workdir)
             return
         # the whole private scratch directory (which holds `workdir`) and /dev/shm go
         for root in (self.scratch, "/dev/shm"):
@@ -529,7 +564,7 @@ class _Zygote:
                     if any(k == path or k.startswith(path + os.sep) for k in self.kept):
                         continue  # a read-only bind of assay's own files (see _policy)
                     if os.path.isdir(path) and not os.path.islink(path):
-                        shutil.rmtree(path, ignore_errors=True)
+                        _remove_tree(path)
                     else:
                         with contextlib.suppress(OSError):
                             os.unlink(path)
@@ -542,16 +577,14 @@ class _Zygote:
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
-        workdir = os.path.join(self.scratch, f"job-{self.jobs}")
+        workdir = self.workdir
         os.makedirs(workdir, mode=0o700, exist_ok=True)
         pid = os.fork()
         if pid == 0:
             try:
-                self.selector.close()
-                self.control.close()
-                for fd in (cmd_w, res_r, out_r, err_r):
-                    os.close(fd)
-                _child(cmd_r, res_w, out_w, err_w, workdir)
+                # every other descriptor (the control socket, the selector, the parent's
+                # ends of the pipes) is closed by the child's closerange
+                _child(cmd_r, res_w, out_w, err_w, workdir, pid1=self.pid1)
             finally:
                 os._exit(70)
         for fd in (cmd_r, res_w, out_w, err_w):
@@ -661,8 +694,14 @@ def main() -> None:
     """Entry point inside the sandbox: warm up, then serve fork requests until EOF."""
     _set_import_path()
     control = socket.socket(fileno=int(sys.argv[1]))
+    # The zygote must survive its jobs' signals. As the init of a PID namespace it gets only
+    # the signals it has a handler for, so default dispositions protect it and its children
+    # need not reset them (SIGINT has Python's handler and goes to SIG_DFL); otherwise it
+    # ignores them and each child restores the defaults.
+    pid1 = os.getpid() == 1
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
-        signal.signal(number, signal.SIG_IGN)
+        if not pid1 or number == signal.SIGINT:
+            signal.signal(number, signal.SIG_DFL if pid1 else signal.SIG_IGN)
     with contextlib.suppress(OSError):
         _prctl(_PR_SET_DUMPABLE, 0)
         _prctl(_PR_SET_CHILD_SUBREAPER, 1)
@@ -670,6 +709,8 @@ def main() -> None:
         with contextlib.suppress(ImportError):
             __import__(name)
     _warm_up()
+    # every child starts from this state (it has no at-fork reseed, see the imports)
+    random.seed(0)
     # Children are forked from here: keep the warm heap out of the collector's reach so a
     # child's collections do not touch (and copy-on-write) every inherited page.
     gc.collect()
