@@ -98,12 +98,27 @@ def test_spec_examples_outweigh_a_wrong_majority() -> None:
     assert all(f.severity.value == "error" for f in result.findings)
 
 
+OTHER = [_value([]), _value([2, 3]), _value([])]
+
+
 def test_an_example_a_broad_consensus_contradicts_is_overruled() -> None:
-    runs = [_checked("odd", GOOD), *(_checked(f"agree{i}", BAD) for i in range(4))]
+    # Nobody satisfies the example (HumanEval/47's median of 15.0): the four programs that
+    # agree everywhere outweigh it.
+    runs = [_checked("odd", OTHER), *(_checked(f"agree{i}", BAD) for i in range(4))]
     result = _judge(runs, spec=EXAMPLE_SPEC)
     assert [v.accepted for v in result.verdicts] == [False, True, True, True, True]
     assert "contradicted by 4 of 5 candidates" in result.warnings[0]
     assert not [f for f in result.findings if f.rule == "AS601"]
+
+
+def test_an_example_one_candidate_satisfies_is_not_overruled() -> None:
+    # MBPP/610: the example removes the 3rd element counting from 1; most programs count
+    # from 0 and agree with each other, but one program meets the example, so it stands.
+    runs = [_checked("meets", GOOD), *(_checked(f"agree{i}", BAD) for i in range(4))]
+    result = _judge(runs, spec=EXAMPLE_SPEC)
+    assert [v.accepted for v in result.verdicts] == [True, False, False, False, False]
+    assert result.verdicts[0].selected
+    assert not result.warnings
 
 
 def test_contested_inputs_and_timeouts_do_not_split_clusters() -> None:

@@ -37,6 +37,7 @@ from assay.model import Family, Finding, Report, Severity, Verdict
 from assay.probe.inputs import ProbeInput, generate_inputs
 from assay.probe.probes import (
     CandidateRun,
+    ExampleCheck,
     Location,
     behaviour_key,
     outcome_text,
@@ -381,14 +382,19 @@ def _overruled_examples(
     ]
 
 
-def _passes_spec_examples(run: CandidateRun) -> bool:
-    """Whether the run imports and passes every trusted spec example it was judged on (at
-    least one)."""
-    checks = [
+def _spec_checks(run: CandidateRun) -> list[ExampleCheck]:
+    """The run's judged checks of trusted spec examples (extra tests excluded)."""
+    return [
         c
         for c in run.examples
         if c.example.trusted and c.example.origin != "extra" and c.passed is not None
     ]
+
+
+def _passes_spec_examples(run: CandidateRun) -> bool:
+    """Whether the run imports and passes every trusted spec example it was judged on (at
+    least one)."""
+    checks = _spec_checks(run)
     return run.imported and bool(checks) and all(c.passed for c in checks)
 
 
@@ -428,11 +434,7 @@ def _extra_passed(run: CandidateRun) -> int:
 
 
 def _spec_judged(run: CandidateRun) -> int:
-    return sum(
-        1
-        for c in run.examples
-        if c.passed is not None and c.example.trusted and c.example.origin != "extra"
-    )
+    return len(_spec_checks(run))
 
 
 def _is_answer(outcome: Outcome) -> bool:
@@ -542,11 +544,7 @@ def _score(
     size = sum(weights[i] for i in members)
     if not first.imported:
         return _Cluster(tuple(members), size, 0.0, 0, 0, 0, 0)
-    spec_checks = [
-        c
-        for c in first.examples
-        if c.example.trusted and c.example.origin != "extra" and c.passed is not None
-    ]
+    spec_checks = _spec_checks(first)
     extra_checks = [
         c for c in first.examples if c.example.origin == "extra" and c.passed is not None
     ]
