@@ -146,6 +146,23 @@ _set_handler: Any = importlib.import_module("_signal").signal
 _SIGINT = int(signal.SIGINT)
 
 
+#: The warnings the current import or call raised (see `_capture_warnings`).
+_CAUGHT: list[warnings.WarningMessage] = []
+_filters_mutated: Any = warnings._filters_mutated  # type: ignore[attr-defined]
+
+
+def _capture_warnings() -> None:
+    """Record every warning into `_CAUGHT`, each distinct location once per import or call
+    (a warning raised in a hot loop must not pile up).
+
+    Set up once here, in the zygote, rather than with a ``catch_warnings`` per call:
+    entering and leaving one costs a freshly forked child dozens of copied pages. The
+    record hook is the one ``catch_warnings(record=True)`` installs."""
+    warnings.simplefilter("default")
+    warnings._showwarnmsg_impl = _CAUGHT.append  # type: ignore[attr-defined]
+    warnings.showwarning = warnings._showwarning_orig  # type: ignore[attr-defined]
+
+
 def _prctl(option: int, value: int) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(option, value, 0, 0, 0)
@@ -288,32 +305,30 @@ class _Runner:
             "value": None,
             "exception": None,
         }
-        with warnings.catch_warnings(record=True) as caught:
-            # each distinct warning location once per import or call: a warning raised in a
-            # hot loop must not pile up
-            warnings.simplefilter("default")
-            try:
-                value = thunk()
-                if keep_value:
-                    reply["value_repr"] = _safe_repr(value, self.cap)
-                    reply["value"] = canonicalize(value)
-            except SystemExit as error:
-                # a script run as __main__ that exits with status 0 succeeded
-                if not (clean_exit_ok and error.code in (0, None)):
-                    reply["status"] = "error"
-                    reply["exception"] = _exception_info(error, self.cap)
-            except BaseException as error:  # noqa: BLE001 - every ending is an outcome with evidence
-                reply["status"] = _status_for(error)
+        _CAUGHT.clear()
+        _filters_mutated()  # each distinct warning location once per import or call again
+        try:
+            value = thunk()
+            if keep_value:
+                reply["value_repr"] = _safe_repr(value, self.cap)
+                reply["value"] = canonicalize(value)
+        except SystemExit as error:
+            # a script run as __main__ that exits with status 0 succeeded
+            if not (clean_exit_ok and error.code in (0, None)):
+                reply["status"] = "error"
                 reply["exception"] = _exception_info(error, self.cap)
-            if args is not None:
-                # also after an exception: a function may mutate its input and then fail
-                try:
-                    reply["args_after"] = canonicalize(args)
-                except Exception as error:  # noqa: BLE001 - a hostile argument is described
-                    reply["args_after"] = {
-                        "__object__": "unrepresentable",
-                        "repr": type(error).__name__,
-                    }
+        except BaseException as error:  # noqa: BLE001 - every ending is an outcome with evidence
+            reply["status"] = _status_for(error)
+            reply["exception"] = _exception_info(error, self.cap)
+        if args is not None:
+            # also after an exception: a function may mutate its input and then fail
+            try:
+                reply["args_after"] = canonicalize(args)
+            except Exception as error:  # noqa: BLE001 - a hostile argument is described
+                reply["args_after"] = {
+                    "__object__": "unrepresentable",
+                    "repr": type(error).__name__,
+                }
         cpu = time.process_time() - started
         sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__ = saved  # type: ignore[misc]
         reply.update(
@@ -328,7 +343,7 @@ class _Runner:
                     "filename": str(w.filename),
                     "lineno": int(w.lineno or 0),
                 }
-                for w in caught[:100]
+                for w in _CAUGHT[:100]
             ],
         )
         return reply
@@ -709,6 +724,7 @@ def main() -> None:
     for name in WARM_MODULES:
         with contextlib.suppress(ImportError):
             __import__(name)
+    _capture_warnings()
     _warm_up()
     # every child starts from this state (it has no at-fork reseed, see the imports)
     random.seed(0)
