@@ -270,6 +270,8 @@ class Worker:
         self._child_pid = 0
         #: the value last written to the cgroup's pids.max (written only when it changes)
         self._pids_max = 0
+        #: the next child (its ``forked`` message and pipe ends), handed over with an ``exit``
+        self._spare: tuple[dict[str, Any], list[int]] | None = None
         self.launch()
 
     # ------------------------------------------------------------ lifecycle
@@ -349,6 +351,7 @@ class Worker:
     def close(self, *, final: bool = True) -> None:
         """Stop the zygote and everything inside its sandbox (`final`: also release the
         log file; a restart keeps it)."""
+        self._drop_spare()
         if self._control is not None:
             # EOF makes the zygote kill its current child and everything that child started,
             # then exit; SIGKILL is the fallback when it does not (it is PID 1 under
@@ -501,7 +504,11 @@ class Worker:
         if self._cgroup is not None and self._pids_max != limits.processes + 2:
             (self._cgroup / "pids.max").write_text(f"{limits.processes + 2}\n")
             self._pids_max = limits.processes + 2
-        forked, fds = self._next("forked")
+        if self._spare is not None:
+            forked, fds = self._spare
+            self._spare = None
+        else:
+            forked, fds = self._next("forked")
         if len(fds) != 4:
             for fd in fds:
                 os.close(fd)
@@ -549,11 +556,23 @@ class Worker:
         return first, done
 
     def _await_exit(self) -> dict[str, Any]:
-        """Wait for the zygote's report that the child and all its processes are gone."""
+        """Wait for the zygote's report that the child and all its processes are gone; keep
+        the next child it hands over with that report for the next job."""
         message, fds = self._next("exit")
-        for fd in fds:
-            os.close(fd)
+        if "next" in message:
+            self._drop_spare()
+            self._spare = ({"op": "forked", "pid": message["next"]}, fds)
+        else:
+            for fd in fds:
+                os.close(fd)
         return message
+
+    def _drop_spare(self) -> None:
+        if self._spare is not None:
+            for fd in self._spare[1]:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            self._spare = None
 
     def _exchange(self, child: _Child, request: dict[str, Any], limits: Limits) -> Outcome:
         """Send one request with a fresh nonce; return the validated reply, or what the

@@ -10,8 +10,10 @@ Channels:
   then keeps one child forked ahead of time: ``forked`` (with the parent's ends of the
   child's four pipes attached as SCM_RIGHTS, so the zygote keeps no copy), and once that
   child has ended and every process it started is killed and reaped, ``exit`` (wait
-  status and rusage). The parent only ever sends ``kill`` with a child's pid (end that
-  child and everything it started; a late kill for a child that already ended is ignored).
+  status and rusage) with the next child's pid as ``next`` and its four pipe ends attached,
+  so one message per job ends one child and hands over the next. The parent only ever
+  sends ``kill`` with a child's pid (end that child and everything it started; a late kill
+  for a child that already ended is ignored).
 * Per job, two pipes between the parent and the child: requests come in, replies go out,
   each a 4-byte big-endian length plus JSON. A request carries a fresh nonce that the
   reply must echo; the parent sends a call's nonce only when it is that call's turn, so
@@ -594,7 +596,8 @@ class _Zygote:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         workdir = self.workdir
-        os.makedirs(workdir, mode=0o700, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(workdir, 0o700)
         pid = os.fork()
         if pid == 0:
             try:
@@ -662,8 +665,9 @@ class _Zygote:
             if ended is None:
                 return
             current = self.fork_child()
-            self.send(ended)
-            self.hand_over(current)
+            self.send({**ended, "next": current[0]}, current[1])
+            for fd in current[1]:
+                os.close(fd)
 
 
 def _warm_up() -> None:
