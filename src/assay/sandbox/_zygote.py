@@ -593,16 +593,19 @@ class _Zygote:
             return
         # the whole private scratch directory (which holds `workdir`) and /dev/shm go
         for root in (self.scratch, "/dev/shm"):
-            with contextlib.suppress(OSError):
-                for name in os.listdir(root):
-                    path = root + "/" + name
-                    if path in self.protected:
-                        continue
-                    if path == workdir or (os.path.isdir(path) and not os.path.islink(path)):
-                        _remove_tree(path)
-                    else:
-                        with contextlib.suppress(OSError):
-                            os.unlink(path)
+            try:
+                names = os.listdir(root)
+            except OSError:
+                continue
+            for name in names:
+                path = root + "/" + name
+                if path in self.protected:
+                    continue
+                if path == workdir or (os.path.isdir(path) and not os.path.islink(path)):
+                    _remove_tree(path)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
 
     def fork_child(self) -> tuple[int, list[int], str]:
         """Fork the next job's child ahead of time; return its pid, the parent's ends of its
@@ -613,6 +616,7 @@ class _Zygote:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         workdir = self.workdir
+        # it exists only when the wipe could not remove it, as before fixed names
         with contextlib.suppress(FileExistsError):
             os.mkdir(workdir, 0o700)
         pid = os.fork()
