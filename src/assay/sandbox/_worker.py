@@ -59,6 +59,9 @@ def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+_READ_CHUNK = 1 << 16
+
+
 def _number(value: object) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
@@ -608,7 +611,9 @@ class Worker:
                 return self._finish_dead_child(child, started, timed_out=True)
             if not child.wait_readable(min(remaining, 0.25)):
                 continue
-            chunk = os.read(child.res_r, 1 << 20)
+            # os.read allocates its whole size up front: most replies are a few hundred
+            # bytes, and a large one just takes more reads
+            chunk = os.read(child.res_r, _READ_CHUNK)
             if not chunk:
                 return self._finish_dead_child(child, started, timed_out=False)
             child.buffer += chunk
