@@ -414,6 +414,28 @@ def test_writes_and_deletes_outside_the_work_directory_are_blocked(
     assert sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
 
 
+def test_files_a_job_leaves_are_gone_for_the_next_job(solo: Sandbox) -> None:
+    # a directory the job made unreadable, files beside the work directory and in /dev/shm
+    litter = (
+        "import os\n"
+        "os.makedirs('locked/deep')\n"
+        "open('locked/deep/secret.txt', 'w').write('from the previous job')\n"
+        "os.chmod('locked', 0)\n"
+        "open(os.path.join(os.environ['TMPDIR'], '..', 'beside.txt'), 'w').write('x')\n"
+        "open('/dev/shm/shared.txt', 'w').write('x')\n"
+    )
+    assert _run(solo, litter)[0] is Status.OK
+    look = (
+        "import os\n"
+        "work = sorted(os.listdir('.'))\n"
+        "beside = os.path.exists(os.path.join(os.environ['TMPDIR'], '..', 'beside.txt'))\n"
+        "shm = os.listdir('/dev/shm')\n"
+        "open('new.txt', 'w').write('the work directory is writable')\n"
+    )
+    result = solo.run(Job(source=look, calls=(Call.expr("(work, beside, shm)"),), limits=FAST))
+    assert result.outcomes[0].value_repr == "([], False, [])"
+
+
 def test_file_size_limit_applies_in_the_work_directory(solo: Sandbox) -> None:
     source = "def big():\n    with open('big.bin', 'wb') as f:\n        f.write(b'0' * (40 * 1024 * 1024))\n"
     result = solo.run(

@@ -41,7 +41,6 @@ import os
 import pickle
 import resource
 import select
-import shutil
 import signal
 import socket
 import struct
@@ -458,11 +457,30 @@ def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str, *, pid1
 
 def _remove_tree(path: str) -> None:
     """Remove a directory and everything in it; most jobs leave their directory empty, and
-    one rmdir is much cheaper than rmtree's walk."""
+    one rmdir is much cheaper than a walk."""
     try:
         os.rmdir(path)
     except OSError:
-        shutil.rmtree(path, ignore_errors=True)
+        _remove_stubborn_tree(path)
+
+
+def _remove_stubborn_tree(path: str) -> None:
+    """Remove what a job left, including directories it took its own permissions away
+    from (the zygote runs as the same user, so it can give them back)."""
+    # imported only when a job left files: shutil (with bz2, lzma and zlib) makes the
+    # zygote's heap, and so every fork, larger
+    import shutil
+
+    def unlock(_function: object, failed: str, _error: object) -> None:
+        for directory in (failed, os.path.dirname(failed)):
+            if os.path.isdir(directory) and not os.path.islink(directory):
+                with contextlib.suppress(OSError):
+                    os.chmod(directory, 0o700)
+
+    for _ in range(16):  # each pass unlocks at least one more level
+        shutil.rmtree(path, onerror=unlock)
+        if not os.path.lexists(path):
+            return
 
 
 class _Zygote:
