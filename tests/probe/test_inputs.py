@@ -7,6 +7,7 @@ from assay.probe.inputs import (
     guess_hints,
     infer_shapes,
     inputs_of_size,
+    length_relations,
     shape_from_hint,
     shape_of_values,
     stated_arguments,
@@ -131,3 +132,30 @@ def test_examples_overrule_a_hint_guessed_from_the_parameter_name() -> None:
     assert (infer_shapes(annotated) or ())[0].describe() == "list[int]"
     agreeing = extract_spec('def g(lst):\n    """g([3, 1]) == 1"""\n')
     assert (infer_shapes(agreeing) or ())[0].describe() == "list[int >= 1]"
+
+
+def test_a_length_argument_follows_its_collection() -> None:
+    # Mbpp/306: ``n`` is ``len(a)`` in the example; inputs with another ``n`` are outside
+    # the task, and candidates indexing ``a[n - 1]`` would crash there.
+    stub = """from typing import List
+
+def max_sum_increasing_subseq(a: List[int], n: int, index: int, k: int) -> int:
+    \"\"\"Write a function to find the maximum sum of increasing subsequence.\"\"\"
+    ...
+
+assert max_sum_increasing_subseq([1, 101, 2, 3, 100, 4, 5], 7, 4, 6) == 11
+"""
+    spec = extract_spec(stub, "max_sum_increasing_subseq")
+    assert length_relations(stated_arguments(spec)) == {1: 0}
+    inputs = generate_inputs(spec, budget=30)
+    assert len(inputs) == 30
+    assert all(item.args[1] == len(item.args[0]) for item in inputs)
+    # ``index`` and ``k`` vary freely: only the argument equal to the length is tied.
+    assert len({item.args[2] for item in inputs}) > 1
+
+
+def test_a_length_relation_needs_every_example() -> None:
+    assert length_relations([("abc", 3), ("ab", 5)]) == {}
+    assert length_relations([("0110", 4), ("11", 2)]) == {1: 0}
+    assert length_relations([([1, 2], 2, [3, 4])]) == {1: 0}
+    assert length_relations([(True, [1])]) == {}

@@ -36,6 +36,7 @@ __all__ = [
     "guess_hints",
     "infer_shapes",
     "inputs_of_size",
+    "length_relations",
     "shape_from_hint",
     "shape_of_values",
     "stated_arguments",
@@ -505,14 +506,52 @@ def generate_inputs(
         return list(found.values())
     rng = random.Random(seed)
     seeds = [i.args for i in found.values() if not i.kwargs and len(i.args) == len(shapes)]
+    lengths = length_relations(seeds)
     for args in _boundaries(shapes, seeds, rng):
-        add(ProbeInput(args, origin="boundary"))
+        add(ProbeInput(_related(args, lengths), origin="boundary"))
     mutation_budget = max(0, (budget - len(found)) * 2 // 3) if seeds else 0
     for args in _mutations(shapes, seeds, rng, mutation_budget):
-        add(ProbeInput(args, origin="mutation"))
+        add(ProbeInput(_related(args, lengths), origin="mutation"))
     for args in _random_draws(shapes, budget - len(found), seed):
-        add(ProbeInput(args, origin="random"))
+        add(ProbeInput(_related(args, lengths), origin="random"))
     return list(found.values())
+
+
+def length_relations(stated: Sequence[tuple[Any, ...]]) -> dict[int, int]:
+    """Integer arguments that every example sets to the length of another argument, as
+    ``{int position: sized position}`` (``max_sum([1, 101, 2], 3)``: ``{1: 0}``).
+
+    C-style signatures pass a list together with its length; an input whose ``n`` is not
+    ``len(arr)`` is outside the task's domain, and candidates that index with ``n`` crash
+    or answer differently there without being wrong. When several arguments fit, the first
+    one is taken.
+    """
+    if not stated or len({len(args) for args in stated}) != 1:
+        return {}
+    arity = len(stated[0])
+    relations: dict[int, int] = {}
+    for target in range(arity):
+        for source in range(arity):
+            if source != target and all(
+                isinstance(args[source], (list, str, tuple))
+                and type(args[target]) is int
+                and args[target] == len(args[source])
+                for args in stated
+            ):
+                relations[target] = source
+                break
+    return relations
+
+
+def _related(args: tuple[Any, ...], lengths: dict[int, int]) -> tuple[Any, ...]:
+    """`args` with each length argument set to the length of its collection."""
+    if not lengths:
+        return args
+    values = list(args)
+    for target, source in lengths.items():
+        if isinstance(values[source], (list, str, tuple)):
+            values[target] = len(values[source])
+    return tuple(values)
 
 
 def inputs_of_size(
