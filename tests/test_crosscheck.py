@@ -152,3 +152,23 @@ def test_a_candidate_that_does_not_import_is_rejected() -> None:
     assert [v.accepted for v in result.verdicts] == [True, False]
     assert result.verdicts[1].summary.startswith("does not import")
     assert result.clusters[-1]["imports"] is False
+
+
+def test_the_selected_member_agrees_most_where_the_cluster_was_not_compared() -> None:
+    # Everybody agrees on the first two inputs; the third is contested (two of seven
+    # refuse it), so it does not split the cluster. There the most submitted program says
+    # "x", while most candidates that answer say "y": a "y" program stands for the cluster.
+    def outcomes(third: Outcome) -> list[Outcome]:
+        return [_value([1, 1]), _value([2, 3]), third]
+
+    runs = [
+        _run("popular", outcomes(_value("x"))),
+        *(_run(f"typical{i}", outcomes(_value("y"))) for i in range(3)),
+        *(_run(f"refuses{i}", outcomes(_error("ValueError"))) for i in range(2)),
+    ]
+    result = _judge(runs, counts=[2, 1, 1, 1, 1, 1])
+    assert 2 not in result.domain
+    assert len(result.clusters) == 1
+    assert all(v.accepted for v in result.verdicts)
+    assert [v.candidate for v in result.verdicts if v.selected] == ["typical0"]
+    assert result.clusters[0]["representative"] == "typical0"

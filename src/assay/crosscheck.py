@@ -9,8 +9,9 @@ of CodeT's dual agreement and AlphaCode's clustering::
 where `votes` sums, over the distinct programs in the cluster, the square root of how often
 each was submitted (identical samples are correlated votes), spec examples are the task's own (trusted) examples, and extra tests (e.g.
 model-written asserts) are down-weighted evidence with weight `w`. The best cluster wins;
-its most common program is *selected*; candidates outside it get an AS701 finding with the
-input that tells them apart, what they return there and what the winners return.
+the member that agrees with the most candidates over all inputs (then the most submitted)
+is *selected*; candidates outside it get an AS701 finding with the input that tells them
+apart, what they return there and what the winners return.
 
 Which inputs count: an input on which a quarter or more of the candidates raise or time out
 is outside the domain the task defines clearly (e.g. an empty list for "the maximum of a
@@ -330,11 +331,14 @@ def judge(
             )
         )
         findings.extend(own + disagreement)
-    selected = _select(winner, runs, counts) if winner is not None else None
+    support = _answer_support(runs, counts)
+    selected = _select(winner, runs, counts, support) if winner is not None else None
     if selected is not None:
         verdicts[selected] = verdicts[selected].model_copy(update={"selected": True})
     described = tuple(
-        _describe_cluster(number, cluster, clusters[0], runs, counts, domain, spec, best_score)
+        _describe_cluster(
+            number, cluster, clusters[0], runs, counts, support, domain, spec, best_score
+        )
         for number, cluster in enumerate(clusters)
     )
     warnings: tuple[str, ...] = tuple(problems)
@@ -565,14 +569,44 @@ def _score(
     )
 
 
-def _select(winner: _Cluster, runs: Sequence[CandidateRun], counts: Sequence[int]) -> int:
-    """The winning cluster's most submitted member, preferring one without timeouts."""
+def _answer_support(runs: Sequence[CandidateRun], counts: Sequence[int]) -> list[dict[str, int]]:
+    """Per input, how many candidates (by submission count) give each behaviour key."""
+    support: list[dict[str, int]] = []
+    for run, count in zip(runs, counts, strict=True):
+        if not run.imported:
+            continue
+        for index, observation in enumerate(run.observations):
+            if index == len(support):
+                support.append({})
+            votes = support[index]
+            votes[observation.key] = votes.get(observation.key, 0) + count
+    return support
 
-    def rank(index: int) -> tuple[int, int, int]:
-        slow = sum(1 for o in runs[index].observations if o.outcome.status is Status.TIMEOUT)
-        return (slow, -counts[index], index)
 
-    return min(winner.members, key=rank)
+def _select(
+    cluster: _Cluster,
+    runs: Sequence[CandidateRun],
+    counts: Sequence[int],
+    support: Sequence[dict[str, int]],
+) -> int:
+    """The cluster's member to stand for it: one without timeouts, then the one agreeing
+    with the most candidates over *all* inputs, then the most submitted.
+
+    Members agree on every input that counted, but may differ on the contested ones left
+    out of the comparison (inputs many candidates refuse); there the behaviour most
+    candidates share is the safer guess than the most submitted program's (MBPP/306: the
+    most submitted member of the winning behaviour is the one wrong program in it).
+    """
+
+    def rank(index: int) -> tuple[int, int, int, int]:
+        observations = runs[index].observations
+        slow = sum(1 for o in observations if o.outcome.status is Status.TIMEOUT)
+        agreement = sum(
+            support[i].get(o.key, 0) for i, o in enumerate(observations) if i < len(support)
+        )
+        return (slow, -agreement, -counts[index], index)
+
+    return min(cluster.members, key=rank)
 
 
 def _differences(
@@ -691,12 +725,15 @@ def _describe_cluster(
     winner: _Cluster,
     runs: Sequence[CandidateRun],
     counts: Sequence[int],
+    support: Sequence[dict[str, int]],
     domain: Sequence[int],
     spec: Spec,
     best_score: float,
 ) -> dict[str, Any]:
     representative = (
-        _select(cluster, runs, counts) if runs[cluster.members[0]].imported else cluster.members[0]
+        _select(cluster, runs, counts, support)
+        if runs[cluster.members[0]].imported
+        else cluster.members[0]
     )
     distinguishing: list[dict[str, str]] = []
     if number > 0 and runs[cluster.members[0]].imported:
