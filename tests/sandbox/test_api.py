@@ -3,6 +3,8 @@ canonical, limits apply per call."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from _procs import at_rest
 
@@ -137,6 +139,8 @@ def test_results_are_deterministic_across_runs(box: Sandbox) -> None:
     job = Job(source="import random\nx = [random.random(), hash('abc')]", calls=(Call.expr("x"),))
     first, second = box.run(job), box.run(job)
     assert first.outcomes[0].value == second.outcomes[0].value
+    # every job starts from random.seed(0), whichever worker runs it
+    assert first.outcomes[0].value[0] == random.Random(0).random()
 
 
 def test_output_is_capped(box: Sandbox) -> None:
