@@ -57,11 +57,16 @@ def compare_command(
             raise InvalidArgument(
                 f"{path} is not a file; compare takes a task file and candidate files"
             )
-    extra = [path.read_text(encoding="utf-8") for path in tests or []]
+    from assay.model import Candidate, Task
+
+    extra = [_read(path) for path in tests or []]
+    # each file is read once: the texts that were compared are the ones the ledger records
+    task_text = _read(task)
+    implementations = [Candidate(code=_read(path), name=str(path)) for path in candidates]
     started = time.perf_counter()
     report = api_compare(
-        task,
-        list(candidates),
+        Task(prompt=task_text, entry_point=entry_point),
+        implementations,
         entry_point=entry_point,
         extra_tests=extra,
         extra_weight=extra_weight,
@@ -71,14 +76,13 @@ def compare_command(
         seed=seed,
     )
     from assay.cli.ledger import record_cli_run
-    from assay.model import Candidate
 
     record_cli_run(
         report,
         kind="compare",
         no_ledger=no_ledger,
-        task=task.read_text(encoding="utf-8"),
-        candidates=[Candidate(code=p.read_text(encoding="utf-8"), name=str(p)) for p in candidates],
+        task=task_text,
+        candidates=implementations,
         duration_s=time.perf_counter() - started,
     )
     from assay.report import render
@@ -89,6 +93,13 @@ def compare_command(
     else:
         sys.stdout.write(rendered)
     return 0 if all(v.accepted for v in report.verdicts) else 1
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidArgument(f"cannot read {path}: {error}; pass a UTF-8 text file") from error
 
 
 def register(app: typer.Typer) -> None:
