@@ -233,7 +233,10 @@ def policy_for(isolation: str = "auto") -> Policy:
         Mechanism(
             name="output-cap",
             active=True,
-            detail="stdout/stderr captured in-process and capped; fds 0-2 are /dev/null",
+            detail=(
+                "sys.stdout/sys.stderr captured in-process and file descriptors 1 and 2 drained"
+                " by the parent, both capped per call; stdin is /dev/null"
+            ),
         ),
         Mechanism(
             name="private-channel",
