@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assay.config import Settings, load_settings
+from assay.config import Settings, env_flag, load_settings
 from assay.errors import ConfigError
+from assay.ledger import ledger_disabled
 from assay.model import Severity
 
 
@@ -74,3 +75,26 @@ def test_environment_offline_flag_is_parsed_strictly(
     monkeypatch.setenv("ASSAY_OFFLINE", "maybe")
     with pytest.raises(ConfigError, match="ASSAY_OFFLINE"):
         load_settings(pyproject=path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, None),
+        ("1", True),
+        ("Yes", True),
+        (" true ", True),
+        ("0", False),
+        ("no", False),
+        ("", False),
+    ],
+)
+def test_env_flag_reads_on_off_values(raw: str | None, expected: bool | None) -> None:
+    environ = {} if raw is None else {"ASSAY_NO_LEDGER": raw}
+    assert env_flag("ASSAY_NO_LEDGER", environ) is expected
+    assert ledger_disabled(environ) is (expected is True)
+
+
+def test_env_flag_names_the_variable_and_the_values_it_takes() -> None:
+    with pytest.raises(ConfigError, match=r"ASSAY_NO_LEDGER='off' must be 1/0/true/false"):
+        ledger_disabled({"ASSAY_NO_LEDGER": "off"})

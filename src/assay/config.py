@@ -150,15 +150,25 @@ def _lowest_python(spec: str) -> str | None:
     return match.group(1) if match else None
 
 
+def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool | None:
+    """An on/off environment variable: None when unset; True for 1/true/yes, False for
+    0/false/no or empty (any case).
+
+    Raises:
+        ConfigError: the variable holds something else.
+    """
+    raw = (os.environ if environ is None else environ).get(name)
+    if raw is None:
+        return None
+    lowered = raw.strip().lower()
+    if lowered not in {"0", "1", "true", "false", "yes", "no", ""}:
+        raise ConfigError(f"{name}={raw!r} must be 1/0/true/false (or unset)")
+    return lowered in {"1", "true", "yes"}
+
+
 def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
-    overrides: dict[str, Any] = {}
-    raw = environ.get("ASSAY_OFFLINE")
-    if raw is not None:
-        lowered = raw.strip().lower()
-        if lowered not in {"0", "1", "true", "false", "yes", "no", ""}:
-            raise ConfigError(f"ASSAY_OFFLINE={raw!r} must be 1/0/true/false")
-        overrides["offline"] = lowered in {"1", "true", "yes"}
-    return overrides
+    offline = env_flag("ASSAY_OFFLINE", environ)
+    return {} if offline is None else {"offline": offline}
 
 
 def _describe(error: ValidationError, where: str) -> str:

@@ -73,16 +73,11 @@ def ledger_disabled(environ: Mapping[str, str] | None = None) -> bool:
     """True when ``ASSAY_NO_LEDGER`` is set to a true value (1, true, yes).
 
     Raises:
-        InvalidArgument: the variable holds something else.
+        ConfigError: the variable holds something else.
     """
-    env = os.environ if environ is None else environ
-    raw = env.get("ASSAY_NO_LEDGER")
-    if raw is None:
-        return False
-    lowered = raw.strip().lower()
-    if lowered not in {"", "0", "1", "true", "false", "yes", "no"}:
-        raise InvalidArgument(f"ASSAY_NO_LEDGER={raw!r} must be 1/0/true/false")
-    return lowered in {"1", "true", "yes"}
+    from assay.config import env_flag
+
+    return env_flag("ASSAY_NO_LEDGER", environ) is True
 
 
 def open_ledger(url: str | None = None) -> Ledger:
