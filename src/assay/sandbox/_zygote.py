@@ -52,8 +52,9 @@ import warnings
 from typing import Any
 
 # `random` registers an at-fork hook that reseeds it from os.urandom in every forked child,
-# which costs each child ~40 page copies; the child seeds it with 0 itself (results are
-# deterministic), so it is imported here without that hook.
+# which costs each child ~40 page copies; every child instead starts from the state
+# `random.seed(0)` leaves in the zygote (results are deterministic), so it is imported here
+# without that hook.
 _register_at_fork = os.register_at_fork
 os.register_at_fork = lambda **hooks: None
 try:
@@ -489,7 +490,6 @@ class _Zygote:
         self.pid1 = os.getpid() == 1
         self.scratch = os.environ.get("ASSAY_SANDBOX_SCRATCH") or "/tmp"
         self.kept = [p for p in os.environ.get("ASSAY_SANDBOX_KEEP", "").split(os.pathsep) if p]
-        self.jobs = 0
         # One job at a time, and the previous job's directory is wiped before the next
         # child is forked, so every job can use the same path; HOME and TMPDIR then point
         # there once, here, instead of being set in every child.
@@ -628,7 +628,6 @@ class _Zygote:
     def fork_child(self) -> tuple[int, list[int], str]:
         """Fork the next job's child ahead of time; return its pid, the parent's ends of its
         pipes (requests, results, fd 1, fd 2) and its work directory."""
-        self.jobs += 1
         cmd_r, cmd_w = os.pipe()
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
