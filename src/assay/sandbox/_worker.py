@@ -166,7 +166,7 @@ class _RawOutput:
         """Take what the pipe holds now (non-blocking); on EOF stop watching it."""
         while self.fd >= 0:
             try:
-                chunk = os.read(self.fd, 1 << 16)
+                chunk = os.read(self.fd, _READ_CHUNK)
             except BlockingIOError:
                 return
             except OSError:
@@ -273,8 +273,8 @@ class Worker:
         self._child_pid = 0
         #: the value last written to the cgroup's pids.max (written only when it changes)
         self._pids_max = 0
-        #: the next child (its ``forked`` message and pipe ends), handed over with an ``exit``
-        self._spare: tuple[dict[str, Any], list[int]] | None = None
+        #: the next child (its pid and pipe ends), handed over with an ``exit``
+        self._spare: tuple[int, list[int]] | None = None
         self.launch()
 
     # ------------------------------------------------------------ lifecycle
@@ -508,17 +508,18 @@ class Worker:
             (self._cgroup / "pids.max").write_text(f"{limits.processes + 2}\n")
             self._pids_max = limits.processes + 2
         if self._spare is not None:
-            forked, fds = self._spare
+            pid, fds = self._spare
             self._spare = None
         else:
             forked, fds = self._next("forked")
+            pid = int(forked.get("pid", 0))
         if len(fds) != 4:
             for fd in fds:
                 os.close(fd)
             raise _Lost(f"'forked' came with {len(fds)} descriptors instead of 4")
         child = _Child(fds[0], fds[1], fds[2], fds[3], limits.output_bytes)
         with self._lock:
-            self._child_pid = int(forked.get("pid", 0))
+            self._child_pid = pid
         try:
             request = {
                 "op": "import",
@@ -564,7 +565,7 @@ class Worker:
         message, fds = self._next("exit")
         if "next" in message:
             self._drop_spare()
-            self._spare = ({"op": "forked", "pid": message["next"]}, fds)
+            self._spare = (int(message["next"]), fds)
         else:
             for fd in fds:
                 os.close(fd)

@@ -489,7 +489,7 @@ class _Zygote:
         self.control = control
         self.pid1 = os.getpid() == 1
         self.scratch = os.environ.get("ASSAY_SANDBOX_SCRATCH") or "/tmp"
-        self.kept = [p for p in os.environ.get("ASSAY_SANDBOX_KEEP", "").split(os.pathsep) if p]
+        kept = [p for p in os.environ.get("ASSAY_SANDBOX_KEEP", "").split(os.pathsep) if p]
         # One job at a time, and the previous job's directory is wiped before the next
         # child is forked, so every job can use the same path; HOME and TMPDIR then point
         # there once, here, instead of being set in every child.
@@ -500,7 +500,7 @@ class _Zygote:
         self.protected = {
             os.path.join(root, os.path.relpath(k, root).split(os.sep)[0])
             for root in (self.scratch, "/dev/shm")
-            for k in self.kept
+            for k in kept
             if k != root and os.path.commonpath([k, root]) == root
         }
         # Every page this process writes between two forks costs it a page fault (fork
@@ -537,18 +537,17 @@ class _Zygote:
                     os.kill(pid, signal.SIGKILL)
 
     def sweep(self, pgid: int) -> int:
-        """Kill and reap every leftover process; return how many were reaped."""
+        """Kill and reap every leftover process; return how many were reaped.
+
+        Every process left in the namespace descends from this one (PID 1, or a child
+        subreaper that inherits orphans), so no child means nothing of the job survives:
+        the common case costs one system call, no signal and no scan of /proc."""
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            # Every process left in the namespace descends from this one (see below):
-            # the common case costs one system call.
             return 0
         found = (1 if pid else 0) + self._reap()
         if not self._has_children():
-            # Every process left in the namespace descends from this one (PID 1, or a
-            # child subreaper that inherits orphans), so no child means nothing of the job
-            # survives: the common case needs no signal and no scan of /proc.
             return found
         for _ in range(1000):
             self.kill_job(pgid)
@@ -633,14 +632,14 @@ class _Zygote:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         workdir = self.workdir
-        # it exists only when the wipe could not remove it, as before fixed names
+        # it still exists only when the wipe could not remove what the last job left
         with contextlib.suppress(FileExistsError):
             os.mkdir(workdir, 0o700)
         pid = os.fork()
         if pid == 0:
             try:
-                # every other descriptor (the control socket, the selector, the parent's
-                # ends of the pipes) is closed by the child's closerange
+                # every other descriptor (the control socket, the poll object, the
+                # parent's ends of the pipes) is closed by the child's closerange
                 _child(cmd_r, res_w, out_w, err_w, workdir, pid1=self.pid1)
             finally:
                 os._exit(70)
@@ -685,9 +684,13 @@ class _Zygote:
             "leftovers": leftovers,
         }
 
-    def hand_over(self, child: tuple[int, list[int], str]) -> None:
+    def hand_over(
+        self, child: tuple[int, list[int], str], ended: dict[str, Any] | None = None
+    ) -> None:
+        """Give the parent the next child's pipe ends (the zygote keeps no copy): alone as
+        ``forked``, or with the previous child's ``exit`` report as its ``next``."""
         pid, fds, _ = child
-        self.send({"op": "forked", "pid": pid}, fds)
+        self.send({"op": "forked", "pid": pid} if ended is None else {**ended, "next": pid}, fds)
         for fd in fds:
             os.close(fd)
 
@@ -703,9 +706,7 @@ class _Zygote:
             if ended is None:
                 return
             current = self.fork_child()
-            self.send({**ended, "next": current[0]}, current[1])
-            for fd in current[1]:
-                os.close(fd)
+            self.hand_over(current, ended)
 
 
 def _warm_up() -> None:
@@ -756,10 +757,17 @@ def main() -> None:
     # the signals it has a handler for, so default dispositions protect it and its children
     # need not reset them (SIGINT has Python's handler and goes to SIG_DFL); otherwise it
     # ignores them and each child restores the defaults.
-    pid1 = os.getpid() == 1
-    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
-        if not pid1 or number == signal.SIGINT:
-            signal.signal(number, signal.SIG_DFL if pid1 else signal.SIG_IGN)
+    if os.getpid() == 1:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    else:
+        for number in (
+            signal.SIGINT,
+            signal.SIGTERM,
+            signal.SIGHUP,
+            signal.SIGUSR1,
+            signal.SIGUSR2,
+        ):
+            signal.signal(number, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         _prctl(_PR_SET_DUMPABLE, 0)
         _prctl(_PR_SET_CHILD_SUBREAPER, 1)
