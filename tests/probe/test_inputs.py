@@ -10,6 +10,7 @@ from assay.probe.inputs import (
     length_relations,
     shape_from_hint,
     shape_of_values,
+    sorted_arguments,
     stated_arguments,
 )
 from assay.spec import extract_spec
@@ -159,3 +160,74 @@ def test_a_length_relation_needs_every_example() -> None:
     assert length_relations([("0110", 4), ("11", 2)]) == {1: 0}
     assert length_relations([([1, 2], 2, [3, 4])]) == {1: 0}
     assert length_relations([(True, [1])]) == {}
+
+
+def test_lists_the_task_calls_sorted_stay_sorted() -> None:
+    # Mbpp/597: code for "two sorted arrays" may merge or binary-search; an unsorted input
+    # is outside the task, and candidates answering differently there are not wrong.
+    stub = """from typing import List
+
+def find_kth(arr1: List[int], arr2: List[int], k: int) -> int:
+    \"\"\"Write a function to find kth element from the given two sorted arrays.\"\"\"
+    ...
+
+assert find_kth([2, 3, 6, 7, 9], [1, 4, 8, 10], 5) == 6
+"""
+    spec = extract_spec(stub, "find_kth")
+    assert sorted_arguments(spec, stated_arguments(spec)) == {0, 1}
+    inputs = generate_inputs(spec, budget=30)
+    assert len(inputs) == 30
+    for item in inputs:
+        assert list(item.args[0]) == sorted(item.args[0])
+        assert list(item.args[1]) == sorted(item.args[1])
+
+
+def test_sorted_needs_both_the_words_and_sorted_examples() -> None:
+    # "in sorted order" describes the output; "a list" with sorted examples is habit.
+    output_sorted = """from typing import List
+
+def union_elements(a: List[int], b: List[int]) -> List[int]:
+    \"\"\"Write a function to find the union of two lists and output them in sorted order.\"\"\"
+    ...
+
+assert union_elements([3, 4, 5, 6], [5, 7, 4, 10]) == [3, 4, 5, 6, 7, 10]
+"""
+    habit = output_sorted.replace("in sorted order", "as a list").replace(
+        "[3, 4, 5, 6], [5, 7, 4, 10]", "[1, 2, 3], [4, 5, 6]"
+    )
+    unsorted_example = habit.replace("as a list", "of two sorted lists").replace(
+        "[1, 2, 3]", "[3, 1, 2]"
+    )
+    for stub in (output_sorted, habit):
+        spec = extract_spec(stub, "union_elements")
+        assert sorted_arguments(spec, stated_arguments(spec)) == set()
+    # Each argument on its own: the first example list is not sorted, the second is.
+    spec = extract_spec(unsorted_example, "union_elements")
+    assert sorted_arguments(spec, stated_arguments(spec)) == {1}
+
+
+def test_numeric_strings_are_drawn_and_mutated_as_numbers() -> None:
+    # Mbpp/117: "convert all possible convertible elements to float"; the examples' strings
+    # spell numbers, and a mutation to "4e" or "x.45" is garbage the task never defined.
+    stub = """from typing import List, Tuple
+
+def list_to_float(pairs: List[Tuple[str, str]]) -> List[Tuple[float, float]]:
+    \"\"\"Write a function to convert all possible convertible elements in a list of lists to floats.\"\"\"
+    ...
+
+assert list_to_float([("3", "4"), ("1", "26.45"), ("7.32", "8"), ("4", "8")]) == [(3.0, 4.0), (1.0, 26.45), (7.32, 8.0), (4.0, 8.0)]
+"""
+    spec = extract_spec(stub, "list_to_float")
+    inputs = generate_inputs(spec, budget=30)
+    texts = [text for item in inputs for pair in item.args[0] for text in pair]
+    assert len(texts) > 30
+    for text in texts:
+        float(text)
+    assert len(set(texts)) > 10
+
+
+def test_digit_strings_keep_their_digit_alphabet() -> None:
+    # Binary numbers and codes are digit strings but not quantities: no sign, no point.
+    assert not shape_of_values(["0110", "11"]).numeric
+    assert shape_of_values(["-12", "7"]).numeric
+    assert not shape_of_values(["7.5", "abc"]).numeric

@@ -17,6 +17,7 @@ collections have a given length, for complexity probes.
 from __future__ import annotations
 
 import ast
+import itertools
 import math
 import random
 import re
@@ -39,6 +40,7 @@ __all__ = [
     "length_relations",
     "shape_from_hint",
     "shape_of_values",
+    "sorted_arguments",
     "stated_arguments",
 ]
 
@@ -66,6 +68,8 @@ class Shape:
     alphabet: str = ""
     variadic: bool = False
     from_examples: bool = False
+    #: Strings that spell numbers ("26.45", "-12"): they are drawn and mutated as numbers.
+    numeric: bool = False
 
     def describe(self) -> str:
         """A type-like description, e.g. ``list[int >= 0]``."""
@@ -232,6 +236,18 @@ def _shape_of_kind(kind: str, values: list[Any]) -> Shape:
         return Shape(kind, low=min(values), high=max(values), from_examples=True)
     if kind == "str":
         lengths = [len(v) for v in values]
+        numbers = _numbers(values)
+        if numbers is not None:
+            return Shape(
+                "str",
+                low=min(numbers),
+                high=max(numbers),
+                min_len=min(lengths),
+                max_len=max(lengths),
+                alphabet=_alphabet("".join(values)),
+                from_examples=True,
+                numeric=True,
+            )
         return Shape(
             "str",
             min_len=min(lengths),
@@ -276,6 +292,24 @@ def _shape_of_kind(kind: str, values: list[Any]) -> Shape:
             from_examples=True,
         )
     return Shape(kind, from_examples=True)
+
+
+def _numbers(values: Sequence[str]) -> list[float] | None:
+    """The numbers the strings spell, when every one spells a decimal number with a sign or
+    a point somewhere ("7.32", "-12"); None otherwise. Plain digit strings keep their digit
+    alphabet (they are often codes or binary numbers, not quantities)."""
+    if not values or not any(("." in v or "-" in v) for v in values):
+        return None
+    if not all(_NUMBER.fullmatch(value) for value in values):
+        return None
+    return [float(value) for value in values]
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _number_text(value: float, decimals: bool) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if decimals else str(int(value))
 
 
 def _alphabet(text: str) -> str:
@@ -507,14 +541,62 @@ def generate_inputs(
     rng = random.Random(seed)
     seeds = [i.args for i in found.values() if not i.kwargs and len(i.args) == len(shapes)]
     lengths = length_relations(seeds)
+    ordered = sorted_arguments(spec, seeds)
+
+    def conform(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        return _related(_ascending(args, ordered), lengths)
+
     for args in _boundaries(shapes, seeds, rng):
-        add(ProbeInput(_related(args, lengths), origin="boundary"))
+        add(ProbeInput(conform(args), origin="boundary"))
     mutation_budget = max(0, (budget - len(found)) * 2 // 3) if seeds else 0
     for args in _mutations(shapes, seeds, rng, mutation_budget):
-        add(ProbeInput(_related(args, lengths), origin="mutation"))
+        add(ProbeInput(conform(args), origin="mutation"))
     for args in _random_draws(shapes, budget - len(found), seed):
-        add(ProbeInput(_related(args, lengths), origin="random"))
+        add(ProbeInput(conform(args), origin="random"))
     return list(found.values())
+
+
+_SORTED_INPUT = re.compile(r"\bsorted (arrays?|lists?|sequences?|tuples?)\b")
+
+
+def sorted_arguments(spec: Spec, stated: Sequence[tuple[Any, ...]]) -> frozenset[int]:
+    """Positions of list arguments the task calls sorted ("the element that appears only
+    once in a sorted array") and every example passes in ascending order.
+
+    Code written for sorted input (binary search, a merge) is right to answer anything on
+    an unsorted list, so generated lists at these positions are sorted too. Both signals
+    are needed: examples are often sorted by habit, and "sorted" alone may describe the
+    output ("return them in sorted order").
+    """
+    if not stated or not _SORTED_INPUT.search(spec.description.lower()):
+        return frozenset()
+    arity = len(stated[0])
+    positions: set[int] = set()
+    for position in range(arity):
+        values = [args[position] for args in stated if len(args) == arity]
+        if values and all(_is_ascending(v) for v in values) and any(len(v) >= 3 for v in values):
+            positions.add(position)
+    return frozenset(positions)
+
+
+def _is_ascending(value: Any) -> bool:
+    if not isinstance(value, (list, tuple)) or not all(
+        type(item) in {int, float} for item in value
+    ):
+        return False
+    return all(a <= b for a, b in itertools.pairwise(value))
+
+
+def _ascending(args: tuple[Any, ...], positions: frozenset[int]) -> tuple[Any, ...]:
+    """`args` with the lists at `positions` sorted (those of numbers; others as they are)."""
+    if not positions:
+        return args
+    values = list(args)
+    for position in positions:
+        value = values[position]
+        if isinstance(value, (list, tuple)) and all(type(i) in {int, float} for i in value):
+            values[position] = type(value)(sorted(value))
+    return tuple(values)
 
 
 def length_relations(stated: Sequence[tuple[Any, ...]]) -> dict[int, int]:
@@ -632,6 +714,9 @@ def _draw(
         return rng.random() < 0.5
     if kind == "none":
         return None
+    if kind == "str" and shape.numeric and length is None:
+        number = _draw(replace(shape, kind="float" if "." in shape.alphabet else "int"), rng)
+        return _number_text(number, "." in shape.alphabet)
     if kind == "str":
         size = length if length is not None else rng.randint(*_length_range(shape))
         alphabet = shape.alphabet or string.ascii_letters + " "
@@ -750,6 +835,14 @@ def _mutate(shape: Shape, value: Any, rng: random.Random) -> Any:
         return round(min(max(rng.choice(changed), bottom), max(top, value)), 4)
     if kind == "bool" and isinstance(value, bool):
         return not value
+    if kind == "str" and isinstance(value, str) and shape.numeric and _NUMBER.fullmatch(value):
+        decimals = "." in shape.alphabet
+        number = _mutate(
+            replace(shape, kind="float" if decimals else "int", numeric=False),
+            float(value) if decimals else int(float(value)),
+            rng,
+        )
+        return _number_text(number, decimals)
     if kind == "str" and isinstance(value, str):
         return _mutate_text(value, shape.alphabet or string.ascii_letters + " ", rng)
     if kind == "list" and isinstance(value, list):
@@ -866,6 +959,10 @@ def _strategy(shape: Shape) -> Any:
         return st.booleans()
     if kind == "none":
         return st.none()
+    if kind == "str" and shape.numeric:
+        decimals = "." in shape.alphabet
+        number = _strategy(replace(shape, kind="float" if decimals else "int", numeric=False))
+        return number.map(lambda v: _number_text(v, decimals))
     if kind == "str":
         low, high = _length_range(shape)
         return st.text(
