@@ -172,3 +172,36 @@ def test_the_selected_member_agrees_most_where_the_cluster_was_not_compared() ->
     assert all(v.accepted for v in result.verdicts)
     assert [v.candidate for v in result.verdicts if v.selected] == ["typical0"]
     assert result.clusters[0]["representative"] == "typical0"
+
+
+def test_a_crash_only_on_an_edge_input_is_a_warning_not_a_rejection() -> None:
+    # ``f([])``: the task rarely says what an empty list gives; crashing there while
+    # agreeing on every typical input is fragile, not wrong.
+    good = [_value([1, 1]), _value([2, 3]), _value([])]
+    crashes_on_empty = [_value([1, 1]), _value([2, 3]), _error("IndexError")]
+    runs = [_run(name, good) for name in "abcd"] + [_run("e", crashes_on_empty)]
+    result = _judge(runs)
+    verdict = result.verdicts[4]
+    assert verdict.accepted
+    assert {f.severity.value for f in verdict.findings} == {"warning"}
+    (finding,) = [f for f in verdict.findings if f.rule == "AS701"]
+    assert finding.severity.value == "warning"
+    assert finding.evidence["edge_only"] is True
+    assert finding.evidence["input"] == "f([])"
+    assert "on f([]) this raises IndexError; 4 of 5 candidates return []" in finding.message
+    assert "edge inputs" in finding.message
+    assert verdict.summary.startswith("accepted with a warning")
+
+
+def test_another_value_on_an_edge_input_is_still_a_disagreement() -> None:
+    good = [_value([1, 1]), _value([2, 3]), _value([])]
+    other_value = [_value([1, 1]), _value([2, 3]), _value([0])]
+    crash_elsewhere = [_value([1, 1]), _error("IndexError"), _value([])]
+    runs = [_run(name, good) for name in "abc"]
+    result = _judge([*runs, _run("d", other_value), _run("e", crash_elsewhere)])
+    assert [v.accepted for v in result.verdicts] == [True, True, True, False, False]
+    assert result.verdicts[3].findings[0].evidence["edge_only"] is False
+    # A crash on a typical input is a disagreement like any other.
+    (crash,) = [f for f in result.verdicts[4].findings if f.rule == "AS701"]
+    assert crash.severity.value == "error"
+    assert crash.evidence["edge_only"] is False

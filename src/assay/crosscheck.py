@@ -11,7 +11,9 @@ each was submitted (identical samples are correlated votes), spec examples are t
 model-written asserts) are down-weighted evidence with weight `w`. The best cluster wins;
 the member that agrees with the most candidates over all inputs (then the most submitted)
 is *selected*; candidates outside it get an AS701 finding with the input that tells them
-apart, what they return there and what the winners return.
+apart, what they return there and what the winners return. A candidate whose only
+difference is raising on boundary inputs (empty, zero, one element) where the winners
+answer is accepted with a warning: the task seldom says what those give.
 
 Which inputs count: an input on which a quarter or more of the candidates raise or time out
 is outside the domain the task defines clearly (e.g. an empty list for "the maximum of a
@@ -304,14 +306,24 @@ def judge(
         cluster = clusters[cluster_index] if cluster_index is not None else None
         # Timeouts make agreement non-transitive: a candidate that clustered elsewhere but
         # differs from the winner on no input is one of the winners.
-        in_winner = winner is not None and (
-            cluster_index == 0 or (run.imported and not _differences(index, winner, runs, domain))
+        differing = (
+            _differences(index, winner, runs, domain)
+            if winner is not None and cluster_index != 0 and run.imported
+            else []
+        )
+        in_winner = winner is not None and (cluster_index == 0 or (run.imported and not differing))
+        edge_only = (
+            winner is not None
+            and bool(differing)
+            and _edge_crashes_only(run, runs[winner.members[0]], differing)
         )
         disagreement: list[Finding] = []
-        if winner is not None and not in_winner and len(runs) > 1:
-            disagreement = _disagreement(index, winner, runs, counts, domain, spec, where)
+        if winner is not None and differing and len(runs) > 1:
+            disagreement = _disagreement(
+                index, differing, winner, runs, counts, domain, spec, where, edge_only=edge_only
+            )
         failing = [f for f in own if f.severity is Severity.ERROR]
-        accepted = in_winner and not failing and run.imported
+        accepted = (in_winner or edge_only) and not failing and run.imported
         score = (cluster.score / best_score) if cluster is not None else 0.0
         verdicts.append(
             Verdict(
@@ -631,21 +643,38 @@ def _supporters(
     )
 
 
+def _edge_crashes_only(
+    run: CandidateRun, reference: CandidateRun, differing: Sequence[int]
+) -> bool:
+    """Whether `run` differs from the winners only by raising on boundary inputs (empty,
+    zero, a single element) where they answer.
+
+    Tasks seldom say what an empty list or a zero should give; a program that crashes
+    there but agrees on every typical input is fragile, not wrong, and gets a warning.
+    A different *value* on a boundary input is still a disagreement: it answers a question
+    the consensus answers otherwise.
+    """
+    return all(
+        run.observations[i].input.origin in AGREEMENT_ORIGINS
+        and run.observations[i].outcome.status is Status.ERROR
+        and reference.observations[i].outcome.status is Status.OK
+        for i in differing
+    )
+
+
 def _disagreement(
     index: int,
+    differing: Sequence[int],
     winner: _Cluster,
     runs: Sequence[CandidateRun],
     counts: Sequence[int],
     domain: Sequence[int],
     spec: Spec,
     where: Location,
+    *,
+    edge_only: bool,
 ) -> list[Finding]:
     run = runs[index]
-    if not run.imported:
-        return []
-    differing = _differences(index, winner, runs, domain)
-    if not differing:
-        return []
     reference = runs[winner.members[0]]
     best = min(
         differing,
@@ -663,10 +692,11 @@ def _disagreement(
     agree_with_this = _supporters(best, observation.outcome, runs, counts)
     backed = winner.examples_total > 0 and winner.examples_passed == winner.examples_total
     majority = winner.size * 2 > total
-    severity = Severity.ERROR if (backed or majority) else Severity.WARNING
+    severity = Severity.ERROR if (backed or majority) and not edge_only else Severity.WARNING
     support = f"{agree_with_winner} of {total} candidates"
     if backed:
         support += f" (passing all {winner.examples_total} spec examples)"
+    edge = "; only on edge inputs the task does not pin down" if edge_only else ""
     return [
         Finding(
             rule="AS701",
@@ -675,7 +705,7 @@ def _disagreement(
             path=where.path,
             line=where.line,
             col=0,
-            message=f"on {call} this returns {got}; {support} return {expected}",
+            message=f"on {call} this {_does(got)}; {support} {_does(expected, plural=True)}{edge}",
             evidence={
                 "input": call,
                 "got": got,
@@ -688,6 +718,7 @@ def _disagreement(
                 ],
                 "differing_count": len(differing),
                 "inputs_compared": len(domain),
+                "edge_only": edge_only,
             },
             fix="check this input by hand against the task; the consensus may be wrong only if the spec says so",
             confidence="high" if backed else "medium",
@@ -695,6 +726,13 @@ def _disagreement(
             function=where.function,
         )
     ]
+
+
+def _does(outcome: str, *, plural: bool = False) -> str:
+    """``returns 3`` / ``raises ValueError: ...`` (`outcome_text` already says "raises")."""
+    if outcome.startswith("raises "):
+        return outcome.replace("raises", "raise", 1) if plural else outcome
+    return f"return {outcome}" if plural else f"returns {outcome}"
 
 
 def _summary(
@@ -715,7 +753,8 @@ def _summary(
         head = f"in the winning behaviour ({winner.size} of {total} candidates)"
         return f"{head}; {examples}" + ("" if accepted else "; rejected by its own findings")
     if disagreement:
-        return disagreement[0].message + (f"; {examples}" if examples else "")
+        head = "accepted with a warning: " if accepted else ""
+        return head + disagreement[0].message + (f"; {examples}" if examples else "")
     return f"outside the winning behaviour; {examples}"
 
 

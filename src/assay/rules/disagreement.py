@@ -35,7 +35,9 @@ def disagrees_with_consensus(result: CrossCheck) -> Iterator[Finding]:
     there, what the winning candidates return, and how many candidates side with each. It
     is an error when the winning behaviour passes every spec example or is a majority, and
     a warning otherwise (a plurality can be wrong). Inputs on which a quarter or more of the
-    candidates raise are outside the task's clear domain and never count.
+    candidates raise are outside the task's clear domain and never count. A candidate that
+    differs only by raising on boundary inputs (empty, zero, one element) where the winners
+    answer gets a warning and stays accepted: tasks seldom pin those down.
 
     ## Why it matters for AI-written code
     A wrong program that passes the examples is the dangerous kind: it looks done. Other
