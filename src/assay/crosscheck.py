@@ -1,6 +1,7 @@
 """Cross-check N candidate implementations of one task: who is right, and the proof.
 
-All candidates run on the same inputs (`assay.probe.inputs`); candidates that behave the
+All candidates run on the same inputs (`assay.probe.inputs`: the task's examples, the calls
+the candidates make in their own code, boundaries, mutations and random draws); candidates that behave the
 same on every input the task defines form a *cluster*. Clusters are scored in the spirit
 of CodeT's dual agreement and AlphaCode's clustering::
 
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assay.model import Family, Finding, Report, Severity, Verdict
-from assay.probe.inputs import ProbeInput, generate_inputs
+from assay.probe.inputs import ProbeInput, generate_inputs, proposed_arguments
 from assay.probe.probes import (
     CandidateRun,
     ExampleCheck,
@@ -157,7 +158,10 @@ def crosscheck(
         if spec.signature is not None
         else replace(spec, signature=_consensus_signature(spec, candidates))
     )
-    inputs = tuple(generate_inputs(shaped, budget=budget, seed=seed, hints=hints))
+    proposed = proposed_arguments([c.source for c in candidates], spec.entry_point)
+    inputs = tuple(
+        generate_inputs(shaped, budget=budget, seed=seed, hints=hints, proposed=proposed)
+    )
     limits = Limits(timeout_s=timeout_s, memory_mb=512)
     inputs = _preflight(
         run_spec, candidates, inputs, sandbox=sandbox, limits=limits, preamble=preamble

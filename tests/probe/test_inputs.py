@@ -8,6 +8,7 @@ from assay.probe.inputs import (
     infer_shapes,
     inputs_of_size,
     length_relations,
+    proposed_arguments,
     shape_from_hint,
     shape_of_values,
     sorted_arguments,
@@ -231,3 +232,29 @@ def test_digit_strings_keep_their_digit_alphabet() -> None:
     assert not shape_of_values(["0110", "11"]).numeric
     assert shape_of_values(["-12", "7"]).numeric
     assert not shape_of_values(["7.5", "abc"]).numeric
+
+
+def test_the_candidates_own_calls_become_inputs() -> None:
+    # HumanEval/160's docstring shows its example in prose no parser reads; the candidates'
+    # own closing calls give the argument shapes, and mutations grow from them.
+    stub = '''def do_algebra(operator, operand):
+    """Build the expression from the operators and operands and evaluate it."""
+'''
+    candidates = [
+        "def do_algebra(operator, operand):\n    return 0\n\n"
+        "print(do_algebra(['+', '*', '-'], [2, 3, 4, 5]))\n",
+        "def do_algebra(operator, operand):\n"
+        "    assert do_algebra(['x'], [1]) == 1  # inside the function: not a proposal\n"
+        "    return 1\n\n"
+        "assert do_algebra(['+', '*', '-'], [2, 3, 4, 5]) == 9\n"
+        "assert do_algebra(['**'], [2, 10]) == 1024\n"
+        "assert do_algebra(*make_args()) == 1\n",
+    ]
+    proposed = proposed_arguments(candidates, "do_algebra")
+    assert proposed == [(["+", "*", "-"], [2, 3, 4, 5]), (["**"], [2, 10])]
+    spec = extract_spec(stub, "do_algebra")
+    assert generate_inputs(spec, budget=20) == []
+    inputs = generate_inputs(spec, budget=20, proposed=proposed)
+    assert [i.origin for i in inputs[:2]] == ["proposed", "proposed"]
+    assert len(inputs) == 20
+    assert all(isinstance(i.args[0], list) and isinstance(i.args[1], list) for i in inputs)

@@ -6,12 +6,16 @@ example passes a non-negative int, generated ints stay non-negative; when every 
 lowercase letters, generated strings are too. assay should not blame code for inputs the
 task never allows.
 
-`generate_inputs` yields, in order and deduplicated: the example inputs, boundaries (empty,
+`generate_inputs` yields, in order and deduplicated: the example inputs, the calls the
+candidates make themselves (`proposed_arguments`, when cross-checking), boundaries (empty,
 single element, zero, one, a large value, duplicates, a non-ASCII string where strings are
-unconstrained), EvalPlus-style mutations of the example inputs (each mutation changes one
+unconstrained), EvalPlus-style mutations of those inputs (each mutation changes one
 argument by one type-aware edit and is kept in the domain), and Hypothesis draws from the
-shapes (deterministic: derandomized, no database). `inputs_of_size` builds inputs whose
-collections have a given length, for complexity probes.
+shapes (deterministic: derandomized, no database). Inputs stay in the domain the task
+describes: lengths tied to a collection stay tied (`length_relations`), lists the task
+calls sorted stay sorted (`sorted_arguments`), strings that spell numbers stay numbers.
+`inputs_of_size` builds inputs whose collections have a given length, for complexity
+probes.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ __all__ = [
     "infer_shapes",
     "inputs_of_size",
     "length_relations",
+    "proposed_arguments",
     "shape_from_hint",
     "shape_of_values",
     "sorted_arguments",
@@ -422,12 +427,16 @@ def guess_hints(spec: Spec) -> dict[str, str]:
     return guessed
 
 
-def infer_shapes(spec: Spec, hints: dict[str, str] | None = None) -> tuple[Shape, ...] | None:
+def infer_shapes(
+    spec: Spec,
+    hints: dict[str, str] | None = None,
+    proposed: Sequence[tuple[Any, ...]] = (),
+) -> tuple[Shape, ...] | None:
     """One shape per positional parameter, from hints (the spec's, else `hints`, else
-    `guess_hints`) refined by the trusted examples' argument values; None when the number
-    of parameters is unknown."""
+    `guess_hints`) refined by the trusted examples' argument values (or, when the task
+    states none, by `proposed` arguments); None when the number of parameters is unknown."""
     names: list[str] = []
-    stated = stated_arguments(spec)
+    stated = stated_arguments(spec) or list(proposed)
     counts = {len(args) for args in stated}
     if spec.signature is not None:
         positional = [p for p in spec.signature.parameters if p.kind == "positional"]
@@ -510,6 +519,7 @@ def generate_inputs(
     budget: int = 40,
     seed: int = 0,
     hints: dict[str, str] | None = None,
+    proposed: Sequence[tuple[Any, ...]] = (),
 ) -> list[ProbeInput]:
     """Up to `budget` distinct inputs for the spec's entry point (examples first).
 
@@ -519,8 +529,11 @@ def generate_inputs(
         seed: makes mutations reproducible.
         hints: parameter annotations to use where the spec has none (e.g. the hints most
             candidates agree on).
+        proposed: argument tuples the candidates themselves call the entry point with
+            (`proposed_arguments`): inputs of origin ``proposed`` and mutation seeds, and
+            the source of shapes when the task states no example.
     """
-    shapes = infer_shapes(spec, hints)
+    shapes = infer_shapes(spec, hints, proposed)
     found: dict[str, ProbeInput] = {}
 
     def add(item: ProbeInput) -> None:
@@ -538,10 +551,15 @@ def generate_inputs(
         add(ProbeInput(args, origin="example"))
     if shapes is None or any(s.kind == "any" for s in shapes):
         return list(found.values())
+    for args in proposed:
+        if len(args) == len(shapes):
+            add(ProbeInput(args, origin="proposed"))
     rng = random.Random(seed)
     seeds = [i.args for i in found.values() if not i.kwargs and len(i.args) == len(shapes)]
-    lengths = length_relations(seeds)
-    ordered = sorted_arguments(spec, seeds)
+    # The domain rules read the task's own examples; a candidate's call may break them.
+    stated = [i.args for i in found.values() if i.origin == "example" and i.args in seeds]
+    lengths = length_relations(stated or seeds)
+    ordered = sorted_arguments(spec, stated or seeds)
 
     def conform(args: tuple[Any, ...]) -> tuple[Any, ...]:
         return _related(_ascending(args, ordered), lengths)
@@ -597,6 +615,43 @@ def _ascending(args: tuple[Any, ...], positions: frozenset[int]) -> tuple[Any, .
         if isinstance(value, (list, tuple)) and all(type(i) in {int, float} for i in value):
             values[position] = type(value)(sorted(value))
     return tuple(values)
+
+
+#: Calls taken from the candidates' own code, at most (a sample may carry a whole test suite).
+_PROPOSED = 12
+
+
+def proposed_arguments(sources: Sequence[str], entry_point: str) -> list[tuple[Any, ...]]:
+    """Literal positional arguments the candidates' modules call `entry_point` with at top
+    level (``assert f([1, 2]) == 3``, ``print(f("abc"))``), first seen first, deduplicated.
+
+    Models often end an answer with a few calls of their own: inputs a reader of the task
+    finds natural, shaped like the ones the task's tests use. They join the generated
+    inputs (and the examples' role as mutation seeds); what the calls expect is not trusted.
+    """
+    found: dict[str, tuple[Any, ...]] = {}
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for statement in tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for node in ast.walk(statement):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == entry_point
+                    and not node.keywords
+                    and not any(isinstance(a, ast.Starred) for a in node.args)
+                ):
+                    values = tuple(literal_value(a) for a in node.args)
+                    if all(v is not NOT_LITERAL for v in values):
+                        found.setdefault(canonical_key(canonicalize(values)), values)
+                if len(found) >= _PROPOSED:
+                    return list(found.values())
+    return list(found.values())
 
 
 def length_relations(stated: Sequence[tuple[Any, ...]]) -> dict[int, int]:
