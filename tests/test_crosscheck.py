@@ -186,10 +186,10 @@ def test_a_crash_only_on_an_edge_input_is_a_warning_not_a_rejection() -> None:
     assert {f.severity.value for f in verdict.findings} == {"warning"}
     (finding,) = [f for f in verdict.findings if f.rule == "AS701"]
     assert finding.severity.value == "warning"
-    assert finding.evidence["edge_only"] is True
+    assert finding.evidence["refusal_only"] is True
     assert finding.evidence["input"] == "f([])"
     assert "on f([]) this raises IndexError; 4 of 5 candidates return []" in finding.message
-    assert "edge inputs" in finding.message
+    assert "declines inputs" in finding.message
     assert verdict.summary.startswith("accepted with a warning")
 
 
@@ -200,8 +200,49 @@ def test_another_value_on_an_edge_input_is_still_a_disagreement() -> None:
     runs = [_run(name, good) for name in "abc"]
     result = _judge([*runs, _run("d", other_value), _run("e", crash_elsewhere)])
     assert [v.accepted for v in result.verdicts] == [True, True, True, False, False]
-    assert result.verdicts[3].findings[0].evidence["edge_only"] is False
+    assert result.verdicts[3].findings[0].evidence["refusal_only"] is False
     # A crash on a typical input is a disagreement like any other.
     (crash,) = [f for f in result.verdicts[4].findings if f.rule == "AS701"]
     assert crash.severity.value == "error"
-    assert crash.evidence["edge_only"] is False
+    assert crash.evidence["refusal_only"] is False
+
+
+def test_rejecting_an_input_on_purpose_is_a_warning_not_a_rejection() -> None:
+    # Mbpp/282 "subtract two lists element-wise": on lists of different lengths most
+    # candidates return something; one checks and raises. It declined the input.
+    good = [_value([1, 1]), _value([2, 3]), _value([])]
+    strict_source = (
+        "def f(xs):\n"
+        "    if len(xs) == 2 and xs[0] != xs[1]:\n"
+        "        raise ValueError('unequal pair')\n"
+        "    return xs\n"
+    )
+    refused = Outcome(
+        status=Status.ERROR,
+        exception=ExceptionInfo(
+            type="ValueError",
+            message="unequal pair",
+            traceback=(
+                "Traceback (most recent call last):\n"
+                '  File "<e>", line 3, in f\n'
+                "    raise ValueError('unequal pair')\n"
+                "ValueError: unequal pair\n"
+            ),
+        ),
+    )
+    strict = replace(_run("e", [_value([1, 1]), refused, _value([])]), source=strict_source)
+    # The same crash from indexing, not from a raise statement, is a disagreement.
+    accidental = replace(
+        _run("g", [_value([1, 1]), refused, _value([])]),
+        source="def f(xs):\n    x = 1\n    return xs[9]\n",
+    )
+    runs = [_run(name, good) for name in "abcd"]
+    result = _judge([*runs, strict])
+    verdict = result.verdicts[4]
+    assert verdict.accepted
+    (finding,) = [f for f in verdict.findings if f.rule == "AS701"]
+    assert finding.severity.value == "warning"
+    assert finding.evidence["refusal_only"] is True
+    assert finding.evidence["input"] == "f([2, 3])"
+    result = _judge([*runs, accidental])
+    assert not result.verdicts[4].accepted

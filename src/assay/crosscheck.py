@@ -13,8 +13,8 @@ model-written asserts) are down-weighted evidence with weight `w`. The best clus
 the member that agrees with the most candidates over all inputs (then the most submitted)
 is *selected*; candidates outside it get an AS701 finding with the input that tells them
 apart, what they return there and what the winners return. A candidate whose only
-difference is raising on boundary inputs (empty, zero, one element) where the winners
-answer is accepted with a warning: the task seldom says what those give.
+difference is raising where the winners answer, on boundary inputs (empty, zero, one
+element) or with a ``raise`` of its own (input validation), is accepted with a warning.
 
 Which inputs count: an input on which a quarter or more of the candidates raise or time out
 is outside the domain the task defines clearly (e.g. an empty list for "the maximum of a
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -316,18 +317,26 @@ def judge(
             else []
         )
         in_winner = winner is not None and (cluster_index == 0 or (run.imported and not differing))
-        edge_only = (
+        refusal_only = (
             winner is not None
             and bool(differing)
-            and _edge_crashes_only(run, runs[winner.members[0]], differing)
+            and _refusals_only(run, runs[winner.members[0]], differing)
         )
         disagreement: list[Finding] = []
         if winner is not None and differing and len(runs) > 1:
             disagreement = _disagreement(
-                index, differing, winner, runs, counts, domain, spec, where, edge_only=edge_only
+                index,
+                differing,
+                winner,
+                runs,
+                counts,
+                domain,
+                spec,
+                where,
+                refusal_only=refusal_only,
             )
         failing = [f for f in own if f.severity is Severity.ERROR]
-        accepted = (in_winner or edge_only) and not failing and run.imported
+        accepted = (in_winner or refusal_only) and not failing and run.imported
         score = (cluster.score / best_score) if cluster is not None else 0.0
         verdicts.append(
             Verdict(
@@ -647,22 +656,47 @@ def _supporters(
     )
 
 
-def _edge_crashes_only(
-    run: CandidateRun, reference: CandidateRun, differing: Sequence[int]
-) -> bool:
-    """Whether `run` differs from the winners only by raising on boundary inputs (empty,
-    zero, a single element) where they answer.
+def _refusals_only(run: CandidateRun, reference: CandidateRun, differing: Sequence[int]) -> bool:
+    """Whether `run` differs from the winners only by raising where they answer, each time
+    on a boundary input (empty, zero, one element) or with a ``raise`` of its own.
 
-    Tasks seldom say what an empty list or a zero should give; a program that crashes
-    there but agrees on every typical input is fragile, not wrong, and gets a warning.
-    A different *value* on a boundary input is still a disagreement: it answers a question
-    the consensus answers otherwise.
+    Tasks seldom say what an empty list should give, and a program that checks its input
+    and rejects what it finds invalid (``raise ValueError("lists differ in length")``) has
+    declined the input, not answered it wrongly. Either way it agrees on every typical
+    input, so it is fragile or strict, not wrong, and gets a warning. A different *value*,
+    or an accidental crash (an IndexError from its own indexing) on a typical input, is
+    still a disagreement.
     """
     return all(
-        run.observations[i].input.origin in AGREEMENT_ORIGINS
+        reference.observations[i].outcome.status is Status.OK
         and run.observations[i].outcome.status is Status.ERROR
-        and reference.observations[i].outcome.status is Status.OK
+        and (
+            run.observations[i].input.origin in AGREEMENT_ORIGINS
+            or _raised_on_purpose(run.source, run.observations[i].outcome)
+        )
         for i in differing
+    )
+
+
+_FRAME = re.compile(r'File "([^"]*)", line (\d+)')
+
+
+def _raised_on_purpose(source: str, outcome: Outcome) -> bool:
+    """Whether the exception came from a ``raise`` statement in the candidate's own module
+    (the innermost frame of its traceback is a ``raise`` line of `source`)."""
+    if outcome.exception is None:
+        return False
+    frames = _FRAME.findall(outcome.exception.traceback)
+    if not frames:
+        return False
+    filename, number = frames[-1]
+    lines = source.splitlines()
+    line = int(number)
+    # The sandbox compiles candidates under a pseudo file name like "<name>".
+    return (
+        filename.startswith("<")
+        and 0 < line <= len(lines)
+        and (lines[line - 1].lstrip().startswith("raise"))
     )
 
 
@@ -676,7 +710,7 @@ def _disagreement(
     spec: Spec,
     where: Location,
     *,
-    edge_only: bool,
+    refusal_only: bool,
 ) -> list[Finding]:
     run = runs[index]
     reference = runs[winner.members[0]]
@@ -696,11 +730,15 @@ def _disagreement(
     agree_with_this = _supporters(best, observation.outcome, runs, counts)
     backed = winner.examples_total > 0 and winner.examples_passed == winner.examples_total
     majority = winner.size * 2 > total
-    severity = Severity.ERROR if (backed or majority) and not edge_only else Severity.WARNING
+    severity = Severity.ERROR if (backed or majority) and not refusal_only else Severity.WARNING
     support = f"{agree_with_winner} of {total} candidates"
     if backed:
         support += f" (passing all {winner.examples_total} spec examples)"
-    edge = "; only on edge inputs the task does not pin down" if edge_only else ""
+    edge = (
+        "; it only declines inputs (edge cases, or ones it rejects on purpose) that the others answer"
+        if refusal_only
+        else ""
+    )
     return [
         Finding(
             rule="AS701",
@@ -722,7 +760,7 @@ def _disagreement(
                 ],
                 "differing_count": len(differing),
                 "inputs_compared": len(domain),
-                "edge_only": edge_only,
+                "refusal_only": refusal_only,
             },
             fix="check this input by hand against the task; the consensus may be wrong only if the spec says so",
             confidence="high" if backed else "medium",
