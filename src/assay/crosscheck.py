@@ -1,9 +1,9 @@
 """Cross-check N candidate implementations of one task: who is right, and the proof.
 
 All candidates run on the same inputs (`assay.probe.inputs`: the task's examples, the calls
-the candidates make in their own code, boundaries, mutations and random draws); candidates that behave the
-same on every input the task defines form a *cluster*. Clusters are scored in the spirit
-of CodeT's dual agreement and AlphaCode's clustering::
+the candidates make in their own code, boundaries, mutations and random draws); candidates
+that behave the same on every input the task defines form a *cluster*. Clusters are scored
+in the spirit of CodeT's dual agreement and AlphaCode's clustering::
 
     score(cluster) = votes × 0.1^(spec examples failed) × (1 + w × extra tests passed)
 
@@ -696,7 +696,7 @@ def _raised_on_purpose(source: str, outcome: Outcome) -> bool:
     return (
         filename.startswith("<")
         and 0 < line <= len(lines)
-        and (lines[line - 1].lstrip().startswith("raise"))
+        and lines[line - 1].lstrip().startswith("raise")
     )
 
 
@@ -735,7 +735,7 @@ def _disagreement(
     if backed:
         support += f" (passing all {winner.examples_total} spec examples)"
     edge = (
-        "; it only declines inputs (edge cases, or ones it rejects on purpose) that the others answer"
+        "; it only declines inputs the others answer (edge cases, or ones it rejects on purpose)"
         if refusal_only
         else ""
     )
