@@ -1,0 +1,207 @@
+"""Dump the sandbox runs of a behaviour benchmark once, then re-judge them offline in seconds.
+
+Changing how candidates are clustered, scored or flagged (`assay.crosscheck.judge`) does not
+need the sandbox again: the runs (every candidate on every input) can be kept and judged
+anew. This is how the issue-4 changes were measured before each full
+``bench/behaviour_selection.py`` run::
+
+    python bench/behaviour_rejudge.py dump humaneval visible /tmp/he.pkl
+    python bench/behaviour_rejudge.py dump mbpp visible /tmp/mb.pkl --truth tests
+    python bench/behaviour_rejudge.py judge /tmp/he.pkl /tmp/mb.pkl
+
+``dump`` mirrors `assay.bench.selection` (same spec, candidates, budget, limits) and stores,
+per task, what `judge` received plus the ground truth per program (``--truth labels``: the
+pooled files' re-executed labels; ``tests``: the problems' own hidden tests). ``--only``
+limits it to some task ids (to re-dump the tasks an input-generation change touches and
+merge them with ``merge``). ``judge`` prints the metrics of `selection_metrics` and the
+tasks whose selected sample is wrong although a right one exists. Input-generation changes
+need a new dump. The pickles are local, trusted files; never load one from elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import assay.crosscheck as crosscheck_module
+from assay.bench.scoring import read_samples, score_samples
+from assay.sandbox import Limits, Sandbox
+from assay.spec import extract_spec, strip_examples
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def _problems(benchmark: str) -> dict[str, Any]:
+    if benchmark == "humaneval":
+        from assay.bench.humaneval import load_humaneval
+
+        return dict(load_humaneval())
+    from assay.bench.mbpp import load_mbpp
+
+    return dict(load_mbpp(OUT / "mbpp_typed_problems.jsonl"))
+
+
+def dump(benchmark: str, hidden: bool, dest: Path, truth: str, only: set[str]) -> None:
+    """Run every task's candidates as the bench does and pickle what `judge` receives."""
+    problems = _problems(benchmark)
+    samples = read_samples(OUT / f"{benchmark}_pooled.jsonl", problems)
+    if only:
+        samples = [s for s in samples if s.task_id in only]
+    passed: dict[tuple[str, int], bool] = {}
+    if truth == "labels":
+        with (OUT / f"{benchmark}_pooled_labels.jsonl").open(encoding="utf-8") as lines:
+            for line in lines:
+                row = json.loads(line)
+                passed[(row["task_id"], row["sample_index"])] = bool(row["passed"])
+    else:
+        scores = score_samples(
+            samples,
+            problems,
+            workers=2,
+            limits=Limits(timeout_s=3.0),
+            preamble="from typing import *",
+        )
+        passed = {(s.task_id, s.index): s.passed for s in scores}
+    by_task: dict[str, list[Any]] = defaultdict(list)
+    for sample in samples:
+        by_task[sample.task_id].append(sample)
+    captured: dict[str, Any] = {}
+    original = crosscheck_module.judge
+
+    def spy(spec: Any, inputs: Any, runs: Any, candidates: Any, **options: Any) -> Any:
+        captured["call"] = (spec, tuple(inputs), tuple(runs), tuple(candidates), options)
+        return original(spec, inputs, runs, candidates, **options)
+
+    crosscheck_module.judge = spy
+    stored = []
+    try:
+        with Sandbox(workers=2) as box:
+            for task_id, task_samples in by_task.items():
+                problem = problems[task_id]
+                full = extract_spec(problem.prompt, problem.entry_point)
+                spec = full
+                if hidden:
+                    stripped = strip_examples(problem.prompt, problem.entry_point)
+                    spec = extract_spec(stripped, problem.entry_point)
+                programs: dict[str, list[int]] = {}
+                for position, sample in enumerate(task_samples):
+                    programs.setdefault(sample.program.strip(), []).append(position)
+                candidates = [
+                    crosscheck_module.CandidateSource(
+                        f"{task_id}#{task_samples[p[0]].index}", code, len(p)
+                    )
+                    for code, p in programs.items()
+                ]
+                crosscheck_module.crosscheck(
+                    spec,
+                    candidates,
+                    extra_tests=full.trusted_examples if hidden else (),
+                    extra_weight=0.0,
+                    budget=40,
+                    timeout_s=1.0,
+                    sandbox=box,
+                    preamble="from typing import *",
+                    path=task_id,
+                )
+                truths = [
+                    [passed[(task_id, task_samples[p].index)] for p in positions]
+                    for positions in programs.values()
+                ]
+                stored.append((task_id, *captured["call"], truths))
+    finally:
+        crosscheck_module.judge = original
+    with dest.open("wb") as handle:
+        pickle.dump(stored, handle)
+    print(f"{dest}: {len(stored)} tasks")
+
+
+def judge(path: Path) -> None:
+    """Re-judge a dump with the current `judge` and print the figures."""
+    with path.open("rb") as handle:
+        stored = pickle.load(handle)  # a local file this script wrote
+    wrong = correct = caught = false_alarms = wrong_passing = caught_passing = 0
+    selected_right = oracle = 0
+    baseline = 0.0
+    missed: list[str] = []
+    for task_id, spec, inputs, runs, candidates, options, truths in stored:
+        result = crosscheck_module.judge(spec, inputs, runs, candidates, **options)
+        rows = []
+        for verdict, run, truth in zip(result.verdicts, result.runs, truths, strict=True):
+            checks = [c for c in run.examples if c.example.trusted and c.passed is not None]
+            passes = all(c.passed for c in checks) and run.imported
+            for rank, ok in enumerate(truth):
+                rows.append((verdict.selected and rank == 0, not verdict.accepted, passes, ok))
+        right = any(selected and ok for selected, _, _, ok in rows)
+        selected_right += right
+        exists = any(ok for *_, ok in rows)
+        oracle += exists
+        if exists and not right:
+            missed.append(task_id)
+        kept = [ok for _, _, passes, ok in rows if passes] or [ok for *_, ok in rows]
+        baseline += sum(kept) / len(kept)
+        for _, flagged, passes, ok in rows:
+            if ok:
+                correct += 1
+                false_alarms += flagged
+            else:
+                wrong += 1
+                caught += flagged
+                wrong_passing += passes
+                caught_passing += passes and flagged
+    tasks = len(stored)
+    selected, filtered, best = selected_right / tasks, baseline / tasks, oracle / tasks
+    gap = (selected - filtered) / (best - filtered) if best > filtered else float("nan")
+    print(
+        f"{path.name}: recall {caught / max(wrong, 1):.4f} ({caught}/{wrong}), "
+        f"FPR {false_alarms / max(correct, 1):.4f} ({false_alarms}), "
+        f"recall_passing_examples {caught_passing / max(wrong_passing, 1):.3f}, "
+        f"selected {selected:.4f} ({selected_right}/{tasks}), filter {filtered:.3f}, "
+        f"oracle {best:.3f}, gap closed {gap:.1%}"
+    )
+    print(f"  wrong selection: {' '.join(missed)}")
+
+
+def merge(base: Path, update: Path, dest: Path) -> None:
+    """`base` with the tasks that `update` holds replaced by `update`'s."""
+    with base.open("rb") as handle:
+        stored = pickle.load(handle)  # a local file this script wrote
+    with update.open("rb") as handle:
+        newer = {row[0]: row for row in pickle.load(handle)}
+    with dest.open("wb") as handle:
+        pickle.dump([newer.get(row[0], row) for row in stored], handle)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    dumping = commands.add_parser("dump")
+    dumping.add_argument("benchmark", choices=["humaneval", "mbpp"])
+    dumping.add_argument("regime", choices=["visible", "hidden"])
+    dumping.add_argument("dest", type=Path)
+    dumping.add_argument("--truth", choices=["labels", "tests"], default="labels")
+    dumping.add_argument("--only", default="", help="comma-separated task ids")
+    judging = commands.add_parser("judge")
+    judging.add_argument("dumps", type=Path, nargs="+")
+    merging = commands.add_parser("merge")
+    merging.add_argument("base", type=Path)
+    merging.add_argument("update", type=Path)
+    merging.add_argument("dest", type=Path)
+    args = parser.parse_args()
+    if args.command == "dump":
+        only = {task for task in args.only.split(",") if task}
+        dump(args.benchmark, args.regime == "hidden", args.dest, args.truth, only)
+    elif args.command == "judge":
+        for path in args.dumps:
+            judge(path)
+    else:
+        merge(args.base, args.update, args.dest)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
