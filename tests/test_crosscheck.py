@@ -15,7 +15,7 @@ from assay.spec import Example, extract_spec
 SPEC = extract_spec("def f(xs: list[int]) -> list[int]:\n    pass\n")
 INPUTS = [
     ProbeInput(([1, 1],), origin="boundary"),
-    ProbeInput(([2, 3],), origin="random"),
+    ProbeInput(([2, 3],), origin="mutation"),
     ProbeInput(([],), origin="boundary"),
 ]
 
@@ -246,3 +246,25 @@ def test_rejecting_an_input_on_purpose_is_a_warning_not_a_rejection() -> None:
     assert finding.evidence["input"] == "f([2, 3])"
     result = _judge([*runs, accidental])
     assert not result.verdicts[4].accepted
+
+
+def test_a_crash_only_on_a_random_draw_is_a_warning() -> None:
+    # Hypothesis steers its draws to edges (empty, zero) just as the boundaries do.
+    drawn = [*INPUTS[:2], ProbeInput(([0, 0, 0],), origin="random")]
+    good = [_value([1, 1]), _value([2, 3]), _value([0, 0, 0])]
+    crashes = [_value([1, 1]), _value([2, 3]), _error("ZeroDivisionError")]
+    runs = [_run(name, good) for name in "abcd"] + [_run("e", crashes)]
+    runs = [
+        replace(
+            run,
+            observations=tuple(
+                replace(o, input=i) for o, i in zip(run.observations, drawn, strict=True)
+            ),
+        )
+        for run in runs
+    ]
+    sources = [CandidateSource(r.name, r.source) for r in runs]
+    result = judge(SPEC, drawn, runs, sources)
+    assert result.verdicts[4].accepted
+    (finding,) = [f for f in result.verdicts[4].findings if f.rule == "AS701"]
+    assert finding.evidence["refusal_only"] is True

@@ -13,8 +13,8 @@ model-written asserts) are down-weighted evidence with weight `w`. The best clus
 the member that agrees with the most candidates over all inputs (then the most submitted)
 is *selected*; candidates outside it get an AS701 finding with the input that tells them
 apart, what they return there and what the winners return. A candidate whose only
-difference is raising where the winners answer, on boundary inputs (empty, zero, one
-element) or with a ``raise`` of its own (input validation), is accepted with a warning.
+difference is raising where the winners answer, on edge inputs (boundaries and random
+draws) or with a ``raise`` of its own (input validation), is accepted with a warning.
 
 Which inputs count: an input on which a quarter or more of the candidates raise or time out
 is outside the domain the task defines clearly (e.g. an empty list for "the maximum of a
@@ -71,6 +71,9 @@ CONTESTED_FRACTION = 0.25
 #: candidates agree on them: the task text often leaves them open.
 BOUNDARY_AGREEMENT = 2 / 3
 AGREEMENT_ORIGINS = frozenset({"boundary"})
+#: Inputs drawn from what the task and the candidates state (their examples, their own
+#: calls, mutations of those); boundaries and random draws probe the edges around them.
+TYPICAL_ORIGINS = frozenset({"example", "proposed", "mutation"})
 #: A spec example that the largest behaviour cluster fails is overruled when that cluster
 #: holds this share of the candidates (and at least `OVERRULE_PROGRAMS` distinct programs).
 OVERRULE_SHARE = 0.75
@@ -658,7 +661,8 @@ def _supporters(
 
 def _refusals_only(run: CandidateRun, reference: CandidateRun, differing: Sequence[int]) -> bool:
     """Whether `run` differs from the winners only by raising where they answer, each time
-    on a boundary input (empty, zero, one element) or with a ``raise`` of its own.
+    on an edge input (a boundary: empty, zero, one element; or a random draw, which
+    Hypothesis steers to such values) or with a ``raise`` of its own.
 
     Tasks seldom say what an empty list should give, and a program that checks its input
     and rejects what it finds invalid (``raise ValueError("lists differ in length")``) has
@@ -671,7 +675,7 @@ def _refusals_only(run: CandidateRun, reference: CandidateRun, differing: Sequen
         reference.observations[i].outcome.status is Status.OK
         and run.observations[i].outcome.status is Status.ERROR
         and (
-            run.observations[i].input.origin in AGREEMENT_ORIGINS
+            run.observations[i].input.origin not in TYPICAL_ORIGINS
             or _raised_on_purpose(run.source, run.observations[i].outcome)
         )
         for i in differing

@@ -36,10 +36,10 @@ def disagrees_with_consensus(result: CrossCheck) -> Iterator[Finding]:
     is an error when the winning behaviour passes every spec example or is a majority, and
     a warning otherwise (a plurality can be wrong). Inputs on which a quarter or more of the
     candidates raise are outside the task's clear domain and never count. A candidate that
-    differs only by raising where the winners answer, on boundary inputs (empty, zero, one
-    element) or with a ``raise`` of its own (it validates its input), gets a warning and
-    stays accepted: tasks seldom pin those down, and declining an input is not a wrong
-    answer.
+    differs only by raising where the winners answer, on edge inputs (empty, zero, one
+    element, random draws) or with a ``raise`` of its own (it validates its input), gets a
+    warning and stays accepted: tasks seldom pin those down, and declining an input is not
+    a wrong answer.
 
     ## Why it matters for AI-written code
     A wrong program that passes the examples is the dangerous kind: it looks done. Other
