@@ -98,3 +98,12 @@ def test_cli_compare_writes_json_and_exits_1_on_a_rejection(
 
 def test_cli_compare_rejects_a_missing_file(tmp_path: Path) -> None:
     assert main(["compare", str(tmp_path / "nope.py"), str(tmp_path / "a.py")]) == 2
+
+
+def test_a_candidate_file_that_is_not_utf8_is_a_source_error(tmp_path: Path) -> None:
+    from assay.errors import SourceError
+
+    broken = tmp_path / "latin1.py"
+    broken.write_bytes("def f(x):\n    return 'caf\xe9'\n".encode("latin-1"))
+    with pytest.raises(SourceError, match="latin1.py.*UTF-8"):
+        assay.compare("def f(x):\n    pass\n", [broken])

@@ -167,8 +167,10 @@ def _read_text(item: str | Path) -> str:
     if isinstance(item, Path) or ("\n" not in item and Path(item).is_file()):
         try:
             return Path(item).read_text(encoding="utf-8")
-        except OSError as error:
-            raise SourceError(f"cannot read {item}: {error}") from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise SourceError(
+                f"cannot read {item}: {error}; pass a readable UTF-8 text file"
+            ) from error
     return item
 
 
