@@ -242,23 +242,15 @@ def _shape_of_kind(kind: str, values: list[Any]) -> Shape:
     if kind == "str":
         lengths = [len(v) for v in values]
         numbers = _numbers(values)
-        if numbers is not None:
-            return Shape(
-                "str",
-                low=min(numbers),
-                high=max(numbers),
-                min_len=min(lengths),
-                max_len=max(lengths),
-                alphabet=_alphabet("".join(values)),
-                from_examples=True,
-                numeric=True,
-            )
         return Shape(
             "str",
+            low=min(numbers) if numbers else None,
+            high=max(numbers) if numbers else None,
             min_len=min(lengths),
             max_len=max(lengths),
             alphabet=_alphabet("".join(values)),
             from_examples=True,
+            numeric=numbers is not None,
         )
     if kind in {"list", "set"}:
         elements = [item for value in values for item in value]
@@ -315,6 +307,12 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 def _number_text(value: float, decimals: bool) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if decimals else str(int(value))
+
+
+def _as_number(shape: Shape) -> tuple[Shape, bool]:
+    """The number shape a numeric string shape spells, and whether it has decimals."""
+    decimals = "." in shape.alphabet
+    return replace(shape, kind="float" if decimals else "int", numeric=False), decimals
 
 
 def _alphabet(text: str) -> str:
@@ -496,18 +494,24 @@ def stated_arguments(spec: Spec, *, direct: bool = True) -> list[tuple[Any, ...]
             tree = ast.parse(example.actual, mode="eval")
         except SyntaxError:
             continue
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == spec.entry_point
-                and not node.keywords
-                and not any(isinstance(a, ast.Starred) for a in node.args)
-            ):
-                values = tuple(literal_value(a) for a in node.args)
-                if all(v is not NOT_LITERAL for v in values):
-                    found.append(values)
+        found.extend(_literal_calls(tree, spec.entry_point))
     return found
+
+
+def _literal_calls(tree: ast.AST, entry_point: str) -> Iterator[tuple[Any, ...]]:
+    """The positional arguments of every call ``entry_point(...)`` in `tree` whose
+    arguments are all literals (no keywords, no ``*args``)."""
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == entry_point
+            and not node.keywords
+            and not any(isinstance(a, ast.Starred) for a in node.args)
+        ):
+            values = tuple(literal_value(a) for a in node.args)
+            if all(v is not NOT_LITERAL for v in values):
+                yield values
 
 
 # ----------------------------------------------------------------------------- generating
@@ -555,9 +559,10 @@ def generate_inputs(
         if len(args) == len(shapes):
             add(ProbeInput(args, origin="proposed"))
     rng = random.Random(seed)
-    seeds = [i.args for i in found.values() if not i.kwargs and len(i.args) == len(shapes)]
+    usable = [i for i in found.values() if not i.kwargs and len(i.args) == len(shapes)]
+    seeds = [i.args for i in usable]
     # The domain rules read the task's own examples; a candidate's call may break them.
-    stated = [i.args for i in found.values() if i.origin == "example" and i.args in seeds]
+    stated = [i.args for i in usable if i.origin == "example"]
     lengths = length_relations(stated or seeds)
     ordered = sorted_arguments(spec, stated or seeds)
 
@@ -638,17 +643,8 @@ def proposed_arguments(sources: Sequence[str], entry_point: str) -> list[tuple[A
         for statement in tree.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
-            for node in ast.walk(statement):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id == entry_point
-                    and not node.keywords
-                    and not any(isinstance(a, ast.Starred) for a in node.args)
-                ):
-                    values = tuple(literal_value(a) for a in node.args)
-                    if all(v is not NOT_LITERAL for v in values):
-                        found.setdefault(canonical_key(canonicalize(values)), values)
+            for values in _literal_calls(statement, entry_point):
+                found.setdefault(canonical_key(canonicalize(values)), values)
                 if len(found) >= _PROPOSED:
                     return list(found.values())
     return list(found.values())
@@ -770,8 +766,8 @@ def _draw(
     if kind == "none":
         return None
     if kind == "str" and shape.numeric and length is None:
-        number = _draw(replace(shape, kind="float" if "." in shape.alphabet else "int"), rng)
-        return _number_text(number, "." in shape.alphabet)
+        number_shape, decimals = _as_number(shape)
+        return _number_text(_draw(number_shape, rng), decimals)
     if kind == "str":
         size = length if length is not None else rng.randint(*_length_range(shape))
         alphabet = shape.alphabet or string.ascii_letters + " "
@@ -891,13 +887,9 @@ def _mutate(shape: Shape, value: Any, rng: random.Random) -> Any:
     if kind == "bool" and isinstance(value, bool):
         return not value
     if kind == "str" and isinstance(value, str) and shape.numeric and _NUMBER.fullmatch(value):
-        decimals = "." in shape.alphabet
-        number = _mutate(
-            replace(shape, kind="float" if decimals else "int", numeric=False),
-            float(value) if decimals else int(float(value)),
-            rng,
-        )
-        return _number_text(number, decimals)
+        number_shape, decimals = _as_number(shape)
+        number = float(value) if decimals else int(float(value))
+        return _number_text(_mutate(number_shape, number, rng), decimals)
     if kind == "str" and isinstance(value, str):
         return _mutate_text(value, shape.alphabet or string.ascii_letters + " ", rng)
     if kind == "list" and isinstance(value, list):
@@ -1015,9 +1007,8 @@ def _strategy(shape: Shape) -> Any:
     if kind == "none":
         return st.none()
     if kind == "str" and shape.numeric:
-        decimals = "." in shape.alphabet
-        number = _strategy(replace(shape, kind="float" if decimals else "int", numeric=False))
-        return number.map(lambda v: _number_text(v, decimals))
+        number_shape, decimals = _as_number(shape)
+        return _strategy(number_shape).map(lambda v: _number_text(v, decimals))
     if kind == "str":
         low, high = _length_range(shape)
         return st.text(
