@@ -231,9 +231,23 @@ def test_rejecting_an_input_on_purpose_is_a_warning_not_a_rejection() -> None:
         ),
     )
     strict = replace(_run("e", [_value([1, 1]), refused, _value([])]), source=strict_source)
-    # The same crash from indexing, not from a raise statement, is a disagreement.
+    # A crash from the candidate's own indexing, not from a raise statement, is a
+    # disagreement.
+    crashed = Outcome(
+        status=Status.ERROR,
+        exception=ExceptionInfo(
+            type="IndexError",
+            message="list index out of range",
+            traceback=(
+                "Traceback (most recent call last):\n"
+                '  File "<g>", line 3, in f\n'
+                "    return xs[9]\n"
+                "IndexError: list index out of range\n"
+            ),
+        ),
+    )
     accidental = replace(
-        _run("g", [_value([1, 1]), refused, _value([])]),
+        _run("g", [_value([1, 1]), crashed, _value([])]),
         source="def f(xs):\n    x = 1\n    return xs[9]\n",
     )
     runs = [_run(name, good) for name in "abcd"]
@@ -268,3 +282,25 @@ def test_a_crash_only_on_a_random_draw_is_a_warning() -> None:
     assert result.verdicts[4].accepted
     (finding,) = [f for f in result.verdicts[4].findings if f.rule == "AS701"]
     assert finding.evidence["refusal_only"] is True
+
+
+def test_a_raise_inside_a_library_is_not_the_candidates_own_refusal() -> None:
+    from assay.probe.probes import raised_on_purpose
+
+    library = Outcome(
+        status=Status.ERROR,
+        exception=ExceptionInfo(
+            type="StatisticsError",
+            message="mean requires at least one data point",
+            traceback=(
+                "Traceback (most recent call last):\n"
+                '  File "<e>", line 2, in f\n'
+                "    return statistics.mean(xs)\n"
+                '  File "/usr/lib/python3.11/statistics.py", line 430, in mean\n'
+                "    raise StatisticsError('mean requires at least one data point')\n"
+                "statistics.StatisticsError: mean requires at least one data point\n"
+            ),
+        ),
+    )
+    assert raised_on_purpose(library)
+    assert not raised_on_purpose(library, own_code_only=True)

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import ast
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -46,6 +45,7 @@ from assay.probe.probes import (
     Location,
     behaviour_key,
     outcome_text,
+    raised_on_purpose,
     run_candidates,
     runtime_findings,
 )
@@ -676,31 +676,9 @@ def _refusals_only(run: CandidateRun, reference: CandidateRun, differing: Sequen
         and run.observations[i].outcome.status is Status.ERROR
         and (
             run.observations[i].input.origin not in TYPICAL_ORIGINS
-            or _raised_on_purpose(run.source, run.observations[i].outcome)
+            or raised_on_purpose(run.observations[i].outcome, own_code_only=True)
         )
         for i in differing
-    )
-
-
-_FRAME = re.compile(r'File "([^"]*)", line (\d+)')
-
-
-def _raised_on_purpose(source: str, outcome: Outcome) -> bool:
-    """Whether the exception came from a ``raise`` statement in the candidate's own module
-    (the innermost frame of its traceback is a ``raise`` line of `source`)."""
-    if outcome.exception is None:
-        return False
-    frames = _FRAME.findall(outcome.exception.traceback)
-    if not frames:
-        return False
-    filename, number = frames[-1]
-    lines = source.splitlines()
-    line = int(number)
-    # The sandbox compiles candidates under a pseudo file name like "<name>".
-    return (
-        filename.startswith("<")
-        and 0 < line <= len(lines)
-        and lines[line - 1].lstrip().startswith("raise")
     )
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "behaviour_key",
     "canonical_text",
     "example_passes",
+    "raised_on_purpose",
     "run_candidates",
     "runtime_findings",
 ]
@@ -406,15 +407,27 @@ def _example_failures(context: _Context) -> Iterator[Finding]:
         )
 
 
-def _deliberate(outcome: Outcome) -> bool:
-    """True when the exception comes from a ``raise`` statement in the code (input refused)."""
+def raised_on_purpose(outcome: Outcome, *, own_code_only: bool = False) -> bool:
+    """Whether the exception comes from a ``raise`` statement (the input was refused, not
+    mishandled): the innermost frame of the traceback shows a ``raise`` line.
+
+    Args:
+        outcome: a call's outcome; False unless it raised.
+        own_code_only: also require that frame to be the candidate's own module (which the
+            sandbox compiles under a pseudo file name like ``<name>``), not a library's.
+    """
     if outcome.exception is None:
         return False
     lines = [line.strip() for line in outcome.exception.traceback.strip().splitlines()]
     code_lines = [
         line for line in lines if line and not line.startswith(("File ", "Traceback", "^", "~"))
     ]
-    return len(code_lines) >= 2 and code_lines[-2].startswith("raise ")
+    if len(code_lines) < 2 or not code_lines[-2].startswith("raise "):
+        return False
+    if not own_code_only:
+        return True
+    frames = [line for line in lines if line.startswith('File "')]
+    return bool(frames) and frames[-1].startswith('File "<')
 
 
 def _crashes_and_hangs(context: _Context) -> Iterator[Finding]:
@@ -432,7 +445,7 @@ def _crashes_and_hangs(context: _Context) -> Iterator[Finding]:
             outcome.status is Status.ERROR
             and outcome.exception is not None
             and outcome.exception.type in _BUG_EXCEPTIONS
-            and not _deliberate(outcome)
+            and not raised_on_purpose(outcome)
             and not (on_example and observation.input.call_source(context.entry) in example_keys)
         ):
             crashes.append(observation)
