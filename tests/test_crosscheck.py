@@ -24,9 +24,16 @@ def _value(value: Any) -> Outcome:
     return Outcome(status=Status.OK, value=canonicalize(value), value_repr=repr(value))
 
 
-def _error(kind: str) -> Outcome:
+def _error(kind: str, message: str = "", *frames: tuple[str, str]) -> Outcome:
+    """An exception; `frames` are (``File "...", line N, in f``, code line) pairs,
+    outermost first, for a traceback like the sandbox reports."""
+    traceback = ""
+    if frames:
+        body = "".join(f"  {where}\n    {code}\n" for where, code in frames)
+        traceback = f"Traceback (most recent call last):\n{body}{kind}: {message}\n"
     return Outcome(
-        status=Status.ERROR, exception=ExceptionInfo(type=kind, message="", traceback="")
+        status=Status.ERROR,
+        exception=ExceptionInfo(type=kind, message=message, traceback=traceback),
     )
 
 
@@ -217,34 +224,16 @@ def test_rejecting_an_input_on_purpose_is_a_warning_not_a_rejection() -> None:
         "        raise ValueError('unequal pair')\n"
         "    return xs\n"
     )
-    refused = Outcome(
-        status=Status.ERROR,
-        exception=ExceptionInfo(
-            type="ValueError",
-            message="unequal pair",
-            traceback=(
-                "Traceback (most recent call last):\n"
-                '  File "<e>", line 3, in f\n'
-                "    raise ValueError('unequal pair')\n"
-                "ValueError: unequal pair\n"
-            ),
-        ),
+    refused = _error(
+        "ValueError",
+        "unequal pair",
+        ('File "<e>", line 3, in f', "raise ValueError('unequal pair')"),
     )
     strict = replace(_run("e", [_value([1, 1]), refused, _value([])]), source=strict_source)
     # A crash from the candidate's own indexing, not from a raise statement, is a
     # disagreement.
-    crashed = Outcome(
-        status=Status.ERROR,
-        exception=ExceptionInfo(
-            type="IndexError",
-            message="list index out of range",
-            traceback=(
-                "Traceback (most recent call last):\n"
-                '  File "<g>", line 3, in f\n'
-                "    return xs[9]\n"
-                "IndexError: list index out of range\n"
-            ),
-        ),
+    crashed = _error(
+        "IndexError", "list index out of range", ('File "<g>", line 3, in f', "return xs[9]")
     )
     accidental = replace(
         _run("g", [_value([1, 1]), crashed, _value([])]),
@@ -287,19 +276,13 @@ def test_a_crash_only_on_a_random_draw_is_a_warning() -> None:
 def test_a_raise_inside_a_library_is_not_the_candidates_own_refusal() -> None:
     from assay.probe.probes import raised_on_purpose
 
-    library = Outcome(
-        status=Status.ERROR,
-        exception=ExceptionInfo(
-            type="StatisticsError",
-            message="mean requires at least one data point",
-            traceback=(
-                "Traceback (most recent call last):\n"
-                '  File "<e>", line 2, in f\n'
-                "    return statistics.mean(xs)\n"
-                '  File "/usr/lib/python3.11/statistics.py", line 430, in mean\n'
-                "    raise StatisticsError('mean requires at least one data point')\n"
-                "statistics.StatisticsError: mean requires at least one data point\n"
-            ),
+    library = _error(
+        "StatisticsError",
+        "mean requires at least one data point",
+        ('File "<e>", line 2, in f', "return statistics.mean(xs)"),
+        (
+            'File "/usr/lib/python3.11/statistics.py", line 430, in mean',
+            "raise StatisticsError('mean requires at least one data point')",
         ),
     )
     assert raised_on_purpose(library)
