@@ -10,12 +10,14 @@ anew. This is how the issue-4 changes were measured before each full
     python bench/behaviour_rejudge.py judge /tmp/he.pkl /tmp/mb.pkl
 
 ``dump`` mirrors `assay.bench.selection` (same spec, candidates, budget, limits) and stores,
-per task, what `judge` received plus the ground truth per program (``--truth labels``: the
-pooled files' re-executed labels; ``tests``: the problems' own hidden tests). ``--only``
-limits it to some task ids (to re-dump the tasks an input-generation change touches and
-merge them with ``merge``). ``judge`` prints the metrics of `selection_metrics` and the
-tasks whose selected sample is wrong although a right one exists. Input-generation changes
-need a new dump. The pickles are local, trusted files; never load one from elsewhere.
+per task, what `judge` received plus the samples each program stands for and their ground
+truth (``--truth labels``: the pooled files' re-executed labels; ``tests``: the problems'
+own hidden tests). ``--only`` limits it to some task ids (to re-dump the tasks an
+input-generation change touches and merge them with ``merge``). ``judge`` judges them as
+the bench does (`task_judgements`, `selection_metrics`) and prints the figures and the
+tasks whose selected sample is wrong although a right one exists. Input-generation
+changes need a new dump. The pickles are local, trusted files; never load one from
+elsewhere.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 import assay.crosscheck as crosscheck_module
 from assay.bench.scoring import read_samples, score_samples
+from assay.bench.selection import Judgement, selection_metrics, task_judgements
 from assay.sandbox import Limits, Sandbox
 from assay.spec import extract_spec, strip_examples
 
@@ -108,11 +111,9 @@ def dump(benchmark: str, hidden: bool, dest: Path, truth: str, only: set[str]) -
                     preamble="from typing import *",
                     path=task_id,
                 )
-                truths = [
-                    [passed[(task_id, task_samples[p].index)] for p in positions]
-                    for positions in programs.values()
-                ]
-                stored.append((task_id, *captured["call"], truths))
+                indices = [[task_samples[p].index for p in ps] for ps in programs.values()]
+                truth = {(task_id, i): passed[(task_id, i)] for ids in indices for i in ids}
+                stored.append((task_id, *captured["call"], indices, truth))
     finally:
         crosscheck_module.judge = original
     with dest.open("wb") as handle:
@@ -121,47 +122,34 @@ def dump(benchmark: str, hidden: bool, dest: Path, truth: str, only: set[str]) -
 
 
 def judge(path: Path) -> None:
-    """Re-judge a dump with the current `judge` and print the figures."""
+    """Re-judge a dump with the current `judge` and print the bench's figures
+    (`selection_metrics`) and the tasks selected wrongly although a right sample exists."""
     with path.open("rb") as handle:
         stored = pickle.load(handle)  # a local file this script wrote
-    wrong = correct = caught = false_alarms = wrong_passing = caught_passing = 0
-    selected_right = oracle = 0
-    baseline = 0.0
+    judgements: list[Judgement] = []
+    truth: dict[tuple[str, int], bool] = {}
     missed: list[str] = []
-    for task_id, spec, inputs, runs, candidates, options, truths in stored:
+    oracle = 0
+    for task_id, spec, inputs, runs, candidates, options, indices, task_truth in stored:
         result = crosscheck_module.judge(spec, inputs, runs, candidates, **options)
-        rows = []
-        for verdict, run, truth in zip(result.verdicts, result.runs, truths, strict=True):
-            checks = [c for c in run.examples if c.example.trusted and c.passed is not None]
-            passes = all(c.passed for c in checks) and run.imported
-            for rank, ok in enumerate(truth):
-                rows.append((verdict.selected and rank == 0, not verdict.accepted, passes, ok))
-        right = any(selected and ok for selected, _, _, ok in rows)
-        selected_right += right
-        exists = any(ok for *_, ok in rows)
+        task = task_judgements(task_id, indices, result)
+        judgements += task
+        truth.update(task_truth)
+        exists = any(task_truth.values())
         oracle += exists
-        if exists and not right:
+        if exists and not any(j.selected and task_truth[(task_id, j.index)] for j in task):
             missed.append(task_id)
-        kept = [ok for _, _, passes, ok in rows if passes] or [ok for *_, ok in rows]
-        baseline += sum(kept) / len(kept)
-        for _, flagged, passes, ok in rows:
-            if ok:
-                correct += 1
-                false_alarms += flagged
-            else:
-                wrong += 1
-                caught += flagged
-                wrong_passing += passes
-                caught_passing += passes and flagged
-    tasks = len(stored)
-    selected, filtered, best = selected_right / tasks, baseline / tasks, oracle / tasks
+    metrics = selection_metrics(judgements, truth)
+    detection, counts = metrics["detection"], metrics["counts"]
+    selected, filtered = metrics["selected_pass_at_1"], metrics["example_filter_pass_at_1"]
+    best = oracle / len(stored)
     gap = (selected - filtered) / (best - filtered) if best > filtered else float("nan")
     print(
-        f"{path.name}: recall {caught / max(wrong, 1):.4f} ({caught}/{wrong}), "
-        f"FPR {false_alarms / max(correct, 1):.4f} ({false_alarms}), "
-        f"recall_passing_examples {caught_passing / max(wrong_passing, 1):.3f}, "
-        f"selected {selected:.4f} ({selected_right}/{tasks}), filter {filtered:.3f}, "
-        f"oracle {best:.3f}, gap closed {gap:.1%}"
+        f"{path.name}: recall {detection['recall']:.4f} ({counts['flagged_wrong']}/"
+        f"{counts['wrong']}), FPR {detection['false_positive_rate']:.4f} "
+        f"({counts['flagged_correct']}), recall_passing_examples "
+        f"{detection['recall_passing_examples']:.3f}, selected {selected:.4f}, "
+        f"filter {filtered:.3f}, oracle {best:.3f}, gap closed {gap:.1%}"
     )
     print(f"  wrong selection: {' '.join(missed)}")
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from assay.bench.humaneval import Problem
 from assay.bench.scoring import Sample
-from assay.crosscheck import CandidateSource, crosscheck
+from assay.crosscheck import CandidateSource, CrossCheck, crosscheck
 from assay.errors import BenchmarkError, InvalidArgument
 from assay.sandbox import Limits, Sandbox
 from assay.spec import extract_spec, strip_examples
@@ -41,6 +41,7 @@ __all__ = [
     "read_labels",
     "run_bench",
     "selection_metrics",
+    "task_judgements",
     "write_details",
 ]
 
@@ -133,17 +134,25 @@ def _judge_task(
         preamble=preamble,
         path=problem.task_id,
     )
+    indices = [[samples[p].index for p in positions] for positions in programs.values()]
+    return task_judgements(problem.task_id, indices, result)
+
+
+def task_judgements(
+    task_id: str, sample_indices: Sequence[Sequence[int]], result: CrossCheck
+) -> list[Judgement]:
+    """One judgement per sample from a task's cross-check, whose i-th candidate is the
+    distinct program submitted as the samples ``sample_indices[i]`` (the first of them
+    stands for the program when it is selected)."""
     judgements: list[Judgement] = []
-    for (_, positions), verdict, run in zip(
-        programs.items(), result.verdicts, result.runs, strict=True
-    ):
+    for indices, verdict, run in zip(sample_indices, result.verdicts, result.runs, strict=True):
         checks = [c for c in run.examples if c.example.trusted and c.passed is not None]
         passes = all(c.passed for c in checks) and run.imported
-        for rank, position in enumerate(positions):
+        for rank, index in enumerate(indices):
             judgements.append(
                 Judgement(
-                    task_id=problem.task_id,
-                    index=samples[position].index,
+                    task_id=task_id,
+                    index=index,
                     selected=verdict.selected and rank == 0,
                     flagged=not verdict.accepted,
                     passes_examples=passes,
