@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.discover import collect, project_modules
+from assay.discover import collect, project_modules, read_text_file
 from assay.errors import SourceError
 
 
@@ -53,3 +53,15 @@ def test_project_modules_include_packages_and_siblings(tmp_path: Path) -> None:
     _tree(tmp_path, {"app/__init__.py": "", "app/core.py": "", "helpers.py": "", "main.py": ""})
     modules = project_modules(collect([str(tmp_path / "main.py"), str(tmp_path / "app/core.py")]))
     assert {"app", "helpers", "main", "core"} <= modules
+
+
+def test_a_named_file_that_is_not_utf8_is_a_source_error_with_the_remedy(tmp_path: Path) -> None:
+    broken = tmp_path / "latin1.py"
+    broken.write_bytes("x = 'caf\xe9'\n".encode("latin-1"))
+    with pytest.raises(SourceError, match=r"latin1\.py.*readable UTF-8 text file"):
+        read_text_file(broken)
+    with pytest.raises(SourceError, match=r"nope\.py"):
+        read_text_file(tmp_path / "nope.py")
+    good = tmp_path / "ok.py"
+    good.write_text("x = 'café'\n", encoding="utf-8")
+    assert read_text_file(good) == "x = 'café'\n"

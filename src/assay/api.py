@@ -9,7 +9,7 @@ from pathlib import Path
 from assay.config import Settings, load_settings
 from assay.discover import SourceInput, collect, project_modules
 from assay.engine import check_inputs
-from assay.errors import InvalidArgument, SourceError
+from assay.errors import InvalidArgument
 
 # Imported eagerly: importing the `assay.generate` module later would rebind the package
 # attribute `assay.generate` from the function below to the module.
@@ -165,12 +165,9 @@ def compare(
 
 def _read_text(item: str | Path) -> str:
     if isinstance(item, Path) or ("\n" not in item and Path(item).is_file()):
-        try:
-            return Path(item).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise SourceError(
-                f"cannot read {item}: {error}; pass a readable UTF-8 text file"
-            ) from error
+        from assay.discover import read_text_file
+
+        return read_text_file(Path(item))
     return item
 
 

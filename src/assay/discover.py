@@ -16,7 +16,7 @@ import pathspec
 
 from assay.errors import SourceError
 
-__all__ = ["SourceInput", "collect", "project_modules"]
+__all__ = ["SourceInput", "collect", "project_modules", "read_text_file"]
 
 _ALWAYS_SKIPPED = {
     ".git",
@@ -74,6 +74,20 @@ def collect(
             seen.add(resolved)
             inputs.append(_read(file))
     return inputs
+
+
+def read_text_file(path: Path) -> str:
+    """The text of a file a command was given by name (a task, a candidate, a target).
+
+    Raises:
+        SourceError: it cannot be read or is not UTF-8 text.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourceError(
+            f"cannot read {path}: {error}; pass a readable UTF-8 text file"
+        ) from error
 
 
 def _read(file: Path) -> SourceInput:

@@ -57,12 +57,13 @@ def compare_command(
             raise InvalidArgument(
                 f"{path} is not a file; compare takes a task file and candidate files"
             )
+    from assay.discover import read_text_file
     from assay.model import Candidate, Task
 
-    extra = [_read(path) for path in tests or []]
+    extra = [read_text_file(path) for path in tests or []]
     # each file is read once: the texts that were compared are the ones the ledger records
-    task_text = _read(task)
-    implementations = [Candidate(code=_read(path), name=str(path)) for path in candidates]
+    task_text = read_text_file(task)
+    implementations = [Candidate(code=read_text_file(path), name=str(path)) for path in candidates]
     started = time.perf_counter()
     report = api_compare(
         Task(prompt=task_text, entry_point=entry_point),
@@ -93,13 +94,6 @@ def compare_command(
     else:
         sys.stdout.write(rendered)
     return 0 if all(v.accepted for v in report.verdicts) else 1
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidArgument(f"cannot read {path}: {error}; pass a UTF-8 text file") from error
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from assay.errors import InvalidArgument, SourceError
+from assay.errors import InvalidArgument
 from assay.generate import GenerationResult
 from assay.model import Finding, Severity
 
@@ -253,11 +253,10 @@ def _split_file(target: str) -> tuple[Path, str, str]:
     name, sep, line_text = target.rpartition(":")
     if not sep or not line_text.isdigit():
         raise InvalidArgument(f"{target!r} must be FILE:LINE, e.g. src/app.py:42")
+    from assay.discover import read_text_file
+
     path = Path(name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SourceError(f"cannot read {path}: {error}") from error
+    text = read_text_file(path)
     lines = text.splitlines(keepends=True)
     line = int(line_text)
     if not 1 <= line <= len(lines) + 1:
