@@ -141,15 +141,40 @@ def mbpp_samples(data: Path) -> Iterator[tuple[str, str, str, bool]]:
                 name,
                 labels[(name, identifier, "0", "")],
             )
+    entry_points = {
+        f"Mbpp/{_mbpp_number(row['name'])}": str(row["entry_point"])
+        for row in _rows(data / "reflexion" / "simple_mbpp_py.jsonl.gz")
+    }
     for path in sorted((data / "ldb").glob("mbpp_seed_*.jsonl.gz")):
         name = f"ldb/{path.name}"
         for row in _rows(path):
+            task = f"Mbpp/{_mbpp_number(row['task_id'])}"
             yield (
-                f"Mbpp/{_mbpp_number(row['task_id'])}",
-                row["solution"],
+                task,
+                _callable_as(row["solution"], entry_points.get(task)),
                 name,
                 labels[(name, row["task_id"], "0", "")],
             )
+
+
+def _callable_as(program: str, entry_point: str | None) -> str:
+    """`program`, callable under the typed task's `entry_point`.
+
+    LDB prompted with the original MBPP names, which for a few tasks differ from the typed
+    tasks' names only in case (``next_Power_Of_2`` for ``next_power_of_2``); an alias makes
+    such a program answer to the task it is pooled into. Programs that define some other
+    function are left as they are: they solved a different prompt.
+    """
+    if entry_point is None or _defines(program, entry_point):
+        return program
+    try:
+        tree = ast.parse(program)
+    except SyntaxError:
+        return program
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.lower() == entry_point.lower():
+            return f"{program.rstrip()}\n\n\n{entry_point} = {node.name}\n"
+    return program
 
 
 def typed_mbpp_problems(data: Path, out: Path) -> int:

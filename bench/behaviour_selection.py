@@ -5,18 +5,29 @@ Runs, for each benchmark, with the examples visible and hidden::
     assay bench humaneval --samples bench/out/humaneval_pooled.jsonl \\
         --labels bench/out/humaneval_pooled_labels.jsonl --details ... --format json [--hide-examples]
     assay bench mbpp --samples bench/out/mbpp_pooled.jsonl \\
-        --labels bench/out/mbpp_pooled_labels.jsonl --details ... --format json [--hide-examples]
+        --problems bench/out/mbpp_typed_problems.jsonl --details ... --format json [--hide-examples]
 
 after building the pooled sample files with ``bench/behaviour_data.py`` (several models'
 samples per task, labels re-executed in a fresh interpreter). Ground truth is only used to
-score. Prints one line per run and the targets:
+score.
+
+HumanEval is scored with the re-executed labels: they agree with HumanEval's own tests on
+all but 5 of the 8,364 samples (slow HumanEval/129 programs near the time limit). MBPP is
+scored with each task's own three asserts, which ``assay bench`` runs. The first of them is
+the example assay is shown, and the re-executed labels of the MapCoder and LDB samples come
+from other test sets: MapCoder's two asserts leave that example out, LDB's are the original
+MBPP tests. So 86 MBPP programs labelled "passed" fail the very example their task states
+(Mbpp/310: ``string_to_tuple('python 3.0')`` drops the space), and flagging them would
+count as a false positive.
+
+Prints one line per run and the targets:
 
 * detection recall >= 0.90 at a false-positive rate <= 0.05;
 * recall on wrong samples that pass the visible examples >= 0.5;
 * selected pass@1 closes >= 60% of the gap between the example filter and the oracle.
 
 Usage: ``python bench/behaviour_selection.py [--limit-tasks N] [--only humaneval|mbpp]
-[--score]`` (``--score`` runs the hidden tests instead of reading the labels). Results are
+[--score]`` (``--score`` runs HumanEval's hidden tests instead of reading its labels). Results are
 written to ``bench/out/behaviour_<benchmark>[_hidden].json``. Expect minutes per run on
 two cores; every figure printed says which run it came from.
 """
@@ -57,7 +68,7 @@ def run(
         command.append("--score-only")
     else:
         command += ["--problems", str(out / "mbpp_typed_problems.jsonl")]
-    if not score:
+    if not score and benchmark == "humaneval":
         command += ["--labels", str(out / f"{stem}_labels.jsonl")]
     if hidden:
         command.append("--hide-examples")
@@ -97,7 +108,7 @@ def main() -> None:
     parser.add_argument("--limit-tasks", type=int, default=None)
     parser.add_argument("--only", choices=("humaneval", "mbpp"), default=None)
     parser.add_argument(
-        "--score", action="store_true", help="run the hidden tests instead of reading labels"
+        "--score", action="store_true", help="run HumanEval's hidden tests instead of reading its labels"
     )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()

@@ -118,6 +118,20 @@ def test_an_example_a_broad_consensus_contradicts_is_overruled() -> None:
     assert not [f for f in result.findings if f.rule == "AS601"]
 
 
+def test_a_test_is_not_overruled_by_any_consensus() -> None:
+    # MBPP/443's assert wants -6 as the "largest negative number" of [1, 2, 3, -4, -6]:
+    # every candidate answers -4, and every one fails the user's own test.
+    test = replace(EXAMPLE, origin="assert")
+    runs = [
+        _run(name, outcomes, (ExampleCheck(test, outcomes[0], False, "[1, 1]"),))
+        for name, outcomes in [("odd", OTHER), *((f"agree{i}", BAD) for i in range(4))]
+    ]
+    result = _judge(runs, spec=replace(SPEC, examples=(test,)))
+    assert not any(v.accepted for v in result.verdicts)
+    assert not result.warnings
+    assert len([f for f in result.findings if f.rule == "AS601"]) == 5
+
+
 def test_an_example_one_candidate_satisfies_is_not_overruled() -> None:
     # MBPP/610: the example removes the 3rd element counting from 1; most programs count
     # from 0 and agree with each other, but one program meets the example, so it stands.

@@ -78,6 +78,9 @@ TYPICAL_ORIGINS = frozenset({"example", "proposed", "mutation"})
 #: holds this share of the candidates (and at least `OVERRULE_PROGRAMS` distinct programs).
 OVERRULE_SHARE = 0.75
 OVERRULE_PROGRAMS = 3
+#: Examples that come from tests (``assert`` lines beside the task, pytest files): the
+#: user runs these, so they are never overruled.
+TEST_ORIGINS = frozenset({"assert", "test"})
 #: Factor applied to a cluster's score per trusted spec example it fails.
 EXAMPLE_PENALTY = 0.1
 #: Default weight of one passed extra (model-written) test, relative to agreement.
@@ -397,7 +400,13 @@ def _overruled_examples(
     [-10, 4, 6, 1000, 10, 20] is 15.0) — but only when no candidate satisfies every
     spec example: examples some program meets are consistent and achievable, and a
     consensus failing them is a shared misreading (0-based where the example counts from
-    1, no rounding where the example rounds), not a mistake in the task."""
+    1, no rounding where the example rounds), not a mistake in the task.
+
+    Only documentation is overruled (docstring examples, "Input: … Output: …" prose),
+    never a test (`TEST_ORIGINS`): prose goes stale and nobody runs it, while a failing
+    test fails for the user however many candidates agree (MBPP/443 asks for the "largest
+    negative number" and its assert wants -6 from [1, 2, 3, -4, -6]; every candidate
+    answers -4 and fails the user's own assert)."""
     if not clusters or any(_passes_spec_examples(run) for run in runs):
         return []
     largest = max(clusters, key=lambda c: c.size)
@@ -410,7 +419,9 @@ def _overruled_examples(
     return [
         check.example
         for check in first.examples
-        if check.passed is False and check.example.trusted and check.example.origin != "extra"
+        if check.passed is False
+        and check.example.trusted
+        and check.example.origin not in TEST_ORIGINS | {"extra"}
     ]
 
 
