@@ -32,7 +32,12 @@ from typing import Any
 
 import assay.crosscheck as crosscheck_module
 from assay.bench.scoring import read_samples, score_samples
-from assay.bench.selection import Judgement, selection_metrics, task_judgements
+from assay.bench.selection import (
+    Judgement,
+    distinct_programs,
+    selection_metrics,
+    task_judgements,
+)
 from assay.sandbox import Limits, Sandbox
 from assay.spec import extract_spec, strip_examples
 
@@ -91,9 +96,7 @@ def dump(benchmark: str, hidden: bool, dest: Path, truth: str, only: set[str]) -
                 if hidden:
                     stripped = strip_examples(problem.prompt, problem.entry_point)
                     spec = extract_spec(stripped, problem.entry_point)
-                programs: dict[str, list[int]] = {}
-                for position, sample in enumerate(task_samples):
-                    programs.setdefault(sample.program.strip(), []).append(position)
+                programs = distinct_programs(task_samples)
                 candidates = [
                     crosscheck_module.CandidateSource(
                         f"{task_id}#{task_samples[p[0]].index}", code, len(p)

@@ -108,7 +108,9 @@ def main() -> None:
     parser.add_argument("--limit-tasks", type=int, default=None)
     parser.add_argument("--only", choices=("humaneval", "mbpp"), default=None)
     parser.add_argument(
-        "--score", action="store_true", help="run HumanEval's hidden tests instead of reading its labels"
+        "--score",
+        action="store_true",
+        help="run HumanEval's hidden tests instead of reading its labels",
     )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()

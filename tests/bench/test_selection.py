@@ -12,6 +12,7 @@ from assay.bench.mbpp import load_mbpp
 from assay.bench.scoring import Sample
 from assay.bench.selection import (
     Judgement,
+    distinct_programs,
     first_tasks,
     read_labels,
     selection_metrics,
@@ -51,6 +52,20 @@ def test_metrics_count_selection_detection_and_the_example_filter() -> None:
         "precision": 2 / 3,
         "recall_passing_examples": 1 / 2,
     }
+
+
+def test_distinct_programs_keep_what_is_scored() -> None:
+    # The indented program does not run (IndentationError), so it must not be merged with,
+    # or judged as, the one that does; trailing whitespace changes nothing.
+    runs = "def f():\n    return 1\n"
+    samples = [
+        Sample(task_id="T/1", index=0, program=runs),
+        Sample(task_id="T/1", index=1, program="  " + runs.replace("\n    ", "\n      ")),
+        Sample(task_id="T/1", index=2, program=runs + "\n\n"),
+    ]
+    programs = distinct_programs(samples)
+    assert list(programs.values()) == [[0, 2], [1]]
+    assert list(programs)[1].startswith("  def f():")
 
 
 def test_first_tasks_keeps_whole_tasks_in_order() -> None:

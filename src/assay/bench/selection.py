@@ -36,6 +36,7 @@ from assay.spec import extract_spec, strip_examples
 
 __all__ = [
     "Judgement",
+    "distinct_programs",
     "first_tasks",
     "judge_samples",
     "read_labels",
@@ -98,6 +99,19 @@ def judge_samples(
     return [judged[(s.task_id, s.index)] for s in samples]
 
 
+def distinct_programs(samples: Sequence[Sample]) -> dict[str, list[int]]:
+    """Each distinct program among `samples` -> the positions of the samples that submit it.
+
+    Programs are compared and judged exactly as they are scored, but for trailing
+    whitespace: a program whose first line is indented does not run, and stripping it
+    here would let assay judge a different program from the one the hidden tests fail.
+    """
+    programs: dict[str, list[int]] = {}
+    for position, sample in enumerate(samples):
+        programs.setdefault(sample.program.rstrip() + "\n", []).append(position)
+    return programs
+
+
 def _judge_task(
     problem: Problem,
     samples: Sequence[Sample],
@@ -113,9 +127,7 @@ def _judge_task(
         spec = extract_spec(
             strip_examples(problem.prompt, problem.entry_point), problem.entry_point
         )
-    programs: dict[str, list[int]] = {}
-    for position, sample in enumerate(samples):
-        programs.setdefault(sample.program.strip(), []).append(position)
+    programs = distinct_programs(samples)
     candidates = [
         CandidateSource(f"{problem.task_id}#{samples[p[0]].index}", code, len(p))
         for code, p in programs.items()
