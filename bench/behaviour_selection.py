@@ -16,9 +16,9 @@ all but 5 of the 8,364 samples (slow HumanEval/129 programs near the time limit)
 scored with each task's own three asserts, which ``assay bench`` runs. The first of them is
 the example assay is shown, and the re-executed labels of the MapCoder and LDB samples come
 from other test sets: MapCoder's two asserts leave that example out, LDB's are the original
-MBPP tests. So 86 MBPP programs labelled "passed" fail the very example their task states
-(Mbpp/310: ``string_to_tuple('python 3.0')`` drops the space), and flagging them would
-count as a false positive.
+MBPP tests. So 83 MBPP programs labelled "passed" fail their task's asserts, most of them
+the very example the task states (Mbpp/310: ``string_to_tuple('python 3.0')`` drops the
+space), and flagging them would count as a false positive; 3 labelled "failed" pass.
 
 Prints one line per run and the targets:
 
