@@ -153,6 +153,43 @@ def test_contested_inputs_and_timeouts_do_not_split_clusters() -> None:
     assert 2 not in result.domain
 
 
+def test_random_draws_count_only_where_most_candidates_agree() -> None:
+    # Nobody stated [7] or [8]: a 3-to-2 split on [7] leaves it open, while the one
+    # candidate that answers [8] differently from four others is flagged.
+    drawn = [
+        ProbeInput(([2, 3],), origin="mutation"),
+        ProbeInput(([7],), origin="random"),
+        ProbeInput(([8],), origin="random"),
+    ]
+    answers = {
+        "a": [[2, 3], [7], [8]],
+        "b": [[2, 3], [7], [8]],
+        "c": [[2, 3], [], [8]],
+        "d": [[2, 3], [], [8]],
+        "e": [[2, 3], [7], [9]],
+    }
+    runs = [
+        CandidateRun(
+            name=name,
+            source=f"def f(xs):\n    return xs  # {name}\n",
+            import_outcome=Outcome(status=Status.OK),
+            observations=tuple(
+                Observation(i, _value(v)) for i, v in zip(drawn, values, strict=True)
+            ),
+            examples=(),
+        )
+        for name, values in answers.items()
+    ]
+    result = judge(SPEC, drawn, runs, [CandidateSource(r.name, r.source, 1) for r in runs])
+    assert result.domain == (0, 2)
+    assert [v.accepted for v in result.verdicts] == [True, True, True, True, False]
+    # Between two programs every draw counts: a 2/3 share would mean both of them.
+    pair = [runs[0], runs[2]]
+    result = judge(SPEC, drawn, pair, [CandidateSource(r.name, r.source, 1) for r in pair])
+    assert result.domain == (0, 1, 2)
+    assert sum(v.accepted for v in result.verdicts) == 1
+
+
 def test_floats_agree_within_tolerance() -> None:
     x = [_value([0.30000000000000004]), _value([1.0]), _value([])]
     y = [_value([0.3]), _value([1.0]), _value([])]

@@ -67,10 +67,14 @@ __all__ = [
 
 #: Share of candidates raising or timing out on an input that puts it outside the domain.
 CONTESTED_FRACTION = 0.25
-#: Boundary inputs (empty, zero, single element) count only when this share of the
-#: candidates agree on them: the task text often leaves them open.
+#: Inputs nobody stated — boundaries (empty, zero, single element) and random draws —
+#: count only when this share of the candidates agree on them: the task text often leaves
+#: them open, and a split there says more about the task than about the candidates.
 BOUNDARY_AGREEMENT = 2 / 3
 AGREEMENT_ORIGINS = frozenset({"boundary"})
+#: Random draws need that agreement only among three or more programs: between two, a 2/3
+#: share means both, and the draws — most of the inputs — could never tell a pair apart.
+DRAWN_ORIGINS = frozenset({"random"})
 #: Inputs drawn from what the task and the candidates state (their examples, their own
 #: calls, mutations of those); boundaries and random draws probe the edges around them.
 TYPICAL_ORIGINS = frozenset({"example", "proposed", "mutation"})
@@ -488,11 +492,14 @@ def _domain(
     inputs: Sequence[ProbeInput], runs: Sequence[CandidateRun], counts: Sequence[int]
 ) -> list[int]:
     """Indices of inputs the task clearly defines: examples, and inputs on which fewer than
-    `CONTESTED_FRACTION` of the (importable) candidates raise or give up."""
+    `CONTESTED_FRACTION` of the (importable) candidates raise or give up — among them
+    the unstated ones (`AGREEMENT_ORIGINS`, and `DRAWN_ORIGINS` among three or more
+    programs) only where `BOUNDARY_AGREEMENT` of the candidates give the same answer."""
     live = [(run, count) for run, count in zip(runs, counts, strict=True) if run.imported]
     total = sum(count for _, count in live)
     if not total:
         return []
+    unstated = AGREEMENT_ORIGINS | DRAWN_ORIGINS if len(live) >= 3 else AGREEMENT_ORIGINS
     domain: list[int] = []
     for index, item in enumerate(inputs):
         refused = sum(
@@ -502,10 +509,7 @@ def _domain(
         if item.origin == "example":
             domain.append(index)
         elif answered and refused / total < CONTESTED_FRACTION:
-            if (
-                item.origin not in AGREEMENT_ORIGINS
-                or _top_share(index, live) >= BOUNDARY_AGREEMENT
-            ):
+            if item.origin not in unstated or _top_share(index, live) >= BOUNDARY_AGREEMENT:
                 domain.append(index)
     return domain
 
