@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -51,7 +52,7 @@ from assay.probe.probes import (
 )
 from assay.sandbox import Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import equivalent
-from assay.spec import Example, Signature, Spec, spec_from_tests
+from assay.spec import Example, Signature, Spec, extract_spec, spec_from_tests
 
 __all__ = [
     "CONTESTED_FRACTION",
@@ -163,11 +164,17 @@ def crosscheck(
     """
     extras = _extra_examples(spec, extra_tests)
     run_spec = replace(spec, examples=spec.examples + extras)
-    hints = spec.hints or _consensus_hints(spec, candidates)
+    # What the candidates declare fills in what the task leaves out; each is read once.
+    written = (
+        [(extract_spec(c.source, spec.entry_point), c.count) for c in candidates]
+        if not spec.hints or spec.signature is None
+        else []
+    )
+    hints = spec.hints or _consensus_hints(written)
     shaped = (
         spec
         if spec.signature is not None
-        else replace(spec, signature=_consensus_signature(spec, candidates))
+        else replace(spec, signature=_consensus_signature(written))
     )
     proposed = proposed_arguments([c.source for c in candidates], spec.entry_point)
     inputs = tuple(
@@ -240,31 +247,22 @@ def _extra_examples(spec: Spec, tests: Sequence[str | Example]) -> tuple[Example
     return tuple(replace(e, origin="extra") for e in [*given, *parsed])
 
 
-def _consensus_signature(spec: Spec, candidates: Sequence[CandidateSource]) -> Signature | None:
-    """When the task states no signature (an MBPP prompt), the one most candidates write."""
-    from collections import Counter
-
-    from assay.spec import extract_spec
-
+def _consensus_signature(written: Sequence[tuple[Spec, int]]) -> Signature | None:
+    """When the task states no signature (an MBPP prompt), the one most candidates write;
+    `written` holds each candidate's own spec and submission count."""
     votes: Counter[Signature] = Counter()
-    for candidate in candidates:
-        signature = extract_spec(candidate.source, spec.entry_point).signature
-        if signature is not None:
-            votes[signature] += candidate.count
+    for candidate_spec, count in written:
+        if candidate_spec.signature is not None:
+            votes[candidate_spec.signature] += count
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _consensus_hints(spec: Spec, candidates: Sequence[CandidateSource]) -> dict[str, str]:
+def _consensus_hints(written: Sequence[tuple[Spec, int]]) -> dict[str, str]:
     """When the task has no annotations, the parameter annotations most candidates write."""
-    from collections import Counter
-
-    from assay.spec import extract_spec
-
     votes: Counter[tuple[tuple[str, str], ...]] = Counter()
-    for candidate in candidates:
-        candidate_spec = extract_spec(candidate.source, spec.entry_point)
+    for candidate_spec, count in written:
         if candidate_spec.signature is not None and candidate_spec.hints:
-            votes[tuple(sorted(candidate_spec.hints.items()))] += candidate.count
+            votes[tuple(sorted(candidate_spec.hints.items()))] += count
     if not votes:
         return {}
     best, _ = votes.most_common(1)[0]
