@@ -6,13 +6,14 @@ anew. This is how the issue-4 changes were measured before each full
 ``bench/behaviour_selection.py`` run::
 
     python bench/behaviour_rejudge.py dump humaneval visible /tmp/he.pkl
-    python bench/behaviour_rejudge.py dump mbpp visible /tmp/mb.pkl --truth tests
+    python bench/behaviour_rejudge.py dump mbpp visible /tmp/mb.pkl
     python bench/behaviour_rejudge.py judge /tmp/he.pkl /tmp/mb.pkl
 
 ``dump`` mirrors `assay.bench.selection` (same spec, candidates, budget, limits) and stores,
 per task, what `judge` received plus the samples each program stands for and their ground
 truth (``--truth labels``: the pooled files' re-executed labels; ``tests``: the problems'
-own hidden tests). ``--only`` limits it to some task ids (to re-dump the tasks an
+own hidden tests; by default what ``behaviour_selection.py`` uses: labels for HumanEval,
+tests for MBPP). ``--only`` limits it to some task ids (to re-dump the tasks an
 input-generation change touches and merge them with ``merge``). ``judge`` judges them as
 the bench does (`task_judgements`, `selection_metrics`) and prints the figures and the
 tasks whose selected sample is wrong although a right one exists. Input-generation
@@ -174,7 +175,12 @@ def main() -> None:
     dumping.add_argument("benchmark", choices=["humaneval", "mbpp"])
     dumping.add_argument("regime", choices=["visible", "hidden"])
     dumping.add_argument("dest", type=Path)
-    dumping.add_argument("--truth", choices=["labels", "tests"], default="labels")
+    dumping.add_argument(
+        "--truth",
+        choices=["labels", "tests"],
+        default=None,
+        help="default: as behaviour_selection.py scores (HumanEval labels, MBPP tests)",
+    )
     dumping.add_argument("--only", default="", help="comma-separated task ids")
     judging = commands.add_parser("judge")
     judging.add_argument("dumps", type=Path, nargs="+")
@@ -185,7 +191,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "dump":
         only = {task for task in args.only.split(",") if task}
-        dump(args.benchmark, args.regime == "hidden", args.dest, args.truth, only)
+        truth = args.truth or ("labels" if args.benchmark == "humaneval" else "tests")
+        dump(args.benchmark, args.regime == "hidden", args.dest, truth, only)
     elif args.command == "judge":
         for path in args.dumps:
             judge(path)
