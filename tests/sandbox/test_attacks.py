@@ -436,6 +436,28 @@ def test_files_a_job_leaves_are_gone_for_the_next_job(solo: Sandbox) -> None:
     assert result.outcomes[0].value_repr == "([], False, [])"
 
 
+@pytest.mark.parametrize(
+    "levels",
+    [
+        # a chain of locked directories deeper than any fixed number of unlock passes
+        "path = '.'\nchain = []\nfor _ in range(40):\n    path = os.path.join(path, 'd')\n"
+        "    os.mkdir(path)\n    chain.append(path)\n"
+        "open(os.path.join(path, 'secret.txt'), 'w').write('from the previous job')\n"
+        "for directory in reversed(chain):\n    os.chmod(directory, 0)\n",
+        # a tree deeper than the longest path, which no walk by path can remove: the
+        # zygote reports it and the worker is replaced
+        "for _ in range(1500):\n    os.mkdir('dddd')\n    os.chdir('dddd')\n"
+        "open('secret.txt', 'w').write('from the previous job')\nos.chmod('.', 0)\n",
+    ],
+    ids=["locked-chain", "deeper-than-a-path"],
+)
+def test_deep_trees_a_job_leaves_are_gone_for_the_next_job(solo: Sandbox, levels: str) -> None:
+    assert _run(solo, "import os\n" + levels, limits=Limits(timeout_s=10.0))[0] is Status.OK
+    look = "import os\nwork = sorted(os.listdir('.'))\n"
+    result = solo.run(Job(source=look, calls=(Call.expr("work"),), limits=FAST))
+    assert result.outcomes[0].value_repr == "[]"
+
+
 def test_file_size_limit_applies_in_the_work_directory(solo: Sandbox) -> None:
     source = "def big():\n    with open('big.bin', 'wb') as f:\n        f.write(b'0' * (40 * 1024 * 1024))\n"
     result = solo.run(

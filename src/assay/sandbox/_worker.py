@@ -275,6 +275,8 @@ class Worker:
         self._pids_max = 0
         #: the next child (its pid and pipe ends), handed over with an ``exit``
         self._spare: tuple[int, list[int]] | None = None
+        #: the zygote could not remove what the last job left: replace it before the next
+        self._dirty = False
         self.launch()
 
     # ------------------------------------------------------------ lifecycle
@@ -489,7 +491,11 @@ class Worker:
         """Fork one child, import, run calls until one ends the child; return the import
         outcome and the outcomes of the calls that ran."""
         try:
-            return self._run_child_unsafe(job, limits, calls)
+            ran = self._run_child_unsafe(job, limits, calls)
+            if self._dirty:
+                self._dirty = False
+                self.restart()
+            return ran
         except _Lost as error:
             log = self._log_tail()
             self.restart()
@@ -563,6 +569,7 @@ class Worker:
         """Wait for the zygote's report that the child and all its processes are gone; keep
         the next child it hands over with that report for the next job."""
         message, fds = self._next("exit")
+        self._dirty = self._dirty or bool(message.get("dirty"))
         if "next" in message:
             self._drop_spare()
             self._spare = (int(message["next"]), fds)

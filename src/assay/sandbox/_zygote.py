@@ -456,32 +456,53 @@ def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str, *, pid1
 # ---------------------------------------------------------------- zygote
 
 
-def _remove_tree(path: str) -> None:
-    """Remove a directory and everything in it; most jobs leave their directory empty, and
-    one rmdir is much cheaper than a walk."""
+def _remove_tree(path: str) -> bool:
+    """Remove a directory and everything in it; True when nothing is left. Most jobs
+    leave their directory empty, and one rmdir is much cheaper than a walk."""
     try:
         os.rmdir(path)
     except OSError:
-        _remove_stubborn_tree(path)
+        return _remove_stubborn_tree(path)
+    return True
 
 
-def _remove_stubborn_tree(path: str) -> None:
+def _remove_stubborn_tree(path: str) -> bool:
     """Remove what a job left, including directories it took its own permissions away
-    from (the zygote runs as the same user, so it can give them back)."""
-    # imported only when a job left files: shutil (with bz2, lzma and zlib) makes the
-    # zygote's heap, and so every fork, larger
-    import shutil
+    from (the zygote runs as the same user, so it gives them back); True when nothing is
+    left.
 
-    def unlock(_function: object, failed: str, _error: object) -> None:
-        for directory in (failed, os.path.dirname(failed)):
-            if os.path.isdir(directory) and not os.path.islink(directory):
+    One walk, without recursion: each directory is unlocked before it is listed, so a
+    chain of locked directories of any depth goes in one pass (``shutil.rmtree`` with an
+    unlocking error handler gets one level further per pass, and recurses once per level).
+    What this cannot remove — a tree deeper than the longest path, built with chdir — is
+    reported, and the worker is replaced.
+    """
+    if os.path.islink(path):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return not os.path.lexists(path)
+    directories: list[str] = []
+    pending = [path]
+    while pending:
+        directory = pending.pop()
+        with contextlib.suppress(OSError):
+            os.chmod(directory, 0o700)
+        # every directory comes after its parent, so the reverse order empties children first
+        directories.append(directory)
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            else:
                 with contextlib.suppress(OSError):
-                    os.chmod(directory, 0o700)
-
-    for _ in range(16):  # each pass unlocks at least one more level
-        shutil.rmtree(path, onerror=unlock)
-        if not os.path.lexists(path):
-            return
+                    os.unlink(entry.path)
+    for directory in reversed(directories):
+        with contextlib.suppress(OSError):
+            os.rmdir(directory)
+    return not os.path.lexists(path)
 
 
 class _Zygote:
@@ -604,10 +625,11 @@ class _Zygote:
                 return count
             count += 1
 
-    def wipe(self, workdir: str) -> None:
+    def wipe(self, workdir: str) -> bool:
+        """Remove everything the last job left; True when nothing is left."""
         if not self.pid1:
-            _remove_tree(workdir)
-            return
+            return _remove_tree(workdir)
+        clean = True
         # the whole private scratch directory (which holds `workdir`) and /dev/shm go
         for root in (self.scratch, "/dev/shm"):
             try:
@@ -619,10 +641,12 @@ class _Zygote:
                 if path in self.protected:
                     continue
                 if path == workdir or (os.path.isdir(path) and not os.path.islink(path)):
-                    _remove_tree(path)
+                    clean = _remove_tree(path) and clean
                 else:
                     with contextlib.suppress(OSError):
                         os.unlink(path)
+                    clean = not os.path.lexists(path) and clean
+        return clean
 
     def fork_child(self) -> tuple[int, list[int], str]:
         """Fork the next job's child ahead of time; return its pid, the parent's ends of its
@@ -671,7 +695,7 @@ class _Zygote:
         os.close(pidfd)
         _, status, usage = os.wait4(pid, 0)
         leftovers = self.sweep(pid)
-        self.wipe(workdir)
+        clean = self.wipe(workdir)
         if not alive:
             return None
         return {
@@ -682,6 +706,8 @@ class _Zygote:
             "maxrss_kb": usage.ru_maxrss,
             "cpu_s": usage.ru_utime + usage.ru_stime,
             "leftovers": leftovers,
+            # the parent replaces a worker whose files the next job would see
+            "dirty": not clean,
         }
 
     def hand_over(
