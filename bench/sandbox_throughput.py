@@ -246,6 +246,9 @@ def main() -> int:
                     "cpu_ratio": run["cpu_ratio"],
                     "overhead_ratio": run["overhead_ratio"],
                     "pass_fail_agreement": run["pass_fail_agreement"],
+                    # every run's own, not only the median's: a disagreement in any run
+                    # makes the exit status 1 and must be visible in the JSON too
+                    "disagreements": run["disagreements"],
                 }
                 for run in runs
             ],
