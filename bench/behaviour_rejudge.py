@@ -9,7 +9,7 @@ anew. This is how the issue-4 changes were measured before each full
     python bench/behaviour_rejudge.py dump mbpp visible /tmp/mb.pkl
     python bench/behaviour_rejudge.py judge /tmp/he.pkl /tmp/mb.pkl
 
-``dump`` mirrors `assay.bench.selection` (same spec, candidates, budget, limits) and stores,
+``dump`` runs `assay.bench.selection.judge_samples` itself (the same spec, candidates, budget, limits) and stores,
 per task, what `judge` received plus the samples each program stands for and their ground
 truth (``--truth labels``: the pooled files' re-executed labels; ``tests``: the problems'
 own hidden tests; by default what ``behaviour_selection.py`` uses: labels for HumanEval,
@@ -36,11 +36,11 @@ from assay.bench.scoring import read_samples, score_samples
 from assay.bench.selection import (
     Judgement,
     distinct_programs,
+    judge_samples,
     selection_metrics,
     task_judgements,
 )
-from assay.sandbox import Limits, Sandbox
-from assay.spec import extract_spec, strip_examples
+from assay.sandbox import Limits
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -76,50 +76,32 @@ def dump(benchmark: str, hidden: bool, dest: Path, truth: str, only: set[str]) -
             preamble="from typing import *",
         )
         passed = {(s.task_id, s.index): s.passed for s in scores}
-    by_task: dict[str, list[Any]] = defaultdict(list)
-    for sample in samples:
-        by_task[sample.task_id].append(sample)
-    captured: dict[str, Any] = {}
+    calls: list[tuple[Any, ...]] = []
     original = crosscheck_module.judge
 
     def spy(spec: Any, inputs: Any, runs: Any, candidates: Any, **options: Any) -> Any:
-        captured["call"] = (spec, tuple(inputs), tuple(runs), tuple(candidates), options)
+        calls.append((spec, tuple(inputs), tuple(runs), tuple(candidates), options))
         return original(spec, inputs, runs, candidates, **options)
 
+    # the bench's own loop, so the dump holds exactly what the bench judges
     crosscheck_module.judge = spy
-    stored = []
     try:
-        with Sandbox(workers=2) as box:
-            for task_id, task_samples in by_task.items():
-                problem = problems[task_id]
-                full = extract_spec(problem.prompt, problem.entry_point)
-                spec = full
-                if hidden:
-                    stripped = strip_examples(problem.prompt, problem.entry_point)
-                    spec = extract_spec(stripped, problem.entry_point)
-                programs = distinct_programs(task_samples)
-                candidates = [
-                    crosscheck_module.CandidateSource(
-                        f"{task_id}#{task_samples[p[0]].index}", code, len(p)
-                    )
-                    for code, p in programs.items()
-                ]
-                crosscheck_module.crosscheck(
-                    spec,
-                    candidates,
-                    extra_tests=full.trusted_examples if hidden else (),
-                    extra_weight=0.0,
-                    budget=40,
-                    timeout_s=1.0,
-                    sandbox=box,
-                    preamble="from typing import *",
-                    path=task_id,
-                )
-                indices = [[task_samples[p].index for p in ps] for ps in programs.values()]
-                truth = {(task_id, i): passed[(task_id, i)] for ids in indices for i in ids}
-                stored.append((task_id, *captured["call"], indices, truth))
+        judge_samples(samples, problems, hide_examples=hidden)
     finally:
         crosscheck_module.judge = original
+    by_task: dict[str, list[Any]] = defaultdict(list)
+    for sample in samples:
+        by_task[sample.task_id].append(sample)
+    stored = []
+    for call in calls:
+        task_id = call[4]["path"]
+        task_samples = by_task[task_id]
+        indices = [
+            [task_samples[p].index for p in positions]
+            for positions in distinct_programs(task_samples).values()
+        ]
+        truth = {(task_id, i): passed[(task_id, i)] for ids in indices for i in ids}
+        stored.append((task_id, *call, indices, truth))
     with dest.open("wb") as handle:
         pickle.dump(stored, handle)
     print(f"{dest}: {len(stored)} tasks")
