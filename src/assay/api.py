@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assay.config import Settings, load_settings
-from assay.discover import SourceInput, collect, project_modules
+from assay.discover import SourceInput, collect, project_modules, read_text_file
 from assay.engine import check_inputs
 from assay.errors import InvalidArgument
 
@@ -165,8 +165,6 @@ def compare(
 
 def _read_text(item: str | Path) -> str:
     if isinstance(item, Path) or ("\n" not in item and Path(item).is_file()):
-        from assay.discover import read_text_file
-
         return read_text_file(Path(item))
     return item
 

@@ -602,12 +602,13 @@ def sorted_arguments(spec: Spec, stated: Sequence[tuple[Any, ...]]) -> frozenset
     return frozenset(positions)
 
 
+def _of_numbers(value: Any) -> bool:
+    """Whether `value` is a list or tuple of ints and floats (bools excluded)."""
+    return isinstance(value, (list, tuple)) and all(type(i) in {int, float} for i in value)
+
+
 def _is_ascending(value: Any) -> bool:
-    if not isinstance(value, (list, tuple)) or not all(
-        type(item) in {int, float} for item in value
-    ):
-        return False
-    return all(a <= b for a, b in itertools.pairwise(value))
+    return _of_numbers(value) and all(a <= b for a, b in itertools.pairwise(value))
 
 
 def _ascending(args: tuple[Any, ...], positions: frozenset[int]) -> tuple[Any, ...]:
@@ -616,9 +617,8 @@ def _ascending(args: tuple[Any, ...], positions: frozenset[int]) -> tuple[Any, .
         return args
     values = list(args)
     for position in positions:
-        value = values[position]
-        if isinstance(value, (list, tuple)) and all(type(i) in {int, float} for i in value):
-            values[position] = type(value)(sorted(value))
+        if _of_numbers(values[position]):
+            values[position] = type(values[position])(sorted(values[position]))
     return tuple(values)
 
 
