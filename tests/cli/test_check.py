@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +130,24 @@ def test_sarif_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     log = json.loads(target.read_text())
     assert log["version"] == "2.1.0"
     assert log["runs"][0]["results"][0]["ruleId"] == "AS102"
+
+
+def test_dynamic_checks_leave_the_working_directory_alone(tmp_path: Path) -> None:
+    # Hypothesis, which draws the random inputs, writes ./.hypothesis unless told where.
+    (tmp_path / "words.py").write_text(
+        'def shout(word: str, times: int) -> str:\n    """>>> shout("hey", 2)\n    \'HEYHEY\'\n'
+        '    """\n    return word.upper() * times\n'
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    done = subprocess.run(
+        [sys.executable, "-m", "assay", "check", "--offline", "words.py", "--format", "json"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(done.stdout)["files"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["words.py"]

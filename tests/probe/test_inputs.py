@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import itertools
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis.configuration import storage_directory
+
 from assay.probe.inputs import (
     generate_inputs,
     guess_hints,
@@ -64,6 +72,32 @@ def test_generation_is_deterministic_for_a_seed() -> None:
     first = [i.key for i in generate_inputs(spec, budget=25, seed=3)]
     again = [i.key for i in generate_inputs(spec, budget=25, seed=3)]
     assert first == again
+
+
+def test_draws_do_not_depend_on_the_modules_the_process_has_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hypothesis draws about one value in twenty from the constants written in "local"
+    # (non-library) modules loaded in the process: the caller's script, an editable
+    # install. assay's inputs must not change with what its caller has imported.
+    spec = extract_spec(
+        'def f(word: str, n: int) -> int:\n    """>>> f("hello", 4)\n    2\n    """\n'
+    )
+    before = [i.key for i in generate_inputs(spec, budget=150, seed=1)]
+    words = ("".join(letters) for letters in itertools.product("qxzjw", repeat=3))
+    constants = "\n".join(f"WORD_{k} = {word!r}" for k, word in enumerate(words))
+    (tmp_path / "caller_constants_module.py").write_text(constants + "\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("caller_constants_module")
+    try:
+        after = [i.key for i in generate_inputs(spec, budget=150, seed=1)]
+    finally:
+        sys.modules.pop("caller_constants_module", None)
+    assert after == before
+    # Nor does generating inputs write Hypothesis's constants cache for the caller's files.
+    cache = storage_directory("constants", intent_to_write=False).path
+    cached = cache.iterdir() if cache.is_dir() else iter(())
+    assert not any(str(tmp_path) in p.read_text("utf-8", "replace") for p in cached)
 
 
 def test_nothing_is_generated_without_hints_or_examples() -> None:

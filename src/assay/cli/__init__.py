@@ -6,12 +6,14 @@ or was misused."""
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
 import typer
 
 from assay.errors import AssayError
+from assay.resolve import cache_dir
 
 __all__ = ["app", "main"]
 
@@ -82,6 +84,9 @@ def _root(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used as the console script)."""
+    # Hypothesis (the random draws) caches Unicode tables under ./.hypothesis unless told
+    # otherwise; keep the user's working tree clean.
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(cache_dir() / "hypothesis"))
     _register_commands(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=argv, standalone_mode=False)

@@ -11,7 +11,8 @@ candidates make themselves (`proposed_arguments`, when cross-checking), boundari
 single element, zero, one, a large value, duplicates, a non-ASCII string where strings are
 unconstrained), EvalPlus-style mutations of those inputs (each mutation changes one
 argument by one type-aware edit and is kept in the domain), and Hypothesis draws from the
-shapes (deterministic: derandomized, no database). Inputs stay in the domain the task
+shapes (deterministic: derandomized, no database, and blind to the modules the process
+has loaded). Inputs stay in the domain the task
 describes: lengths tied to a collection stay tied (`length_relations`), lists the task
 calls sorted stay sorted (`sorted_arguments`), strings that spell numbers stay numbers.
 `inputs_of_size` builds inputs whose collections have a given length, for complexity
@@ -21,11 +22,13 @@ probes.
 from __future__ import annotations
 
 import ast
+import contextlib
 import itertools
 import math
 import random
 import re
 import string
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -982,13 +985,44 @@ def _random_draws(shapes: tuple[Shape, ...], count: int, seed: int) -> list[tupl
     def collect(args: tuple[Any, ...], _seed: int) -> None:
         drawn.append(args)
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _constants_of_no_module():
         warnings.simplefilter("ignore")
         try:
             collect()
         except HypothesisException:
             return drawn
     return drawn
+
+
+_DRAW_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _constants_of_no_module() -> Iterator[None]:
+    """Draw without the constants Hypothesis harvests from the "local" modules loaded in
+    this process (about one draw in twenty is such a constant).
+
+    Those modules are whatever imported assay — the caller's script, an editable install —
+    so the inputs, and the verdicts, would change with the caller; harvesting also writes
+    a cache of every such module's constants under ``.hypothesis/`` in the caller's
+    working directory. No setting turns it off, so while assay draws, the harvest finds
+    nothing and the constants already filtered for a draw are forgotten (before, so none
+    of the caller's leak in; after, so the caller's own Hypothesis tests get theirs back).
+    `test_draws_do_not_depend_on_the_modules_the_process_has_loaded` fails if a Hypothesis
+    release moves these internals.
+    """
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    with _DRAW_LOCK:
+        harvest = providers._get_local_constants
+        providers._get_local_constants = Constants
+        providers.CONSTANTS_CACHE.cache.clear()
+        try:
+            yield
+        finally:
+            providers._get_local_constants = harvest
+            providers.CONSTANTS_CACHE.cache.clear()
 
 
 def _strategy(shape: Shape) -> Any:
