@@ -12,8 +12,9 @@ anew. This is how the issue-4 changes were measured before each full
 ``dump`` runs `assay.bench.selection.judge_samples` itself (the same spec, candidates, budget, limits) and stores,
 per task, what `judge` received plus the samples each program stands for and their ground
 truth (``--truth labels``: the pooled files' re-executed labels; ``tests``: the problems'
-own hidden tests; by default what ``behaviour_selection.py`` uses: labels for HumanEval,
-tests for MBPP). ``--only`` limits it to some task ids (to re-dump the tasks an
+own hidden tests; ``plus``: MBPP+'s base and plus inputs against the canonical solution,
+on the tasks MBPP+ covers; by default what ``behaviour_selection.py`` uses: labels for
+HumanEval, tests for MBPP). ``--only`` limits it to some task ids (to re-dump the tasks an
 input-generation change touches and merge them with ``merge``). ``judge`` judges them as
 the bench does (`task_judgements`, `selection_metrics`) and prints the figures and the
 tasks whose selected sample is wrong although a right one exists. Input-generation
@@ -68,11 +69,17 @@ def dump(benchmark: str, hidden: bool, dest: Path, truth: str, only: set[str]) -
                 row = json.loads(line)
                 passed[(row["task_id"], row["sample_index"])] = bool(row["passed"])
     else:
+        scored = problems
+        if truth == "plus":
+            from assay.bench.mbpp import load_mbpp
+
+            scored = load_mbpp(OUT / "mbpp_typed_problems.jsonl", plus=True)
+            samples = [s for s in samples if s.task_id in scored]
         scores = score_samples(
             samples,
-            problems,
+            scored,
             workers=2,
-            limits=Limits(timeout_s=3.0),
+            limits=Limits(timeout_s=20.0 if truth == "plus" else 3.0),
             preamble="from typing import *",
         )
         passed = {(s.task_id, s.index): s.passed for s in scores}
@@ -159,9 +166,10 @@ def main() -> None:
     dumping.add_argument("dest", type=Path)
     dumping.add_argument(
         "--truth",
-        choices=["labels", "tests"],
+        choices=["labels", "tests", "plus"],
         default=None,
-        help="default: as behaviour_selection.py scores (HumanEval labels, MBPP tests)",
+        help="default: as behaviour_selection.py scores (HumanEval labels, MBPP tests); "
+        "plus: MBPP+'s inputs against the canonical solution (MBPP+'s tasks only)",
     )
     dumping.add_argument("--only", default="", help="comma-separated task ids")
     judging = commands.add_parser("judge")

@@ -20,13 +20,21 @@ MBPP tests. So 83 MBPP programs labelled "passed" fail their task's asserts, mos
 the very example the task states (Mbpp/310: ``string_to_tuple('python 3.0')`` drops the
 space), and flagging them would count as a false positive; 3 labelled "failed" pass.
 
+MBPP's three asserts are weak: many programs pass them and are still wrong (Mbpp/472's
+``check_Consecutive([2, 4, 3, 5])``). ``--only mbpp+`` scores the same samples and verdicts
+with MBPP+'s ground truth instead (``assay bench mbpp --plus``: EvalPlus's base and plus
+inputs against the canonical solution, on the 374 of the 397 tasks MBPP+ covers). It is
+not the default: besides its time, MBPP+ fixed some of MBPP's tests (Mbpp/461:
+``upper_ctr('PYthon')`` is 2, not 1), while the typed prompts these samples answered still
+state the old ones, so on those tasks the visible example and the ground truth disagree.
+
 Prints one line per run and the targets:
 
 * detection recall >= 0.90 at a false-positive rate <= 0.05;
 * recall on wrong samples that pass the visible examples >= 0.5;
 * selected pass@1 closes >= 60% of the gap between the example filter and the oracle.
 
-Usage: ``python bench/behaviour_selection.py [--limit-tasks N] [--only humaneval|mbpp]
+Usage: ``python bench/behaviour_selection.py [--limit-tasks N] [--only humaneval|mbpp|mbpp+]
 [--score]`` (``--score`` runs HumanEval's hidden tests instead of reading its labels). Results are
 written to ``bench/out/behaviour_<benchmark>[_hidden].json``. Expect minutes per run on
 two cores; every figure printed says which run it came from.
@@ -41,12 +49,20 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: What runs by default; ``--only mbpp+`` runs MBPP+ (slow: about 20 min per regime).
+BENCHMARKS = ("humaneval", "mbpp")
+#: MBPP+ runs every sample on its ~100 base and plus inputs and the canonical solution on
+#: the same inputs, in one sandbox job: 3 s is too short for 15 of the canonical solutions.
+PLUS_TIMEOUT_S = 20
 
 
 def run(
     benchmark: str, out: Path, *, hidden: bool, limit: int | None, score: bool, workers: int
 ) -> dict[str, object]:
-    """One `assay bench` run; returns its JSON summary."""
+    """One `assay bench` run (`benchmark`: humaneval, mbpp or mbpp+); returns its summary."""
+    plus = benchmark == "mbpp+"
+    name = "mbpp_plus" if plus else benchmark
+    benchmark = "mbpp" if plus else benchmark
     stem = f"{benchmark}_pooled"
     suffix = "_hidden" if hidden else ""
     command = [
@@ -58,7 +74,7 @@ def run(
         "--samples",
         str(out / f"{stem}.jsonl"),
         "--details",
-        str(out / f"behaviour_{benchmark}{suffix}_details.jsonl"),
+        str(out / f"behaviour_{name}{suffix}_details.jsonl"),
         "--workers",
         str(workers),
         "--format",
@@ -68,6 +84,8 @@ def run(
         command.append("--score-only")
     else:
         command += ["--problems", str(out / "mbpp_typed_problems.jsonl")]
+    if plus:
+        command += ["--plus", "--timeout", str(PLUS_TIMEOUT_S)]
     if not score and benchmark == "humaneval":
         command += ["--labels", str(out / f"{stem}_labels.jsonl")]
     if hidden:
@@ -78,7 +96,7 @@ def run(
     if completed.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{completed.stderr}")
     summary: dict[str, object] = json.loads(completed.stdout)
-    (out / f"behaviour_{benchmark}{suffix}.json").write_text(
+    (out / f"behaviour_{name}{suffix}.json").write_text(
         json.dumps(summary, indent=2) + "\n", encoding="utf-8"
     )
     return summary
@@ -106,7 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--limit-tasks", type=int, default=None)
-    parser.add_argument("--only", choices=("humaneval", "mbpp"), default=None)
+    parser.add_argument("--only", choices=(*BENCHMARKS, "mbpp+"), default=None)
     parser.add_argument(
         "--score",
         action="store_true",
@@ -117,9 +135,7 @@ def main() -> None:
     subprocess.run(
         [sys.executable, str(HERE / "behaviour_data.py"), "--out", str(args.out)], check=True
     )
-    for benchmark in ("humaneval", "mbpp"):
-        if args.only and benchmark != args.only:
-            continue
+    for benchmark in (args.only,) if args.only else BENCHMARKS:
         for hidden in (False, True):
             summary = run(
                 benchmark,

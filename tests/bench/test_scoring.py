@@ -31,7 +31,8 @@ def test_humaneval_has_164_problems_with_tests(problems: dict[str, Problem]) -> 
     assert len(problems) == 164
     first = problems["HumanEval/0"]
     assert first.entry_point == "has_close_elements"
-    assert first.test_call().endswith("check(has_close_elements)\n")
+    assert first.test_call().startswith("_assay_candidate = has_close_elements\n")
+    assert first.test_call().endswith("check(_assay_candidate)\n")
 
 
 @pytest.mark.parametrize(
@@ -110,3 +111,119 @@ def test_real_llm_samples_match_their_labels(problems: dict[str, Problem], box: 
     )
     assert [s.passed for s in scores] == labels
     assert labels.count(True) == 5
+
+
+def _mbpp_plus_dir(tmp_path: Path) -> Path:
+    """Two tasks in MBPP and MBPP+ form: Mbpp/2 (its contract asks for tuples) and Mbpp/56,
+    whose function is called `check` like the tests' own function."""
+    import gzip
+
+    mbpp = [
+        {
+            "task_id": 2,
+            "text": "Write a function to find the shared elements from the given two lists.",
+            "code": "def similar_elements(a, b):\n    return tuple(set(a) & set(b))\n",
+            "test_list": ["assert set(similar_elements((3, 4, 5), (5, 7, 4))) == set((4, 5))"],
+            "test_setup_code": "",
+        },
+        {
+            "task_id": 56,
+            "text": "Write a function to check if a number is one less than twice its reverse.",
+            "code": "def check(n):\n    return 2 * int(str(n)[::-1]) == n + 1\n",
+            "test_list": ["assert check(70) == False"],
+            "test_setup_code": "",
+        },
+        {
+            "task_id": 124,
+            "text": "Write a function to get the angle of a complex number.",
+            "code": "import cmath\ndef angle_complex(a, b):\n    return cmath.phase(a + b)\n",
+            "test_list": ["assert angle_complex(0, 1j) == 1.5707963267948966"],
+            "test_setup_code": "",
+        },
+    ]
+    plus = [
+        {
+            "task_id": "Mbpp/2",
+            "prompt": '"""\nshared elements\n"""\n',
+            "entry_point": "similar_elements",
+            "canonical_solution": "\ndef similar_elements(t1, t2):\n  return tuple(set(t1) & set(t2))\n",
+            "base_input": [[[3, 4, 5], [5, 7, 4]]],
+            "plus_input": [[[], [1]], [[1, 2, 2], [2]]],
+            "atol": 0,
+            "contract": '\n  assert isinstance(t1, tuple), "invalid inputs" # $_CONTRACT_$\n',
+            "assertion": "\nassert similar_elements((3, 4, 5), (5, 7, 4)) == (4, 5)\n",
+        },
+        {
+            "task_id": "Mbpp/56",
+            "prompt": '"""\nreverse\n"""\n',
+            "entry_point": "check",
+            "canonical_solution": "\ndef check(n):\n  return 2 * int(str(n)[::-1]) == n + 1\n",
+            "base_input": [[70], [23]],
+            "plus_input": [[73]],
+            "atol": 0,
+            "contract": "",
+            "assertion": "\nassert check(70) == False\n",
+        },
+        {
+            # JSON holds no complex numbers; the contract (using the reference's import)
+            # asks for one
+            "task_id": "Mbpp/124",
+            "prompt": '"""\nangle\n"""\n',
+            "entry_point": "angle_complex",
+            "canonical_solution": "\nimport cmath\ndef angle_complex(a,b):\n  return cmath.phase(a+b)\n",
+            "base_input": [["0", "1j"], ["2", "1j"]],
+            "plus_input": [],
+            "atol": 0.0001,
+            "contract": '\n  assert isinstance(b, complex) and cmath.isfinite(b), "invalid inputs"\n',
+            "assertion": "\nassert angle_complex(0, 1j) == 1.5707963267948966\n",
+        },
+    ]
+    for name, rows in (("mbpp.jsonl.gz", mbpp), ("MbppPlus-v0.1.0.jsonl.gz", plus)):
+        with gzip.open(tmp_path / name, "wt", encoding="utf-8") as out:
+            out.writelines(json.dumps(row) + "\n" for row in rows)
+    return tmp_path
+
+
+def test_mbpp_plus_scores_every_input_against_the_canonical_solution(
+    tmp_path: Path, box: Sandbox
+) -> None:
+    from assay.bench.mbpp import load_mbpp
+
+    problems = load_mbpp(_mbpp_plus_dir(tmp_path), plus=True)
+    assert sorted(problems) == ["Mbpp/124", "Mbpp/2", "Mbpp/56"]
+    programs = {
+        # right, though it shadows the builtin `sum` the harness would use
+        "right": "def sum(a, b):\n    return a + b\n\n"
+        "def similar_elements(t1, t2):\n    return tuple(set(t1) & set(t2))\n",
+        # passes MBPP's one assert but fails on duplicates: a plus input finds it
+        "base_only": "def similar_elements(t1, t2):\n    return tuple(x for x in t1 if x in t2)\n",
+        # the contract asks for tuples: `+ ()` raises on a list
+        "tuples_only": "def similar_elements(t1, t2):\n    return tuple(set(t1 + ()) & set(t2))\n",
+        "named_check": "def check(n):\n    return 2 * int(str(n)[::-1]) == n + 1\n",
+        "wrong_check": "def check(n):\n    return n % 2 == 1\n",
+        "angle": "import math\ndef angle_complex(a, b):\n    return math.atan2(b.imag, a)\n",
+        "angle_of_b": "import cmath\ndef angle_complex(a, b):\n    return cmath.phase(b)\n",
+    }
+    task = {
+        "named_check": "Mbpp/56",
+        "wrong_check": "Mbpp/56",
+        "angle": "Mbpp/124",
+        "angle_of_b": "Mbpp/124",
+    }
+    samples = [
+        Sample(task_id=task.get(name, "Mbpp/2"), index=0, program=program)
+        for name, program in programs.items()
+    ]
+    scores = score_samples(samples, problems, limits=Limits(timeout_s=10.0), sandbox=box)
+    passed = {name: score.passed for name, score in zip(programs, scores, strict=True)}
+    assert passed == {
+        "right": True,
+        "base_only": False,
+        "tuples_only": True,
+        "named_check": True,
+        "wrong_check": False,
+        "angle": True,
+        "angle_of_b": False,
+    }
+    base = load_mbpp(tmp_path)
+    assert "(4, 5)" in base["Mbpp/2"].test

@@ -116,7 +116,7 @@ def test_mbpp_problems_show_the_text_and_first_test_and_hide_the_rest(tmp_path: 
     assert problem.entry_point == "shared"
     assert problem.prompt == f'"""\n{row["text"]}\n{row["test_list"][0]}\n"""\n'
     assert "set(shared((1,), (2,))) == set()" in problem.test
-    assert problem.test_call().endswith("check(shared)\n")
+    assert problem.test_call().startswith("_assay_candidate = shared\n")
     (tmp_path / "empty").mkdir()
     with pytest.raises(BenchmarkError, match="no mbpp.jsonl"):
         load_mbpp(tmp_path / "empty")

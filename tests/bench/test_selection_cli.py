@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,10 @@ RIGHT_0 = (
     "               for i in range(len(numbers)) for j in range(i + 1, len(numbers)))\n"
 )
 EMPTY_1 = "    return []\n"
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -122,3 +127,62 @@ def test_mbpp_command(
     assert summary["selected_pass_at_1"] == 1.0
     assert summary["detection"]["recall"] == 1.0
     assert summary["detection"]["false_positive_rate"] == 0.0
+
+
+def test_mbpp_plus_scores_with_every_plus_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    def task(number: int, name: str, body: str, of_three: int) -> dict[str, object]:
+        return {
+            "task_id": number,
+            "text": f"Write a function {name}.",
+            "code": f"def {name}(n):\n    return {body}\n",
+            "test_list": [f"assert {name}(3) == {of_three}"],
+            "test_setup_code": "",
+        }
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with gzip.open(data / "mbpp.jsonl.gz", "wt", encoding="utf-8") as out:
+        for row in (task(5, "square", "n * n", 9), task(6, "double", "n + n", 6)):
+            out.write(json.dumps(row) + "\n")
+    plus_row = {
+        "task_id": "Mbpp/5",
+        "prompt": '"""\nWrite a function to square a number.\nassert square(3) == 9\n"""\n',
+        "entry_point": "square",
+        "canonical_solution": "\ndef square(n):\n    return n * n\n",
+        "base_input": [[3]],
+        "plus_input": [[-4], [1000]],
+        "atol": 0,
+        "contract": "",
+        "assertion": "\nassert square(3) == 9\n",
+    }
+    with gzip.open(data / "MbppPlus-v0.1.0.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write(json.dumps(plus_row) + "\n")
+    samples = _write(
+        tmp_path / "samples.jsonl",
+        [
+            {"task_id": "Mbpp/5", "solution": "def square(n):\n    return n * n\n"},
+            # right on MBPP's assert, wrong on MBPP+'s large input
+            {"task_id": "Mbpp/5", "solution": "def square(n):\n    return n * n % 256\n"},
+            {"task_id": "Mbpp/6", "solution": "def double(n):\n    return 2 * n\n"},
+        ],
+    )
+    argv = ["bench", "mbpp", "--samples", str(samples), "--problems", str(data)]
+    argv += ["--format", "json", "--details", str(tmp_path / "details.jsonl")]
+    assert main(argv) == 0
+    base = {r["sample_index"]: r["passed"] for r in _read(tmp_path / "details.jsonl")}
+    capsys.readouterr()
+    assert main([*argv, "--plus"]) == 0
+    captured = capsys.readouterr()
+    assert "1 tasks MBPP+ does not cover were left out" in captured.err
+    assert json.loads(captured.out)["tasks"] == 1
+    plus = {
+        r["sample_index"]: r["passed"]
+        for r in _read(tmp_path / "details.jsonl")
+        if r["task_id"] == "Mbpp/5"
+    }
+    assert (base[0], base[1]) == (True, True)
+    assert plus == {0: True, 1: False}

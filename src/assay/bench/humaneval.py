@@ -27,8 +27,12 @@ class Problem:
     test: str
 
     def test_call(self) -> str:
-        """Test code that runs the hidden tests against `entry_point`."""
-        return f"{self.test}\ncheck({self.entry_point})\n"
+        """Test code that runs the hidden tests against `entry_point`.
+
+        The function is taken before the test is defined: a task whose function is named
+        like the test's ``check`` (Mbpp/56) would otherwise be tested against the test.
+        """
+        return f"_assay_candidate = {self.entry_point}\n{self.test}\ncheck(_assay_candidate)\n"
 
 
 def humaneval_path() -> Path:

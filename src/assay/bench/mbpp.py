@@ -13,6 +13,16 @@ The hidden test is every assert of ``test_list`` (after ``test_setup_code``), ru
 ``check(candidate)``; it is only used to score. When ``MbppPlus-v0.1.0.jsonl.gz`` sits next
 to the MBPP file, the tasks MBPP+ covers take its prompt and its base asserts instead
 (EvalPlus fixed tests that compared results as strings, e.g. Mbpp/117 and Mbpp/757).
+
+``load_mbpp(..., plus=True)`` scores with MBPP+'s own ground truth instead, as EvalPlus
+does: every base and plus input, the program's result compared with the canonical
+solution's (``==``; floats within a relative 1e-7 and the task's ``atol``). Only the tasks
+MBPP+ covers are kept. MBPP+ stores inputs as JSON (lists, and complex numbers as strings);
+where a task's ``contract`` asks for tuples (``isinstance(test_tup1, tuple)``) or numbers,
+the input is given that way: the first of as-is, tuples at the top, tuples inside, both,
+or the number a string spells, that the contract admits and the canonical solution
+answers. A task none of whose inputs is
+admitted fails every program rather than passing it.
 """
 
 from __future__ import annotations
@@ -21,7 +31,10 @@ import ast
 import builtins
 import gzip
 import json
+import textwrap
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from assay.bench.humaneval import Problem
 from assay.errors import BenchmarkError
@@ -32,12 +45,15 @@ __all__ = ["DEFAULT_MBPP_DIR", "load_mbpp"]
 DEFAULT_MBPP_DIR = Path("../shared/data/mbpp_problems")
 
 
-def load_mbpp(path: Path | None = None) -> dict[str, Problem]:
+def load_mbpp(path: Path | None = None, *, plus: bool = False) -> dict[str, Problem]:
     """MBPP problems by ``Mbpp/<n>``.
 
     Args:
         path: ``mbpp.jsonl`` or ``mbpp.jsonl.gz``, or a directory holding one; default:
             `DEFAULT_MBPP_DIR`.
+        plus: score with MBPP+'s base and plus inputs (EvalPlus's ground truth), keeping only
+            the tasks MBPP+ covers; ``MbppPlus-v0.1.0.jsonl.gz`` must sit next to `path` or
+            in `DEFAULT_MBPP_DIR`.
     """
     source = path or DEFAULT_MBPP_DIR
     if source.is_dir():
@@ -71,10 +87,154 @@ def load_mbpp(path: Path | None = None) -> dict[str, Problem]:
         raise BenchmarkError(f"cannot read MBPP problems from {source}: {error}") from error
     if not problems:
         raise BenchmarkError(f"{source} holds no problems")
-    plus = source.parent / "MbppPlus-v0.1.0.jsonl.gz"
-    if plus.is_file() and source.name.startswith("mbpp.jsonl"):
-        problems.update(_plus_problems(plus))
+    plus_file = source.parent / PLUS_FILE
+    if plus_file.is_file() and source.name.startswith("mbpp.jsonl"):
+        problems.update(_plus_problems(plus_file))
+    if plus:
+        return _with_plus_tests(problems, source.parent)
     return problems
+
+
+def _with_plus_tests(problems: dict[str, Problem], beside: Path) -> dict[str, Problem]:
+    found = [p for p in (beside / PLUS_FILE, DEFAULT_MBPP_DIR / PLUS_FILE) if p.is_file()]
+    if not found:
+        raise BenchmarkError(
+            f"scoring with MBPP+ needs {PLUS_FILE} next to the problems or in {DEFAULT_MBPP_DIR}"
+        )
+    tests = _plus_tests(found[0])
+    return {
+        task_id: replace(problem, test=tests[task_id])
+        for task_id, problem in problems.items()
+        if task_id in tests
+    }
+
+
+def _plus_tests(path: Path) -> dict[str, str]:
+    """MBPP+'s ground truth per task, as a ``check(candidate)`` test (see the module doc)."""
+    tests: dict[str, str] = {}
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    row = json.loads(line)
+                    tests[row["task_id"]] = _plus_test(row)
+    except (OSError, ValueError, KeyError, SyntaxError, StopIteration) as error:
+        raise BenchmarkError(f"cannot read MBPP+ tests from {path}: {error}") from error
+    return tests
+
+
+def _plus_test(row: dict[str, Any]) -> str:
+    entry = str(row["entry_point"])
+    reference = str(row["canonical_solution"])
+    definition = next(
+        node
+        for node in ast.walk(ast.parse(reference))
+        if isinstance(node, ast.FunctionDef) and node.name == entry
+    )
+    contract = textwrap.dedent(str(row.get("contract") or "")).strip("\n")
+    contract_source = (
+        f"def _contract({ast.unparse(definition.args)}):\n"
+        + textwrap.indent(contract + "\n", "    ")
+        + "    return True\n"
+    )
+    inputs = [*row["base_input"], *row["plus_input"]]
+    harness = _PLUS_HARNESS.format(
+        reference=reference,
+        contract=contract_source,
+        entry=entry,
+        inputs=json.dumps(inputs),
+        atol=float(row.get("atol") or 0),
+    )
+    return _PLUS_TEST.format(harness=harness)
+
+
+PLUS_FILE = "MbppPlus-v0.1.0.jsonl.gz"
+
+# Runs in the sandbox after the candidate's program. The harness, the reference and the
+# contract each run in a namespace of their own: a candidate that defines `sum` (Mbpp/126)
+# or `check` (Mbpp/56) cannot change them.
+_PLUS_HARNESS = """
+import ast
+import copy
+import itertools
+import json
+import math
+
+INPUTS = json.loads({inputs!r})
+ATOL = {atol!r}
+
+
+def variants(value):
+    found = [value]
+    if isinstance(value, list):
+        inner = [tuple(v) if isinstance(v, list) else v for v in value]
+        found += [tuple(value), inner, tuple(inner)]
+    if isinstance(value, str):
+        # JSON holds no complex numbers: MBPP+ stores 1j as "1j".
+        try:
+            number = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            number = None
+        if isinstance(number, (int, float, complex)) and not isinstance(number, bool):
+            found.append(number)
+    return found
+
+
+def admitted(args, contract, reference):
+    # The first reading of args that the contract admits and the reference answers, with
+    # the reference's answer; None when there is none.
+    options = [variants(a) for a in args]
+    combos = sorted(
+        itertools.product(*(range(len(o)) for o in options)),
+        key=lambda combo: sum(1 for c in combo if c),
+    )
+    for combo in combos:
+        chosen = [o[c] for o, c in zip(options, combo)]
+        try:
+            if contract(*copy.deepcopy(chosen)):
+                return chosen, reference(*copy.deepcopy(chosen))
+        except Exception:
+            continue
+    return None
+
+
+def same(got, expected):
+    if isinstance(expected, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
+        return got == expected or math.isclose(got, expected, rel_tol=1e-07, abs_tol=ATOL)
+    if isinstance(expected, (list, tuple)) and type(got) is type(expected):
+        return len(got) == len(expected) and all(same(g, e) for g, e in zip(got, expected))
+    if type(expected).__eq__ is object.__eq__:
+        # No value equality (a re.Match): the same type showing the same value.
+        return type(got) is type(expected) and repr(got) == repr(expected)
+    return got == expected
+
+
+def run(candidate):
+    reference_namespace = {{}}
+    exec({reference!r}, reference_namespace)
+    reference = reference_namespace[{entry!r}]
+    # Contracts use the reference's imports (Mbpp/427's re.match).
+    exec({contract!r}, reference_namespace)
+    contract = reference_namespace["_contract"]
+    checked = 0
+    for args in INPUTS:
+        found = admitted(args, contract, reference)
+        if found is None:
+            continue
+        chosen, expected = found
+        got = candidate(*copy.deepcopy(chosen))
+        assert same(got, expected), (chosen, got, expected)
+        checked += 1
+    # A task whose every input is refused would pass every program.
+    assert checked, "no MBPP+ input passed the task's contract and its canonical solution"
+"""
+
+_PLUS_TEST = """
+def check(candidate):
+    harness = {{}}
+    exec({harness!r}, harness)
+    harness["run"](candidate)
+"""
 
 
 def _plus_problems(path: Path) -> dict[str, Problem]:

@@ -128,6 +128,13 @@ def mbpp_command(
     labels: Path | None = typer.Option(
         None, "--labels", help="Ground truth JSONL instead of running the tests."
     ),
+    plus: bool = typer.Option(
+        False,
+        "--plus",
+        help="Score with MBPP+ (EvalPlus's base and plus inputs against the canonical "
+        "solution) instead of MBPP's asserts; only the tasks MBPP+ covers. Use a larger "
+        "--timeout (e.g. 20): each sample runs on about 100 inputs.",
+    ),
     progress: bool = typer.Option(False, "--progress", help="One line per task on stderr."),
     fmt: str = typer.Option("text", "--format", "-f", help="json or text."),
     backend: str | None = typer.Option(
@@ -148,7 +155,7 @@ def mbpp_command(
     if fmt not in ("json", "text"):
         raise InvalidArgument(f"--format {fmt!r} is not one of json, text")
     ks = parse_ks(k)
-    problems = load_mbpp(problems_path)
+    problems = load_mbpp(problems_path, plus=plus)
     if backend is not None:
         from assay.cli._bench_generation import generation_bench
 
@@ -170,7 +177,15 @@ def mbpp_command(
         raise InvalidArgument(
             "pass --samples FILE to score samples, or --backend local to generate"
         )
-    rows = read_samples(samples, problems)
+    if plus:
+        # Completions are read against every task; MBPP+ scores the tasks it covers.
+        every = read_samples(samples, load_mbpp(problems_path))
+        rows = [row for row in every if row.task_id in problems]
+        if len(rows) < len(every):
+            left_out = len({row.task_id for row in every} - set(problems))
+            typer.echo(f"--plus: {left_out} tasks MBPP+ does not cover were left out", err=True)
+    else:
+        rows = read_samples(samples, problems)
     return selection_bench(
         "mbpp",
         problems,
