@@ -21,8 +21,7 @@ MBPP+ covers are kept. MBPP+ stores inputs as JSON (lists, and complex numbers a
 where a task's ``contract`` asks for tuples (``isinstance(test_tup1, tuple)``) or numbers,
 the input is given that way: the first of as-is, tuples at the top, tuples inside, both,
 or the number a string spells, that the contract admits and the canonical solution
-answers. A task none of whose inputs is
-admitted fails every program rather than passing it.
+answers. A task none of whose inputs is admitted fails every program rather than passing it.
 """
 
 from __future__ import annotations
@@ -43,6 +42,8 @@ __all__ = ["DEFAULT_MBPP_DIR", "load_mbpp"]
 
 #: Where the shared data set lives relative to the working directory of a checkout.
 DEFAULT_MBPP_DIR = Path("../shared/data/mbpp_problems")
+#: EvalPlus's MBPP+ (v0.1.0), read from beside the MBPP file.
+PLUS_FILE = "MbppPlus-v0.1.0.jsonl.gz"
 
 
 def load_mbpp(path: Path | None = None, *, plus: bool = False) -> dict[str, Problem]:
@@ -118,7 +119,7 @@ def _plus_tests(path: Path) -> dict[str, str]:
                 if line.strip():
                     row = json.loads(line)
                     tests[row["task_id"]] = _plus_test(row)
-    except (OSError, ValueError, KeyError, SyntaxError, StopIteration) as error:
+    except (OSError, ValueError, KeyError, SyntaxError) as error:
         raise BenchmarkError(f"cannot read MBPP+ tests from {path}: {error}") from error
     return tests
 
@@ -126,11 +127,14 @@ def _plus_tests(path: Path) -> dict[str, str]:
 def _plus_test(row: dict[str, Any]) -> str:
     entry = str(row["entry_point"])
     reference = str(row["canonical_solution"])
-    definition = next(
+    definitions = [
         node
         for node in ast.walk(ast.parse(reference))
         if isinstance(node, ast.FunctionDef) and node.name == entry
-    )
+    ]
+    if not definitions:
+        raise BenchmarkError(f"{row['task_id']}: the canonical solution defines no {entry}()")
+    definition = definitions[0]
     contract = textwrap.dedent(str(row.get("contract") or "")).strip("\n")
     contract_source = (
         f"def _contract({ast.unparse(definition.args)}):\n"
@@ -147,8 +151,6 @@ def _plus_test(row: dict[str, Any]) -> str:
     )
     return _PLUS_TEST.format(harness=harness)
 
-
-PLUS_FILE = "MbppPlus-v0.1.0.jsonl.gz"
 
 # Runs in the sandbox after the candidate's program. The harness, the reference and the
 # contract each run in a namespace of their own: a candidate that defines `sum` (Mbpp/126)
