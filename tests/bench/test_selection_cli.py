@@ -178,7 +178,8 @@ def test_mbpp_plus_scores_with_every_plus_input(
     assert main([*argv, "--plus"]) == 0
     captured = capsys.readouterr()
     assert "1 tasks MBPP+ does not cover were left out" in captured.err
-    assert json.loads(captured.out)["tasks"] == 1
+    summary = json.loads(captured.out)
+    assert (summary["benchmark"], summary["tasks"]) == ("mbpp+", 1)
     plus = {
         r["sample_index"]: r["passed"]
         for r in _read(tmp_path / "details.jsonl")

@@ -187,7 +187,7 @@ def mbpp_command(
     else:
         rows = read_samples(samples, problems)
     return selection_bench(
-        "mbpp",
+        "mbpp+" if plus else "mbpp",
         problems,
         rows,
         labels=labels,
