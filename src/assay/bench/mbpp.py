@@ -88,21 +88,22 @@ def load_mbpp(path: Path | None = None, *, plus: bool = False) -> dict[str, Prob
         raise BenchmarkError(f"cannot read MBPP problems from {source}: {error}") from error
     if not problems:
         raise BenchmarkError(f"{source} holds no problems")
-    plus_file = source.parent / PLUS_FILE
-    if plus_file.is_file() and source.name.startswith("mbpp.jsonl"):
-        problems.update(_plus_problems(plus_file))
-    if plus:
-        return _with_plus_tests(problems, source.parent)
-    return problems
-
-
-def _with_plus_tests(problems: dict[str, Problem], beside: Path) -> dict[str, Problem]:
-    found = [p for p in (beside / PLUS_FILE, DEFAULT_MBPP_DIR / PLUS_FILE) if p.is_file()]
-    if not found:
-        raise BenchmarkError(
-            f"scoring with MBPP+ needs {PLUS_FILE} next to the problems or in {DEFAULT_MBPP_DIR}"
-        )
-    tests = _plus_tests(found[0])
+    beside = source.parent / PLUS_FILE
+    original = source.name.startswith("mbpp.jsonl")
+    # read once: the original tasks take MBPP+'s prompts, and --plus its ground truth
+    rows = _plus_rows(beside) if beside.is_file() and (original or plus) else None
+    if rows is not None and original:
+        problems.update(_plus_problems(rows, beside))
+    if not plus:
+        return problems
+    if rows is None:
+        fallback = DEFAULT_MBPP_DIR / PLUS_FILE
+        if not fallback.is_file():
+            raise BenchmarkError(
+                f"scoring with MBPP+ needs {PLUS_FILE} next to the problems or in {DEFAULT_MBPP_DIR}"
+            )
+        beside, rows = fallback, _plus_rows(fallback)
+    tests = _plus_tests(rows, beside)
     return {
         task_id: replace(problem, test=tests[task_id])
         for task_id, problem in problems.items()
@@ -110,18 +111,21 @@ def _with_plus_tests(problems: dict[str, Problem], beside: Path) -> dict[str, Pr
     }
 
 
-def _plus_tests(path: Path) -> dict[str, str]:
-    """MBPP+'s ground truth per task, as a ``check(candidate)`` test (see the module doc)."""
-    tests: dict[str, str] = {}
+def _plus_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of an MBPP+ (EvalPlus) JSONL.gz file."""
     try:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                if line.strip():
-                    row = json.loads(line)
-                    tests[row["task_id"]] = _plus_test(row)
-    except (OSError, ValueError, KeyError, SyntaxError) as error:
+            return [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as error:
+        raise BenchmarkError(f"cannot read MBPP+ from {path}: {error}") from error
+
+
+def _plus_tests(rows: list[dict[str, Any]], path: Path) -> dict[str, str]:
+    """MBPP+'s ground truth per task, as a ``check(candidate)`` test (see the module doc)."""
+    try:
+        return {row["task_id"]: _plus_test(row) for row in rows}
+    except (KeyError, TypeError, SyntaxError) as error:
         raise BenchmarkError(f"cannot read MBPP+ tests from {path}: {error}") from error
-    return tests
 
 
 def _plus_test(row: dict[str, Any]) -> str:
@@ -239,27 +243,23 @@ def check(candidate):
 """
 
 
-def _plus_problems(path: Path) -> dict[str, Problem]:
+def _plus_problems(rows: list[dict[str, Any]], path: Path) -> dict[str, Problem]:
     """MBPP+ (EvalPlus v0.1.0) versions of the tasks it covers: its prompt (text + first
     test, with the original's quirks fixed, e.g. results compared as values rather than as
     strings) and its base asserts as the hidden test."""
     problems: dict[str, Problem] = {}
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                asserts = [a for a in str(row["assertion"]).splitlines() if a.strip()]
-                body = "\n".join(f"    {a}" for a in asserts)
-                problems[row["task_id"]] = Problem(
-                    task_id=row["task_id"],
-                    prompt=row["prompt"],
-                    entry_point=row["entry_point"],
-                    canonical_solution=row["canonical_solution"],
-                    test=f"def check(candidate):\n{body}\n",
-                )
-    except (OSError, ValueError, KeyError) as error:
+        for row in rows:
+            asserts = [a for a in str(row["assertion"]).splitlines() if a.strip()]
+            body = "\n".join(f"    {a}" for a in asserts)
+            problems[row["task_id"]] = Problem(
+                task_id=row["task_id"],
+                prompt=row["prompt"],
+                entry_point=row["entry_point"],
+                canonical_solution=row["canonical_solution"],
+                test=f"def check(candidate):\n{body}\n",
+            )
+    except KeyError as error:
         raise BenchmarkError(f"cannot read MBPP+ problems from {path}: {error}") from error
     return problems
 
