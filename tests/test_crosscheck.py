@@ -142,6 +142,29 @@ def test_an_example_one_candidate_satisfies_is_not_overruled() -> None:
     assert not result.warnings
 
 
+def test_no_agreement_outranks_the_one_behaviour_that_passes_a_test() -> None:
+    # MBPP/615: one program of twelve meets the stated assert; the eleven that agree with
+    # each other fail it. Agreement can outweigh a docstring example (0.1 per failure),
+    # never the user's test.
+    test = replace(EXAMPLE, origin="assert")
+
+    def checked(name: str, outcomes: list[Outcome]) -> CandidateRun:
+        passed = outcomes[0].value == canonicalize([1, 1])
+        return _run(name, outcomes, (ExampleCheck(test, outcomes[0], passed, "[1, 1]"),))
+
+    runs = [checked("meets", GOOD), *(checked(f"agree{i}", BAD) for i in range(11))]
+    result = _judge(runs, spec=replace(SPEC, examples=(test,)))
+    assert [v.accepted for v in result.verdicts] == [True] + [False] * 11
+    assert result.verdicts[0].selected
+    assert result.verdicts[0].score == 1.0
+    assert {v.score for v in result.verdicts[1:]} == {0.0}
+    assert [c["winner"] for c in result.clusters] == [True, False]
+    assert not [f for f in result.findings if f.candidate == "meets"]
+    # The same eleven against a docstring example: their agreement (11 × 0.1) wins.
+    runs = [_checked("meets", GOOD), *(_checked(f"agree{i}", BAD) for i in range(11))]
+    assert not _judge(runs, spec=EXAMPLE_SPEC).verdicts[0].selected
+
+
 def test_contested_inputs_and_timeouts_do_not_split_clusters() -> None:
     # Half the candidates refuse the empty list: it is outside the clear domain.
     a = [_value([1, 1]), _value([2, 3]), _error("ValueError")]

@@ -8,11 +8,14 @@ in the spirit of CodeT's dual agreement and AlphaCode's clustering::
     score(cluster) = votes × 0.1^(spec examples failed) × (1 + w × extra tests passed)
 
 where `votes` sums, over the distinct programs in the cluster, the square root of how often
-each was submitted (identical samples are correlated votes), spec examples are the task's own (trusted) examples, and extra tests (e.g.
-model-written asserts) are down-weighted evidence with weight `w`. The best cluster wins;
-the member that agrees with the most candidates over all inputs (then the most submitted)
-is *selected*; candidates outside it get an AS701 finding with the input that tells them
-apart, what they return there and what the winners return. A candidate whose only
+each was submitted (identical samples are correlated votes), spec examples are the task's own
+(trusted) examples, and extra tests (e.g. model-written asserts) are down-weighted evidence
+with weight `w`. The best cluster wins, except that a cluster failing fewer of the task's
+tests (`TEST_ORIGINS`) always ranks first: no agreement outweighs the user's own assert, so a
+behaviour that fails one scores 0 when another behaviour passes it (MBPP/615: one program of
+twelve meets the stated assert). The winner's member that agrees with the most candidates over
+all inputs (then the most submitted) is *selected*; candidates outside it get an AS701 finding
+with the input that tells them apart, what they return there and what the winners return. A candidate whose only
 difference is raising where the winners answer, on edge inputs (boundaries and random
 draws) or with a ``raise`` of its own (input validation), is accepted with a warning.
 
@@ -110,6 +113,8 @@ class _Cluster:
     examples_total: int
     extra_passed: int
     extra_total: int
+    #: Trusted examples from tests (`TEST_ORIGINS`) that the cluster fails; fewer ranks first.
+    tests_failed: int = 0
 
 
 @dataclass(frozen=True)
@@ -345,12 +350,16 @@ def judge(
             )
         failing = [f for f in own if f.severity is Severity.ERROR]
         accepted = (in_winner or refusal_only) and not failing and run.imported
-        score = (cluster.score / best_score) if cluster is not None else 0.0
+        score = (
+            _relative_score(cluster, winner, best_score)
+            if cluster is not None and winner is not None
+            else 0.0
+        )
         verdicts.append(
             Verdict(
                 candidate=run.name,
                 accepted=accepted,
-                score=round(score, 6),
+                score=score,
                 cluster=cluster_index,
                 selected=False,
                 findings=own + disagreement,
@@ -579,7 +588,7 @@ def cluster_runs(
     if broken:
         groups.append(broken)
     scored = [_score(sorted(group), runs, weights, extra_weight) for group in groups]
-    return sorted(scored, key=lambda c: (-c.score, -c.size, c.members[0]))
+    return sorted(scored, key=lambda c: (c.tests_failed, -c.score, -c.size, c.members[0]))
 
 
 def _score(
@@ -594,6 +603,7 @@ def _score(
         c for c in first.examples if c.example.origin == "extra" and c.passed is not None
     ]
     failed = sum(1 for c in spec_checks if not c.passed)
+    tests_failed = sum(1 for c in spec_checks if not c.passed and c.example.origin in TEST_ORIGINS)
     extra_passed = sum(1 for c in extra_checks if c.passed)
     # Identical submissions are correlated votes (ten runs of one model at a low
     # temperature): each program votes with the square root of its submission count.
@@ -607,7 +617,16 @@ def _score(
         len(spec_checks),
         extra_passed,
         len(extra_checks),
+        tests_failed,
     )
+
+
+def _relative_score(cluster: _Cluster, winner: _Cluster, best_score: float) -> float:
+    """The cluster's score as a share of the winner's; 0 when it fails a test the winner
+    passes (it ranks below the winner whatever its agreement)."""
+    if cluster.tests_failed > winner.tests_failed:
+        return 0.0
+    return round(cluster.score / best_score, 6)
 
 
 def _answer_support(runs: Sequence[CandidateRun], counts: Sequence[int]) -> list[dict[str, int]]:
@@ -828,7 +847,7 @@ def _describe_cluster(
         "size": cluster.size,
         "members": [runs[i].name for i in cluster.members],
         "representative": runs[representative].name,
-        "score": round(cluster.score / best_score, 6),
+        "score": _relative_score(cluster, winner, best_score),
         "winner": number == 0,
         "imports": runs[cluster.members[0]].imported,
         "examples_passed": cluster.examples_passed,
