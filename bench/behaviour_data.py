@@ -5,18 +5,24 @@ Writes, for `assay bench humaneval|mbpp --samples ... --labels ...`:
 * ``<out>/humaneval_pooled.jsonl``: HumanEval samples in the human-eval format with a full
   program per line (``{"task_id", "solution", "origin"}``), pooled from murdza (gpt-4,
   gpt-3.5-turbo, codellama-34b × 10 runs), LDB (4 models), MapCoder (11 model × strategy
-  files), Reflexion (2 GPT-4 runs) and the 4 Qwen chat models;
+  files), Reflexion (2 GPT-4 runs), the 4 Qwen chat models and the 2 Qwen2.5-Coder base
+  models (1.5B, 7B; EvalPlus's greedy samples);
 * ``<out>/mbpp_pooled.jsonl``: MBPP samples (task ids ``Mbpp/<n>``) pooled from Reflexion
-  (3 GPT-4 runs), MapCoder (7) and LDB (3 models);
+  (3 GPT-4 runs), MapCoder (7), LDB (3 models) and the 2 Qwen2.5-Coder base models (on the
+  tasks MBPP+ shares with the typed set);
 * ``<out>/*_labels.jsonl``: ``{"task_id", "sample_index", "passed"}`` from
   ``verification/reexec_labels.jsonl.gz`` (every program re-executed with its benchmark
   tests in a fresh interpreter; this fixes the shared-namespace label noise the data
-  README describes).
+  README describes). The Qwen base MBPP samples were not re-executed there; their label is
+  EvalPlus's ``base_status``. The MBPP bench scores with the tasks' own tests, not with
+  these labels.
 
 Each program is assembled in the convention its label was computed with (see the README's
 verification table): murdza = prompt + code; Reflexion HumanEval (pass@1 file) = prompt +
 body; Qwen chat = import header + first code block (+ prompt if the function is missing);
-the others = the stored program. ``sample_index`` is the order of appearance per task.
+Qwen base = the stored completion (it repeats the prompt); the others = the stored program.
+``sample_index`` is the order of appearance per task; sources are appended in a fixed order, so
+adding one at the end leaves the earlier samples' indices as they were.
 
 Usage: ``python bench/behaviour_data.py [--data ../shared/data] [--out bench/out]``
 """
@@ -35,6 +41,7 @@ from typing import Any
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
+QWEN_BASE_SIZES = ("1.5b", "7b")
 QWEN_HEADER = (
     "import math\nimport re\nimport sys\nimport copy\nimport datetime\nimport itertools\n"
     "import collections\nimport heapq\nimport statistics\nimport functools\nimport hashlib\n"
@@ -113,6 +120,11 @@ def humaneval_samples(data: Path) -> Iterator[tuple[str, str, str, bool]]:
             if not _defines(code, entry):
                 code = problems[task]["prompt"] + code
             yield task, QWEN_HEADER + code, name, labels[(name, row["task_id"], "0", "")]
+    for size in QWEN_BASE_SIZES:
+        name = f"qwen2.5-coder/qwen2.5-coder-{size}-base_evalplus_humaneval_generated.jsonl.gz"
+        for row in _rows(data / name):
+            task = row["task_id"]
+            yield task, row["completion"], name, labels[(name, task, "0", "")]
 
 
 def _mbpp_number(task_id: str) -> int:
@@ -154,6 +166,18 @@ def mbpp_samples(data: Path) -> Iterator[tuple[str, str, str, bool]]:
                 _callable_as(row["solution"], entry_points.get(task)),
                 name,
                 labels[(name, row["task_id"], "0", "")],
+            )
+    for size in QWEN_BASE_SIZES:
+        stem = f"qwen2.5-coder/qwen2.5-coder-{size}-base_evalplus_mbpp_generated"
+        with gzip.open(data / f"{stem}_eval_results.json.gz", "rt", encoding="utf-8") as handle:
+            results = json.load(handle)["eval"]
+        for row in _rows(data / f"{stem}.jsonl.gz"):
+            task = row["task_id"]
+            yield (
+                task,
+                _callable_as(row["completion"], entry_points.get(task)),
+                f"{stem}.jsonl.gz",
+                results[task][0]["base_status"] == "pass",
             )
 
 

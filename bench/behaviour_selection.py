@@ -12,7 +12,7 @@ samples per task, labels re-executed in a fresh interpreter). Ground truth is on
 score.
 
 HumanEval is scored with the re-executed labels: they agree with HumanEval's own tests on
-all but 5 of the 8,364 samples (slow HumanEval/129 programs near the time limit). MBPP is
+all but 5 of the 8,692 samples (slow HumanEval/129 programs near the time limit). MBPP is
 scored with each task's own three asserts, which ``assay bench`` runs. The first of them is
 the example assay is shown, and the re-executed labels of the MapCoder and LDB samples come
 from other test sets: MapCoder's two asserts leave that example out, LDB's are the original
