@@ -187,3 +187,47 @@ def test_mbpp_plus_scores_with_every_plus_input(
     }
     assert (base[0], base[1]) == (True, True)
     assert plus == {0: True, 1: False}
+
+
+def test_a_task_whose_canonical_solution_fails_its_own_test_is_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    rows = [
+        {
+            "task_id": 7,
+            "text": "Write a function to triple a number.",
+            "code": "def triple(n):\n    return 3 * n\n",
+            "test_list": ["assert triple(2) == 6", "assert triple(0) == 0"],
+            "test_setup_code": "",
+        },
+        {
+            # the reference contradicts its own second assert: every sample would fail
+            "task_id": 8,
+            "text": "Write a function to add one.",
+            "code": "def inc(n):\n    return n + 1\n",
+            "test_list": ["assert inc(1) == 2", "assert inc(2) == 4"],
+            "test_setup_code": "",
+        },
+    ]
+    data = tmp_path / "data"
+    data.mkdir()
+    with gzip.open(data / "mbpp.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps(row) + "\n" for row in rows)
+    samples = _write(
+        tmp_path / "samples.jsonl",
+        [
+            {"task_id": "Mbpp/7", "solution": "def triple(n):\n    return n * 3\n"},
+            {"task_id": "Mbpp/8", "solution": "def inc(n):\n    return n + 1\n"},
+        ],
+    )
+    argv = ["bench", "mbpp", "--samples", str(samples), "--problems", str(data)]
+    assert main([*argv, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "1 tasks whose canonical solution fails its own test were left out: Mbpp/8" in (
+        captured.err
+    )
+    assert "AssertionError" in captured.err
+    summary = json.loads(captured.out)
+    assert (summary["tasks"], summary["samples"], summary["pass_at_1"]) == (1, 1, 1.0)

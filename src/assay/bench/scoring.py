@@ -27,6 +27,7 @@ __all__ = [
     "SampleScore",
     "pass_at_k",
     "read_samples",
+    "reference_failures",
     "sample_job",
     "score_samples",
     "summarize",
@@ -169,6 +170,41 @@ def score_samples(
             )
         )
     return scores
+
+
+def reference_failures(
+    problems: Mapping[str, Problem],
+    task_ids: Iterable[str],
+    *,
+    workers: int = 2,
+    limits: Limits | None = None,
+    preamble: str = "",
+    sandbox: Sandbox | None = None,
+) -> dict[str, SampleScore]:
+    """The tasks among `task_ids` whose canonical solution fails the task's own hidden test,
+    with the score that shows how; such a test cannot tell right from wrong.
+
+    Only problems whose canonical solution is a whole program are checked (MBPP's
+    ``code``, MBPP+'s ``canonical_solution``); prompt-only problem files have none. Under a
+    time limit, a reference too slow for its own inputs fails too (MBPP+'s Mbpp/599 sums
+    ``range`` up to 10**8 and needs about 50 s): every sample would then fail the task.
+    """
+    references = [
+        Sample(task_id=task_id, index=0, program=problems[task_id].canonical_solution)
+        for task_id in sorted(set(task_ids))
+        if problems[task_id].canonical_solution.strip()
+    ]
+    if not references:
+        return {}
+    scores = score_samples(
+        references,
+        problems,
+        workers=workers,
+        limits=limits,
+        preamble=preamble,
+        sandbox=sandbox,
+    )
+    return {score.task_id: score for score in scores if not score.passed}
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

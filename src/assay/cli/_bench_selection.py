@@ -18,8 +18,9 @@ from typing import Any
 import typer
 
 from assay.bench.humaneval import Problem
-from assay.bench.scoring import Sample, read_samples
-from assay.errors import InvalidArgument
+from assay.bench.scoring import Sample, read_samples, reference_failures
+from assay.errors import BenchmarkError, InvalidArgument
+from assay.sandbox import Limits
 
 __all__ = ["mbpp_command", "parse_ks", "selection_bench"]
 
@@ -186,6 +187,11 @@ def mbpp_command(
             typer.echo(f"--plus: {left_out} tasks MBPP+ does not cover were left out", err=True)
     else:
         rows = read_samples(samples, problems)
+    from assay.bench.selection import first_tasks
+
+    rows = first_tasks(rows, limit_tasks)
+    if labels is None:
+        rows = _scorable(rows, problems, workers=workers, timeout=timeout, preamble=preamble)
     return selection_bench(
         "mbpp+" if plus else "mbpp",
         problems,
@@ -197,7 +203,40 @@ def mbpp_command(
         preamble=preamble,
         hide_examples=hide_examples,
         details=details,
-        limit_tasks=limit_tasks,
+        limit_tasks=None,
         progress=progress,
         fmt=fmt,
     )
+
+
+def _scorable(
+    rows: Sequence[Sample],
+    problems: Mapping[str, Problem],
+    *,
+    workers: int,
+    timeout: float,
+    preamble: str,
+) -> list[Sample]:
+    """`rows` without the tasks whose canonical solution fails their own test, which are
+    named on stderr (such a test fails right programs too)."""
+    broken = reference_failures(
+        problems,
+        (row.task_id for row in rows),
+        workers=workers,
+        limits=Limits(timeout_s=timeout),
+        preamble=preamble,
+    )
+    if not broken:
+        return list(rows)
+    named = ", ".join(f"{task} ({score.reason})" for task, score in sorted(broken.items()))
+    typer.echo(
+        f"{len(broken)} tasks whose canonical solution fails its own test were left out: {named}",
+        err=True,
+    )
+    kept = [row for row in rows if row.task_id not in broken]
+    if not kept:
+        raise BenchmarkError(
+            "no task is left to score: every canonical solution fails its own test; "
+            "check the problems file, or raise --timeout"
+        )
+    return kept
