@@ -227,3 +227,35 @@ def test_mbpp_plus_scores_every_input_against_the_canonical_solution(
     }
     base = load_mbpp(tmp_path)
     assert "(4, 5)" in base["Mbpp/2"].test
+
+
+def test_mbpp_plus_references_are_checked_under_the_problems_own_names(
+    tmp_path: Path, box: Sandbox
+) -> None:
+    from dataclasses import replace
+
+    from assay.bench.mbpp import load_mbpp
+    from assay.bench.scoring import reference_failures
+
+    # the typed prompts call Mbpp/56's function `checks`; MBPP+'s reference defines `check`
+    typed = _mbpp_plus_dir(tmp_path) / "typed.jsonl"
+    row = {
+        "task_id": "Mbpp/56",
+        "prompt": "def checks(n: int) -> bool:\n    ...\n",
+        "entry_point": "checks",
+        "test": "def check(candidate):\n    assert candidate(73)\n",
+    }
+    typed.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    problems = load_mbpp(typed, plus=True)
+    assert problems["Mbpp/56"].canonical_solution.endswith("checks = check\n")
+    limits = Limits(timeout_s=10.0)
+    assert reference_failures(problems, ["Mbpp/56"], limits=limits, sandbox=box) == {}
+    # a reference too slow for the time limit cannot score the task
+    slow = replace(
+        problems["Mbpp/56"],
+        canonical_solution="import time\n\ndef checks(n):\n    time.sleep(5)\n    return False\n",
+    )
+    failures = reference_failures(
+        {"Mbpp/56": slow}, ["Mbpp/56"], limits=Limits(timeout_s=0.5), sandbox=box
+    )
+    assert failures["Mbpp/56"].status is Status.TIMEOUT

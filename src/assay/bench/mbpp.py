@@ -104,11 +104,25 @@ def load_mbpp(path: Path | None = None, *, plus: bool = False) -> dict[str, Prob
             )
         beside, rows = fallback, _plus_rows(fallback)
     tests = _plus_tests(rows, beside)
+    references = {str(row["task_id"]): row for row in rows}
     return {
-        task_id: replace(problem, test=tests[task_id])
+        task_id: replace(
+            problem,
+            test=tests[task_id],
+            canonical_solution=_reference_as(references[task_id], problem.entry_point),
+        )
         for task_id, problem in problems.items()
         if task_id in tests
     }
+
+
+def _reference_as(row: dict[str, Any], entry_point: str) -> str:
+    """MBPP+'s canonical solution, callable under the problem's `entry_point` (the typed
+    prompts call Mbpp/56's function ``checks``, MBPP+ ``check``)."""
+    source = str(row["canonical_solution"])
+    if row["entry_point"] != entry_point:
+        source += f"\n\n{entry_point} = {row['entry_point']}\n"
+    return source
 
 
 def _plus_rows(path: Path) -> list[dict[str, Any]]:
