@@ -165,6 +165,27 @@ def test_no_agreement_outranks_the_one_behaviour_that_passes_a_test() -> None:
     assert not _judge(runs, spec=EXAMPLE_SPEC).verdicts[0].selected
 
 
+def test_programs_that_do_not_import_rank_last_even_when_everybody_fails_a_test() -> None:
+    # Every program that runs fails the user's assert (MBPP/443); one does not even import.
+    # It fails no check because it answers nothing, yet it must not become the winner.
+    test = replace(EXAMPLE, origin="assert")
+    runs = [
+        _run(f"agree{i}", BAD, (ExampleCheck(test, BAD[0], False, "[1, 1]"),)) for i in range(3)
+    ]
+    broken = CandidateRun(
+        name="broken",
+        source="def f(xs) return xs\n",
+        import_outcome=_error("SyntaxError", "invalid syntax"),
+        observations=tuple(Observation(i, _error("SyntaxError")) for i in INPUTS),
+        examples=(),
+    )
+    result = _judge([broken, *runs], counts=[5, 1, 1, 1], spec=replace(SPEC, examples=(test,)))
+    assert result.clusters[0]["members"] == ["agree0", "agree1", "agree2"]
+    assert result.clusters[-1]["members"] == ["broken"]
+    assert not result.verdicts[0].selected
+    assert sum(v.selected for v in result.verdicts[1:]) == 1
+
+
 def test_contested_inputs_and_timeouts_do_not_split_clusters() -> None:
     # Half the candidates refuse the empty list: it is outside the clear domain.
     a = [_value([1, 1]), _value([2, 3]), _error("ValueError")]

@@ -15,9 +15,10 @@ tests (`TEST_ORIGINS`) always ranks first: no agreement outweighs the user's own
 behaviour that fails one scores 0 when another behaviour passes it (MBPP/615: one program of
 twelve meets the stated assert). The winner's member that agrees with the most candidates over
 all inputs (then the most submitted) is *selected*; candidates outside it get an AS701 finding
-with the input that tells them apart, what they return there and what the winners return. A candidate whose only
-difference is raising where the winners answer, on edge inputs (boundaries and random
-draws) or with a ``raise`` of its own (input validation), is accepted with a warning.
+with the input that tells them apart, what they return there and what the winners return. A
+candidate whose only difference is raising where the winners answer, on edge inputs
+(boundaries and random draws) or with a ``raise`` of its own (input validation), is accepted
+with a warning.
 
 Which inputs count: an input on which a quarter or more of the candidates raise or time out
 is outside the domain the task defines clearly (e.g. an empty list for "the maximum of a
@@ -585,10 +586,14 @@ def cluster_runs(
                 break
         else:
             groups.append([index])
+    scored = sorted(
+        (_score(sorted(group), runs, weights, extra_weight) for group in groups),
+        key=lambda c: (c.tests_failed, -c.score, -c.size, c.members[0]),
+    )
+    # Programs that do not import answer nothing: they rank last, whatever they "fail".
     if broken:
-        groups.append(broken)
-    scored = [_score(sorted(group), runs, weights, extra_weight) for group in groups]
-    return sorted(scored, key=lambda c: (c.tests_failed, -c.score, -c.size, c.members[0]))
+        scored.append(_score(sorted(broken), runs, weights, extra_weight))
+    return scored
 
 
 def _score(
