@@ -186,6 +186,32 @@ def test_programs_that_do_not_import_rank_last_even_when_everybody_fails_a_test(
     assert sum(v.selected for v in result.verdicts[1:]) == 1
 
 
+def test_programs_failing_the_examples_do_not_choose_the_representative() -> None:
+    # MBPP/125: the winners agree on every input that counts but part on a contested one
+    # (the empty list, which a quarter of the candidates refuse); the programs that fail
+    # the stated example side with the most submitted winner there.
+    def checked(name: str, outcomes: list[Outcome]) -> CandidateRun:
+        passed = outcomes[0].value == canonicalize([1, 1])
+        return _run(name, outcomes, (ExampleCheck(EXAMPLE, outcomes[0], passed, "[1, 1]"),))
+
+    popular = [_value([1, 1]), _value([2, 3]), _value([0])]
+    right = [_value([1, 1]), _value([2, 3]), _value([])]
+    failing = [_value([1]), _value([3, 2]), _value([0])]
+    refusing = [_value([1]), _value([2]), _error("ValueError")]
+    runs = [
+        checked("popular", popular),
+        *(checked(f"right{i}", right) for i in range(3)),
+        *(checked(f"failing{i}", failing) for i in range(3)),
+        *(checked(f"refusing{i}", refusing) for i in range(4)),
+    ]
+    result = _judge(runs, counts=[2] + [1] * 10, spec=EXAMPLE_SPEC)
+    assert 2 not in result.domain
+    assert all(v.accepted for v in result.verdicts[:4])
+    # 3 right programs against the popular one's 2 submissions; the failing three would
+    # have tipped it to the popular one
+    assert [v.candidate for v in result.verdicts if v.selected] == ["right0"]
+
+
 def test_contested_inputs_and_timeouts_do_not_split_clusters() -> None:
     # Half the candidates refuse the empty list: it is outside the clear domain.
     a = [_value([1, 1]), _value([2, 3]), _error("ValueError")]

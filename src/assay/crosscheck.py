@@ -374,7 +374,7 @@ def judge(
             )
         )
         findings.extend(own + disagreement)
-    support = _answer_support(runs, counts)
+    support = _answer_support(runs, _voters(runs, counts))
     selected = _select(winner, runs, counts, support) if winner is not None else None
     if selected is not None:
         verdicts[selected] = verdicts[selected].model_copy(update={"selected": True})
@@ -648,6 +648,18 @@ def _answer_support(runs: Sequence[CandidateRun], counts: Sequence[int]) -> list
     return support
 
 
+def _voters(runs: Sequence[CandidateRun], counts: Sequence[int]) -> list[int]:
+    """Submission counts of the candidates whose answers pick a cluster's representative:
+    those that meet every spec example, when any does. A program failing the task's own
+    examples is wrong, and its answers on the inputs left out of the comparison should not
+    choose between the winners (MBPP/125: on ``'1'``, four programs that fail the stated
+    example side with the wrong members of the winning behaviour and outvote its right ones)."""
+    passing = [_passes_spec_examples(run) for run in runs]
+    if not any(passing):
+        return list(counts)
+    return [count if passes else 0 for count, passes in zip(counts, passing, strict=True)]
+
+
 def _select(
     cluster: _Cluster,
     runs: Sequence[CandidateRun],
@@ -655,7 +667,7 @@ def _select(
     support: Sequence[dict[str, int]],
 ) -> int:
     """The cluster's member to stand for it: one without timeouts, then the one agreeing
-    with the most candidates over *all* inputs, then the most submitted.
+    with the most voting candidates (`_voters`) over *all* inputs, then the most submitted.
 
     Members agree on every input that counted, but may differ on the contested ones left
     out of the comparison (inputs many candidates refuse); there the behaviour most
