@@ -61,6 +61,23 @@ def test_a_candidate_failing_the_examples_is_rejected_even_alone() -> None:
     assert verdict.examples_total == 1
 
 
+def test_an_assert_on_a_float_is_met_only_to_nine_digits() -> None:
+    # The user's own `==` fails when π is written 3.14159 (8e-7 off); assay must not say
+    # the program passes it.
+    task = Task(
+        prompt="def radian_degree(degree: float) -> float:\n"
+        '    """Convert degrees to radians."""\n',
+        entry_point="radian_degree",
+        tests=["assert radian_degree(90) == 1.5707963267948966"],
+    )
+    exact = "import math\n\ndef radian_degree(degree):\n    return degree * math.pi / 180\n"
+    rounded = "def radian_degree(degree):\n    return degree * 3.14159 / 180\n"
+    report = assay.compare(task, [exact, rounded])
+    assert [v.accepted for v in report.verdicts] == [True, False]
+    assert [v.examples_passed for v in report.verdicts] == [1, 0]
+    assert "AS601" in {f.rule for f in report.verdicts[1].findings}
+
+
 def test_hidden_examples_fall_back_to_agreement() -> None:
     report = assay.compare(TASK, [KEEP_ORDER, FROM_KEYS, SORTED], hide_examples=True)
     assert [v.accepted for v in report.verdicts] == [True, True, False]

@@ -267,6 +267,15 @@ def test_floats_agree_within_tolerance() -> None:
     assert len(result.clusters) == 1
 
 
+def test_an_approximated_constant_is_another_behaviour() -> None:
+    # Mbpp/606 "convert degrees to radians": 3.14159 for π is 8e-7 off on every input,
+    # which a relative 1e-6 tolerance called the same behaviour; the tests' == does not.
+    exact = [_value([1.5707963267948966]), _value([1.0471975511965976]), _value([])]
+    approximate = [_value([1.570795]), _value([1.0471966666666666]), _value([])]
+    result = _judge([_run("a", exact), _run("b", exact), _run("c", approximate)])
+    assert [v.accepted for v in result.verdicts] == [True, True, False]
+
+
 def test_a_candidate_that_does_not_import_is_rejected() -> None:
     good = [_value([1, 1]), _value([2, 3]), _value([])]
     broken = CandidateRun(

@@ -23,7 +23,8 @@ with a warning.
 Which inputs count: an input on which a quarter or more of the candidates raise or time out
 is outside the domain the task defines clearly (e.g. an empty list for "the maximum of a
 list"), so nobody is blamed for it. Timeouts are "no answer" and never split a cluster
-(slow is not wrong; AS603 reports it). Floats agree within a relative 1e-6.
+(slow is not wrong; AS603 reports it). Floats agree to 9 significant digits
+(`assay.sandbox.canonical.FLOAT_REL_TOL`).
 
 `Report.clusters` (from `assay.compare`) holds one dict per cluster, best first::
 
@@ -55,7 +56,7 @@ from assay.probe.probes import (
     runtime_findings,
 )
 from assay.sandbox import Limits, Outcome, Sandbox, Status
-from assay.sandbox.canonical import equivalent
+from assay.sandbox.canonical import FLOAT_REL_TOL, equivalent
 from assay.spec import Example, Signature, Spec, extract_spec, spec_from_tests
 
 __all__ = [
@@ -543,12 +544,13 @@ def _consensus_is_value(index: int, runs: Sequence[CandidateRun], counts: Sequen
 
 
 def same_behaviour(a: Outcome, b: Outcome) -> bool:
-    """Whether two outcomes count as the same behaviour: equal values (floats within a
-    relative 1e-6), the same exception type, or either one a timeout (no answer)."""
+    """Whether two outcomes count as the same behaviour: equal values (floats to 9
+    significant digits, `FLOAT_REL_TOL`), the same exception type, or either one a timeout
+    (no answer)."""
     if a.status is Status.TIMEOUT or b.status is Status.TIMEOUT:
         return True
     if a.status is Status.OK and b.status is Status.OK:
-        return equivalent(a.value, b.value, rel_tol=1e-6, abs_tol=1e-9)
+        return equivalent(a.value, b.value, rel_tol=FLOAT_REL_TOL, abs_tol=1e-9)
     if a.status is Status.ERROR and b.status is Status.ERROR:
         return (a.exception.type if a.exception else "") == (
             b.exception.type if b.exception else ""

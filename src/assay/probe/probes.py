@@ -243,7 +243,7 @@ def _python_equal(got: Any, expected: Any, tolerance: float) -> bool:
     """`equivalent`, plus Python's ``True == 1`` (the examples are compared with ``==``)."""
     if isinstance(got, bool) != isinstance(expected, bool) and _numeric(got) and _numeric(expected):
         return float(got) == float(expected)
-    return equivalent(got, expected, rel_tol=1e-6, abs_tol=tolerance)
+    return equivalent(got, expected, abs_tol=tolerance)
 
 
 def _numeric(value: Any) -> bool:

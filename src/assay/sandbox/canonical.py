@@ -28,7 +28,13 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["canonical_key", "canonicalize", "equivalent"]
+__all__ = ["FLOAT_REL_TOL", "canonical_key", "canonicalize", "equivalent"]
+
+#: Floats that agree to about 9 significant digits are the same result, as in
+#: `canonical_key`. Rounding noise (another summation order, ``x / 2`` against ``x * 0.5``)
+#: stays near 1e-15 relative; a difference of 1e-7 is another formula (π written as
+#: 3.14159, a truncated series), which a looser tolerance used to let pass as equal.
+FLOAT_REL_TOL = 1e-9
 
 #: Elements kept per container before the rest is summarised as ``{"__truncated__": n}``.
 MAX_ITEMS = 10_000
@@ -170,7 +176,7 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def equivalent(a: Any, b: Any, *, rel_tol: float = 1e-6, abs_tol: float = 1e-9) -> bool:
+def equivalent(a: Any, b: Any, *, rel_tol: float = FLOAT_REL_TOL, abs_tol: float = 1e-9) -> bool:
     """Whether two canonical forms denote the same behaviour.
 
     Numbers compare by value with tolerance (``1 == 1.0``; floats within `rel_tol` or
