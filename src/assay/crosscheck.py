@@ -46,6 +46,7 @@ from typing import Any
 from assay.model import Family, Finding, Report, Severity, Verdict
 from assay.probe.inputs import ProbeInput, generate_inputs, proposed_arguments
 from assay.probe.probes import (
+    OTHER_HASH_SEED,
     CandidateRun,
     ExampleCheck,
     Location,
@@ -151,6 +152,7 @@ def crosscheck(
     sandbox: Sandbox | None = None,
     preamble: str = "from typing import *",
     path: str | None = None,
+    reseeded: Sandbox | None = None,
 ) -> CrossCheck:
     """Run every candidate on the spec's examples and generated inputs, cluster them by
     behaviour, select one and give each a verdict.
@@ -168,6 +170,9 @@ def crosscheck(
         sandbox: a running sandbox to reuse; default: one opened here.
         preamble: code run before each candidate module.
         path: the path findings are reported at; default: each candidate's name.
+        reseeded: a sandbox hashing strings under another seed, where a few inputs run
+            again to see results that depend on the order of a set (`run_candidates`);
+            default: not done.
     """
     extras = _extra_examples(spec, extra_tests)
     run_spec = replace(spec, examples=spec.examples + extras)
@@ -199,6 +204,7 @@ def crosscheck(
             sandbox=sandbox,
             limits=limits,
             preamble=preamble,
+            reseeded=reseeded,
         )
     )
     return judge(spec, inputs, runs, candidates, extra_weight=extra_weight, path=path)
@@ -891,16 +897,18 @@ def compare_candidates(
     """`crosscheck` as a `Report`: findings of every candidate, verdicts, clusters, stats."""
     from assay import __version__
 
-    result = crosscheck(
-        task,
-        candidates,
-        extra_tests=extra_tests,
-        extra_weight=extra_weight,
-        budget=budget,
-        seed=seed,
-        timeout_s=timeout_s,
-        path=path,
-    )
+    with Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded:
+        result = crosscheck(
+            task,
+            candidates,
+            extra_tests=extra_tests,
+            extra_weight=extra_weight,
+            budget=budget,
+            seed=seed,
+            timeout_s=timeout_s,
+            path=path,
+            reseeded=reseeded,
+        )
     degraded = sorted({item for run in result.runs for item in run.degraded})
     warnings = [*(f"spec: {problem}" for problem in task.problems), *result.warnings]
     warnings += [f"sandbox degraded: {item}" for item in degraded]

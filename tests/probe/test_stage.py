@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 
 import assay
+from assay.probe.inputs import ProbeInput
+from assay.probe.probes import repeat_indices
 from assay.probe.stage import probe_targets, version_groups
 
 WRONG = '''def double(x: int) -> int:
@@ -67,3 +69,57 @@ def area_v2(w: int, h: int) -> int:
 """
     assert [node.name for node, _ in probe_targets(source)] == ["hinted"]
     assert version_groups(ast.parse(source)) == {"area": ["area_v1", "area_v2"]}
+
+
+ORDER_OF_A_SET = '''def distinct_words(text: str) -> list[str]:
+    """The distinct words of text.
+
+    >>> sorted(distinct_words("b a b"))
+    ['a', 'b']
+    """
+    return list(set(text.split()))
+'''
+
+
+def test_a_result_in_the_order_of_a_set_of_strings_changes_in_a_new_process() -> None:
+    report = assay.check(ORDER_OF_A_SET, select=["AS604"], offline=True)
+    assert [(f.rule, f.function) for f in report.findings] == [("AS604", "distinct_words")]
+    evidence = report.findings[0].evidence
+    assert evidence["hash_seeds"] == [0, 1]
+    first, again = (ast.literal_eval(text) for text in evidence["got"])
+    assert first != again and sorted(first) == sorted(again)
+    assert "new process" in report.findings[0].message
+
+
+def test_a_result_in_the_inputs_order_is_the_same_in_every_process() -> None:
+    kept = ORDER_OF_A_SET.replace("list(set(text.split()))", "list(dict.fromkeys(text.split()))")
+    assert assay.check(kept, select=["AS604"], offline=True).findings == []
+
+
+def test_objects_without_a_repr_of_their_own_are_not_nondeterministic() -> None:
+    source = '''class Box:
+    def __init__(self, value):
+        self.value = value
+
+
+def make_box(value: int) -> Box:
+    """A box holding value.
+
+    >>> make_box(3).value
+    3
+    """
+    return Box(value)
+'''
+    assert assay.check(source, select=["AS604"], offline=True).findings == []
+
+
+def test_the_repeated_inputs_are_the_first_example_and_the_largest() -> None:
+    inputs = [
+        ProbeInput((3,), origin="boundary"),
+        ProbeInput(([1, 2, 3, 4, 5],), origin="random"),
+        ProbeInput(([1],), origin="example"),
+        ProbeInput(([2],), origin="example"),
+        ProbeInput(([1, 2, 3, 4],), origin="mutation"),
+        ProbeInput(([1, 2, 3],), origin="random"),
+    ]
+    assert repeat_indices(inputs) == (2, 1, 4)

@@ -143,6 +143,19 @@ def test_results_are_deterministic_across_runs(box: Sandbox) -> None:
     assert first.outcomes[0].value[0] == random.Random(0).random()
 
 
+def test_another_hash_seed_orders_a_set_of_strings_differently(box: Sandbox) -> None:
+    job = Job(
+        source="words = list({'apple', 'banana', 'cherry', 'date', 'elder'})",
+        calls=(Call.expr("words"),),
+    )
+    with Sandbox(workers=1, hash_seed=1) as reseeded:
+        again = reseeded.run(job).outcomes[0].value
+        assert reseeded.hash_seed == 1
+    first = box.run(job).outcomes[0].value
+    assert box.hash_seed == 0
+    assert sorted(first) == sorted(again) and first != again
+
+
 def test_output_is_capped(box: Sandbox) -> None:
     job = Job(source="print('x' * 5000)", limits=Limits(output_bytes=100))
     out = box.run(job).import_outcome.stdout
@@ -167,6 +180,8 @@ def test_run_job_and_doctor_report_isolation() -> None:
         (lambda: Call.function("not an identifier"), "identifier"),
         (lambda: Call.function("f", lambda: 1), "pickled"),
         (lambda: Sandbox(workers=0), "workers"),
+        (lambda: Sandbox(workers=1, hash_seed=-1), "hash_seed"),
+        (lambda: Sandbox(workers=1, hash_seed=2**32), "hash_seed"),
     ],
 )
 def test_bad_arguments_raise_invalid_argument(make: object, fragment: str) -> None:

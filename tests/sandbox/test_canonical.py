@@ -90,6 +90,21 @@ def test_opaque_objects_and_hostile_repr_are_described() -> None:
     assert list(generator) == [0, 1, 2]
 
 
+def test_objects_are_compared_by_their_attributes_not_their_addresses() -> None:
+    class Box:
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+    form = canonicalize(Box(3))
+    assert form["__object__"].endswith(".Box")
+    assert form["fields"] == {"__dict__": [["value", 3]]}
+    assert canonical_key(canonicalize(Box(3))) == canonical_key(canonicalize(Box(3)))
+    assert canonical_key(canonicalize(Box(3))) != canonical_key(canonicalize(Box(4)))
+    # a repr of its own is kept, without the address a default repr would carry
+    assert canonicalize(object())["repr"] == "<object object at 0x…>"
+    assert canonicalize(len)["repr"] == "<built-in function len>"
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [

@@ -1,9 +1,11 @@
 """Run candidates on inputs in the sandbox and judge each one on its own (family ``runtime``).
 
 `run_candidates` builds one sandbox job per candidate: import the module, call the entry
-point on every input, evaluate every example, and call the first few inputs again (to see
+point on every input, evaluate every example, and call a few inputs again (to see
 nondeterminism). The result is a `CandidateRun`: one `Observation` per input plus one
-`ExampleCheck` per example. `runtime_findings` turns a run into findings, each with the
+`ExampleCheck` per example. Given a second sandbox whose workers hash strings under another
+seed, the repeated inputs also run there once more, in a fresh process: a result that
+changes shows order-dependent iteration over a set of strings. `runtime_findings` turns a run into findings, each with the
 input, the output and the expectation as evidence:
 
 =======  ============================  ==================================================
@@ -22,7 +24,7 @@ AS607    output-type-mismatch          the result's type contradicts the hint or
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assay.model import Family, Finding, Severity
@@ -32,6 +34,7 @@ from assay.sandbox.canonical import canonical_key, canonicalize, equivalent
 from assay.spec import NOT_LITERAL, Example, Spec
 
 __all__ = [
+    "OTHER_HASH_SEED",
     "CandidateRun",
     "ExampleCheck",
     "Observation",
@@ -39,12 +42,17 @@ __all__ = [
     "canonical_text",
     "example_passes",
     "raised_on_purpose",
+    "repeat_indices",
     "run_candidates",
     "runtime_findings",
 ]
 
-#: Inputs called a second time at the end of the job, to see nondeterminism.
+#: Inputs called a second time at the end of the job, to see nondeterminism: the first
+#: example's and the largest (the more elements, the likelier an order shows).
 REPEATS = 3
+#: ``PYTHONHASHSEED`` of the second sandbox (`run_candidates`' `reseeded`): the first one's
+#: is 0, and a set of strings iterates in another order under another seed.
+OTHER_HASH_SEED = 1
 #: Exception types that mean "the code is wrong" rather than "the input was refused".
 _BUG_EXCEPTIONS = frozenset(
     {
@@ -122,6 +130,10 @@ class CandidateRun:
     repeats: tuple[tuple[int, Outcome], ...] = ()
     executions: int = 0
     degraded: tuple[str, ...] = ()
+    #: The repeated inputs run once more in a fresh process hashing strings under another
+    #: seed (empty when no such sandbox was given), and the two seeds (first run, rerun).
+    reseeded: tuple[tuple[int, Outcome], ...] = ()
+    hash_seeds: tuple[int, int] | None = None
 
     @property
     def imported(self) -> bool:
@@ -182,10 +194,24 @@ def _build_job(
                 calls.append(Call.expr(example.expected))
                 expected_slot = len(calls) - 1
         slots.append((actual, expected_slot, expected_value))
-    repeats = tuple(range(min(REPEATS, len(inputs))))
+    repeats = repeat_indices(inputs)
     calls.extend(calls[index] for index in repeats)
     job = Job(source=source, calls=tuple(calls), limits=limits, name=name, preamble=preamble)
     return job, _Layout(len(inputs), tuple(slots), repeats)
+
+
+def repeat_indices(inputs: Sequence[ProbeInput]) -> tuple[int, ...]:
+    """Which inputs are called again: the first example's, then the largest ones.
+
+    The first inputs are the smallest (empty, one element), where no order and little
+    state can show; a random pick or a set's order shows on the inputs with most elements.
+    """
+    first_example = [i for i, item in enumerate(inputs) if item.origin == "example"][:1]
+    by_size = sorted(
+        (i for i in range(len(inputs)) if i not in first_example),
+        key=lambda i: (-len(inputs[i].call_source("f")), i),
+    )
+    return tuple([*first_example, *by_size][:REPEATS])
 
 
 def _parse_result(
@@ -259,6 +285,7 @@ def run_candidates(
     limits: Limits | None = None,
     preamble: str = "from typing import *",
     workers: int = 2,
+    reseeded: Sandbox | None = None,
 ) -> list[CandidateRun]:
     """Run every ``(name, source)`` candidate on the same `inputs` and spec examples.
 
@@ -271,6 +298,9 @@ def run_candidates(
         preamble: code run before each module (``from typing import *`` by default, as the
             benchmarks' harnesses do).
         workers: sandbox workers when this function opens its own sandbox.
+        reseeded: a sandbox whose workers hash strings under another seed (see
+            `Sandbox`'s `hash_seed`): the repeated inputs run there too, in a fresh process,
+            and `CandidateRun.reseeded` holds what they gave; default: not done.
     """
     chosen = limits or Limits(timeout_s=2.0, memory_mb=512)
     built = [
@@ -282,10 +312,45 @@ def run_candidates(
             results = list(own.map(job for job, _ in built))
     else:
         results = list(sandbox.map(job for job, _ in built))
-    return [
+    runs = [
         _parse_result(result, spec, inputs, layout, name, source)
         for result, (_, layout), (name, source) in zip(results, built, candidates, strict=True)
     ]
+    if reseeded is None:
+        return runs
+    again = [
+        Job(
+            source=source,
+            calls=tuple(
+                Call.function(spec.entry_point, *inputs[i].args, **inputs[i].kwargs)
+                for i in layout.repeats
+            ),
+            limits=chosen,
+            name=name,
+            preamble=preamble,
+        )
+        for (name, source), (_, layout) in zip(candidates, built, strict=True)
+    ]
+    seeds = (sandbox.hash_seed if sandbox is not None else 0, reseeded.hash_seed)
+    return [
+        _with_reseeded(run, layout.repeats, result, seeds)
+        for run, (_, layout), result in zip(runs, built, reseeded.map(again), strict=True)
+    ]
+
+
+def _with_reseeded(
+    run: CandidateRun, repeats: tuple[int, ...], result: JobResult, seeds: tuple[int, int]
+) -> CandidateRun:
+    # A module that imports under one seed and not under the other is a finding of its
+    # own (AS604 on the import would need an input); the comparison needs both imports.
+    if not run.imported or result.import_outcome.status is not Status.OK:
+        return run
+    return replace(
+        run,
+        reseeded=tuple(zip(repeats, result.outcomes, strict=True)),
+        hash_seeds=seeds,
+        executions=run.executions + len(result.outcomes),
+    )
 
 
 # ----------------------------------------------------------------------------- findings
@@ -494,11 +559,7 @@ def _traceback_tail(outcome: Outcome) -> str:
 def _nondeterminism(context: _Context) -> Iterator[Finding]:
     for index, second in context.run.repeats:
         first = context.run.observations[index]
-        if (
-            first.outcome.status is Status.OK
-            and second.status is Status.OK
-            and first.key != behaviour_key(second)
-        ):
+        if _differs(first, second):
             yield _finding(
                 "AS604",
                 Severity.WARNING,
@@ -513,6 +574,36 @@ def _nondeterminism(context: _Context) -> Iterator[Finding]:
                 fix="remove hidden state (module-level caches, mutable defaults) and unseeded randomness",
             )
             return
+    for index, again in context.run.reseeded:
+        first = context.run.observations[index]
+        if _differs(first, again):
+            seeds = list(context.run.hash_seeds or ())
+            yield _finding(
+                "AS604",
+                Severity.WARNING,
+                context.where,
+                f"{first.input.call_source(context.entry)} returned {outcome_text(first.outcome)}, "
+                f"and {outcome_text(again)} when run again in a new process (string hash seed "
+                f"{seeds[1]} instead of {seeds[0]}): the result depends on the order of a set "
+                "or dict of strings, or on something else that changes between runs",
+                {
+                    "input": first.input.call_source(context.entry),
+                    "got": [outcome_text(first.outcome), outcome_text(again)],
+                    "expected": "the same result in every run",
+                    "hash_seeds": seeds,
+                },
+                fix="sort what comes out of a set (sorted(set(xs))) or keep the input's order "
+                "(list(dict.fromkeys(xs))) instead of relying on the order of a set",
+            )
+            return
+
+
+def _differs(first: Observation, second: Outcome) -> bool:
+    return (
+        first.outcome.status is Status.OK
+        and second.status is Status.OK
+        and first.key != behaviour_key(second)
+    )
 
 
 def _mutation(context: _Context) -> Iterator[Finding]:

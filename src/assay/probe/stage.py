@@ -18,6 +18,7 @@ result depends on the world (files, network, time, randomness) are not probed.
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import re
 from collections.abc import Sequence
@@ -27,7 +28,13 @@ from assay.config import Settings
 from assay.crosscheck import CandidateSource, crosscheck
 from assay.model import Finding, Report
 from assay.probe.inputs import generate_inputs
-from assay.probe.probes import CandidateRun, Location, run_candidates, runtime_findings
+from assay.probe.probes import (
+    OTHER_HASH_SEED,
+    CandidateRun,
+    Location,
+    run_candidates,
+    runtime_findings,
+)
 from assay.sandbox import Limits, Sandbox, Status
 from assay.spec import Spec, extract_spec
 
@@ -133,6 +140,7 @@ def dynamic_findings(
     rules: frozenset[str],
     timeout_s: float = 2.0,
     sandbox: Sandbox | None = None,
+    reseeded: Sandbox | None = None,
 ) -> list[Finding]:
     """Runtime (AS6xx) and disagreement (AS7xx) findings for one file, limited to `rules`.
 
@@ -142,6 +150,9 @@ def dynamic_findings(
         rules: ids of the active rules; nothing runs when none of them is dynamic.
         timeout_s: limit per call.
         sandbox: a running sandbox to reuse; default: one opened here when needed.
+        reseeded: a running sandbox hashing strings under `OTHER_HASH_SEED`, where a few
+            inputs run again in a fresh process (results depending on the order of a set of
+            strings change there: AS604); default: one opened here when needed.
     """
     wants_runtime = any(r.startswith("AS6") for r in rules)
     wants_versions = any(r.startswith("AS7") for r in rules)
@@ -154,20 +165,23 @@ def dynamic_findings(
         return []
     findings: list[Finding] = []
 
-    def run_all(box: Sandbox) -> None:
+    def run_all(box: Sandbox, reseeded: Sandbox) -> None:
         for node, spec in targets:
             try:
-                findings.extend(_probe_function(source, path, node, spec, box, timeout_s))
+                findings.extend(_probe_function(source, path, node, spec, box, reseeded, timeout_s))
             except _Unimportable:
                 return
         for stem, names in groups.items():
-            findings.extend(_cross_versions(source, path, tree, stem, names, box, timeout_s))
+            findings.extend(
+                _cross_versions(source, path, tree, stem, names, box, reseeded, timeout_s)
+            )
 
-    if sandbox is not None:
-        run_all(sandbox)
-    else:
-        with Sandbox(workers=1) as own:
-            run_all(own)
+    with contextlib.ExitStack() as stack:
+        if sandbox is None:
+            sandbox = stack.enter_context(Sandbox(workers=1))
+        if reseeded is None:
+            reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED))
+        run_all(sandbox, reseeded)
     return [f for f in findings if f.rule in rules]
 
 
@@ -176,7 +190,13 @@ class _Unimportable(Exception):
 
 
 def _probe_function(
-    source: str, path: str, node: ast.FunctionDef, spec: Spec, box: Sandbox, timeout_s: float
+    source: str,
+    path: str,
+    node: ast.FunctionDef,
+    spec: Spec,
+    box: Sandbox,
+    reseeded: Sandbox,
+    timeout_s: float,
 ) -> list[Finding]:
     inputs = generate_inputs(spec, budget=CHECK_BUDGET)
     if not inputs and not spec.examples:
@@ -192,7 +212,13 @@ def _probe_function(
         # The examples are evaluated with the first chunk only.
         chunk_spec = spec if start == 0 else replace(spec, examples=())
         (run,) = run_candidates(
-            [(node.name, source)], chunk_spec, chunk, sandbox=box, limits=limits, preamble=""
+            [(node.name, source)],
+            chunk_spec,
+            chunk,
+            sandbox=box,
+            limits=limits,
+            preamble="",
+            reseeded=reseeded,
         )
         if not run.imported:
             # The file needs something the sandbox lacks (a project import, a data file):
@@ -206,11 +232,21 @@ def _probe_function(
 
 
 def _merge(runs: Sequence[CandidateRun]) -> CandidateRun:
-    first = runs[0]
+    """One run from the runs of consecutive chunks of the inputs (indices shifted)."""
+    offsets = [sum(len(run.observations) for run in runs[:k]) for k in range(len(runs))]
     return replace(
-        first,
+        runs[0],
         observations=tuple(o for run in runs for o in run.observations),
-        repeats=first.repeats,
+        repeats=tuple(
+            (offset + i, o)
+            for offset, run in zip(offsets, runs, strict=True)
+            for i, o in run.repeats
+        ),
+        reseeded=tuple(
+            (offset + i, o)
+            for offset, run in zip(offsets, runs, strict=True)
+            for i, o in run.reseeded
+        ),
         executions=sum(run.executions for run in runs),
     )
 
@@ -222,6 +258,7 @@ def _cross_versions(
     stem: str,
     names: list[str],
     box: Sandbox,
+    reseeded: Sandbox,
     timeout_s: float,
 ) -> list[Finding]:
     nodes = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in names}
@@ -238,6 +275,7 @@ def _cross_versions(
         sandbox=box,
         preamble="",
         path=path,
+        reseeded=reseeded,
     )
     findings: list[Finding] = []
     for verdict in result.verdicts:
@@ -266,10 +304,18 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
         return report
     found: list[Finding] = []
     try:
-        with Sandbox(workers=1) as box:
+        with (
+            Sandbox(workers=1) as box,
+            Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
+        ):
             for path, source in report.sources.items():
                 for finding in dynamic_findings(
-                    source, path, rules=rules, timeout_s=settings.probe_timeout, sandbox=box
+                    source,
+                    path,
+                    rules=rules,
+                    timeout_s=settings.probe_timeout,
+                    sandbox=box,
+                    reseeded=reseeded,
                 ):
                     if not _suppressed(source, finding):
                         found.append(_override(finding, settings))

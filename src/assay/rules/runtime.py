@@ -198,14 +198,19 @@ def nondeterministic_output(run: CandidateRun, spec: Spec, where: Location) -> I
     """The same input gives a different result the second time.
 
     ## What it finds
-    The first inputs are called again at the end of the run, in the same process; a
-    different result means hidden state: a mutable default argument, a module-level cache
-    that leaks between calls, or iteration over something unordered. Functions that use
+    A few inputs (the first example's and the largest) are called again at the end of the
+    run, in the same process, and once more in a fresh process whose string hash seed
+    differs. A different result in the same process means hidden state: a mutable default
+    argument, or a module-level cache that leaks between calls. A different result in the
+    new process means the order of a set (or of a dict built from one) of strings leaked
+    into the result: it changes from one run of the program to the next. Functions that use
     ``random`` or the clock by name are not probed.
 
     ## Why it matters for AI-written code
     ``def f(x, acc=[])`` is a classic a model reproduces from training data; the first
-    test passes and the second caller gets the first caller's data.
+    test passes and the second caller gets the first caller's data. ``list(set(words))``
+    is another: it looks like "the distinct words", and a test comparing the list passes
+    or fails depending on the run.
 
     ## Example
     ```python

@@ -13,6 +13,7 @@ When a mechanism is missing the sandbox says so: `Policy.degraded` lists each ga
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import shutil
@@ -26,6 +27,7 @@ from assay.sandbox._model import DoctorReport, Mechanism
 
 __all__ = [
     "ISOLATION_CHOICES",
+    "MAX_HASH_SEED",
     "SHM_BYTES",
     "TMP_BYTES",
     "ZYGOTE",
@@ -37,6 +39,8 @@ __all__ = [
 ZYGOTE = Path(__file__).with_name("_zygote.py")
 ISOLATION_CHOICES = ("auto", "bubblewrap", "none")
 _SANDBOX_UID = "65534"
+#: The largest value Python accepts in ``PYTHONHASHSEED``.
+MAX_HASH_SEED = 4_294_967_295
 _SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers")
 #: Size of each worker's private /tmp (job work directories live there) and /dev/shm.
 TMP_BYTES = 256 * 1024 * 1024
@@ -63,6 +67,25 @@ class Policy:
     def command(self, control_fd: int) -> list[str]:
         """The full command that starts a zygote talking on `control_fd`."""
         return [*self.prefix, sys.executable, "-S", "-B", str(ZYGOTE), str(control_fd)]
+
+    def with_hash_seed(self, seed: int) -> Policy:
+        """The same policy with workers hashing strings under `seed` (``PYTHONHASHSEED``).
+
+        Every policy fixes the seed so that results repeat; a second seed shows which
+        results depend on the iteration order of sets and dicts of strings.
+        """
+        if not isinstance(seed, int) or not 0 <= seed <= MAX_HASH_SEED:
+            raise InvalidArgument(
+                f"hash_seed={seed!r} must be an integer from 0 to {MAX_HASH_SEED}"
+            )
+        value = str(seed)
+        prefix = list(self.prefix)
+        for index in range(len(prefix) - 2):
+            if prefix[index] == "--setenv" and prefix[index + 1] == "PYTHONHASHSEED":
+                prefix[index + 2] = value
+        return dataclasses.replace(
+            self, prefix=tuple(prefix), env={**self.env, "PYTHONHASHSEED": value}
+        )
 
     def report(self) -> DoctorReport:
         """This policy as a `DoctorReport`."""

@@ -24,6 +24,9 @@ class Sandbox:
         limits: used for jobs whose `Job.limits` is the default ``Limits()``.
         isolation: "auto", "bubblewrap" (raise `SandboxUnavailable` if it does not work)
             or "none" (rlimits only; every gap is listed in `JobResult.degraded`).
+        hash_seed: ``PYTHONHASHSEED`` of the workers (fixed, so that results repeat); a
+            sandbox with another seed shows which results depend on the order of sets of
+            strings.
 
     Example::
 
@@ -33,11 +36,19 @@ class Sandbox:
     """
 
     def __init__(
-        self, *, workers: int = 2, limits: Limits | None = None, isolation: str = "auto"
+        self,
+        *,
+        workers: int = 2,
+        limits: Limits | None = None,
+        isolation: str = "auto",
+        hash_seed: int = 0,
     ) -> None:
         if not isinstance(workers, int) or workers < 1:
             raise InvalidArgument(f"workers={workers!r} must be a positive integer")
         self.policy = policy_for(isolation)
+        if hash_seed != 0:
+            self.policy = self.policy.with_hash_seed(hash_seed)
+        self.hash_seed = hash_seed
         self.limits = limits
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._all: list[Worker] = []

@@ -10,7 +10,10 @@ compared and clustered on the trusted side. The choices are deliberate:
   `canonical_key`, so insertion order does not matter, as for ``==``),
   ``{"__float__": "nan" | "inf" | "-inf"}``, ``{"__complex__": [re, im]}``,
   ``{"__bytes__": hex}``, ``{"__fraction__": "n/d"}``, ``{"__decimal__": str}``,
-  ``{"__exception__": type, "args": [...]}`` and ``{"__object__": type, "repr": ...}``.
+  ``{"__exception__": type, "args": [...]}`` and, for other objects, their attributes
+  ``{"__object__": type, "fields": ...}`` when the class keeps the default ``repr``, else
+  ``{"__object__": type, "repr": ...}``; memory addresses (``at 0x7f…``) are left out of a
+  repr, since they change with every object and say nothing about its value.
 * ``bool`` is not ``int``: a function returning ``True`` where another returns ``1`` behaves
   differently, and the comparison should say so.
 * Cycles become ``{"__cycle__": type}``; very deep or very large values are truncated with
@@ -25,6 +28,7 @@ from __future__ import annotations
 import enum
 import json
 import math
+import re
 import sys
 from typing import Any
 
@@ -141,7 +145,15 @@ def _container(value: object, depth: int, seen: set[int]) -> Any:
     if isinstance(names, dict) and not isinstance(value, type):
         fields = {name: getattr(value, name, None) for name in names}
         return {"__dataclass__": _type_name(value), "fields": _canon(fields, depth + 1, seen)}
-    return {"__object__": _type_name(value), "repr": _safe_repr(value)}
+    if type(value).__repr__ is object.__repr__:
+        state = getattr(value, "__dict__", None)
+        if isinstance(state, dict):
+            return {"__object__": _type_name(value), "fields": _canon(dict(state), depth + 1, seen)}
+    return {"__object__": _type_name(value), "repr": _ADDRESS.sub(" at 0x…", _safe_repr(value))}
+
+
+#: ``<Box object at 0x7f3a...>``: the address differs for every object, even equal ones.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _safe_repr(value: object) -> str:
