@@ -5,8 +5,8 @@ point on every input, evaluate every example, and call a few inputs again (to se
 nondeterminism). The result is a `CandidateRun`: one `Observation` per input plus one
 `ExampleCheck` per example. Given a second sandbox whose workers hash strings under another
 seed, the repeated inputs also run there once more, in a fresh process: a result that
-changes shows order-dependent iteration over a set of strings. `runtime_findings` turns a run into findings, each with the
-input, the output and the expectation as evidence:
+changes there depends on the order of a set of strings. `runtime_findings` turns a run into
+findings, each with the input, the output and the expectation as evidence:
 
 =======  ============================  ==================================================
 AS601    contradicts-own-example       an example of the spec gives a different result
@@ -673,19 +673,27 @@ def _constant_output(context: _Context) -> Iterator[Finding]:
         if e.expected_value is not NOT_LITERAL and e.direct
     }
     returns = context.spec.signature.returns if context.spec.signature else None
-    if len(expected) < 2 and (returns is None or returns in {"bool", "None"}):
+    # A check that accepts every input checks nothing (the dropped validation). False for
+    # every input is left alone: `name == "root"` is False for almost every input drawn.
+    accepts_everything = values[0].outcome.value is True and returns in {None, "bool"}
+    if (
+        len(expected) < 2
+        and not accepts_everything
+        and (returns is None or returns in {"bool", "None"})
+    ):
         return
     value = outcome_text(values[0].outcome)
+    if len(expected) >= 2:
+        why = f", though the examples expect {len(expected)} different values"
+    elif accepts_everything:
+        why = ": a check that accepts every input checks nothing"
+    else:
+        why = ""
     yield _finding(
         "AS606",
         Severity.ERROR if len(expected) >= 2 else Severity.WARNING,
         context.where,
-        f"{context.entry} returns {value} for all {len(distinct_inputs)} inputs tried"
-        + (
-            f", though the examples expect {len(expected)} different values"
-            if len(expected) >= 2
-            else ""
-        ),
+        f"{context.entry} returns {value} for all {len(distinct_inputs)} inputs tried{why}",
         {
             "input": [o.input.call_source(context.entry) for o in values[:5]],
             "got": value,

@@ -289,7 +289,9 @@ def constant_output(run: CandidateRun, spec: Spec, where: Location) -> Iterator[
     ## What it finds
     Eight or more distinct inputs, one result. It is an error when the examples themselves
     expect different results, and a warning when only the (non-boolean) return hint says
-    the result should vary.
+    the result should vary, or when a check returns ``True`` for every input (a validation
+    that accepts everything; ``False`` for every input is left alone, as ``name == "root"``
+    is False for almost anything drawn).
 
     ## Why it matters for AI-written code
     Format over logic: a placeholder ``return 0``, an accumulator that is never updated
