@@ -52,6 +52,17 @@ def test_compare_flags_the_wrong_candidate_with_a_counterexample() -> None:
     assert report.stats["selected"] in {"candidate-0", "candidate-1"}
 
 
+def test_a_candidate_defining_another_function_does_not_load_and_says_what_it_defines() -> None:
+    misnamed = FROM_KEYS.replace("def dedupe(", "def remove_duplicates(")
+    report = assay.compare(TASK, [KEEP_ORDER, Candidate(code=misnamed, name="misnamed")])
+    verdict = report.verdicts[1]
+    assert not verdict.accepted and verdict.score == 0.0
+    assert "defines no function 'dedupe' (it defines remove_duplicates)" in verdict.summary
+    (finding,) = verdict.findings
+    assert finding.rule == "AS602" and finding.evidence["input"] == "<import>"
+    assert report.verdicts[0].selected
+
+
 def test_a_candidate_failing_the_examples_is_rejected_even_alone() -> None:
     report = assay.compare(TASK, [Candidate(code=SORTED, name="sorted")])
     (verdict,) = report.verdicts

@@ -119,6 +119,24 @@ def test_failed_import_marks_every_call_with_its_status(box: Sandbox) -> None:
     )
 
 
+def test_a_module_lacking_the_entry_point_fails_to_import_naming_what_it_defines(
+    box: Sandbox,
+) -> None:
+    source = "def other(xs):\n    return xs\n\nLIMIT = 3\n"
+    missing = box.run(
+        Job(source=source, calls=(Call.function("dedupe", [1]),), entry_point="dedupe")
+    )
+    assert missing.import_outcome.status is Status.ERROR
+    assert missing.import_outcome.exception is not None
+    assert missing.import_outcome.exception.type == "NameError"
+    assert missing.import_outcome.exception.message == (
+        "the module defines no function 'dedupe' (it defines other)"
+    )
+    assert [o.status for o in missing.outcomes] == [Status.ERROR]
+    present = box.run(Job(source=source, calls=(Call.function("other", [1]),), entry_point="other"))
+    assert present.outcomes[0].value == [1]
+
+
 def test_a_call_that_times_out_does_not_take_later_calls_with_it(box: Sandbox) -> None:
     job = Job(
         source="def spin():\n    while True:\n        pass\n",

@@ -196,7 +196,14 @@ def _build_job(
         slots.append((actual, expected_slot, expected_value))
     repeats = repeat_indices(inputs)
     calls.extend(calls[index] for index in repeats)
-    job = Job(source=source, calls=tuple(calls), limits=limits, name=name, preamble=preamble)
+    job = Job(
+        source=source,
+        calls=tuple(calls),
+        limits=limits,
+        name=name,
+        preamble=preamble,
+        entry_point=spec.entry_point,
+    )
     return job, _Layout(len(inputs), tuple(slots), repeats)
 
 
@@ -328,6 +335,7 @@ def run_candidates(
             limits=chosen,
             name=name,
             preamble=preamble,
+            entry_point=spec.entry_point,
         )
         for (name, source), (_, layout) in zip(candidates, built, strict=True)
     ]
@@ -445,7 +453,8 @@ def _import_failure(context: _Context) -> Finding:
         context.where,
         f"the module fails before {context.entry} can be called: {outcome_text(outcome)}",
         {"input": "<import>", "got": outcome_text(outcome), "expected": "the module imports"},
-        fix="make the module import cleanly (missing import? top-level code that needs input?)",
+        fix=f"make the module import cleanly and define {context.entry} (a missing import? a "
+        "misnamed function? top-level code that needs input?)",
     )
 
 

@@ -152,6 +152,9 @@ class Job:
     preamble: str = ""
     #: the module's ``__name__``; ``"__main__"`` runs ``if __name__ == "__main__":`` blocks
     run_name: str = "__candidate__"
+    #: a callable the module must define: when it does not, the import itself fails with a
+    #: NameError that lists what the module does define (instead of every call failing)
+    entry_point: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.source, str):

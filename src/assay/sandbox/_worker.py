@@ -540,6 +540,7 @@ class Worker:
                 "source": job.source,
                 "preamble": job.preamble,
                 "run_name": job.run_name,
+                "entry_point": job.entry_point,
                 "filename": f"<{job.name or 'candidate'}>",
                 "last": not calls,
             }

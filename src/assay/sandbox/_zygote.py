@@ -354,6 +354,7 @@ class _Runner:
         filename = str(request["filename"])
         source = str(request["source"])
         preamble = str(request["preamble"])
+        entry_point = str(request.get("entry_point") or "")
         module = self.module
         module.__dict__["__name__"] = str(request["run_name"])
         module.__dict__["__file__"] = filename
@@ -365,6 +366,18 @@ class _Runner:
             if preamble:
                 exec(compile(preamble, "<preamble>", "exec", dont_inherit=True), module.__dict__)
             exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)
+            if entry_point and not callable(module.__dict__.get(entry_point)):
+                defined = sorted(
+                    name
+                    for name, value in module.__dict__.items()
+                    if callable(value)
+                    and not name.startswith("_")
+                    and getattr(value, "__module__", None) == module.__name__
+                )
+                raise NameError(
+                    f"the module defines no function {entry_point!r}"
+                    + (f" (it defines {', '.join(defined[:8])})" if defined else "")
+                )
 
         return self.execute(thunk, keep_value=False, clean_exit_ok=module.__name__ == "__main__")
 
