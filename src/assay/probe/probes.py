@@ -349,8 +349,8 @@ def run_candidates(
 def _with_reseeded(
     run: CandidateRun, repeats: tuple[int, ...], result: JobResult, seeds: tuple[int, int]
 ) -> CandidateRun:
-    # A module that imports under one seed and not under the other is a finding of its
-    # own (AS604 on the import would need an input); the comparison needs both imports.
+    # Results can only be compared when the module imported both times; a module whose
+    # import fails under one seed only is not compared (nothing here reports it).
     if not run.imported or result.import_outcome.status is not Status.OK:
         return run
     return replace(
