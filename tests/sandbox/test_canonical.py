@@ -105,6 +105,23 @@ def test_objects_are_compared_by_their_attributes_not_their_addresses() -> None:
     assert canonicalize(len)["repr"] == "<built-in function len>"
 
 
+def test_an_object_hiding_its_attributes_is_described_by_its_repr() -> None:
+    class Guarded:
+        @property
+        def __dict__(self) -> dict[str, object]:  # type: ignore[override]
+            raise RuntimeError("no access")
+
+    assert canonicalize(Guarded())["repr"].endswith("Guarded object at 0x…>")
+
+    class Slotted:
+        __slots__ = ("value",)
+
+        def __init__(self) -> None:
+            self.value = 1
+
+    assert canonicalize(Slotted())["repr"].endswith("Slotted object at 0x…>")
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [

@@ -286,6 +286,15 @@ def _safe_repr(value: object, cap: int) -> str:
     return text if len(text) <= cap else text[:cap] + "..."
 
 
+def _defined_here(value: object, module_name: str) -> bool:
+    """Whether `value` is a function or class the candidate module itself defines (for the
+    message naming what a module without the entry point does define)."""
+    try:
+        return callable(value) and getattr(value, "__module__", None) == module_name
+    except Exception:  # noqa: BLE001 - a hostile __getattr__ only leaves the name unlisted
+        return False
+
+
 class _Runner:
     """Executes the import and the calls of one job in this (child) process."""
 
@@ -370,9 +379,7 @@ class _Runner:
                 defined = sorted(
                     name
                     for name, value in module.__dict__.items()
-                    if callable(value)
-                    and not name.startswith("_")
-                    and getattr(value, "__module__", None) == module.__name__
+                    if not name.startswith("_") and _defined_here(value, module.__name__)
                 )
                 raise NameError(
                     f"the module defines no function {entry_point!r}"
