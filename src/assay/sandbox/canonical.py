@@ -145,26 +145,19 @@ def _container(value: object, depth: int, seen: set[int]) -> Any:
     if isinstance(names, dict) and not isinstance(value, type):
         fields = {name: getattr(value, name, None) for name in names}
         return {"__dataclass__": _type_name(value), "fields": _canon(fields, depth + 1, seen)}
-    state = _default_repr_state(value)
-    if state is not None:
-        return {"__object__": _type_name(value), "fields": _canon(state, depth + 1, seen)}
+    if type(value).__repr__ is object.__repr__:
+        # The default repr says nothing but the type and the address: the attributes do.
+        try:
+            state: object = object.__getattribute__(value, "__dict__")
+        except Exception as error:  # noqa: BLE001 - slots, or a hostile class: its repr below
+            state = error
+        if isinstance(state, dict):
+            return {"__object__": _type_name(value), "fields": _canon(dict(state), depth + 1, seen)}
     return {"__object__": _type_name(value), "repr": _ADDRESS.sub(" at 0x…", _safe_repr(value))}
 
 
 #: ``<Box object at 0x7f3a...>``: the address differs for every object, even equal ones.
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-
-
-def _default_repr_state(value: object) -> dict[str, Any] | None:
-    """The instance attributes of an object whose class keeps ``object.__repr__`` (whose
-    repr says nothing but the type and the address); None for any other object."""
-    try:
-        if type(value).__repr__ is not object.__repr__:
-            return None
-        state = object.__getattribute__(value, "__dict__")
-    except Exception:  # noqa: BLE001 - no __dict__ (slots) or a hostile class: use its repr
-        return None
-    return dict(state) if isinstance(state, dict) else None
 
 
 def _safe_repr(value: object) -> str:
