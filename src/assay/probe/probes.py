@@ -325,19 +325,9 @@ def run_candidates(
     ]
     if reseeded is None:
         return runs
+    # The job's first calls are one per input, in order: the repeats are those calls again.
     again = [
-        Job(
-            source=source,
-            calls=tuple(
-                Call.function(spec.entry_point, *inputs[i].args, **inputs[i].kwargs)
-                for i in layout.repeats
-            ),
-            limits=chosen,
-            name=name,
-            preamble=preamble,
-            entry_point=spec.entry_point,
-        )
-        for (name, source), (_, layout) in zip(candidates, built, strict=True)
+        replace(job, calls=tuple(job.calls[i] for i in layout.repeats)) for job, layout in built
     ]
     seeds = (sandbox.hash_seed if sandbox is not None else 0, reseeded.hash_seed)
     return [
