@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -50,6 +51,50 @@ def test_compare_flags_the_wrong_candidate_with_a_counterexample() -> None:
     assert finding.evidence["expected"] == repr(list(dict.fromkeys(items)))
     assert report.clusters[0]["size"] == 2
     assert report.stats["selected"] in {"candidate-0", "candidate-1"}
+
+
+MERGE_TASK = '''def merge_intervals(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge overlapping closed intervals and return them sorted by start.
+
+    >>> merge_intervals([(1, 3), (2, 6), (8, 10)])
+    [(1, 6), (8, 10)]
+    """
+'''
+MERGE = """def merge_intervals(intervals):
+    merged = []
+    for start, end in sorted(intervals):
+        if merged and start {op} merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+"""
+MERGE_UNSORTED = """def merge_intervals(intervals):
+    merged = []
+    for start, end in intervals:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+"""
+
+
+def test_an_off_by_one_comparison_is_caught_on_a_tie() -> None:
+    # `<` for `<=` never shows on the example, whose intervals overlap by more than a
+    # point; the intervals must touch. A clearly wrong fourth candidate splits the random
+    # draws, so the tie built from the example is what finds the difference.
+    candidates = [
+        MERGE.format(op="<="),
+        MERGE.format(op="<=").replace("merged", "out"),
+        MERGE.format(op="<"),
+        MERGE_UNSORTED,
+    ]
+    report = assay.compare(MERGE_TASK, candidates)
+    assert [v.accepted for v in report.verdicts] == [True, True, False, False]
+    (finding,) = [f for f in report.findings if f.rule == "AS701" and f.candidate == "candidate-2"]
+    intervals = eval(finding.evidence["input"][len("merge_intervals(") : -1])
+    assert any(a[1] == b[0] for a, b in itertools.pairwise(intervals))
 
 
 def test_a_candidate_defining_another_function_does_not_load_and_says_what_it_defines() -> None:

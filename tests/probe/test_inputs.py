@@ -67,6 +67,38 @@ def test_generated_inputs_start_with_examples_and_stay_in_the_domain() -> None:
     assert ([], "abc") in [i.args for i in inputs]
 
 
+def test_ties_set_a_number_of_an_example_to_its_neighbours_value() -> None:
+    # `<` where `<=` was meant shows only on equal values: intervals that touch.
+    stub = '''def merge_intervals(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge overlapping closed intervals.
+
+    >>> merge_intervals([(1, 3), (2, 6), (8, 10)])
+    [(1, 6), (8, 10)]
+    """
+'''
+    example = [1, 3, 2, 6, 8, 10]
+    ties = [i.args[0] for i in generate_inputs(extract_spec(stub), budget=40) if i.origin == "tie"]
+    assert len(ties) == 3
+    for intervals in ties:
+        assert all(isinstance(pair, tuple) for pair in intervals)
+        numbers = [n for pair in intervals for n in pair]
+        (changed,) = [k for k, (a, b) in enumerate(zip(numbers, example, strict=True)) if a != b]
+        neighbours = {example[k] for k in (changed - 1, changed + 1) if 0 <= k < len(example)}
+        assert numbers[changed] in neighbours
+
+
+def test_ties_reach_across_arguments_and_leave_bools_alone() -> None:
+    stub = '''def clamp(low: int, high: int, strict: bool) -> int:
+    """Clamp.
+
+    >>> clamp(2, 5, True)
+    2
+    """
+'''
+    ties = {i.args for i in generate_inputs(extract_spec(stub), budget=40) if i.origin == "tie"}
+    assert ties == {(2, 2, True), (5, 5, True)}
+
+
 def test_generation_is_deterministic_for_a_seed() -> None:
     spec = extract_spec(STUB)
     first = [i.key for i in generate_inputs(spec, budget=25, seed=3)]

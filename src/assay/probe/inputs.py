@@ -100,8 +100,8 @@ ANY = Shape("any")
 
 @dataclass(frozen=True)
 class ProbeInput:
-    """One set of arguments, with where it came from (``example``, ``boundary``,
-    ``mutation``, ``random``, ``size``)."""
+    """One set of arguments, with where it came from (``example``, ``proposed``,
+    ``boundary``, ``tie``, ``mutation``, ``random``, ``size``)."""
 
     args: tuple[Any, ...]
     kwargs: dict[str, Any] = field(default_factory=dict)
@@ -574,6 +574,9 @@ def generate_inputs(
 
     for args in _boundaries(shapes, seeds, rng):
         add(ProbeInput(conform(args), origin="boundary"))
+    # A generator of its own, so that adding ties leaves the mutations and draws as they were.
+    for args in _ties(seeds, random.Random(seed + 1)):
+        add(ProbeInput(conform(args), origin="tie"))
     mutation_budget = max(0, (budget - len(found)) * 2 // 3) if seeds else 0
     for args in _mutations(shapes, seeds, rng, mutation_budget):
         add(ProbeInput(conform(args), origin="mutation"))
@@ -839,6 +842,50 @@ def _boundary_values(shape: Shape, sample: Any) -> Iterator[Any]:
         yield {}
     elif kind == "tuple" and shape.variadic:
         yield ()
+
+
+#: Inputs made from the examples by setting one number to its neighbour's value, at most.
+_TIES = 3
+
+
+def _ties(seeds: Sequence[tuple[Any, ...]], rng: random.Random) -> Iterator[tuple[Any, ...]]:
+    """Examples with two neighbouring numbers made equal: ``[(1, 3), (2, 6)]`` becomes
+    ``[(1, 3), (3, 6)]``, ``f(2, 5)`` becomes ``f(5, 5)``.
+
+    Equal values are where ``<`` and ``<=`` part (touching intervals, a repeated maximum, a
+    list that is not strictly increasing, an isosceles triangle) — the off-by-one a model
+    gets wrong and an example rarely shows. Mutations reach a tie only by chance. The
+    values stay those of the example, so the input stays inside the task's domain.
+    """
+    options: list[tuple[tuple[Any, ...], tuple[int, ...], Any]] = []
+    for args in seeds[:3]:
+        leaves = list(_number_leaves(args, ()))
+        for (left, left_value), (right, right_value) in itertools.pairwise(leaves):
+            if left_value != right_value:
+                options.append((args, right, left_value))
+                options.append((args, left, right_value))
+    for args, path, value in rng.sample(options, min(_TIES, len(options))):
+        replaced = _with_leaf(args, path, value)
+        if isinstance(replaced, tuple):
+            yield replaced
+
+
+def _number_leaves(value: Any, path: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], Any]]:
+    """The ints and floats (not bools) inside nested lists and tuples, with their paths."""
+    if type(value) in {int, float}:
+        yield path, value
+    elif isinstance(value, (list, tuple)):
+        for position, item in enumerate(value):
+            yield from _number_leaves(item, (*path, position))
+
+
+def _with_leaf(value: Any, path: tuple[int, ...], leaf: Any) -> Any:
+    """A copy of `value` with the item at `path` replaced by `leaf`."""
+    if not path:
+        return leaf
+    items = list(value)
+    items[path[0]] = _with_leaf(items[path[0]], path[1:], leaf)
+    return items if isinstance(value, list) else tuple(items)
 
 
 def _mutations(

@@ -413,14 +413,14 @@ def runtime_findings(
         spec: the spec it was run against.
         where: path/line/function/candidate the findings are reported at.
         valid_inputs: indices of inputs known to be in the task's domain (e.g. where most
-            candidates return a value); default: example inputs, boundaries and mutations.
+            candidates return a value); default: example inputs, boundaries, ties and mutations.
     """
     valid = valid_inputs
     if valid is None:
         valid = {
             i
             for i, o in enumerate(run.observations)
-            if o.input.origin in {"example", "mutation", "boundary"}
+            if o.input.origin in {"example", "mutation", "boundary", "tie"}
         }
     context = _Context(run, spec, where, spec.entry_point, valid)
     if not run.imported:
