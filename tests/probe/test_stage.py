@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 import assay
+import assay.probe.complexity
+import assay.probe.constant_output
+import assay.probe.stage
 from assay.probe.inputs import ProbeInput
 from assay.probe.probes import repeat_indices
 from assay.probe.stage import probe_targets, version_groups
@@ -30,6 +35,21 @@ def test_check_runs_the_probes_and_no_dynamic_turns_them_off() -> None:
         "example_origin": "doctest",
     }
     assert assay.check(WRONG, select=["runtime"], offline=True, dynamic=False).findings == []
+
+
+class _NoSandbox:
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("a sandbox was started for a file with nothing to run")
+
+
+def test_a_file_with_nothing_to_run_starts_no_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each sandbox takes a few tenths of a second to start; `assay check` on a module of
+    # constants and imports should not pay for four of them.
+    for module in (assay.probe.stage, assay.probe.complexity, assay.probe.constant_output):
+        monkeypatch.setattr(module, "Sandbox", _NoSandbox)
+    source = "import os\n\nSEPARATOR = os.sep\n\n\nclass Config:\n    debug = False\n"
+    report = assay.check(source, offline=True)
+    assert report.findings == [] and report.warnings == []
 
 
 def test_findings_can_be_suppressed_on_the_def_line() -> None:

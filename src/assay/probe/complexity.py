@@ -529,6 +529,22 @@ def _confirm_superlinear(
     return [confirmed(g, second[g.function]) if g.function in second else g for g in growths]
 
 
+def _measured_functions(
+    source: str, rules: frozenset[str]
+) -> tuple[ast.Module, list[ast.FunctionDef]] | None:
+    """The file's tree and the functions the active `rules` measure; None when there are none."""
+    if not rules & {"AS509", "AS203"}:
+        return None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    functions = _targets(tree)
+    if "AS509" not in rules:
+        functions = [f for f in functions if _doctest_calls(f)]
+    return (tree, functions[:MAX_FUNCTIONS]) if functions else None
+
+
 def dynamic_findings(
     source: str,
     path: str,
@@ -541,16 +557,10 @@ def dynamic_findings(
     """AS509 and AS203 findings for one file (only the ids in `rules`)."""
     from assay.rules.deprecated import findings_from_warnings
 
-    if not rules & {"AS509", "AS203"}:
+    parsed = _measured_functions(source, rules)
+    if parsed is None:
         return []
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []
-    functions = _targets(tree)
-    if "AS509" not in rules:
-        functions = [f for f in functions if _doctest_calls(f)]
-    functions = functions[:MAX_FUNCTIONS]
+    tree, functions = parsed
     growths, warned = measure_growth(source, functions, sandbox=sandbox, seed=seed)
     growths = _confirm_superlinear(source, functions, growths, sandbox=sandbox, seed=seed)
     context = Context(path=path, source=source, tree=tree, settings=settings)
@@ -626,12 +636,18 @@ def with_complexity_findings(report: Report, settings: Settings) -> Report:
     from assay.errors import SandboxError
 
     rules = frozenset(r.id for r in active_rules(settings)) & {"AS509", "AS203"}
-    if not rules or not report.sources:
+    # A sandbox costs a few tenths of a second to start: not for files with nothing to measure.
+    sources = {
+        path: source
+        for path, source in report.sources.items()
+        if _measured_functions(source, rules) is not None
+    }
+    if not sources:
         return report
     found: list[Finding] = []
     try:
         with Sandbox(workers=1) as box:
-            for path, source in report.sources.items():
+            for path, source in sources.items():
                 found.extend(
                     dynamic_findings(source, path, rules=rules, sandbox=box, settings=settings)
                 )

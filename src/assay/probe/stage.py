@@ -154,15 +154,10 @@ def dynamic_findings(
             inputs run again in a fresh process (results depending on the order of a set of
             strings change there: AS604); default: one opened here when needed.
     """
-    wants_runtime = any(r.startswith("AS6") for r in rules)
-    wants_versions = any(r.startswith("AS7") for r in rules)
-    tree = _parse(source)
-    if tree is None or not (wants_runtime or wants_versions):
+    work = _dynamic_work(source, rules)
+    if work is None:
         return []
-    targets = probe_targets(source) if wants_runtime else []
-    groups = version_groups(tree) if wants_versions else {}
-    if not targets and not groups:
-        return []
+    tree, targets, groups = work
     findings: list[Finding] = []
 
     def run_all(box: Sandbox, reseeded: Sandbox) -> None:
@@ -183,6 +178,23 @@ def dynamic_findings(
             reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED))
         run_all(sandbox, reseeded)
     return [f for f in findings if f.rule in rules]
+
+
+def _dynamic_work(
+    source: str, rules: frozenset[str]
+) -> tuple[ast.Module, list[tuple[ast.FunctionDef, Spec]], dict[str, list[str]]] | None:
+    """What the active `rules` would run for `source`: its tree, the functions to probe and
+    the groups of versions to compare; None when there is nothing to run."""
+    wants_runtime = any(r.startswith("AS6") for r in rules)
+    wants_versions = any(r.startswith("AS7") for r in rules)
+    tree = _parse(source)
+    if tree is None or not (wants_runtime or wants_versions):
+        return None
+    targets = probe_targets(source) if wants_runtime else []
+    groups = version_groups(tree) if wants_versions else {}
+    if not targets and not groups:
+        return None
+    return tree, targets, groups
 
 
 class _Unimportable(Exception):
@@ -300,7 +312,13 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
     from assay.errors import SandboxError
 
     rules = frozenset(r.id for r in active_rules(settings) if r.kind == "dynamic")
-    if not rules or not report.sources:
+    # Starting two sandboxes costs a few tenths of a second: not for files with nothing to run.
+    sources = {
+        path: source
+        for path, source in report.sources.items()
+        if _dynamic_work(source, rules) is not None
+    }
+    if not rules or not sources:
         return report
     found: list[Finding] = []
     try:
@@ -308,7 +326,7 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
             Sandbox(workers=1) as box,
             Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
         ):
-            for path, source in report.sources.items():
+            for path, source in sources.items():
                 for finding in dynamic_findings(
                     source,
                     path,
