@@ -97,6 +97,35 @@ def test_an_off_by_one_comparison_is_caught_on_a_tie() -> None:
     assert any(a[1] == b[0] for a, b in itertools.pairwise(intervals))
 
 
+TRIANGLE_TASK = '''def right_angle_triangle(a: int, b: int, c: int) -> bool:
+    """Whether sides a, b and c form a right-angled triangle.
+
+    >>> right_angle_triangle(3, 4, 5)
+    True
+    >>> right_angle_triangle(1, 2, 3)
+    False
+    """
+'''
+ANY_SIDE = (
+    "def right_angle_triangle(a, b, c):\n"
+    "    x, y, z = sorted((a, b, c))\n"
+    "    return x * x + y * y == z * z\n"
+)
+EACH_SIDE = (
+    "def right_angle_triangle(a, b, c):\n"
+    "    return a*a + b*b == c*c or a*a + c*c == b*b or b*b + c*c == a*a\n"
+)
+LAST_SIDE = "def right_angle_triangle(a, b, c):\n    return a**2 + b**2 == c**2\n"
+
+
+def test_code_relying_on_the_order_of_the_examples_arguments_is_caught_on_a_swap() -> None:
+    report = assay.compare(TRIANGLE_TASK, [ANY_SIDE, EACH_SIDE, ANY_SIDE + "# again\n", LAST_SIDE])
+    assert [v.accepted for v in report.verdicts] == [True, True, True, False]
+    (finding,) = [f for f in report.findings if f.rule == "AS701"]
+    sides = eval(finding.evidence["input"][len("right_angle_triangle") :])
+    assert sorted(sides) == [3, 4, 5] and sides[2] != 5
+
+
 def test_a_candidate_defining_another_function_does_not_load_and_says_what_it_defines() -> None:
     misnamed = FROM_KEYS.replace("def dedupe(", "def remove_duplicates(")
     report = assay.compare(TASK, [KEEP_ORDER, Candidate(code=misnamed, name="misnamed")])

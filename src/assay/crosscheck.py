@@ -75,11 +75,12 @@ __all__ = [
 #: Share of candidates raising or timing out on an input that puts it outside the domain.
 CONTESTED_FRACTION = 0.25
 #: Inputs nobody stated — boundaries (empty, zero, single element), ties (two neighbouring
-#: numbers of an example made equal) and random draws — count only when this share of the
-#: candidates agree on them: the task text often leaves them open (which of two equal
-#: maxima?), and a split there says more about the task than about the candidates.
+#: numbers of an example made equal), swaps (two arguments of an example exchanged) and
+#: random draws — count only when this share of the candidates agree on them: the task
+#: text often leaves them open (which of two equal maxima? may the range end first?), and
+#: a split there says more about the task than about the candidates.
 BOUNDARY_AGREEMENT = 2 / 3
-AGREEMENT_ORIGINS = frozenset({"boundary", "tie"})
+AGREEMENT_ORIGINS = frozenset({"boundary", "tie", "swap"})
 #: Random draws need that agreement only among three or more programs: between two, a 2/3
 #: share means both, and the draws — most of the inputs — could never tell a pair apart.
 DRAWN_ORIGINS = frozenset({"random"})

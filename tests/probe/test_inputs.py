@@ -99,6 +99,32 @@ def test_ties_reach_across_arguments_and_leave_bools_alone() -> None:
     assert ties == {(2, 2, True), (5, 5, True)}
 
 
+def test_swaps_exchange_arguments_of_one_type_in_each_example() -> None:
+    # Code that takes the last side for the hypotenuse passes both examples.
+    stub = '''def right_angle_triangle(a, b, c):
+    """Return True if the three sides form a right-angled triangle.
+
+    right_angle_triangle(3, 4, 5) == True
+    right_angle_triangle(1, 2, 3) == False
+    """
+'''
+    inputs = generate_inputs(extract_spec(stub, "right_angle_triangle"), budget=40)
+    swaps = [i.args for i in inputs if i.origin == "swap"]
+    assert swaps == [(4, 3, 5), (5, 4, 3), (3, 5, 4), (2, 1, 3), (3, 2, 1), (1, 3, 2)]
+
+
+def test_swaps_keep_each_argument_its_type_and_sign() -> None:
+    stub = '''def shift(xs: list[int], by: int, offset: int, start: int) -> list[int]:
+    """Shift.
+
+    >>> shift([1, 2], 3, -4, 5)
+    [4, 5]
+    """
+'''
+    swaps = [i.args for i in generate_inputs(extract_spec(stub), budget=40) if i.origin == "swap"]
+    assert swaps == [([1, 2], 5, -4, 3)]
+
+
 def test_generation_is_deterministic_for_a_seed() -> None:
     spec = extract_spec(STUB)
     first = [i.key for i in generate_inputs(spec, budget=25, seed=3)]

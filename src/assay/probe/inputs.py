@@ -101,7 +101,7 @@ ANY = Shape("any")
 @dataclass(frozen=True)
 class ProbeInput:
     """One set of arguments, with where it came from (``example``, ``proposed``,
-    ``boundary``, ``tie``, ``mutation``, ``random``, ``size``)."""
+    ``boundary``, ``tie``, ``swap``, ``mutation``, ``random``, ``size``)."""
 
     args: tuple[Any, ...]
     kwargs: dict[str, Any] = field(default_factory=dict)
@@ -577,6 +577,8 @@ def generate_inputs(
     # A generator of its own, so that adding ties leaves the mutations and draws as they were.
     for args in _ties(seeds, random.Random(seed + 1)):
         add(ProbeInput(conform(args), origin="tie"))
+    for args in _swaps(shapes, stated or seeds):
+        add(ProbeInput(conform(args), origin="swap"))
     mutation_budget = max(0, (budget - len(found)) * 2 // 3) if seeds else 0
     for args in _mutations(shapes, seeds, rng, mutation_budget):
         add(ProbeInput(conform(args), origin="mutation"))
@@ -870,6 +872,37 @@ def _ties(seeds: Sequence[tuple[Any, ...]], rng: random.Random) -> Iterator[tupl
             yield replaced
 
 
+def _type_key(shape: Shape) -> tuple[Any, ...]:
+    non_negative = shape.kind in {"int", "float"} and shape.low is not None and shape.low >= 0
+    items = tuple(_type_key(item) for item in shape.items)
+    return (shape.kind, non_negative, shape.variadic, shape.numeric, items)
+
+
+def _swaps(
+    shapes: tuple[Shape, ...], stated: Sequence[tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...]]:
+    """The task's examples with two arguments of one kind exchanged: ``f(3, 4, 5)`` gives
+    ``f(4, 3, 5)``, ``f(5, 4, 3)`` and ``f(3, 5, 4)``.
+
+    Examples list arguments in the order a person thinks of them (the hypotenuse last, the
+    smaller end of a range first), and code that relies on that order passes them all.
+    Like ties, swaps count only where most candidates agree (the task may fix the order).
+    """
+    # The same type, and the same sign where examples show only non-negative numbers;
+    # ranges read from different examples differ ((3, 4, 5): a >= 1, b >= 2, c >= 3).
+    interchangeable = [
+        (a, b)
+        for a, b in itertools.combinations(range(len(shapes)), 2)
+        if _type_key(shapes[a]) == _type_key(shapes[b])
+    ]
+    for args in stated[:3]:
+        for a, b in interchangeable:
+            if len(args) == len(shapes) and args[a] != args[b]:
+                swapped = list(args)
+                swapped[a], swapped[b] = swapped[b], swapped[a]
+                yield tuple(swapped)
+
+
 def _number_leaves(value: Any, path: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], Any]]:
     """The ints and floats (not bools) inside nested lists and tuples, with their paths."""
     if type(value) in {int, float}:
@@ -895,6 +928,8 @@ def _mutations(
     if not seeds or budget <= 0:
         return
     pool = list(seeds)
+    # Identical shapes only (from hints, mostly); `_swaps` exchanges the examples' own
+    # arguments of one type whatever their ranges.
     same_kind = [
         (a, b)
         for a in range(len(shapes))
