@@ -36,8 +36,8 @@ def disagrees_with_consensus(result: CrossCheck) -> Iterator[Finding]:
     is an error when the winning behaviour passes every spec example or is a majority, and
     a warning otherwise (a plurality can be wrong). Inputs on which a quarter or more of the
     candidates raise are outside the task's clear domain and never count, and inputs nobody
-    stated (boundaries, and random draws among three or more programs) count only where two
-    thirds of the candidates give the same answer. A consensus may overrule a docstring
+    stated (boundaries, ties and swaps built from the examples, and random draws among three
+    or more programs) count only where two thirds of the candidates give the same answer. A consensus may overrule a docstring
     example that no candidate meets, but never a test (an ``assert`` line or a pytest
     file): a failing test fails for the user however many candidates agree. A candidate that
     differs only by raising where the winners answer, on edge inputs (empty, zero, one

@@ -90,8 +90,9 @@ def crash_on_valid_input(run: CandidateRun, spec: Spec, where: Location) -> Iter
     ## What it finds
     An ``IndexError``, ``ZeroDivisionError``, ``KeyError``, ``TypeError``... raised from
     inside the function (not by a ``raise`` statement in it) on an example input, a
-    boundary (empty, single element, zero) or a mutation of an example that stays in the
-    domain the examples and hints describe. A function that rejects an input on purpose
+    boundary (empty, single element, zero), a tie (two neighbouring numbers of an example
+    made equal) or a mutation of an example that stays in the domain the examples and
+    hints describe. A function that rejects an input on purpose
     (``raise ValueError(...)``) is not reported.
 
     ## Why it matters for AI-written code
