@@ -574,12 +574,14 @@ def generate_inputs(
 
     for args in _boundaries(shapes, seeds, rng):
         add(ProbeInput(conform(args), origin="boundary"))
-    # A generator of its own, so that adding ties leaves the mutations and draws as they were.
+    # Ties and swaps take their places from the random draws, not from the mutations:
+    # inputs grown from the examples say more about the task than draws from the types.
+    mutation_budget = max(0, (budget - len(found)) * 2 // 3) if seeds else 0
+    # A generator of their own, so that the mutations stay as they were.
     for args in _ties(seeds, random.Random(seed + 1)):
         add(ProbeInput(conform(args), origin="tie"))
     for args in _swaps(shapes, stated or seeds):
         add(ProbeInput(conform(args), origin="swap"))
-    mutation_budget = max(0, (budget - len(found)) * 2 // 3) if seeds else 0
     for args in _mutations(shapes, seeds, rng, mutation_budget):
         add(ProbeInput(conform(args), origin="mutation"))
     for args in _random_draws(shapes, budget - len(found), seed):
