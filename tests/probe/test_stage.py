@@ -44,7 +44,7 @@ class _NoSandbox:
 
 def test_a_file_with_nothing_to_run_starts_no_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each sandbox takes a few tenths of a second to start; `assay check` on a module of
-    # constants and imports should not pay for four of them.
+    # constants and imports should not pay for three of them.
     for module in (assay.probe.stage, assay.probe.complexity, assay.probe.constant_output):
         monkeypatch.setattr(module, "Sandbox", _NoSandbox)
     source = "import os\n\nSEPARATOR = os.sep\n\n\nclass Config:\n    debug = False\n"

@@ -555,12 +555,25 @@ def dynamic_findings(
     seed: int = 0,
 ) -> list[Finding]:
     """AS509 and AS203 findings for one file (only the ids in `rules`)."""
+    measured = _measured_functions(source, rules)
+    if measured is None:
+        return []
+    return _measure(source, path, measured, rules, sandbox, settings, seed)
+
+
+def _measure(
+    source: str,
+    path: str,
+    measured: tuple[ast.Module, list[ast.FunctionDef]],
+    rules: frozenset[str],
+    sandbox: Sandbox,
+    settings: Settings,
+    seed: int = 0,
+) -> list[Finding]:
+    """`dynamic_findings` once the functions to measure are known."""
     from assay.rules.deprecated import findings_from_warnings
 
-    parsed = _measured_functions(source, rules)
-    if parsed is None:
-        return []
-    tree, functions = parsed
+    tree, functions = measured
     growths, warned = measure_growth(source, functions, sandbox=sandbox, seed=seed)
     growths = _confirm_superlinear(source, functions, growths, sandbox=sandbox, seed=seed)
     context = Context(path=path, source=source, tree=tree, settings=settings)
@@ -637,20 +650,18 @@ def with_complexity_findings(report: Report, settings: Settings) -> Report:
 
     rules = frozenset(r.id for r in active_rules(settings)) & {"AS509", "AS203"}
     # A sandbox costs a few tenths of a second to start: not for files with nothing to measure.
-    sources = {
-        path: source
+    works = {
+        path: (source, measured)
         for path, source in report.sources.items()
-        if _measured_functions(source, rules) is not None
+        if (measured := _measured_functions(source, rules)) is not None
     }
-    if not sources:
+    if not works:
         return report
     found: list[Finding] = []
     try:
         with Sandbox(workers=1) as box:
-            for path, source in sources.items():
-                found.extend(
-                    dynamic_findings(source, path, rules=rules, sandbox=box, settings=settings)
-                )
+            for path, (source, measured) in works.items():
+                found.extend(_measure(source, path, measured, rules, box, settings))
     except SandboxError as error:
         return report.model_copy(
             update={

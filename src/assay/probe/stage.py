@@ -157,44 +157,57 @@ def dynamic_findings(
     work = _dynamic_work(source, rules)
     if work is None:
         return []
-    tree, targets, groups = work
-    findings: list[Finding] = []
-
-    def run_all(box: Sandbox, reseeded: Sandbox) -> None:
-        for node, spec in targets:
-            try:
-                findings.extend(_probe_function(source, path, node, spec, box, reseeded, timeout_s))
-            except _Unimportable:
-                return
-        for stem, names in groups.items():
-            findings.extend(
-                _cross_versions(source, path, tree, stem, names, box, reseeded, timeout_s)
-            )
-
     with contextlib.ExitStack() as stack:
         if sandbox is None:
             sandbox = stack.enter_context(Sandbox(workers=1))
         if reseeded is None:
             reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED))
-        run_all(sandbox, reseeded)
-    return [f for f in findings if f.rule in rules]
+        return _run_dynamic(source, path, work, rules, sandbox, reseeded, timeout_s)
 
 
-def _dynamic_work(
-    source: str, rules: frozenset[str]
-) -> tuple[ast.Module, list[tuple[ast.FunctionDef, Spec]], dict[str, list[str]]] | None:
-    """What the active `rules` would run for `source`: its tree, the functions to probe and
-    the groups of versions to compare; None when there is nothing to run."""
+#: A file's tree, the functions to probe and the groups of versions to compare.
+_Work = tuple[ast.Module, list[tuple[ast.FunctionDef, Spec]], dict[str, list[str]]]
+
+
+def _dynamic_work(source: str, rules: frozenset[str]) -> _Work | None:
+    """What the active `rules` would run for `source`; None when there is nothing to run."""
     wants_runtime = any(r.startswith("AS6") for r in rules)
     wants_versions = any(r.startswith("AS7") for r in rules)
+    if not (wants_runtime or wants_versions):
+        return None
     tree = _parse(source)
-    if tree is None or not (wants_runtime or wants_versions):
+    if tree is None:
         return None
     targets = probe_targets(source) if wants_runtime else []
     groups = version_groups(tree) if wants_versions else {}
     if not targets and not groups:
         return None
     return tree, targets, groups
+
+
+def _run_dynamic(
+    source: str,
+    path: str,
+    work: _Work,
+    rules: frozenset[str],
+    box: Sandbox,
+    reseeded: Sandbox,
+    timeout_s: float,
+) -> list[Finding]:
+    """`dynamic_findings` once the work is known and the sandboxes run."""
+    tree, targets, groups = work
+    findings: list[Finding] = []
+    for node, spec in targets:
+        try:
+            findings.extend(_probe_function(source, path, node, spec, box, reseeded, timeout_s))
+        except _Unimportable:
+            break  # its versions cannot be compared either
+    else:
+        for stem, names in groups.items():
+            findings.extend(
+                _cross_versions(source, path, tree, stem, names, box, reseeded, timeout_s)
+            )
+    return [f for f in findings if f.rule in rules]
 
 
 class _Unimportable(Exception):
@@ -313,12 +326,12 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
 
     rules = frozenset(r.id for r in active_rules(settings) if r.kind == "dynamic")
     # Starting two sandboxes costs a few tenths of a second: not for files with nothing to run.
-    sources = {
-        path: source
+    works = {
+        path: (source, work)
         for path, source in report.sources.items()
-        if _dynamic_work(source, rules) is not None
+        if (work := _dynamic_work(source, rules)) is not None
     }
-    if not rules or not sources:
+    if not works:
         return report
     found: list[Finding] = []
     try:
@@ -326,14 +339,9 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
             Sandbox(workers=1) as box,
             Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
         ):
-            for path, source in sources.items():
-                for finding in dynamic_findings(
-                    source,
-                    path,
-                    rules=rules,
-                    timeout_s=settings.probe_timeout,
-                    sandbox=box,
-                    reseeded=reseeded,
+            for path, (source, work) in works.items():
+                for finding in _run_dynamic(
+                    source, path, work, rules, box, reseeded, settings.probe_timeout
                 ):
                     if not _suppressed(source, finding):
                         found.append(_override(finding, settings))
