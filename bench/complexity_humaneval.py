@@ -31,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     problems = list(read_problems().items())[: args.limit]
     flagged: list[str] = []
     for task_id, problem in problems:
-        report = assay.check(
+        report = assay.check_source(
             problem["prompt"] + problem["canonical_solution"],
             select=["deprecated", "performance"],
             offline=True,
             dynamic=False,
-            source_name=task_id,
+            name=task_id,
         )
         flagged += [
             f"{task_id} {f.rule} line {f.line}: {f.message}"
@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     fired: list[str] = []
     for task_id, problem in problems:
         source = problem["prompt"] + problem["canonical_solution"]
-        report = assay.check(
-            source, select=["AS509", "AS203"], offline=True, dynamic=True, source_name=task_id
+        report = assay.check_source(
+            source, select=["AS509", "AS203"], offline=True, dynamic=True, name=task_id
         )
         fired += [f"{task_id} {f.rule}: {f.message}" for f in report.findings]
     seconds = time.perf_counter() - started

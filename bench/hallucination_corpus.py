@@ -29,7 +29,7 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
     missed: dict[str, list[str]] = {}
     for name, expected in sorted(manifest.items()):
         source = (corpus / name).read_text(encoding="utf-8")
-        report = assay.check(source, select=["hallucination"], offline=True, source_name=name)
+        report = assay.check_source(source, select=["hallucination"], offline=True, name=name)
         got = {f.rule for f in report.findings}
         expected_pairs += len(expected)
         found_pairs += len(set(expected) & got)

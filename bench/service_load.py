@@ -56,11 +56,11 @@ def _in_process_baseline(source: str, name: str, dynamic: bool, count: int) -> d
     what the service adds is measured against this, on the same machine, in the same run."""
     import assay
 
-    assay.check(source, source_name=name, dynamic=dynamic)
+    assay.check_source(source, name=name, dynamic=dynamic)
     times = []
     for _ in range(count):
         started = time.perf_counter()
-        assay.check(source, source_name=name, dynamic=dynamic)
+        assay.check_source(source, name=name, dynamic=dynamic)
         times.append(time.perf_counter() - started)
     return {
         "calls": count,

@@ -94,12 +94,12 @@ def test_load_task_from_text_stub_and_json(tmp_path: Path) -> None:
     assert text.entry_point == "slugify"
     stub_file = tmp_path / "task.py"
     stub_file.write_text(STUB, encoding="utf-8")
-    assert load_task(str(stub_file)).entry_point == "running_max"
+    assert load_task(stub_file).entry_point == "running_max"
     json_file = tmp_path / "task.json"
     json_file.write_text(
         json.dumps({"prompt": STUB, "criteria": ["Never mutate xs."]}), encoding="utf-8"
     )
-    task = load_task(str(json_file), criteria=["Linear time."])
+    task = load_task(json_file, criteria=["Linear time."])
     assert task.entry_point == "running_max" and task.criteria == [
         "Never mutate xs.",
         "Linear time.",
@@ -136,7 +136,7 @@ def test_cli_gen_with_replay_json_and_exit_codes(
         return RIGHT if request.template == "gen-v1" else WRONG
 
     path = tmp_path / "samples.jsonl"
-    task = load_task(str(stub_file))
+    task = load_task(stub_file)
     generate_verified(
         task, [RecordingBackend(ScriptedBackend(answer), path)], plan=plan, repair_rounds=0
     )

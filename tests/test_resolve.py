@@ -200,7 +200,7 @@ def test_index_client_unreachable_falls_back() -> None:
 def test_online_check_reports_slopsquat_shape_and_unknown(index_url: str) -> None:
     source = "import freshpkg\nimport realpkg\nimport ghost_pkg\n"
     settings = Settings(offline=False, index_url=index_url, network_timeout=5)
-    report = assay.check(source, settings=settings, select=["AS101"], offline=False)
+    report = assay.check_source(source, settings=settings, select=["AS101"], offline=False)
     by_line = {f.line: f for f in report.findings}
     assert set(by_line) == {1, 3}
     assert by_line[1].severity == assay.Severity.WARNING

@@ -3,7 +3,7 @@
 The public API::
 
     import assay
-    report = assay.check("path/or/dir")          # or assay.check(source_text)
+    report = assay.check("path/or/dir")          # or assay.check_source(text)
     report.findings[0].evidence                   # what a person can check
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from assay.api import check, compare, generate
+from assay.api import check, check_source, check_under_root, compare, generate
 from assay.errors import AssayError
 from assay.model import (
     SCHEMA_VERSION,
@@ -38,6 +38,8 @@ __all__ = [
     "Verdict",
     "__version__",
     "check",
+    "check_source",
+    "check_under_root",
     "compare",
     "generate",
 ]

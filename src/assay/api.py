@@ -7,7 +7,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assay.config import Settings, load_settings
-from assay.discover import SourceInput, collect, project_modules, read_text_file
+from assay.discover import (
+    SourceInput,
+    collect,
+    collect_under_root,
+    project_modules,
+    read_text_file,
+)
 from assay.engine import check_inputs
 from assay.errors import InvalidArgument
 
@@ -19,7 +25,7 @@ from assay.model import Candidate, Report, Task, TrustTier
 from assay.rules._registry import validate_selectors
 from assay.tiers import with_reviews
 
-__all__ = ["check", "compare", "generate"]
+__all__ = ["check", "check_source", "check_under_root", "compare", "generate"]
 
 
 def check(
@@ -31,27 +37,143 @@ def check(
     offline: bool | None = None,
     python: str | None = None,
     dynamic: bool | None = None,
-    source_name: str = "<source>",
 ) -> Report:
-    """Check Python files, directories or source text and return a report.
+    """Check Python files and directories and return a report.
 
     Args:
-        target: a path, a list of paths, or Python source text. A string that names an
-            existing path is a path; any other string is treated as source code.
+        target: a path or a list of paths (files, directories, or ``"-"`` for stdin). To
+            check source text, call `check_source`: a string here is always a path, so a
+            mistyped one is an error, never a clean report.
         settings: base settings; default: ``[tool.assay]`` from the nearest pyproject.toml.
         select: rules to run (ids, id prefixes, names, families); overrides settings.
         ignore: rules not to run; overrides settings.
         offline: never ask a package index.
         python: target Python version, e.g. ``"3.12"``.
         dynamic: run sandboxed probes on functions with examples or type hints.
-        source_name: the path shown in the report when `target` is source text.
 
     Raises:
         InvalidArgument: a selector matches no rule, or `target` is empty.
         SourceError: a named path does not exist.
         ConfigError: the configuration is invalid.
     """
-    inputs = _inputs(target, source_name)
+    if isinstance(target, (str, Path)):
+        paths = [str(target)]
+    else:
+        paths = [str(item) for item in target]
+    if not paths or any(not item for item in paths):
+        raise InvalidArgument(
+            "check() needs at least one path; to check source text, call check_source(text)"
+        )
+    for item in paths:
+        if "\n" in item:
+            raise InvalidArgument(
+                "check() takes paths, and this looks like source text; call check_source(text)"
+            )
+    return _check(
+        collect(paths),
+        settings=settings,
+        select=select,
+        ignore=ignore,
+        offline=offline,
+        python=python,
+        dynamic=dynamic,
+    )
+
+
+def check_source(
+    source: str,
+    *,
+    name: str = "<source>",
+    settings: Settings | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    offline: bool | None = None,
+    python: str | None = None,
+    dynamic: bool | None = None,
+) -> Report:
+    """Check Python source text, as one file, and return a report.
+
+    The text is never read as a path, whatever it says: this is what services call with
+    text a client sent.
+
+    Args:
+        source: the Python source code.
+        name: the path shown in the report (never opened).
+        settings: base settings; default: ``[tool.assay]`` from the nearest pyproject.toml
+            above the working directory.
+        select: rules to run (ids, id prefixes, names, families); overrides settings.
+        ignore: rules not to run; overrides settings.
+        offline: never ask a package index.
+        python: target Python version, e.g. ``"3.12"``.
+        dynamic: run sandboxed probes on functions with examples or type hints.
+
+    Raises:
+        InvalidArgument: a selector matches no rule.
+        ConfigError: the configuration is invalid.
+    """
+    return _check(
+        [SourceInput(name, source, None)],
+        settings=settings,
+        select=select,
+        ignore=ignore,
+        offline=offline,
+        python=python,
+        dynamic=dynamic,
+    )
+
+
+def check_under_root(
+    root: Path,
+    paths: Sequence[str],
+    *,
+    settings: Settings | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    offline: bool | None = None,
+    python: str | None = None,
+    dynamic: bool | None = None,
+) -> Report:
+    """Check files named relative to `root`, never reading outside it: what a service
+    started with ``--root DIR`` offers its clients.
+
+    Args:
+        root: the only folder whose files may be read.
+        paths: paths relative to `root` (files or directories; no ``..``, not absolute).
+        settings: base settings; default: ``[tool.assay]`` from the nearest pyproject.toml
+            above `root`.
+        select: rules to run; overrides settings.
+        ignore: rules not to run; overrides settings.
+        offline: never ask a package index.
+        python: target Python version, e.g. ``"3.12"``.
+        dynamic: run sandboxed probes.
+
+    Raises:
+        InvalidArgument: `paths` is empty, or a selector matches no rule.
+        SourceError: a path is absolute, climbs out of `root`, or does not exist.
+    """
+    if not paths:
+        raise InvalidArgument("check_under_root() needs at least one path relative to the root")
+    return _check(
+        collect_under_root(root, list(paths)),
+        settings=settings if settings is not None else load_settings(root),
+        select=select,
+        ignore=ignore,
+        offline=offline,
+        python=python,
+        dynamic=dynamic,
+    )
+
+
+def _check(
+    inputs: list[SourceInput],
+    *,
+    settings: Settings | None,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    offline: bool | None,
+    python: str | None,
+    dynamic: bool | None,
+) -> Report:
     base = settings if settings is not None else load_settings(_config_start(inputs))
     effective = base.with_overrides(
         select=list(select) if select is not None else None,
@@ -96,8 +218,9 @@ def compare(
     select one, and give every candidate a verdict (``accepted``, ``score``) and evidence.
 
     Args:
-        task: a prompt or stub (signature + docstring) as text or a path, or a `Task`.
-        candidates: implementations as source text, paths or `Candidate` objects.
+        task: a prompt or stub (signature + docstring) as text, a `Path` to read it from,
+            or a `Task`. A string is always text, never opened as a file.
+        candidates: implementations as source text, `Path` objects or `Candidate` objects.
         entry_point: the function to compare; default: the task's (last) function.
         extra_tests: assert statements not from the task (e.g. model-written); each one a
             candidate passes adds `extra_weight` to its cluster's score (never a finding).
@@ -141,10 +264,8 @@ def compare(
                     item.name if item.name != "candidate" else f"candidate-{index}", item.code
                 )
             )
-        elif isinstance(item, Path) or (
-            isinstance(item, str) and "\n" not in item and Path(item).is_file()
-        ):
-            sources.append(CandidateSource(str(item), _read_text(item)))
+        elif isinstance(item, Path):
+            sources.append(CandidateSource(str(item), read_text_file(item)))
         else:
             sources.append(CandidateSource(f"candidate-{index}", item))
     report = compare_candidates(
@@ -164,22 +285,7 @@ def compare(
 
 
 def _read_text(item: str | Path) -> str:
-    if isinstance(item, Path) or ("\n" not in item and Path(item).is_file()):
-        return read_text_file(Path(item))
-    return item
-
-
-def _inputs(target: str | Path | Sequence[str | Path], source_name: str) -> list[SourceInput]:
-    if isinstance(target, Path):
-        return collect([str(target)])
-    if isinstance(target, str):
-        if "\n" not in target and target and (target == "-" or Path(target).exists()):
-            return collect([target])
-        return [SourceInput(source_name, target, None)]
-    paths = [str(item) for item in target]
-    if not paths:
-        raise InvalidArgument("check() needs at least one path or some source text")
-    return collect(paths)
+    return read_text_file(item) if isinstance(item, Path) else item
 
 
 def _without_excluded(inputs: list[SourceInput], patterns: Sequence[str]) -> list[SourceInput]:
@@ -216,7 +322,8 @@ def generate(
 
     Args:
         task: a request ("write a function that ..."), a stub (signature + docstring), a
-            task file (``.py`` stub, ``.json`` `Task`, or text), or a `Task`.
+            `Path` to a task file (``.py`` stub, ``.json`` `Task`, or text), or a `Task`. A
+            string is always the request itself, never opened as a file.
         backends: backend specs (``"local"``, ``"openai:URL"``, ``"anthropic"``,
             ``"replay:FILE"``) or `assay.llm.Backend` objects; candidates from several
             backends are cross-validated together.
@@ -245,7 +352,7 @@ def generate(
     if isinstance(task, Task):
         base = task.model_copy(update={"entry_point": entry_point or task.entry_point})
     else:
-        base = load_task(str(task), entry_point=entry_point)
+        base = load_task(task, entry_point=entry_point)
     base = base.model_copy(update={"criteria": [*base.criteria, *(criteria or [])]})
     opened: list[Backend] = []
     try:

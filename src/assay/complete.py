@@ -65,7 +65,7 @@ def complete_at(
         InvalidArgument: the backend spec is unknown.
         BackendError: the backend failed.
     """
-    from assay.api import check
+    from assay.api import check_source
     from assay.llm import make_backend
 
     engine = make_backend(backend, model=model)
@@ -83,7 +83,7 @@ def complete_at(
     first = prefix.count("\n") + 1
     last = max(first, first + middle.count("\n") - (1 if middle.endswith("\n") else 0))
     function, start, end = _enclosing_function(source, first, last)
-    report = check(source, dynamic=dynamic, offline=True, source_name=path)
+    report = check_source(source, name=path, dynamic=dynamic, offline=True)
     touched = [f for f in report.findings if start <= f.line <= end]
     return CompletionResult(
         path=path,

@@ -7,6 +7,8 @@ exist is an error (never silently nothing).
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +18,19 @@ import pathspec
 
 from assay.errors import SourceError
 
-__all__ = ["SourceInput", "collect", "project_modules", "read_text_file"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "SourceInput",
+    "collect",
+    "collect_under_root",
+    "project_modules",
+    "read_text_file",
+    "resolve_under_root",
+]
+
+MAX_FILE_BYTES = 5_000_000
+"""Files larger than this are reported, not read: no hand-written module is this large, and
+reading a device or a generated blob whole would exhaust memory."""
 
 _ALWAYS_SKIPPED = {
     ".git",
@@ -90,14 +104,90 @@ def read_text_file(path: Path) -> str:
         ) from error
 
 
-def _read(file: Path) -> SourceInput:
-    display = file.as_posix()
+def _read(file: Path, display: str | None = None) -> SourceInput:
+    shown = display if display is not None else file.as_posix()
     try:
-        return SourceInput(display, file.read_text(encoding="utf-8"), file)
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO would block forever and a device would never end.
+            return SourceInput(shown, None, file, "not a regular file (a device, FIFO or socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            return SourceInput(
+                shown,
+                None,
+                file,
+                f"{info.st_size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit for one file",
+            )
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return SourceInput(
+                shown, None, file, f"grew past the {MAX_FILE_BYTES:,}-byte limit while read"
+            )
+        return SourceInput(shown, data.decode("utf-8"), file)
     except UnicodeDecodeError as error:
-        return SourceInput(display, None, file, f"not UTF-8 text: {error.reason}")
+        return SourceInput(shown, None, file, f"not UTF-8 text: {error.reason}")
     except OSError as error:
-        return SourceInput(display, None, file, f"cannot read: {error.strerror}")
+        return SourceInput(shown, None, file, f"cannot read: {error.strerror}")
+
+
+def resolve_under_root(root: Path, relative: str) -> Path:
+    """`relative` resolved inside `root`, for services that may only read below one folder.
+
+    Raises:
+        SourceError: `relative` is absolute, has a ``..`` part, does not exist, or leads
+            (through a symlink) outside `root`.
+    """
+    if not relative or "\x00" in relative:
+        raise SourceError("an empty path or one with a NUL byte names no file under the root")
+    parts = Path(relative).parts
+    if Path(relative).is_absolute() or relative.startswith(("/", "\\")) or ".." in parts:
+        raise SourceError(
+            f"{relative!r} must be a path relative to the server's root, without '..'"
+        )
+    base = root.resolve()
+    try:
+        resolved = (base / relative).resolve(strict=True)
+    except (OSError, RuntimeError) as error:
+        raise SourceError(f"{relative!r} does not exist under the server's root") from error
+    if not resolved.is_relative_to(base):
+        raise SourceError(f"{relative!r} leads outside the server's root; it is not checked")
+    return resolved
+
+
+def collect_under_root(
+    root: Path, relatives: Sequence[str], *, exclude: Iterable[str] = ()
+) -> list[SourceInput]:
+    """The files to check for paths relative to `root`, never reading outside it.
+
+    Each path is resolved inside `root` (`resolve_under_root`); in a directory, a file whose
+    real path is outside `root` (a symlink out) is listed with a read error, not read.
+    Reports show paths relative to `root`, so the server's own layout is not disclosed.
+
+    Raises:
+        SourceError: a path is absolute, climbs out with ``..``, or does not exist.
+    """
+    base = root.resolve()
+    exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+    inputs: list[SourceInput] = []
+    seen: set[Path] = set()
+    for relative in relatives:
+        start = resolve_under_root(base, relative)
+        files = [start] if not start.is_dir() else list(_walk(start, exclude_spec))
+        for file in files:
+            real = file.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                shown = file.relative_to(base).as_posix()
+            except ValueError:
+                shown = file.name
+            if not real.is_relative_to(base):
+                inputs.append(SourceInput(shown, None, None, "a link out of the server's root"))
+                continue
+            inputs.append(_read(real, shown))
+    return inputs
 
 
 def _walk(root: Path, exclude_spec: pathspec.GitIgnoreSpec) -> Iterable[Path]:
@@ -123,8 +213,6 @@ def _walk(root: Path, exclude_spec: pathspec.GitIgnoreSpec) -> Iterable[Path]:
 
 
 def _sorted_walk(root: Path) -> Iterable[tuple[Path, list[str], list[str]]]:
-    import os
-
     for directory, subdirs, filenames in os.walk(root):
         subdirs.sort()
         yield Path(directory), subdirs, sorted(filenames)

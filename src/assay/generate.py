@@ -30,6 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assay.discover import read_text_file
 from assay.errors import InvalidArgument
 from assay.llm.base import Backend, Params, Usage
 from assay.llm.draft import DraftPlan, Drafts, draft
@@ -92,25 +93,25 @@ class GenerationResult(_Frozen):
 
 
 def load_task(
-    prompt_or_path: str,
+    prompt_or_path: str | Path,
     *,
     entry_point: str | None = None,
     criteria: Sequence[str] = (),
 ) -> Task:
-    """A `Task` from request text, or from a file: a ``.py`` stub (signature + docstring),
-    a ``.json`` task (the `Task` fields), or any other text file (the request).
+    """A `Task` from request text, or from a file given as a `Path`: a ``.py`` stub
+    (signature + docstring), a ``.json`` task (the `Task` fields), or any other text file
+    (the request). A string is always the request itself, never opened as a file.
 
     Raises:
         InvalidArgument: the request is empty or a ``.json`` task is malformed.
+        SourceError: the task file cannot be read.
     """
-    text = prompt_or_path
-    path = (
-        Path(prompt_or_path) if "\n" not in prompt_or_path and len(prompt_or_path) < 4096 else None
-    )
-    if path is not None and path.is_file():
+    if isinstance(prompt_or_path, Path):
+        path = prompt_or_path
+        text = read_text_file(path)
         if path.suffix == ".json":
             try:
-                task = Task.model_validate_json(path.read_text(encoding="utf-8"))
+                task = Task.model_validate_json(text)
             except ValueError as error:
                 raise InvalidArgument(f"task file {path} is not a valid task: {error}") from error
             return task.model_copy(
@@ -119,7 +120,8 @@ def load_task(
                     "criteria": [*task.criteria, *criteria],
                 }
             )
-        text = path.read_text(encoding="utf-8")
+    else:
+        text = prompt_or_path
     if not text.strip():
         raise InvalidArgument("the generation request is empty; pass a prompt or a task file")
     return Task(
@@ -393,9 +395,9 @@ def _verify(
 
 
 def _static_findings(candidate: Candidate) -> list[Finding]:
-    from assay.api import check
+    from assay.api import check_source
 
-    report = check(candidate.code, dynamic=False, offline=True, source_name=f"{candidate.name}.py")
+    report = check_source(candidate.code, name=f"{candidate.name}.py", dynamic=False, offline=True)
     return [f.model_copy(update={"candidate": candidate.name}) for f in report.findings]
 
 

@@ -23,7 +23,7 @@ def test_corpus_is_large_enough_and_listed() -> None:
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_snippet_expectations(name: str) -> None:
     source = (CORPUS / name).read_text(encoding="utf-8")
-    report = assay.check(source, select=["hallucination"], offline=True, source_name=name)
+    report = assay.check_source(source, select=["hallucination"], offline=True, name=name)
     assert not report.errors, report.errors
     assert sorted({f.rule for f in report.findings}) == sorted(MANIFEST[name])
     for finding in report.findings:

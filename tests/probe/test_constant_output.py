@@ -34,7 +34,7 @@ def test_targets_are_functions_returning_literal_data_only() -> None:
 
 
 def test_static_finding_gets_the_calls_as_evidence_and_reading_functions_get_as408() -> None:
-    report = assay.check(SOURCE, select=["silent-failure"], offline=True)
+    report = assay.check_source(SOURCE, select=["silent-failure"], offline=True)
     by_rule = {(f.rule, f.function or f.evidence.get("function")) for f in report.findings}
     assert by_rule == {("AS404", "get_weather"), ("AS408", "unit_price")}
     [static] = [f for f in report.findings if f.rule == "AS404"]
@@ -49,7 +49,7 @@ def test_static_finding_gets_the_calls_as_evidence_and_reading_functions_get_as4
 
 
 def test_no_dynamic_keeps_the_static_finding_only() -> None:
-    report = assay.check(SOURCE, select=["silent-failure"], offline=True, dynamic=False)
+    report = assay.check_source(SOURCE, select=["silent-failure"], offline=True, dynamic=False)
     assert [(f.rule, "dynamic" in f.evidence) for f in report.findings] == [("AS404", False)]
 
 
@@ -58,5 +58,5 @@ def test_as408_can_be_suppressed_on_the_def_line() -> None:
         "def unit_price(sku: str) -> float:",
         "def unit_price(sku: str) -> float:  # assay: ignore[AS408]",
     )
-    report = assay.check(source, select=["AS408"], offline=True)
+    report = assay.check_source(source, select=["AS408"], offline=True)
     assert report.findings == []

@@ -25,7 +25,7 @@ WRONG = '''def double(x: int) -> int:
 
 
 def test_check_runs_the_probes_and_no_dynamic_turns_them_off() -> None:
-    report = assay.check(WRONG, select=["runtime"], offline=True)
+    report = assay.check_source(WRONG, select=["runtime"], offline=True)
     assert [(f.rule, f.line, f.function) for f in report.findings] == [("AS601", 1, "double")]
     assert report.findings[0].evidence == {
         "input": "double(4)",
@@ -34,7 +34,7 @@ def test_check_runs_the_probes_and_no_dynamic_turns_them_off() -> None:
         "example_line": 4,
         "example_origin": "doctest",
     }
-    assert assay.check(WRONG, select=["runtime"], offline=True, dynamic=False).findings == []
+    assert assay.check_source(WRONG, select=["runtime"], offline=True, dynamic=False).findings == []
 
 
 class _NoSandbox:
@@ -48,18 +48,18 @@ def test_a_file_with_nothing_to_run_starts_no_sandbox(monkeypatch: pytest.Monkey
     for module in (assay.probe.stage, assay.probe.complexity, assay.probe.constant_output):
         monkeypatch.setattr(module, "Sandbox", _NoSandbox)
     source = "import os\n\nSEPARATOR = os.sep\n\n\nclass Config:\n    debug = False\n"
-    report = assay.check(source, offline=True)
+    report = assay.check_source(source, offline=True)
     assert report.findings == [] and report.warnings == []
 
 
 def test_findings_can_be_suppressed_on_the_def_line() -> None:
     source = WRONG.replace("-> int:", "-> int:  # assay: ignore[AS601]", 1)
-    assert assay.check(source, select=["runtime"], offline=True).findings == []
+    assert assay.check_source(source, select=["runtime"], offline=True).findings == []
 
 
 def test_a_module_that_cannot_import_in_the_sandbox_is_not_blamed() -> None:
     source = "import a_project_module_that_is_not_installed\n\n" + WRONG
-    assert assay.check(source, select=["runtime"], offline=True).findings == []
+    assert assay.check_source(source, select=["runtime"], offline=True).findings == []
 
 
 def test_what_is_probed() -> None:
@@ -102,7 +102,7 @@ ORDER_OF_A_SET = '''def distinct_words(text: str) -> list[str]:
 
 
 def test_a_result_in_the_order_of_a_set_of_strings_changes_in_a_new_process() -> None:
-    report = assay.check(ORDER_OF_A_SET, select=["AS604"], offline=True)
+    report = assay.check_source(ORDER_OF_A_SET, select=["AS604"], offline=True)
     assert [(f.rule, f.function) for f in report.findings] == [("AS604", "distinct_words")]
     evidence = report.findings[0].evidence
     assert evidence["hash_seeds"] == [0, 1]
@@ -113,7 +113,7 @@ def test_a_result_in_the_order_of_a_set_of_strings_changes_in_a_new_process() ->
 
 def test_a_result_in_the_inputs_order_is_the_same_in_every_process() -> None:
     kept = ORDER_OF_A_SET.replace("list(set(text.split()))", "list(dict.fromkeys(text.split()))")
-    assert assay.check(kept, select=["AS604"], offline=True).findings == []
+    assert assay.check_source(kept, select=["AS604"], offline=True).findings == []
 
 
 def test_objects_without_a_repr_of_their_own_are_not_nondeterministic() -> None:
@@ -130,7 +130,7 @@ def make_box(value: int) -> Box:
     """
     return Box(value)
 '''
-    assert assay.check(source, select=["AS604"], offline=True).findings == []
+    assert assay.check_source(source, select=["AS604"], offline=True).findings == []
 
 
 def test_the_repeated_inputs_are_the_first_example_and_the_largest() -> None:

@@ -18,7 +18,9 @@ from assay.model import Severity
 
 
 def _as201(source: str, python: str) -> list[tuple[int, Severity, str]]:
-    report = assay.check(source, select=["AS201"], python=python, offline=True, dynamic=False)
+    report = assay.check_source(
+        source, select=["AS201"], python=python, offline=True, dynamic=False
+    )
     assert report.errors == []
     return [(f.line, f.severity, f.message) for f in report.findings]
 
@@ -47,7 +49,9 @@ def test_removed_at_target_is_an_error_and_before_removal_a_warning() -> None:
 
 
 def test_evidence_names_versions_replacement_and_source() -> None:
-    report = assay.check(UTCNOW, select=["AS201"], python="3.13", offline=True, dynamic=False)
+    report = assay.check_source(
+        UTCNOW, select=["AS201"], python="3.13", offline=True, dynamic=False
+    )
     evidence = report.findings[0].evidence
     assert evidence["deprecated_in"] == "3.12"
     assert "timezone.utc" in evidence["replacement"]

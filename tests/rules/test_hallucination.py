@@ -13,7 +13,7 @@ PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def _findings(source: str, rule: str, **options: object) -> list[Finding]:
-    report = assay.check(source, select=[rule], offline=True, dynamic=False, **options)  # type: ignore[arg-type]
+    report = assay.check_source(source, select=[rule], offline=True, dynamic=False, **options)  # type: ignore[arg-type]
     assert not report.errors, report.errors
     return report.findings
 
@@ -121,6 +121,6 @@ def test_annotations_and_platform_specific_names_are_not_checked() -> None:
 
 def test_online_settings_are_honoured_offline_by_default() -> None:
     settings = Settings(offline=True)
-    report = assay.check("import ghost_pkg_xyz\n", settings=settings, select=["AS101"])
+    report = assay.check_source("import ghost_pkg_xyz\n", settings=settings, select=["AS101"])
     assert [f.rule for f in report.findings] == ["AS101"]
     assert all("pypi.org" not in c for c in report.findings[0].evidence["checked"])

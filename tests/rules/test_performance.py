@@ -11,7 +11,7 @@ from assay.rules import performance
 
 
 def _findings(source: str, rule: str) -> list[tuple[int, Severity]]:
-    report = assay.check(source, select=[rule], offline=True, dynamic=False)
+    report = assay.check_source(source, select=[rule], offline=True, dynamic=False)
     assert report.errors == []
     return [(f.line, f.severity) for f in report.findings]
 
@@ -81,7 +81,7 @@ def test_sqlite_planning_says_so_when_the_sandbox_cannot_run(
         raise SandboxUnavailable("no isolation mechanism here")
 
     monkeypatch.setattr(performance, "_plan", unavailable)
-    report = assay.check(SQLITE, select=["AS508"], offline=True, dynamic=True)
+    report = assay.check_source(SQLITE, select=["AS508"], offline=True, dynamic=True)
     [finding] = report.findings
     assert finding.severity is Severity.INFO and "not planned" in finding.message
     assert finding.evidence["reason"] == "no isolation mechanism here"

@@ -28,7 +28,7 @@ NEEDS_GIT_BASE = frozenset({"AS407"})
 
 
 def _ids_found(source: str, rule_id: str, name: str) -> list[int]:
-    report = assay.check(source, select=[rule_id], source_name=name, offline=True)
+    report = assay.check_source(source, select=[rule_id], name=name, offline=True)
     assert not [e for e in report.errors if e.kind == "rule"], report.errors
     return sorted(f.line for f in report.findings if f.rule == rule_id)
 

@@ -11,7 +11,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _findings(source: str, select: list[str]) -> list[assay.model.Finding]:  # type: ignore[name-defined]
-    report = assay.check(source, select=select, source_name="snippet.py", offline=True)
+    report = assay.check_source(source, select=select, name="snippet.py", offline=True)
     assert not report.errors, report.errors
     return report.findings
 

@@ -8,7 +8,7 @@ from assay.rules._naming import is_secret_name, is_test_path
 
 
 def _findings(source: str, select: list[str], name: str = "module.py") -> list[assay.model.Finding]:  # type: ignore[name-defined]
-    report = assay.check(source, select=select, source_name=name, offline=True, dynamic=False)
+    report = assay.check_source(source, select=select, name=name, offline=True, dynamic=False)
     assert not report.errors, report.errors
     return report.findings
 

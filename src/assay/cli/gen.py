@@ -101,13 +101,16 @@ def gen_command(
     from assay.cli.ledger import lessons_for_cli, record_cli_generation
     from assay.generate import load_task
 
-    # Failures recorded for similar past tasks become explicit acceptance criteria.
-    lessons = lessons_for_cli(
-        load_task(request, entry_point=entry_point).prompt, no_ledger=no_ledger
+    # On the command line a request that names an existing file is that task file.
+    named = Path(request) if "\n" not in request and len(request) < 4096 else None
+    task = load_task(
+        named if named is not None and named.is_file() else request, entry_point=entry_point
     )
+    # Failures recorded for similar past tasks become explicit acceptance criteria.
+    lessons = lessons_for_cli(task.prompt, no_ledger=no_ledger)
     with _progress(not quiet) as say:
         result = generate(
-            request,
+            task,
             backends=backend or ["local"],
             model=model,
             n=n,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import typer
 
@@ -14,6 +15,24 @@ _BACKEND_HELP = (
     "LLM backend clients may generate with (repeatable; default: local, the embedded model). "
     "Only these are offered: a client cannot name files or URLs."
 )
+
+
+_ROOT_HELP = (
+    "Let clients check files under this folder (paths relative to it, never outside). "
+    "Without it, clients send source text only and no server file is ever read."
+)
+_HOST_HELP = (
+    "Another Host header name to serve (repeatable; '*' any). Default: the loopback names and "
+    "the --host address; other names are refused (DNS rebinding)."
+)
+
+
+def _root(option: Path | None) -> Path | None:
+    if option is None:
+        return None
+    if not option.is_dir():
+        raise InvalidArgument(f"--root {option} is not a directory; name the folder to serve")
+    return option.resolve()
 
 
 def api_keys(option: str | None) -> tuple[str, ...]:
@@ -40,6 +59,15 @@ def serve_command(
     max_body: int = typer.Option(
         1_000_000, "--max-body", min=1, help="Largest request body in bytes (413 beyond)."
     ),
+    body_timeout: float = typer.Option(
+        30.0,
+        "--body-timeout",
+        min=0.1,
+        max=3600,
+        help="Seconds a client may take to send its request body (408 beyond).",
+    ),
+    root: Path | None = typer.Option(None, "--root", help=_ROOT_HELP),
+    allowed_host: list[str] | None = typer.Option(None, "--allowed-host", help=_HOST_HELP),
     timeout: float = typer.Option(
         60.0, "--timeout", min=0.1, help="Seconds a request may take (504 beyond)."
     ),
@@ -75,6 +103,7 @@ def serve_command(
         host=host,
         api_keys=keys,
         max_body_bytes=max_body,
+        body_timeout_s=body_timeout,
         timeout_s=timeout,
         generate_timeout_s=generate_timeout,
         max_concurrent=concurrency,
@@ -83,6 +112,8 @@ def serve_command(
         record=not (no_ledger or ledger_disabled()),
         backends=tuple(backend or ["local"]),
         model=model,
+        root=_root(root),
+        allowed_hosts=tuple(allowed_host or ()),
     )
     typer.echo(
         f"assay serve: http://{host}:{port}/v1  (docs: /docs; "
@@ -117,6 +148,8 @@ def mcp_command(
     model: str | None = typer.Option(
         None, "--model", "-m", help="Model name or .gguf path for the backends."
     ),
+    root: Path | None = typer.Option(None, "--root", help=_ROOT_HELP),
+    allowed_host: list[str] | None = typer.Option(None, "--allowed-host", help=_HOST_HELP),
 ) -> int:
     """Run the MCP server exposing check_code, compare_candidates and generate_verified."""
     from assay.ledger import ledger_disabled
@@ -137,6 +170,8 @@ def mcp_command(
         record=not (no_ledger or ledger_disabled()),
         backends=tuple(backend or ["local"]),
         model=model,
+        root=_root(root),
+        allowed_hosts=tuple(allowed_host or ()),
     )
     return 0
 

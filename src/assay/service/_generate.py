@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assay.errors import InvalidArgument
@@ -92,18 +91,13 @@ def run_generate(
     are added to `criteria` first.
 
     Raises:
-        InvalidArgument: the prompt is empty, names no function, or names a server path;
-            the backend is not allowed.
+        InvalidArgument: the prompt is empty or names no function; the backend is not
+            allowed. The prompt is text, never opened as a server path.
         BackendError: the backend failed.
     """
     from assay.api import generate
     from assay.generate import load_task
 
-    if "\n" not in prompt and len(prompt) < 4096 and Path(prompt).exists():
-        raise InvalidArgument(
-            "the service takes the task as text, not as a path on the server; send the file's "
-            "contents"
-        )
     task = load_task(prompt, entry_point=entry_point)
     lessons = criteria_from_failures(task.prompt, ledger.failures()) if ledger else []
     result = generate(

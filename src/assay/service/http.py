@@ -6,7 +6,14 @@
     GET  /v1/ledger/runs, /v1/ledger/runs/{id}, /v1/ledger/stats;  POST /v1/ledger/runs/{id}/outcomes
     GET  /v1/health       (no key needed)                            OpenAPI: /openapi.json, /docs
 
-Every request is bounded: the body by `ServiceConfig.max_body_bytes` (413), the work by
+Client fields are data, never paths: ``source``, ``task`` and candidates are source text,
+whatever they say. Server files are read only when the operator names a folder
+(``assay serve --root DIR``), and then only through ``files`` paths resolved inside it.
+Only the Host names the operator allows are served (loopback names by default: a web page
+cannot reach a loopback server through DNS rebinding).
+
+Every request is bounded: the body by `ServiceConfig.max_body_bytes` (413) and
+`body_timeout_s` (408), the work by
 `timeout_s` (`generate_timeout_s` for generation, which runs a model; 504), the number running at once by `max_concurrent`, with at most
 `max_queue` waiting (503 + Retry-After beyond that). A request that times out keeps its
 worker slot until its thread really finishes, so the bound holds. API keys (``Authorization:
@@ -25,12 +32,14 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assay import __version__
 from assay.config import Settings, load_settings
@@ -40,6 +49,7 @@ from assay.model import Candidate, Report
 from assay.report import render
 from assay.report.json import report_dict
 from assay.service._generate import Backends
+from assay.service._guard import RequestGuard, allowed_hosts_for
 
 __all__ = ["ServiceConfig", "create_app", "is_loopback", "require_key_beyond_loopback"]
 
@@ -54,6 +64,7 @@ class ServiceConfig:
     host: str = "127.0.0.1"
     api_keys: tuple[str, ...] = ()
     max_body_bytes: int = 1_000_000
+    body_timeout_s: float = 30.0
     timeout_s: float = 60.0
     generate_timeout_s: float = 900.0
     max_concurrent: int = 2
@@ -62,7 +73,15 @@ class ServiceConfig:
     record: bool = True
     backends: tuple[str, ...] = ("local",)
     model: str | None = None
+    root: Path | None = None
+    allowed_hosts: tuple[str, ...] = ()
     settings: Settings | None = field(default=None, compare=False)
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Every Host header name served: loopback names, the bound address, and the
+        operator's `allowed_hosts`."""
+        return allowed_hosts_for(self.host, self.allowed_hosts)
 
 
 def is_loopback(host: str) -> bool:
@@ -92,13 +111,21 @@ def require_key_beyond_loopback(host: str, api_keys: Sequence[str]) -> None:
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class CheckRequest(_Body):
-    """Source text to check, as one file."""
+    """Source text to check as one file, or (on a server started with ``--root``) files
+    under the server's root."""
 
-    source: str = Field(description="Python source code.")
+    source: str | None = Field(
+        None, description="Python source code: always text, never opened as a path."
+    )
+    files: list[Annotated[str, Field(max_length=1000)]] | None = Field(
+        None,
+        max_length=200,
+        description="Paths relative to the server's --root (only when it was started with one).",
+    )
     path: str = Field("snippet.py", max_length=300, description="Name shown in the report.")
     select: list[str] | None = Field(None, description="Rules to run (ids, prefixes, families).")
     ignore: list[str] | None = Field(None, description="Rules not to run.")
@@ -106,6 +133,12 @@ class CheckRequest(_Body):
     python: str | None = Field(None, description="Target Python version, e.g. 3.12.")
     format: Format = Field("json", description="Also render the report in this format.")
     record: bool = Field(True, description="Record the run in the server's ledger.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> "CheckRequest":
+        if (self.source is None) == (self.files is None):
+            raise ValueError("send exactly one of 'source' (text) or 'files' (paths under --root)")
+        return self
 
 
 class CandidateIn(_Body):
@@ -267,7 +300,11 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         if not keys:
             return
         offered = key or (token.credentials if token else None)
-        if offered is None or not any(hmac.compare_digest(offered, k) for k in keys):
+        # Compared as bytes: a header with non-ASCII characters is a wrong key, not a 500.
+        offered_bytes = offered.encode("utf-8", "surrogateescape") if offered else None
+        if offered_bytes is None or not any(
+            hmac.compare_digest(offered_bytes, k.encode("utf-8")) for k in keys
+        ):
             raise HTTPException(401, "missing or wrong API key", {"WWW-Authenticate": "Bearer"})
 
     @contextlib.asynccontextmanager
@@ -282,9 +319,20 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         title="assay",
         version=__version__,
         description="Tell correct AI-written Python from plausible AI-written Python, with evidence.",
-        max_body_size=config.max_body_bytes,
+    )
+    app.add_middleware(
+        RequestGuard,
+        allowed_hosts=config.hosts,
+        max_body_bytes=config.max_body_bytes,
+        body_timeout_s=config.body_timeout_s,
     )
     guarded = [Depends(authenticate)]
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": _json_safe(error.errors()), "error": "InvalidRequest"}, status_code=422
+        )
 
     @app.exception_handler(AssayError)
     async def _assay_error(_request: Request, error: AssayError) -> JSONResponse:
@@ -339,19 +387,38 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.post("/v1/check", response_model=ReportResponse, dependencies=guarded, tags=["verify"])
     async def check(body: CheckRequest) -> ReportResponse:
         """Check one file's source: static rules, and sandboxed probes with ``dynamic``."""
-        from assay.api import check as api_check
+        from assay.api import check_source as api_check_source
+        from assay.api import check_under_root as api_check_under_root
+
+        if body.files is not None and config.root is None:
+            raise HTTPException(
+                422,
+                "this server checks source text only; its operator can allow checking files "
+                "under one folder with `assay serve --root DIR`",
+            )
 
         def work() -> ReportResponse:
             started = time.perf_counter()
-            report = api_check(
-                body.source,
-                settings=settings,
-                select=body.select,
-                ignore=body.ignore,
-                python=body.python,
-                dynamic=body.dynamic,
-                source_name=body.path,
-            )
+            if body.files is not None and config.root is not None:
+                report = api_check_under_root(
+                    config.root,
+                    body.files,
+                    settings=settings,
+                    select=body.select,
+                    ignore=body.ignore,
+                    python=body.python,
+                    dynamic=body.dynamic,
+                )
+            else:
+                report = api_check_source(
+                    body.source or "",
+                    name=body.path,
+                    settings=settings,
+                    select=body.select,
+                    ignore=body.ignore,
+                    python=body.python,
+                    dynamic=body.dynamic,
+                )
             return finish(
                 report,
                 fmt=body.format,
@@ -494,3 +561,17 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         return ledgers.get()
 
     return app
+
+
+def _json_safe(value: Any) -> Any:
+    """`value` with everything JSON cannot carry (NaN, infinities, exceptions, bytes) as text,
+    so that describing a bad request never fails in turn."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return repr(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)[:1000]

@@ -10,7 +10,11 @@ Tools (each returns structured content, with a JSON schema the agent can read):
 
 Transports: stdio (``assay mcp``, what agents spawn) and streamable HTTP
 (``assay mcp --transport http``, at ``/mcp``; an API key is required beyond loopback, sent as
-``Authorization: Bearer KEY`` or ``X-API-Key: KEY``). Registration with common agents is in
+``Authorization: Bearer KEY`` or ``X-API-Key: KEY``; only allowed Host names are served).
+
+Arguments are data, never paths: ``source`` and ``task`` are text whatever they say. A fourth
+tool, ``check_files``, exists only when the operator names a folder (``assay mcp --root DIR``)
+and reads nothing outside it. Registration with common agents is in
 docs/mcp.md. Also runnable as ``python -m assay.service.mcp``.
 """
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -30,6 +35,7 @@ from assay.errors import LedgerError
 from assay.ledger import record_report
 from assay.model import Candidate, Finding, Report
 from assay.service._generate import Backends
+from assay.service._guard import RequestGuard, allowed_hosts_for
 
 __all__ = [
     "CheckCodeResult",
@@ -153,9 +159,11 @@ def build_server(
     ledger_url: str | None = None,
     backends: Sequence[str] = ("local",),
     model: str | None = None,
+    root: Path | None = None,
 ) -> MCPServer:
     """The MCP server with assay's three tools (runs are recorded in the ledger if `record`;
-    `generate_verified` may use the backend specs in `backends`)."""
+    `generate_verified` may use the backend specs in `backends`), plus ``check_files`` for
+    paths under `root` when one is given."""
     server = MCPServer(
         name="assay", version=__version__, instructions=_INSTRUCTIONS, log_level="WARNING"
     )
@@ -166,35 +174,17 @@ def build_server(
         """Check Python source for hallucinated APIs, deprecated calls, security holes, silent
         failures and performance traps; with dynamic=true also run the code's functions in a
         sandbox on their examples and generated inputs. Returns findings with evidence."""
-        from assay.api import check
+        from assay.api import check_source
 
         started = time.perf_counter()
-        report = check(source, source_name=path, dynamic=dynamic)
+        report = check_source(source, name=path, dynamic=dynamic)
         run_id, ledger_error = recorder(
             report, kind="check", task=path, duration_s=time.perf_counter() - started
         )
-        counted = [f for f in report.findings if f.severity.rank >= 1]
-        verdict = "error" if report.errors else ("findings" if counted else "clean")
-        summary = (
-            f"{len(report.findings)} finding(s): "
-            + ", ".join(f"{f.rule} line {f.line}: {f.message}" for f in report.findings[:5])
-            if report.findings
-            else "no findings"
-        )
-        return CheckCodeResult(
-            verdict=verdict,
-            summary=summary,
-            findings=_findings(report.findings),
-            errors=[f"{e.path}:{e.line or 0}: {e.message}" for e in report.errors],
-            tiers=[
-                FunctionTier(
-                    function=r.function, line=r.line, tier=r.tier.value, checklist=r.checklist
-                )
-                for r in report.functions
-            ],
-            run_id=run_id,
-            ledger_error=ledger_error,
-        )
+        return _check_result(report, run_id, ledger_error)
+
+    if root is not None:
+        _add_check_files_tool(server, recorder, root)
 
     @server.tool(title="Compare candidate implementations")
     def compare_candidates(
@@ -238,6 +228,44 @@ def build_server(
 
     _add_generate_tool(server, recorder, Backends(backends, model=model))
     return server
+
+
+def _check_result(report: Report, run_id: int | None, ledger_error: str | None) -> CheckCodeResult:
+    counted = [f for f in report.findings if f.severity.rank >= 1]
+    verdict = "error" if report.errors else ("findings" if counted else "clean")
+    summary = (
+        f"{len(report.findings)} finding(s): "
+        + ", ".join(f"{f.rule} line {f.line}: {f.message}" for f in report.findings[:5])
+        if report.findings
+        else "no findings"
+    )
+    return CheckCodeResult(
+        verdict=verdict,
+        summary=summary,
+        findings=_findings(report.findings),
+        errors=[f"{e.path}:{e.line or 0}: {e.message}" for e in report.errors],
+        tiers=[
+            FunctionTier(function=r.function, line=r.line, tier=r.tier.value, checklist=r.checklist)
+            for r in report.functions
+        ],
+        run_id=run_id,
+        ledger_error=ledger_error,
+    )
+
+
+def _add_check_files_tool(server: MCPServer, recorder: _Recorder, root: Path) -> None:
+    @server.tool(title="Check files under the server's root")
+    def check_files(paths: list[str], dynamic: bool = False) -> CheckCodeResult:
+        """Check Python files or folders named relative to the folder the server's operator
+        opened (assay mcp --root); nothing outside it is read."""
+        from assay.api import check_under_root
+
+        started = time.perf_counter()
+        report = check_under_root(root, paths, dynamic=dynamic)
+        run_id, ledger_error = recorder(
+            report, kind="check", task=", ".join(paths), duration_s=time.perf_counter() - started
+        )
+        return _check_result(report, run_id, ledger_error)
 
 
 def _add_generate_tool(server: MCPServer, recorder: _Recorder, backends: Backends) -> None:
@@ -328,10 +356,37 @@ class _RequireKey:
         await self.app(scope, receive, send)
 
 
-def http_app(server: MCPServer, *, host: str, api_keys: Sequence[str] = ()) -> ASGIApp:
-    """The streamable HTTP ASGI app (at ``/mcp``), behind an API key when keys are given."""
-    app: ASGIApp = server.streamable_http_app(host=host)
-    return _RequireKey(app, api_keys) if api_keys else app
+def http_app(
+    server: MCPServer,
+    *,
+    host: str,
+    api_keys: Sequence[str] = (),
+    allowed_hosts: Sequence[str] = (),
+    max_body_bytes: int = 4_000_000,
+    body_timeout_s: float = 30.0,
+) -> ASGIApp:
+    """The streamable HTTP ASGI app (at ``/mcp``): only the Host names of
+    `allowed_hosts_for(host, allowed_hosts)`, bounded bodies, behind an API key when keys are
+    given."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    hosts = allowed_hosts_for(host, allowed_hosts)
+    # The SDK's own rebinding check sees the same names (with any port), so the two agree.
+    names = [f"[{h}]" if ":" in h else h for h in hosts if h != "*"]
+    forms = [*names, *(f"{n}:*" for n in names)]
+    security = TransportSecuritySettings(
+        enable_dns_rebinding_protection="*" not in hosts,
+        allowed_hosts=forms,
+        allowed_origins=[f"{scheme}://{form}" for form in forms for scheme in ("http", "https")],
+    )
+    app: ASGIApp = server.streamable_http_app(
+        host=host, transport_security=security, max_request_body_size=max_body_bytes
+    )
+    if api_keys:
+        app = _RequireKey(app, api_keys)
+    return RequestGuard(
+        app, allowed_hosts=hosts, max_body_bytes=max_body_bytes, body_timeout_s=body_timeout_s
+    )
 
 
 def run_server(
@@ -344,16 +399,23 @@ def run_server(
     ledger_url: str | None = None,
     backends: Sequence[str] = ("local",),
     model: str | None = None,
+    root: Path | None = None,
+    allowed_hosts: Sequence[str] = (),
 ) -> None:
     """Serve the MCP tools over stdio or streamable HTTP until the client or a signal stops it."""
-    server = build_server(record=record, ledger_url=ledger_url, backends=backends, model=model)
+    server = build_server(
+        record=record, ledger_url=ledger_url, backends=backends, model=model, root=root
+    )
     if transport == "stdio":
         server.run("stdio")
         return
     import uvicorn
 
     uvicorn.run(
-        http_app(server, host=host, api_keys=api_keys), host=host, port=port, log_level="warning"
+        http_app(server, host=host, api_keys=api_keys, allowed_hosts=allowed_hosts),
+        host=host,
+        port=port,
+        log_level="warning",
     )
 
 
