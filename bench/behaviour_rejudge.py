@@ -1,6 +1,6 @@
 """Dump the sandbox runs of a behaviour benchmark once, then re-judge them offline in seconds.
 
-Changing how candidates are clustered, scored or flagged (`assay.crosscheck.judge`) does not
+Changing how candidates are clustered, scored or flagged (`assay.behaviour.crosscheck.judge`) does not
 need the sandbox again: the runs (every candidate on every input) can be kept and judged
 anew. This is how the issue-4 changes were measured before each full
 ``bench/behaviour_selection.py`` run::
@@ -9,7 +9,7 @@ anew. This is how the issue-4 changes were measured before each full
     python bench/behaviour_rejudge.py dump mbpp visible /tmp/mb.pkl
     python bench/behaviour_rejudge.py judge /tmp/he.pkl /tmp/mb.pkl
 
-``dump`` runs `assay.bench.selection.judge_samples` itself (the same spec, candidates, budget, limits) and stores,
+``dump`` runs `assay.benchmarks.selection.judge_samples` itself (the same spec, candidates, budget, limits) and stores,
 per task, what `judge` received plus the samples each program stands for and their ground
 truth (``--truth labels``: the pooled files' re-executed labels; ``tests``: the problems'
 own hidden tests; ``plus``: MBPP+'s base and plus inputs against the canonical solution,
@@ -32,9 +32,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import assay.crosscheck as crosscheck_module
-from assay.bench.scoring import read_samples, score_samples
-from assay.bench.selection import (
+import assay.behaviour.crosscheck as crosscheck_module
+from assay.benchmarks.scoring import read_samples, score_samples
+from assay.benchmarks.selection import (
     Judgement,
     distinct_programs,
     judge_samples,
@@ -48,10 +48,10 @@ OUT = Path(__file__).resolve().parent / "out"
 
 def _problems(benchmark: str) -> dict[str, Any]:
     if benchmark == "humaneval":
-        from assay.bench.humaneval import load_humaneval
+        from assay.benchmarks.humaneval import load_humaneval
 
         return dict(load_humaneval())
-    from assay.bench.mbpp import load_mbpp
+    from assay.benchmarks.mbpp import load_mbpp
 
     return dict(load_mbpp(OUT / "mbpp_typed_problems.jsonl"))
 
@@ -71,7 +71,7 @@ def dump(benchmark: str, hidden: bool, dest: Path, truth: str, only: set[str]) -
     else:
         scored = problems
         if truth == "plus":
-            from assay.bench.mbpp import load_mbpp
+            from assay.benchmarks.mbpp import load_mbpp
 
             scored = load_mbpp(OUT / "mbpp_typed_problems.jsonl", plus=True)
             samples = [s for s in samples if s.task_id in scored]

@@ -34,9 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assay.gen.prompts import CODE_STOPS, extract_code, gen_request
 from assay.ledger import criteria_for, open_ledger, run_from_report
 from assay.llm import Params, make_backend
-from assay.llm.prompts import CODE_STOPS, extract_code, gen_request
 from assay.model import Candidate, Report, Task
 from assay.sandbox import Job, JobResult, Limits, Sandbox
 

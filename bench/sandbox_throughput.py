@@ -29,8 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from assay.bench.humaneval import load_humaneval
-from assay.bench.scoring import Sample, score_samples
+from assay.benchmarks.humaneval import load_humaneval
+from assay.benchmarks.scoring import Sample, score_samples
 from assay.sandbox import Call, Job, Limits, Sandbox
 
 MURDZA = (

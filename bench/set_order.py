@@ -24,14 +24,14 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from assay.bench.humaneval import Problem, load_humaneval
-from assay.bench.mbpp import load_mbpp
-from assay.bench.scoring import Sample, read_samples
-from assay.bench.selection import distinct_programs, read_labels
-from assay.crosscheck import CandidateSource, crosscheck
-from assay.probe.probes import OTHER_HASH_SEED
+from assay.behaviour.crosscheck import CandidateSource, crosscheck
+from assay.behaviour.probes import OTHER_HASH_SEED
+from assay.behaviour.spec import extract_spec
+from assay.benchmarks.humaneval import Problem, load_humaneval
+from assay.benchmarks.mbpp import load_mbpp
+from assay.benchmarks.scoring import Sample, read_samples
+from assay.benchmarks.selection import distinct_programs, read_labels
 from assay.sandbox import Sandbox
-from assay.spec import extract_spec
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"

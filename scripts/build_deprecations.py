@@ -1,4 +1,4 @@
-"""Validate src/assay/data/deprecations.toml and cross-check it against this interpreter.
+"""Validate src/assay/knowledge/data/deprecations.toml and cross-check it against this interpreter.
 
 Usage::
 
@@ -17,7 +17,7 @@ import importlib
 import sys
 import warnings
 
-from assay.deprecations import ApiRecord, load_table, parse_version
+from assay.knowledge.deprecations import ApiRecord, load_table, parse_version
 
 
 def _exists(symbol: str) -> bool | None:

@@ -1,4 +1,4 @@
-"""Build ``src/assay/data/pypi_index.json.gz``: the offline knowledge of real PyPI packages.
+"""Build ``src/assay/knowledge/data/pypi_index.json.gz``: the offline knowledge of real PyPI packages.
 
 Usage (re-runnable; the output is deterministic for the same inputs)::
 
@@ -31,7 +31,14 @@ import re
 import sys
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parents[1] / "src" / "assay" / "data" / "pypi_index.json.gz"
+OUTPUT = (
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "assay"
+    / "knowledge"
+    / "data"
+    / "pypi_index.json.gz"
+)
 
 #: Import name -> PyPI project, for popular packages whose names differ.
 CURATED: dict[str, str] = {

@@ -7,23 +7,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assay.config import Settings, load_settings
-from assay.discover import (
+from assay.errors import InvalidArgument
+from assay.gen.loop import GenerationResult, generate_verified, generation_criteria, load_task
+from assay.llm.base import Backend
+from assay.model import Candidate, Report, Task, TrustTier
+from assay.rules._engine import check_inputs
+from assay.rules._registry import validate_selectors
+from assay.rules._tiers import with_reviews
+from assay.source.discover import (
     SourceInput,
     collect,
     collect_under_root,
     project_modules,
     read_text_file,
 )
-from assay.engine import check_inputs
-from assay.errors import InvalidArgument
-
-# Imported eagerly: importing the `assay.generate` module later would rebind the package
-# attribute `assay.generate` from the function below to the module.
-from assay.generate import GenerationResult, generate_verified, generation_criteria, load_task
-from assay.llm.base import Backend
-from assay.model import Candidate, Report, Task, TrustTier
-from assay.rules._registry import validate_selectors
-from assay.tiers import with_reviews
 
 __all__ = ["check", "check_source", "check_under_root", "compare", "generate"]
 
@@ -185,15 +182,15 @@ def _check(
     validate_selectors(effective.select, option="select")
     validate_selectors(effective.ignore, option="ignore")
     if effective.base is not None:
-        from assay.gitbase import check_revision
+        from assay.source.gitbase import check_revision
 
         check_revision(effective.base, [i.path for i in inputs if i.path is not None])
     inputs = _without_excluded(inputs, effective.exclude)
     report = check_inputs(inputs, effective, project_modules=project_modules(inputs))
     if effective.dynamic:
-        from assay.probe.complexity import with_complexity_findings
-        from assay.probe.constant_output import with_constant_output
-        from assay.probe.stage import with_dynamic_findings
+        from assay.behaviour.stages.complexity import with_complexity_findings
+        from assay.behaviour.stages.constant_output import with_constant_output
+        from assay.behaviour.stages.functions import with_dynamic_findings
 
         # Order matters: constant-output probing defers to the runtime probes' AS606.
         report = with_dynamic_findings(report, effective)
@@ -232,15 +229,15 @@ def compare(
 
     Returns:
         A `Report` with `verdicts` (one per candidate, in order; exactly one `selected`),
-        `clusters` (best first, shape documented in `assay.crosscheck`) and AS6xx/AS7xx
+        `clusters` (best first, shape documented in `assay.behaviour.crosscheck`) and AS6xx/AS7xx
         findings whose `candidate` names the implementation.
 
     Raises:
         InvalidArgument: no candidates, or the entry point cannot be determined.
         SourceError: a named path cannot be read.
     """
-    from assay.crosscheck import CandidateSource, compare_candidates
-    from assay.spec import extract_spec, strip_examples
+    from assay.behaviour.crosscheck import CandidateSource, compare_candidates
+    from assay.behaviour.spec import extract_spec, strip_examples
 
     if not candidates:
         raise InvalidArgument("compare() needs at least one candidate")
@@ -277,7 +274,7 @@ def compare(
         seed=seed,
         timeout_s=timeout,
     )
-    from assay.probe.complexity import with_candidate_growth
+    from assay.behaviour.stages.complexity import with_candidate_growth
 
     return with_candidate_growth(
         report, spec.entry_point, [(s.name, s.source) for s in sources], text
@@ -346,8 +343,8 @@ def generate(
         BackendError: a backend is unreachable, lacks its key, or its model fails to load.
         ModelIntegrityError: the embedded model does not match its pinned sha256.
     """
+    from assay.gen.draft import DraftPlan
     from assay.llm import make_backend
-    from assay.llm.draft import DraftPlan
 
     if isinstance(task, Task):
         base = task.model_copy(update={"entry_point": entry_point or task.entry_point})

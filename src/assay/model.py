@@ -70,7 +70,7 @@ _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 class TrustTier(str, enum.Enum):
-    """How carefully a reviewer should read a function (see `assay.tiers`)."""
+    """How carefully a reviewer should read a function (see `assay.rules._tiers`)."""
 
     BOILERPLATE = "boilerplate"
     LOGIC = "logic"

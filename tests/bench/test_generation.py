@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from tests.llm.helpers import ScriptedBackend
 
-from assay.bench.generation import BENCH_PLAN, benchmark_tasks, generate_tasks, read_outcomes
-from assay.bench.humaneval import load_humaneval
+from assay.benchmarks.generation import BENCH_PLAN, benchmark_tasks, generate_tasks, read_outcomes
+from assay.benchmarks.humaneval import load_humaneval
 from assay.cli import main
 from assay.llm.base import Params, Request
 from assay.llm.replay import RecordingBackend
@@ -75,7 +75,7 @@ def test_bench_generation_scores_raw_and_assay(
 def test_bench_mbpp_generation_on_recorded_samples(
     tmp_path: Path, square_mbpp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from assay.bench.mbpp import load_mbpp
+    from assay.benchmarks.mbpp import load_mbpp
 
     problems = load_mbpp(square_mbpp)
     samples = tmp_path / "mbpp-samples.jsonl"

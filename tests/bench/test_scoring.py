@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assay.bench.humaneval import Problem, load_humaneval
-from assay.bench.scoring import Sample, pass_at_k, read_samples, score_samples, summarize
+from assay.benchmarks.humaneval import Problem, load_humaneval
+from assay.benchmarks.scoring import Sample, pass_at_k, read_samples, score_samples, summarize
 from assay.errors import BenchmarkError
 from assay.sandbox import Limits, Sandbox, Status
 
@@ -187,7 +187,7 @@ def _mbpp_plus_dir(tmp_path: Path) -> Path:
 def test_mbpp_plus_scores_every_input_against_the_canonical_solution(
     tmp_path: Path, box: Sandbox
 ) -> None:
-    from assay.bench.mbpp import load_mbpp
+    from assay.benchmarks.mbpp import load_mbpp
 
     problems = load_mbpp(_mbpp_plus_dir(tmp_path), plus=True)
     assert sorted(problems) == ["Mbpp/124", "Mbpp/2", "Mbpp/56"]
@@ -234,8 +234,8 @@ def test_mbpp_plus_references_are_checked_under_the_problems_own_names(
 ) -> None:
     from dataclasses import replace
 
-    from assay.bench.mbpp import load_mbpp
-    from assay.bench.scoring import reference_failures
+    from assay.benchmarks.mbpp import load_mbpp
+    from assay.benchmarks.scoring import reference_failures
 
     # the typed prompts call Mbpp/56's function `checks`; MBPP+'s reference defines `check`
     typed = _mbpp_plus_dir(tmp_path) / "typed.jsonl"

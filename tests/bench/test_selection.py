@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assay.bench.mbpp import load_mbpp
-from assay.bench.scoring import Sample
-from assay.bench.selection import (
+from assay.benchmarks.mbpp import load_mbpp
+from assay.benchmarks.scoring import Sample
+from assay.benchmarks.selection import (
     Judgement,
     distinct_programs,
     first_tasks,

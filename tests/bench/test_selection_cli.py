@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from assay.bench.humaneval import load_humaneval
+from assay.benchmarks.humaneval import load_humaneval
 from assay.cli import main
 
 KEYS = {

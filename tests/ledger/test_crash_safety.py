@@ -22,7 +22,7 @@ _WRITER = textwrap.dedent(
     import sqlalchemy as sa
     from assay.ledger import open_ledger
     from assay.ledger import _schema as t
-    from assay.ledger.record import run_from_report
+    from assay.ledger.from_report import run_from_report
     from assay.model import Report
 
     committed = int(sys.argv[2])
@@ -96,7 +96,7 @@ _APPENDER = textwrap.dedent(
     """
     import sys
     from assay.ledger import open_ledger
-    from assay.ledger.record import run_from_report
+    from assay.ledger.from_report import run_from_report
     from assay.model import Report
 
     report = Report(tool_version="0", files=[sys.argv[2]], sources={sys.argv[2]: "x = 1\\n"})

@@ -199,7 +199,7 @@ def test_postgres_url_without_driver_uses_psycopg(postgres_url: str) -> None:
 
 
 def test_a_large_check_keeps_code_of_flagged_files_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    import assay.ledger.record as record
+    import assay.ledger.from_report as record
 
     monkeypatch.setattr(record, "MAX_CHECK_CODE_CHARS", 10)
     report = check_report(finding()).model_copy(

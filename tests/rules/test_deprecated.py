@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import assay
-from assay.deprecations import (
+from assay.errors import ConfigError
+from assay.knowledge.deprecations import (
     ApiRecord,
     assess,
     build_table,
@@ -13,7 +14,6 @@ from assay.deprecations import (
     load_table,
     parse_version,
 )
-from assay.errors import ConfigError
 from assay.model import Severity
 
 

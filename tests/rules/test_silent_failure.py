@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import assay
 from assay.model import Severity
-from assay.rules._naming import is_secret_name, is_test_path
+from assay.rules._support.naming import is_secret_name, is_test_path
 
 
 def _findings(source: str, select: list[str], name: str = "module.py") -> list[assay.model.Finding]:  # type: ignore[name-defined]

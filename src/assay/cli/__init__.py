@@ -13,7 +13,7 @@ import sys
 import typer
 
 from assay.errors import AssayError
-from assay.resolve import cache_dir
+from assay.knowledge.resolve import cache_dir
 
 __all__ = ["app", "main"]
 

@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assay.bench.generation import (
+from assay.benchmarks.generation import (
     BENCH_PLAN,
     TaskOutcome,
     benchmark_tasks,
     generate_tasks,
     score_generation,
 )
-from assay.bench.humaneval import Problem
+from assay.benchmarks.humaneval import Problem
 from assay.errors import InvalidArgument
 
 __all__ = ["generation_bench", "render_summary"]

@@ -4,7 +4,7 @@ Both print exactly: ``tasks``, ``samples``, ``pass_at_1``, ``pass_at_k``, ``orac
 ``selected_pass_at_1``, ``detection`` {``recall``, ``false_positive_rate``, ``precision``,
 ``recall_passing_examples``} and ``wall_s``, plus ``benchmark``, ``hide_examples``,
 ``labels``, ``example_filter_pass_at_1`` (the docstring-example filter, the baseline to
-beat) and ``counts``. See `assay.bench.selection` for the definitions.
+beat) and ``counts``. See `assay.benchmarks.selection` for the definitions.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 
 import typer
 
-from assay.bench.humaneval import Problem
-from assay.bench.scoring import Sample, read_samples, reference_failures
+from assay.benchmarks.humaneval import Problem
+from assay.benchmarks.scoring import Sample, read_samples, reference_failures
 from assay.errors import BenchmarkError, InvalidArgument
 from assay.sandbox import Limits
 
@@ -42,7 +42,7 @@ def selection_bench(
     fmt: str,
 ) -> int:
     """Score and judge `rows`, print the summary in `fmt` (json or text); returns 0."""
-    from assay.bench.selection import first_tasks, read_labels, run_bench
+    from assay.benchmarks.selection import first_tasks, read_labels, run_bench
 
     summary = run_bench(
         benchmark,
@@ -151,7 +151,7 @@ def mbpp_command(
     """MBPP: score samples against all of a task's tests (hidden), and let assay select and
     flag them seeing only the task text and its first test (EvalPlus's prompt). With
     --backend, generate first and compare the bare model's greedy pass@1 with assay's."""
-    from assay.bench.mbpp import load_mbpp
+    from assay.benchmarks.mbpp import load_mbpp
 
     if fmt not in ("json", "text"):
         raise InvalidArgument(f"--format {fmt!r} is not one of json, text")
@@ -187,7 +187,7 @@ def mbpp_command(
             typer.echo(f"--plus: {left_out} tasks MBPP+ does not cover were left out", err=True)
     else:
         rows = read_samples(samples, problems)
-    from assay.bench.selection import first_tasks
+    from assay.benchmarks.selection import first_tasks
 
     rows = first_tasks(rows, limit_tasks)
     if labels is None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
-from assay.bench.humaneval import load_humaneval
-from assay.bench.scoring import Sample, read_samples, score_samples, summarize
+from assay.benchmarks.humaneval import load_humaneval
+from assay.benchmarks.scoring import Sample, read_samples, score_samples, summarize
 from assay.cli._bench_selection import parse_ks
 from assay.errors import InvalidArgument
 from assay.sandbox import Limits, doctor

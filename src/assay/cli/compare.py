@@ -57,8 +57,8 @@ def compare_command(
             raise InvalidArgument(
                 f"{path} is not a file; compare takes a task file and candidate files"
             )
-    from assay.discover import read_text_file
     from assay.model import Candidate, Task
+    from assay.source.discover import read_text_file
 
     extra = [read_text_file(path) for path in tests or []]
     # each file is read once: the texts that were compared are the ones the ledger records

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from assay.errors import InvalidArgument
-from assay.generate import GenerationResult
+from assay.gen.loop import GenerationResult
 from assay.model import Finding, Severity
 
 __all__ = ["complete_command", "gen_command", "register", "render_generation"]
@@ -99,7 +99,7 @@ def gen_command(
             valid = ", ".join(t.value for t in TrustTier)
             raise InvalidArgument(f"--tier {tier!r} is not one of {valid}") from None
     from assay.cli.ledger import lessons_for_cli, record_cli_generation
-    from assay.generate import load_task
+    from assay.gen.loop import load_task
 
     # On the command line a request that names an existing file is that task file.
     named = Path(request) if "\n" not in request and len(request) < 4096 else None
@@ -206,7 +206,7 @@ def complete_command(
 ) -> int:
     """Fill in code at a point in a file (FIM), then check the completed file: static rules
     and sandboxed probes; findings in the completed function are shown with the code."""
-    from assay.complete import complete_at
+    from assay.gen.complete import complete_at
 
     if fmt not in ("text", "json"):
         raise InvalidArgument(f"--format {fmt!r} is not one of text, json")
@@ -256,7 +256,7 @@ def _split_file(target: str) -> tuple[Path, str, str]:
     name, sep, line_text = target.rpartition(":")
     if not sep or not line_text.isdigit():
         raise InvalidArgument(f"{target!r} must be FILE:LINE, e.g. src/app.py:42")
-    from assay.discover import read_text_file
+    from assay.source.discover import read_text_file
 
     path = Path(name)
     text = read_text_file(path)

@@ -24,7 +24,7 @@ from assay.ledger import (
 from assay.model import Candidate, Report
 
 if TYPE_CHECKING:
-    from assay.generate import GenerationResult
+    from assay.gen.loop import GenerationResult
 
 __all__ = ["lessons_for_cli", "record_cli_generation", "record_cli_run", "register"]
 

@@ -12,14 +12,16 @@ The database is SQLite in the user's data directory unless ``ASSAY_LEDGER_URL`` 
 
 from __future__ import annotations
 
-from assay.ledger.record import (
+from assay.ledger.from_report import (
     KINDS,
     generation_report,
     record_generation,
     record_report,
     run_from_report,
 )
-from assay.ledger.records import (
+from assay.ledger.retrieval import criteria_for, criteria_from_failures
+from assay.ledger.store import Ledger, default_url, ledger_disabled, open_ledger, resolve_url
+from assay.ledger.types import (
     CandidateRecord,
     FindingRecord,
     OutcomeRecord,
@@ -27,8 +29,6 @@ from assay.ledger.records import (
     format_duration,
     parse_duration,
 )
-from assay.ledger.retrieval import criteria_for, criteria_from_failures
-from assay.ledger.store import Ledger, default_url, ledger_disabled, open_ledger, resolve_url
 
 __all__ = [
     "KINDS",

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from assay.ledger.records import RunRecord
 from assay.ledger.store import Ledger, open_ledger
+from assay.ledger.types import RunRecord
 
 __all__ = ["criteria_for", "criteria_from_failures", "similarity_index", "tokens"]
 

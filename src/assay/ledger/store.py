@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from assay.errors import InvalidArgument, LedgerError
 from assay.ledger import _schema as t
-from assay.ledger.records import (
+from assay.ledger.types import (
     CandidateRecord,
     FindingRecord,
     OutcomeRecord,

@@ -11,7 +11,7 @@ must carry four Markdown sections, in this order::
 The same text feeds `assay explain`, `assay rules`, SARIF `tool.driver.rules` and the tests
 that run every example. Rules say which AST node types they want (`nodes=`) and a single
 walk dispatches them; `kind="module"` rules see the whole file once; `kind="dynamic"` rules
-are produced by sandboxed probes (their check lives in `assay.probe`), and are declared here
+are produced by sandboxed probes (their check lives in `assay.behaviour`), and are declared here
 so ids, docs and SARIF metadata stay in one place.
 """
 
@@ -27,7 +27,7 @@ from assay.errors import InvalidArgument
 from assay.model import Family, Finding, Severity
 
 if TYPE_CHECKING:
-    from assay.context import Context
+    from assay.rules._context import Context
 
 __all__ = [
     "REQUIRED_SECTIONS",

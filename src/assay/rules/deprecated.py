@@ -1,6 +1,6 @@
 """The `deprecated` family (AS2xx): APIs that are deprecated or already removed.
 
-AS201 is table-driven (``assay/data/deprecations.toml``, see `assay.deprecations`) and
+AS201 is table-driven (``assay/knowledge/data/deprecations.toml``, see `assay.knowledge.deprecations`) and
 version-aware: stdlib records are judged against the *target* Python (``--python`` or
 ``requires-python``), library records against the installed distribution. AS202 reads
 deprecation markers from installed packages' source. AS203 turns DeprecationWarning /
@@ -14,8 +14,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
-from assay.context import Context
-from assay.deprecations import (
+from assay.knowledge.deprecations import (
     ApiRecord,
     DeprecationTable,
     assess,
@@ -23,6 +22,7 @@ from assay.deprecations import (
     load_table,
 )
 from assay.model import Family, Finding, Severity
+from assay.rules._context import Context
 from assay.rules._registry import get_rule, rule
 
 __all__ = ["WarningLike", "findings_from_warnings", "infer_types"]
@@ -42,7 +42,7 @@ def deprecated_api(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     Calls, attributes, imports, keyword arguments and methods listed in
-    ``assay/data/deprecations.toml``: the stdlib across Python 3.8–3.14 (``datetime.utcnow``,
+    ``assay/knowledge/data/deprecations.toml``: the stdlib across Python 3.8–3.14 (``datetime.utcnow``,
     ``distutils``, ``imp``, PEP 594 modules, ``unittest`` aliases, ``ssl.wrap_socket``,
     ``collections`` ABC aliases, ``asyncio.get_event_loop`` outside coroutines, tar
     extraction without ``filter=``, ...) and numpy, pandas, scikit-learn, SQLAlchemy 1→2,

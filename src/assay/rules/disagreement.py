@@ -1,6 +1,6 @@
 """Disagreement: one implementation behaves differently from the others of the same task (AS7xx).
 
-These rules are ``kind="dynamic"``: `assay.crosscheck` runs every candidate on the same
+These rules are ``kind="dynamic"``: `assay.behaviour.crosscheck` runs every candidate on the same
 inputs, clusters them by behaviour and reports the candidates outside the winning
 behaviour. They fire in `assay compare TASK CANDIDATE...`, in `assay.compare(...)`, in the
 benchmark harness, and in `assay check` on a file that holds several versions of one
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assay.crosscheck import CrossCheck
+from assay.behaviour.crosscheck import CrossCheck
 from assay.model import Family, Finding, Severity
 from assay.rules._registry import rule
 

@@ -1,6 +1,6 @@
 """Hallucination rules: packages, modules, attributes, methods and signatures that do not exist.
 
-Every verdict comes from `assay.resolve`: the standard library and installed packages are
+Every verdict comes from `assay.knowledge.resolve`: the standard library and installed packages are
 described from the real objects (in a separate interpreter, never importing the checked
 code), unknown packages are looked up in the shipped PyPI index and, online, in the package
 index pip uses. When a verdict cannot be certain (a module with ``__getattr__``, code under
@@ -19,9 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from assay.config import Settings
-from assay.context import Context
-from assay.model import Family, Finding, Severity
-from assay.resolve import (
+from assay.knowledge.resolve import (
     OTHER_PYTHON_STDLIB,
     PYTHON_VERSION,
     STDLIB_MODULES,
@@ -36,6 +34,8 @@ from assay.resolve import (
     offline_index,
     signature_problems,
 )
+from assay.model import Family, Finding, Severity
+from assay.rules._context import Context
 from assay.rules._registry import rule
 
 __all__ = [
@@ -604,7 +604,7 @@ def unknown_package(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     app = Flask(__name__)
     ```
     ## Data
-    The offline index (`assay/data/pypi_index.json.gz`) holds the 15,000 most downloaded
+    The offline index (`assay/knowledge/data/pypi_index.json.gz`) holds the 15,000 most downloaded
     PyPI projects of the 30 days up to 2026-04-01 (hugovk/top-pypi-packages) and about 220
     import names that differ from their project names (`yaml` -> PyYAML). Rebuild it with
     `python scripts/build_pypi_index.py --top <top-pypi-packages-30-days.min.json.gz>`.

@@ -4,7 +4,7 @@ Static shapes (AS501–AS507) look for linear work repeated inside a loop over t
 membership tests and ``.index`` on lists, ``pop(0)``, string ``+=``, sorting or copying,
 pairwise loops over one collection, and queries or HTTP requests issued per item (N+1).
 AS508 plans the file's SQLite queries with ``EXPLAIN QUERY PLAN`` in the sandbox, against
-the schema written in the same file. AS509 is reported by `assay.probe.complexity` from
+the schema written in the same file. AS509 is reported by `assay.behaviour.stages.complexity` from
 timings at growing input sizes.
 
 Loops over a small constant collection (``for op in ("+", "-")``, ``range(3)``) are not
@@ -17,8 +17,8 @@ import ast
 import re
 from collections.abc import Iterable, Iterator
 
-from assay.context import Context
 from assay.model import Family, Finding, Severity
+from assay.rules._context import Context
 from assay.rules._registry import rule
 
 __all__ = ["LoopNode", "enclosing_loop", "is_small_constant"]
@@ -1078,7 +1078,7 @@ def superlinear_growth_measured(node: ast.AST, ctx: Context) -> Iterable[Finding
     Functions assay can feed at a chosen size (type hints such as ``list[int]``, ``str``,
     ``dict[str, int]``) are timed in the sandbox at doubling sizes (64, 128, ... elements;
     five repetitions, the minimum kept) and the growth exponent is fitted on a log-log
-    scale (`assay.probe.complexity`). It is reported when the exponent is at least 1.5
+    scale (`assay.behaviour.stages.complexity`). It is reported when the exponent is at least 1.5
     while the result grows at most linearly (so an ``O(n log n)`` version exists), or when
     another version of the function in the same file (``f_v1`` / ``f_v2``) grows at least
     0.5 lower. Evidence: the timing series and the fitted exponents.

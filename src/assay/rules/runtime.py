@@ -1,8 +1,8 @@
 """Runtime: what a function does when it runs, judged against its own spec (AS6xx).
 
 These rules are ``kind="dynamic"``: their findings come from running the function in the
-sandbox (`assay.probe.stage` for `assay check`, `assay.crosscheck` for `assay compare`).
-The checks themselves live in `assay.probe.probes`; each function below yields the findings
+sandbox (`assay.behaviour.stages.functions` for `assay check`, `assay.behaviour.crosscheck` for `assay compare`).
+The checks themselves live in `assay.behaviour.probes`; each function below yields the findings
 of its rule for one `CandidateRun`, so a caller holding a run can ask for one rule alone.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assay.behaviour.probes import CandidateRun, Location, runtime_findings
+from assay.behaviour.spec import Spec
 from assay.model import Family, Finding, Severity
-from assay.probe.probes import CandidateRun, Location, runtime_findings
 from assay.rules._registry import rule
-from assay.spec import Spec
 
 __all__: list[str] = []
 

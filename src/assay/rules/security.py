@@ -3,7 +3,7 @@
 AS300 runs Bandit in-process (its test set and node visitor, no subprocess) and reports each
 Bandit result with its test id, test name, CWE and Bandit's own severity and confidence.
 AS301–AS314 follow values from where they come from (request data, ``input()``, parameters)
-to where they do harm (`assay.dataflow`), so that a constant or parameterised query stays
+to where they do harm (`assay.rules._support.dataflow`), so that a constant or parameterised query stays
 silent. When an assay rule and Bandit report the same issue on the same line, the assay
 finding wins and carries Bandit's test id in its evidence (``"bandit": [...]``); AS300 then
 leaves that line alone.
@@ -24,11 +24,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from assay.context import Context, qualified_name
-from assay.dataflow import Flow, FunctionFlow, SourceKind, module_flows
 from assay.model import Family, Finding, Severity
-from assay.rules._naming import identifier, is_password_name, is_secret_name, is_test_path, words
+from assay.rules._context import Context, qualified_name
 from assay.rules._registry import Rule, all_rules, iter_selected, rule
+from assay.rules._support.dataflow import Flow, FunctionFlow, SourceKind, module_flows
+from assay.rules._support.naming import (
+    identifier,
+    is_password_name,
+    is_secret_name,
+    is_test_path,
+    words,
+)
 
 __all__: list[str] = []
 

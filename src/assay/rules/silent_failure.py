@@ -19,10 +19,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assay.context import Context, qualified_name
 from assay.model import Family, Finding, Severity
-from assay.rules._naming import is_test_path, words
+from assay.rules._context import Context, qualified_name
 from assay.rules._registry import rule
+from assay.rules._support.naming import is_test_path, words
 
 __all__: list[str] = []
 
@@ -899,7 +899,7 @@ def constant_output(
         return PRICES[sku]
     ```
     """
-    # Dynamic: `assay.probe.constant_output` runs the function and calls this with what it saw.
+    # Dynamic: `assay.behaviour.stages.constant_output` runs the function and calls this with what it saw.
     yield Finding(
         rule="AS408",
         family=Family.SILENT_FAILURE,
@@ -1391,7 +1391,7 @@ def validation_removed(ctx: Context) -> Iterator[Finding]:
     path = Path(ctx.path)
     if not path.is_file():
         return
-    from assay.gitbase import file_at
+    from assay.source.gitbase import file_at
 
     old_source = file_at(revision, path)
     if old_source is None:

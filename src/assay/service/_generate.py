@@ -13,7 +13,7 @@ from assay.ledger import Ledger, criteria_from_failures, generation_report
 from assay.model import Candidate, Report
 
 if TYPE_CHECKING:
-    from assay.generate import GenerationResult
+    from assay.gen.loop import GenerationResult
     from assay.llm import Backend
 
 __all__ = ["Backends", "GenerateOutcome", "run_generate"]
@@ -96,7 +96,7 @@ def run_generate(
         BackendError: the backend failed.
     """
     from assay.api import generate
-    from assay.generate import load_task
+    from assay.gen.loop import load_task
 
     task = load_task(prompt, entry_point=entry_point)
     lessons = criteria_from_failures(task.prompt, ledger.failures()) if ledger else []

@@ -1,0 +1,372 @@
+"""The dynamic stage of `assay check`: probe one file's functions in the sandbox.
+
+`dynamic_findings(source, path, ...)` is a plain function of a file's text. It probes:
+
+* every top-level function that carries docstring examples or type hints on all its
+  required parameters (`probe_targets`), with the single-candidate probes of
+  `assay.behaviour.probes` (AS601-AS607);
+* every group of *versions* of one function written side by side (``median_v1``,
+  ``median_v2``, ``median_v3``: the same stem plus ``_v<N>``, the same parameters), with
+  `assay.behaviour.crosscheck` (AS701): the versions that disagree with the others are reported with
+  the input that shows it.
+
+It stays fast on ordinary files: at most `MAX_FUNCTIONS` functions, `CHECK_BUDGET` inputs
+each, inputs run in chunks so a function that hangs costs one timeout, and functions whose
+result depends on the world (files, network, time, randomness) are not probed.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assay.behaviour.crosscheck import CandidateSource, crosscheck
+from assay.behaviour.inputs import generate_inputs
+from assay.behaviour.probes import (
+    OTHER_HASH_SEED,
+    CandidateRun,
+    Location,
+    run_candidates,
+    runtime_findings,
+)
+from assay.behaviour.spec import Spec, extract_spec
+from assay.config import Settings
+from assay.model import Finding, Report
+from assay.sandbox import Limits, Sandbox, Status
+
+__all__ = [
+    "CHECK_BUDGET",
+    "MAX_FUNCTIONS",
+    "dynamic_findings",
+    "probe_targets",
+    "version_groups",
+    "with_dynamic_findings",
+]
+
+#: Functions probed per file, and generated inputs per function.
+MAX_FUNCTIONS = 12
+CHECK_BUDGET = 24
+#: Inputs in the first sandbox job: when one of them times out, the rest is skipped.
+CHUNK = 4
+
+_VERSION = re.compile(r"^(?P<stem>[A-Za-z_]\w*?)_v(?P<number>\d+)$")
+_WORLDLY = re.compile(
+    r"\b(open|input|requests|urllib|socket|subprocess|os\.system|sleep|random|time\.time|datetime\.now|"
+    r"exec|eval|__import__|sys\.stdin|Path|shutil|sqlite3|threading|asyncio|multiprocessing)\b"
+)
+
+
+def probe_targets(source: str) -> list[tuple[ast.FunctionDef, Spec]]:
+    """Top-level functions worth probing: with docstring examples or annotations on every
+    required parameter; not generators, coroutines or decorated functions; not reading
+    files, the network, the clock or a random generator (see `_WORLDLY`)."""
+    tree = _parse(source)
+    if tree is None:
+        return []
+    grouped = {name for group in version_groups(tree).values() for name in group}
+    targets: list[tuple[ast.FunctionDef, Spec]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or node.name in grouped or _unprobeable(node):
+            continue
+        # Only the function's own text: a module docstring's examples belong to nobody.
+        spec = extract_spec(ast.get_source_segment(source, node) or "", node.name)
+        if spec.examples or _fully_hinted(spec):
+            targets.append((node, spec))
+    return targets[:MAX_FUNCTIONS]
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _fully_hinted(spec: Spec) -> bool:
+    if spec.signature is None:
+        return False
+    required = [p for p in spec.signature.parameters if p.required]
+    return bool(required) and all(p.annotation for p in required)
+
+
+def _unprobeable(node: ast.FunctionDef) -> bool:
+    if (
+        node.name.startswith(("test_", "_"))
+        or node.decorator_list
+        or node.args.vararg
+        or node.args.kwarg
+    ):
+        return True
+    if any(
+        isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await, ast.Global, ast.Nonlocal))
+        for n in ast.walk(node)
+    ):
+        return True
+    return bool(_WORLDLY.search(ast.unparse(node)))
+
+
+def version_groups(tree: ast.Module) -> dict[str, list[str]]:
+    """``stem -> [stem_v1, stem_v2, ...]`` for top-level functions written as versions of one
+    function (two or more, with the same parameter names)."""
+    by_stem: dict[str, list[ast.FunctionDef]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            match = _VERSION.match(node.name)
+            if match and not _unprobeable(replace_name(node, match.group("stem"))):
+                by_stem.setdefault(match.group("stem"), []).append(node)
+    groups: dict[str, list[str]] = {}
+    for stem, nodes in by_stem.items():
+        parameters = {tuple(a.arg for a in n.args.args) for n in nodes}
+        if len(nodes) >= 2 and len(parameters) == 1:
+            groups[stem] = [n.name for n in nodes]
+    return groups
+
+
+def replace_name(node: ast.FunctionDef, name: str) -> ast.FunctionDef:
+    """A copy of `node` named `name` (so a ``test_v1`` is judged like ``test``)."""
+    renamed = copy.copy(node)
+    renamed.name = name
+    return renamed
+
+
+def dynamic_findings(
+    source: str,
+    path: str,
+    *,
+    rules: frozenset[str],
+    timeout_s: float = 2.0,
+    sandbox: Sandbox | None = None,
+    reseeded: Sandbox | None = None,
+) -> list[Finding]:
+    """Runtime (AS6xx) and disagreement (AS7xx) findings for one file, limited to `rules`.
+
+    Args:
+        source: the file's text; the whole file is the module each probe imports.
+        path: the path findings are reported at.
+        rules: ids of the active rules; nothing runs when none of them is dynamic.
+        timeout_s: limit per call.
+        sandbox: a running sandbox to reuse; default: one opened here when needed.
+        reseeded: a running sandbox hashing strings under `OTHER_HASH_SEED`, where a few
+            inputs run again in a fresh process (results depending on the order of a set of
+            strings change there: AS604); default: one opened here when needed.
+    """
+    work = _dynamic_work(source, rules)
+    if work is None:
+        return []
+    with contextlib.ExitStack() as stack:
+        if sandbox is None:
+            sandbox = stack.enter_context(Sandbox(workers=1))
+        if reseeded is None:
+            reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED))
+        return _run_dynamic(source, path, work, rules, sandbox, reseeded, timeout_s)
+
+
+#: A file's tree, the functions to probe and the groups of versions to compare.
+_Work = tuple[ast.Module, list[tuple[ast.FunctionDef, Spec]], dict[str, list[str]]]
+
+
+def _dynamic_work(source: str, rules: frozenset[str]) -> _Work | None:
+    """What the active `rules` would run for `source`; None when there is nothing to run."""
+    wants_runtime = any(r.startswith("AS6") for r in rules)
+    wants_versions = any(r.startswith("AS7") for r in rules)
+    if not (wants_runtime or wants_versions):
+        return None
+    tree = _parse(source)
+    if tree is None:
+        return None
+    targets = probe_targets(source) if wants_runtime else []
+    groups = version_groups(tree) if wants_versions else {}
+    if not targets and not groups:
+        return None
+    return tree, targets, groups
+
+
+def _run_dynamic(
+    source: str,
+    path: str,
+    work: _Work,
+    rules: frozenset[str],
+    box: Sandbox,
+    reseeded: Sandbox,
+    timeout_s: float,
+) -> list[Finding]:
+    """`dynamic_findings` once the work is known and the sandboxes run."""
+    tree, targets, groups = work
+    findings: list[Finding] = []
+    for node, spec in targets:
+        try:
+            findings.extend(_probe_function(source, path, node, spec, box, reseeded, timeout_s))
+        except _Unimportable:
+            break  # its versions cannot be compared either
+    else:
+        for stem, names in groups.items():
+            findings.extend(
+                _cross_versions(source, path, tree, stem, names, box, reseeded, timeout_s)
+            )
+    return [f for f in findings if f.rule in rules]
+
+
+class _Unimportable(Exception):
+    """The module does not import in the sandbox: skip the rest of the file."""
+
+
+def _probe_function(
+    source: str,
+    path: str,
+    node: ast.FunctionDef,
+    spec: Spec,
+    box: Sandbox,
+    reseeded: Sandbox,
+    timeout_s: float,
+) -> list[Finding]:
+    inputs = generate_inputs(spec, budget=CHECK_BUDGET)
+    if not inputs and not spec.examples:
+        return []
+    limits = Limits(timeout_s=timeout_s, memory_mb=512)
+    runs: list[CandidateRun] = []
+    # Two jobs at most (each one imports the module again): a first few inputs, then the
+    # rest unless one of the first already hung.
+    for start, end in ((0, CHUNK), (CHUNK, len(inputs))):
+        chunk = inputs[start:end]
+        if start and not chunk:
+            break
+        # The examples are evaluated with the first chunk only.
+        chunk_spec = spec if start == 0 else replace(spec, examples=())
+        (run,) = run_candidates(
+            [(node.name, source)],
+            chunk_spec,
+            chunk,
+            sandbox=box,
+            limits=limits,
+            preamble="",
+            reseeded=reseeded,
+        )
+        if not run.imported:
+            # The file needs something the sandbox lacks (a project import, a data file):
+            # nothing can be said about its functions' behaviour.
+            raise _Unimportable
+        runs.append(run)
+        if any(o.outcome.status is Status.TIMEOUT for o in run.observations):
+            break
+    merged = _merge(runs)
+    return runtime_findings(merged, spec, Location(path, node.lineno, node.name))
+
+
+def _merge(runs: Sequence[CandidateRun]) -> CandidateRun:
+    """One run from the runs of consecutive chunks of the inputs (indices shifted)."""
+    offsets = [sum(len(run.observations) for run in runs[:k]) for k in range(len(runs))]
+    return replace(
+        runs[0],
+        observations=tuple(o for run in runs for o in run.observations),
+        repeats=tuple(
+            (offset + i, o)
+            for offset, run in zip(offsets, runs, strict=True)
+            for i, o in run.repeats
+        ),
+        reseeded=tuple(
+            (offset + i, o)
+            for offset, run in zip(offsets, runs, strict=True)
+            for i, o in run.reseeded
+        ),
+        executions=sum(run.executions for run in runs),
+    )
+
+
+def _cross_versions(
+    source: str,
+    path: str,
+    tree: ast.Module,
+    stem: str,
+    names: list[str],
+    box: Sandbox,
+    reseeded: Sandbox,
+    timeout_s: float,
+) -> list[Finding]:
+    nodes = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in names}
+    stub = "\n\n".join(ast.unparse(replace_name(nodes[name], stem)) for name in names)
+    for name in names:
+        stub = re.sub(rf"\b{re.escape(name)}\(", f"{stem}(", stub)
+    spec = extract_spec(stub, stem)
+    candidates = [CandidateSource(name, f"{source}\n\n{stem} = {name}\n") for name in names]
+    result = crosscheck(
+        spec,
+        candidates,
+        budget=CHECK_BUDGET,
+        timeout_s=timeout_s,
+        sandbox=box,
+        preamble="",
+        path=path,
+        reseeded=reseeded,
+    )
+    findings: list[Finding] = []
+    for verdict in result.verdicts:
+        node = nodes[verdict.candidate]
+        for finding in verdict.findings:
+            if finding.rule.startswith("AS7"):
+                findings.append(
+                    finding.model_copy(update={"line": node.lineno, "function": node.name})
+                )
+    return findings
+
+
+_SUPPRESSION = re.compile(r"#\s*assay:\s*ignore(?:\[(?P<ids>[A-Za-z0-9_,\s-]+)\])?")
+
+
+def with_dynamic_findings(report: Report, settings: Settings) -> Report:
+    """`report` (from the static stage) plus the dynamic findings of every checked file,
+    honouring the selected rules, ``# assay: ignore[...]`` comments on the reported line and
+    per-rule severity overrides. When the sandbox cannot run here, the report says so in
+    `Report.warnings` instead of pretending the probes ran."""
+    from assay.errors import SandboxError
+    from assay.rules._engine import active_rules
+
+    rules = frozenset(r.id for r in active_rules(settings) if r.kind == "dynamic")
+    # Starting two sandboxes costs a few tenths of a second: not for files with nothing to run.
+    works = {
+        path: (source, work)
+        for path, source in report.sources.items()
+        if (work := _dynamic_work(source, rules)) is not None
+    }
+    if not works:
+        return report
+    found: list[Finding] = []
+    try:
+        with (
+            Sandbox(workers=1) as box,
+            Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
+        ):
+            for path, (source, work) in works.items():
+                for finding in _run_dynamic(
+                    source, path, work, rules, box, reseeded, settings.probe_timeout
+                ):
+                    if not _suppressed(source, finding):
+                        found.append(_override(finding, settings))
+    except SandboxError as error:
+        return report.model_copy(
+            update={"warnings": [*report.warnings, f"dynamic probes did not run: {error}"]}
+        )
+    if not found:
+        return report
+    return report.model_copy(
+        update={"findings": sorted([*report.findings, *found], key=Finding.sort_key)}
+    )
+
+
+def _suppressed(source: str, finding: Finding) -> bool:
+    lines = source.splitlines()
+    if not 1 <= finding.line <= len(lines):
+        return False
+    match = _SUPPRESSION.search(lines[finding.line - 1])
+    if match is None:
+        return False
+    ids = match.group("ids")
+    return ids is None or finding.rule in {part.strip() for part in ids.split(",")}
+
+
+def _override(finding: Finding, settings: Settings) -> Finding:
+    severity = settings.severity.get(finding.rule)
+    return finding if severity is None else finding.model_copy(update={"severity": severity})

@@ -1,2 +1,0 @@
-"""Benchmarks: datasets (HumanEval) and scoring samples against their hidden tests in the
-sandbox (`assay.bench.scoring.score_samples`, pass@k)."""

@@ -1,0 +1,507 @@
+"""Verified generation: draft candidates with a model, verify them, repair with evidence.
+
+The loop (`generate_verified`)::
+
+    task + acceptance criteria
+      -> draft: n candidates per backend (bare request greedy, with criteria greedy,
+         paraphrased, sampled) + model-written tests            (assay.gen.draft)
+      -> verify: static rules on each candidate (assay.check), then every candidate runs
+         in the sandbox on the task's examples and generated inputs, clustered by
+         behaviour; model tests are extra, down-weighted evidence  (assay.compare)
+      -> if the selected candidate is not verified and rounds remain: repair prompts that
+         carry the evidence (failing input, expected vs got, the finding and its rule),
+         the repairs join the pool, verify again
+      -> the selected candidate, every candidate's verdict, and the evidence
+
+A candidate is *verified* when the cross-check accepts it (it is in the winning behaviour
+cluster and fails no runtime check), it passes every trusted example of the task, no static
+rule reports an error in it, and — when the task states no examples — at least two
+candidates agree with it. Candidate code never runs outside `assay.sandbox`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assay.errors import InvalidArgument
+from assay.gen.draft import DraftPlan, Drafts, draft
+from assay.gen.prompts import CODE_STOPS, Evidence, default_criteria, extract_code, repair_request
+from assay.llm.base import Backend, Params, Usage
+from assay.model import Candidate, Finding, Report, Severity, Task, TrustTier, Verdict
+from assay.source.discover import read_text_file
+
+__all__ = [
+    "CandidateResult",
+    "GenerationResult",
+    "generate_verified",
+    "generation_criteria",
+    "guess_tier",
+    "load_task",
+]
+
+#: Called with a stage name and a one-line message (for progress displays).
+ProgressFn = Callable[[str, str], None]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CandidateResult(_Frozen):
+    """One candidate, its verdict and its static findings."""
+
+    candidate: Candidate
+    verdict: Verdict | None = None
+    static_findings: list[Finding] = Field(default_factory=list)
+    round: int = 0
+    verified: bool = False
+
+
+class GenerationResult(_Frozen):
+    """What `generate_verified` found: the selected code (None when nothing was drafted),
+    whether it is verified, every candidate with its verdict, and the evidence."""
+
+    task: Task
+    code: str | None
+    selected: str | None
+    verified: bool
+    candidates: list[CandidateResult]
+    evidence: list[Finding] = Field(default_factory=list)
+    clusters: list[dict[str, Any]] = Field(default_factory=list)
+    criteria: list[str] = Field(default_factory=list)
+    model_tests: list[str] = Field(default_factory=list)
+    rounds: int = 0
+    usage: dict[str, int] = Field(default_factory=dict)
+    model_seconds: float = 0.0
+    seconds: float = 0.0
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def selected_result(self) -> CandidateResult | None:
+        """The selected candidate's result."""
+        for item in self.candidates:
+            if item.candidate.name == self.selected:
+                return item
+        return None
+
+
+def load_task(
+    prompt_or_path: str | Path,
+    *,
+    entry_point: str | None = None,
+    criteria: Sequence[str] = (),
+) -> Task:
+    """A `Task` from request text, or from a file given as a `Path`: a ``.py`` stub
+    (signature + docstring), a ``.json`` task (the `Task` fields), or any other text file
+    (the request). A string is always the request itself, never opened as a file.
+
+    Raises:
+        InvalidArgument: the request is empty or a ``.json`` task is malformed.
+        SourceError: the task file cannot be read.
+    """
+    if isinstance(prompt_or_path, Path):
+        path = prompt_or_path
+        text = read_text_file(path)
+        if path.suffix == ".json":
+            try:
+                task = Task.model_validate_json(text)
+            except ValueError as error:
+                raise InvalidArgument(f"task file {path} is not a valid task: {error}") from error
+            return task.model_copy(
+                update={
+                    "entry_point": entry_point or task.entry_point or _last_function(task.prompt),
+                    "criteria": [*task.criteria, *criteria],
+                }
+            )
+    else:
+        text = prompt_or_path
+    if not text.strip():
+        raise InvalidArgument("the generation request is empty; pass a prompt or a task file")
+    return Task(
+        prompt=text,
+        entry_point=entry_point or _last_function(text) or _named_function(text),
+        criteria=list(criteria),
+    )
+
+
+def _last_function(text: str) -> str | None:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return names[-1] if names else None
+
+
+def _named_function(text: str) -> str | None:
+    match = re.search(r"(?:function|def)\s+`?([A-Za-z_][A-Za-z0-9_]*)`?\s*\(", text)
+    if match:
+        return match.group(1)
+    match = re.search(r"`([A-Za-z_][A-Za-z0-9_]*)\(", text)
+    return match.group(1) if match else None
+
+
+_SECURITY_WORDS = re.compile(
+    r"password|token|secret|auth|login|sql|shell|command|upload|path|url|encrypt|hash|session|cookie",
+    re.I,
+)
+_PERFORMANCE_WORDS = re.compile(r"fast|efficient|large|million|billion|O\(|performance|scal", re.I)
+
+
+def guess_tier(task: Task) -> TrustTier:
+    """The trust tier a request implies, from its words: security-sensitive requests get
+    security criteria, performance-critical ones a complexity bound, the rest logic ones."""
+    if _SECURITY_WORDS.search(task.prompt):
+        return TrustTier.SECURITY_SENSITIVE
+    if _PERFORMANCE_WORDS.search(task.prompt):
+        return TrustTier.PERFORMANCE_CRITICAL
+    return TrustTier.LOGIC
+
+
+def generate_verified(
+    task: Task,
+    backends: Sequence[Backend],
+    *,
+    plan: DraftPlan | None = None,
+    repair_rounds: int = 1,
+    repair_width: int = 2,
+    criteria: Sequence[str] | None = None,
+    tier: TrustTier | None = None,
+    budget: int = 30,
+    timeout: float = 2.0,
+    static: bool = True,
+    progress: ProgressFn | None = None,
+) -> GenerationResult:
+    """Draft, verify, repair; return the selected candidate with its evidence.
+
+    Args:
+        task: what to write (prompt or stub, entry point, criteria, examples, tests).
+        backends: one or more models; candidates from several are cross-validated together.
+        plan: how many samples of which kind each backend draws.
+        repair_rounds: how many times to repair when nothing is verified.
+        repair_width: how many distinct failing behaviours are repaired per round.
+        criteria: acceptance criteria; default: the task's own plus defaults for `tier`.
+        tier: the trust tier for default criteria; default: `guess_tier(task)`.
+        budget: generated inputs per cross-check, beyond the examples.
+        timeout: seconds per sandboxed call.
+        static: run the static rules on every candidate.
+        progress: called with (stage, message) as the loop advances.
+
+    Raises:
+        InvalidArgument: no backend, or the task has no entry point.
+        BackendError: a backend failed.
+    """
+    if not backends:
+        raise InvalidArgument("generate() needs at least one backend")
+    if not task.entry_point:
+        raise InvalidArgument(
+            "cannot tell which function to write; pass entry_point (--entry-point NAME) "
+            "or name the function in the request"
+        )
+    started = time.perf_counter()
+    plan = plan or DraftPlan()
+    chosen_criteria = list(criteria) if criteria is not None else generation_criteria(task, tier)
+    say = progress or (lambda stage, message: None)
+    pool: list[CandidateResult] = []
+    tests: list[str] = []
+    usage = Usage()
+    model_seconds = 0.0
+    for backend in backends:
+        say("draft", f"drafting {plan.n} candidates with {backend.name} ({backend.model})")
+        drafts = draft(
+            task,
+            backend,
+            plan,
+            chosen_criteria,
+            progress=lambda what, done, total: say("draft", f"{what} ({done}/{total})"),
+        )
+        usage = usage + drafts.usage
+        model_seconds += drafts.seconds
+        pool.extend(_named(drafts, backend, len(backends) > 1))
+        tests = list(dict.fromkeys([*tests, *drafts.model_tests]))
+    verification = _verify(
+        task, pool, tests, budget=budget, timeout=timeout, static=static, say=say
+    )
+    rounds = 0
+    while not verification.verified and rounds < repair_rounds:
+        rounds += 1
+        targets = _repair_targets(verification, repair_width)
+        if not targets:
+            break
+        for target in targets:
+            say("repair", f"round {rounds}: repairing {target.candidate.name}")
+            request = repair_request(
+                task, target.candidate.code, _evidence_of(target), chosen_criteria
+            )
+            backend = _backend_of(target.candidate, backends)
+            completions = backend.generate(
+                request,
+                Params(
+                    temperature=0.0, max_tokens=plan.max_tokens, stop=CODE_STOPS, seed=plan.seed
+                ),
+            )
+            for completion in completions:
+                usage = usage + completion.usage
+                model_seconds += completion.seconds
+                fixed = Candidate(
+                    code=extract_code(completion.text, entry_point=task.entry_point),
+                    name=f"{target.candidate.name}-r{rounds}",
+                    backend=completion.backend or backend.name,
+                    model=completion.model or backend.model,
+                    sample_index=target.candidate.sample_index,
+                    prompt_variant="repair-v1",
+                )
+                pool.append(CandidateResult(candidate=fixed, round=rounds))
+        verification = _verify(
+            task,
+            [r.model_copy(update={"verdict": None}) for r in verification.results]
+            + pool[len(verification.results) :],
+            tests,
+            budget=budget,
+            timeout=timeout,
+            static=static,
+            say=say,
+        )
+    selected = verification.selected
+    return GenerationResult(
+        task=task,
+        code=selected.candidate.code if selected is not None else None,
+        selected=selected.candidate.name if selected is not None else None,
+        verified=verification.verified,
+        candidates=verification.results,
+        evidence=verification.evidence,
+        clusters=verification.report.clusters if verification.report is not None else [],
+        criteria=chosen_criteria,
+        model_tests=tests,
+        rounds=rounds,
+        usage=usage.as_dict(),
+        model_seconds=round(model_seconds, 3),
+        seconds=round(time.perf_counter() - started, 3),
+        warnings=list(verification.report.warnings) if verification.report is not None else [],
+    )
+
+
+def generation_criteria(task: Task, tier: TrustTier | None = None) -> list[str]:
+    """The task's own acceptance criteria plus the defaults of its trust tier (`tier`, else
+    `guess_tier(task)`)."""
+    own = list(task.criteria)
+    return list(dict.fromkeys([*own, *default_criteria(tier or guess_tier(task))]))
+
+
+def _named(drafts: Drafts, backend: Backend, prefix: bool) -> list[CandidateResult]:
+    results = []
+    for candidate in drafts.candidates:
+        name = f"{backend.name}:{candidate.name}" if prefix else candidate.name
+        results.append(CandidateResult(candidate=candidate.model_copy(update={"name": name})))
+    return results
+
+
+def _backend_of(candidate: Candidate, backends: Sequence[Backend]) -> Backend:
+    for backend in backends:
+        if backend.name == candidate.backend and backend.model == candidate.model:
+            return backend
+    return backends[0]
+
+
+class _Verification:
+    """The state of the pool after one verification pass."""
+
+    def __init__(
+        self,
+        results: list[CandidateResult],
+        report: Report | None,
+        selected: CandidateResult | None,
+    ) -> None:
+        self.results = results
+        self.report = report
+        self.selected = selected
+
+    @property
+    def verified(self) -> bool:
+        return self.selected is not None and self.selected.verified
+
+    @property
+    def evidence(self) -> list[Finding]:
+        if self.selected is None:
+            return []
+        own = self.selected.verdict.findings if self.selected.verdict is not None else []
+        return [*self.selected.static_findings, *own]
+
+
+def _verify(
+    task: Task,
+    pool: list[CandidateResult],
+    tests: Sequence[str],
+    *,
+    budget: int,
+    timeout: float,
+    static: bool,
+    say: ProgressFn,
+) -> _Verification:
+    from assay.behaviour.crosscheck import CandidateSource, compare_candidates
+    from assay.behaviour.spec import extract_spec
+
+    say("verify", f"cross-checking {len(pool)} candidates in the sandbox")
+    with_static = [
+        item
+        if item.static_findings or not static
+        else item.model_copy(update={"static_findings": _static_findings(item.candidate)})
+        for item in pool
+    ]
+    # Identical programs are one program submitted several times: one run, several votes
+    # (a model repeating itself is not independent agreement).
+    programs: dict[str, list[int]] = {}
+    for index, item in enumerate(with_static):
+        programs.setdefault(item.candidate.code, []).append(index)
+    sources = [
+        CandidateSource(with_static[members[0]].candidate.name, code, count=len(members))
+        for code, members in programs.items()
+    ]
+    examples = [
+        f"assert {e['input']} == {e['output']}"
+        for e in task.examples
+        if "input" in e and "output" in e
+    ]
+    spec = extract_spec(task.prompt, task.entry_point, tests=[*task.tests, *examples])
+    report = compare_candidates(
+        spec, sources, extra_tests=list(tests), budget=budget, seed=0, timeout_s=timeout
+    )
+    agreement = _agreement(report, programs, with_static)
+    verdict_of = {code: report.verdicts[number] for number, code in enumerate(programs)}
+    results = []
+    for item in with_static:
+        shared = verdict_of[item.candidate.code]
+        verdict = shared.model_copy(
+            update={
+                "candidate": item.candidate.name,
+                "selected": shared.selected and shared.candidate == item.candidate.name,
+            }
+        )
+        results.append(
+            item.model_copy(
+                update={"verdict": verdict, "verified": _is_verified(item, verdict, agreement)}
+            )
+        )
+    chosen = _choose(results)
+    say("verify", "verified" if chosen is not None and chosen.verified else "not verified yet")
+    return _Verification(results, report, chosen)
+
+
+def _static_findings(candidate: Candidate) -> list[Finding]:
+    from assay.api import check_source
+
+    report = check_source(candidate.code, name=f"{candidate.name}.py", dynamic=False, offline=True)
+    return [f.model_copy(update={"candidate": candidate.name}) for f in report.findings]
+
+
+def _agreement(
+    report: Report, programs: dict[str, list[int]], pool: Sequence[CandidateResult]
+) -> dict[str, int]:
+    """Distinct programs behaving like each candidate (its cluster's program count)."""
+    cluster_programs: dict[int, int] = {}
+    for verdict in report.verdicts:
+        if verdict.cluster is not None:
+            cluster_programs[verdict.cluster] = cluster_programs.get(verdict.cluster, 0) + 1
+    by_code = {code: report.verdicts[number] for number, code in enumerate(programs)}
+    return {
+        item.candidate.name: cluster_programs.get(cluster, 1)
+        if (cluster := by_code[item.candidate.code].cluster) is not None
+        else 1
+        for item in pool
+    }
+
+
+def _is_verified(item: CandidateResult, verdict: Verdict, agreement: dict[str, int]) -> bool:
+    if not verdict.accepted:
+        return False
+    if any(f.severity is Severity.ERROR for f in item.static_findings):
+        return False
+    if verdict.examples_total:
+        return verdict.examples_passed == verdict.examples_total
+    return agreement.get(verdict.candidate, 1) >= 2
+
+
+def _choose(results: Sequence[CandidateResult]) -> CandidateResult | None:
+    """The selected candidate: the cross-check's choice if verified, else the verified
+    candidate with the best score, else the cross-check's choice."""
+    chosen = next((r for r in results if r.verdict is not None and r.verdict.selected), None)
+    if chosen is not None and chosen.verified:
+        return chosen
+    verified = [r for r in results if r.verified and r.verdict is not None]
+    if verified:
+        return max(verified, key=lambda r: r.verdict.score if r.verdict is not None else 0.0)
+    return chosen or (results[0] if results else None)
+
+
+def _repair_targets(verification: _Verification, width: int) -> list[CandidateResult]:
+    """Representatives of the best distinct failing behaviours, best score first."""
+    seen_clusters: set[int | None] = set()
+    seen_code: set[str] = set()
+    ranked = sorted(
+        (r for r in verification.results if r.verdict is not None),
+        key=lambda r: (-(r.verdict.score if r.verdict is not None else 0.0), r.candidate.name),
+    )
+    targets = []
+    for result in ranked:
+        cluster = result.verdict.cluster if result.verdict is not None else None
+        if cluster in seen_clusters or result.candidate.code in seen_code:
+            continue
+        if not _evidence_of(result):
+            continue
+        seen_clusters.add(cluster)
+        seen_code.add(result.candidate.code)
+        targets.append(result)
+        if len(targets) >= width:
+            break
+    return targets
+
+
+def _evidence_of(result: CandidateResult) -> list[Evidence]:
+    """What is wrong with a candidate, as the repair prompt shows it."""
+    findings = [
+        *(result.verdict.findings if result.verdict is not None else []),
+        *result.static_findings,
+    ]
+    relevant = [f for f in findings if f.severity is not Severity.INFO]
+    relevant.sort(key=lambda f: (-f.severity.rank, f.rule))
+    evidence = []
+    for finding in relevant:
+        data = finding.evidence
+        # A disagreement's "expected" is the other candidates' answer, not the truth: the
+        # message says whose answer it is, so it is not shown as an expectation.
+        consensus_only = finding.rule.startswith("AS7")
+        evidence.append(
+            Evidence(
+                summary=finding.message,
+                input=_text(data.get("input")),
+                expected=None if consensus_only else _text(data.get("expected")),
+                got=_text(data.get("got")),
+                rule=finding.rule,
+                docs=_rule_summary(finding.rule),
+            )
+        )
+    return evidence
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _rule_summary(rule_id: str) -> str | None:
+    from assay.errors import InvalidArgument as _Unknown
+    from assay.rules._registry import get_rule
+
+    try:
+        return get_rule(rule_id).docs.summary
+    except _Unknown:
+        return None

@@ -1,0 +1,197 @@
+"""Introspection worker: run in a separate interpreter by `assay.knowledge.resolve`, never imported.
+
+It reads a JSON request ``{"sys_path": [...], "modules": [...], "probes": {module: [names]},
+"out": path}`` from stdin, imports each requested module (installed distributions and the
+standard library only; the checked project's directories are not on ``sys_path``) and
+writes, for each, the names it defines, its submodules, whether it has a module-level
+``__getattr__``, the members of its classes and the signatures of its callables. Output
+goes to the file named by ``out`` because imported packages may print to stdout.
+
+The parent decides what is safe to import; this file only describes what it imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import sys
+import types
+from typing import Any
+
+_MAX_CLASSES = 400
+#: Largest module (bytes) whose ``.pyi`` stub is read for names set at run time.
+_SHIM_SIZE = 8192
+#: Modules whose classes' method signatures are recorded (receivers of evident type).
+_METHOD_SIGNATURE_MODULES = {"builtins", "pathlib"}
+#: Standard-library modules that other standard modules expose under another name.
+_STDLIB_ALIASES = {"posixpath", "ntpath"}
+_KIND_NAMES = {
+    inspect.Parameter.POSITIONAL_ONLY: 0,
+    inspect.Parameter.POSITIONAL_OR_KEYWORD: 1,
+    inspect.Parameter.VAR_POSITIONAL: 2,
+    inspect.Parameter.KEYWORD_ONLY: 3,
+    inspect.Parameter.VAR_KEYWORD: 4,
+}
+
+
+def _signature(obj: Any) -> list[list[Any]] | None:
+    if getattr(obj, "__module__", None) == "inspect":
+        # inspect uses its own `Parameter.empty` as real defaults (Signature(return_annotation=)).
+        return None
+    try:
+        signature = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None
+    return [
+        [p.name, _KIND_NAMES[p.kind], p.default is not inspect.Parameter.empty]
+        for p in signature.parameters.values()
+    ]
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, types.ModuleType):
+        return "module"
+    if isinstance(value, type):
+        return "class"
+    if callable(value):
+        return "function"
+    return "other"
+
+
+def _class_surface(cls: type, *, signatures: bool) -> dict[str, Any]:
+    members: dict[str, Any] = {}
+    # Class-level access also finds the metaclass's attributes (ABCMeta.register).
+    for name in sorted(set(dir(cls)) | set(dir(type(cls)))):
+        if not signatures:
+            members[name] = None
+            continue
+        try:
+            static = inspect.getattr_static(cls, name)
+            value = getattr(cls, name)
+        except AttributeError:
+            continue
+        if not callable(value) or (name.startswith("__") and name != "__init__"):
+            members[name] = None
+            continue
+        bound = isinstance(static, (staticmethod, classmethod))
+        members[name] = {"sig": _signature(value), "bound": bound}
+    return members
+
+
+def _stub_names(module: types.ModuleType) -> set[str]:
+    """Top-level names a ``.pyi`` stub beside the module declares (proxy modules need it)."""
+    source = getattr(module, "__file__", None)
+    if not source:
+        return set()
+    stub = os.path.splitext(source)[0] + ".pyi"
+    try:
+        # Only small shim modules are filled in at run time (alembic.context); large modules
+        # such as numpy are complete already and their stubs are costly to parse.
+        if os.path.getsize(source) > _SHIM_SIZE or not os.path.exists(stub):
+            return set()
+        with open(stub, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _describe(name: str, module: types.ModuleType, probes: list[str]) -> dict[str, Any]:
+    names = sorted(set(dir(module)) | _stub_names(module))
+    kinds: dict[str, str] = {}
+    modules: dict[str, str] = {}
+    signatures: dict[str, Any] = {}
+    classes: dict[str, Any] = {}
+    for attribute in names:
+        try:
+            value = getattr(module, attribute)
+        except AttributeError:
+            continue
+        kind = _kind(value)
+        kinds[attribute] = kind
+        if kind == "module":
+            modules[attribute] = value.__name__
+        elif kind in {"class", "function"} and not attribute.startswith("__"):
+            signatures[attribute] = _signature(value)
+            if kind == "class" and len(classes) < _MAX_CLASSES:
+                # Method signatures are costly (numpy: thousands of text signatures); only the
+                # classes assay sees as evident receivers need them.
+                classes[attribute] = _class_surface(
+                    value, signatures=module.__name__ in _METHOD_SIGNATURE_MODULES
+                )
+    submodules: list[str] = []
+    path = getattr(module, "__path__", None)
+    if path is not None:
+        submodules = sorted(info.name for info in pkgutil.iter_modules(list(path)))
+    probed: dict[str, bool] = {}
+    dynamic = "__getattr__" in vars(module)
+    for probe in probes:
+        if probe in kinds:
+            probed[probe] = True
+            continue
+        try:
+            getattr(module, probe)
+        except Exception:  # noqa: BLE001 - a lazy loader may raise anything for a missing name
+            probed[probe] = False
+        else:
+            probed[probe] = True
+    return {
+        "module": name,
+        "real": module.__name__,
+        "names": names,
+        "kinds": kinds,
+        "modules": modules,
+        "submodules": submodules,
+        "getattr": dynamic,
+        "namespace": getattr(module, "__file__", None) is None and path is not None,
+        "signatures": signatures,
+        "classes": classes,
+        "probes": probed,
+    }
+
+
+def main() -> None:
+    """Answer one request read from stdin."""
+    request = json.loads(sys.stdin.read())
+    sys.path[:] = request["sys_path"]
+    answers: dict[str, Any] = {}
+    for name in request["modules"]:
+        try:
+            module = importlib.import_module(name)
+        except BaseException as error:  # noqa: BLE001 - any failure means "cannot describe"
+            answers[name] = {"module": name, "error": f"{type(error).__name__}: {error}"}
+            continue
+        answers[name] = _describe(name, module, request.get("probes", {}).get(name, []))
+        top = name.split(".")[0]
+        stdlib = top in sys.stdlib_module_names
+        for attribute, real in answers[name]["modules"].items():
+            nested = f"{name}.{attribute}"
+            # One level of already-imported submodules (numpy.linalg, os.path) comes free.
+            related = real == top or real.startswith(f"{top}.")
+            public = not attribute.startswith("_")
+            if (
+                nested not in answers
+                and public
+                and (related or (stdlib and real in _STDLIB_ALIASES))
+            ):
+                answers[nested] = _describe(nested, getattr(module, attribute), [])
+    with open(request["out"], "w", encoding="utf-8") as handle:
+        json.dump(answers, handle)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""The static stage: parse each file once, walk its AST once, dispatch the selected rules.
+
+`check_inputs` is a plain function of its inputs (files + settings) and returns a `Report`.
+A file that does not parse becomes a `FileError`; a rule that raises becomes a `FileError`
+naming the rule (a bug in assay), never a crash of the whole run and never a silent skip.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from assay import __version__
+from assay.config import Settings
+from assay.model import FileError, Finding, Report
+from assay.rules._context import Context
+from assay.rules._registry import Rule, all_rules, iter_selected
+from assay.source.discover import SourceInput
+
+__all__ = ["active_rules", "check_inputs", "check_source"]
+
+
+def active_rules(settings: Settings) -> list[Rule]:
+    """The rules `settings` selects, in id order."""
+    return list(iter_selected(all_rules(), settings.select, settings.ignore))
+
+
+def check_inputs(
+    inputs: Sequence[SourceInput],
+    settings: Settings,
+    *,
+    project_modules: frozenset[str] = frozenset(),
+) -> Report:
+    """Run the static rules over `inputs` and return one report."""
+    rules = active_rules(settings)
+    findings: list[Finding] = []
+    errors: list[FileError] = []
+    files: list[str] = []
+    sources: dict[str, str] = {}
+    for item in inputs:
+        files.append(item.display_path)
+        if item.text is None:
+            errors.append(
+                FileError(
+                    path=item.display_path, message=item.read_error or "unreadable", kind="read"
+                )
+            )
+            continue
+        sources[item.display_path] = item.text
+        file_findings, file_errors = check_source(
+            item.text, item.display_path, settings, rules=rules, project_modules=project_modules
+        )
+        findings.extend(file_findings)
+        errors.extend(file_errors)
+    return Report(
+        tool_version=__version__,
+        findings=sorted(findings, key=Finding.sort_key),
+        files=files,
+        errors=errors,
+        sources=sources,
+    )
+
+
+def check_source(
+    source: str,
+    path: str,
+    settings: Settings,
+    *,
+    rules: Iterable[Rule] | None = None,
+    project_modules: frozenset[str] = frozenset(),
+) -> tuple[list[Finding], list[FileError]]:
+    """Findings and errors for one file's text."""
+    try:
+        with warnings.catch_warnings():
+            # Invalid escape sequences in checked code are the checked code's business.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source, filename=path, type_comments=False)
+    except SyntaxError as error:
+        return [], [
+            FileError(
+                path=path,
+                message=f"does not parse: {error.msg}",
+                line=error.lineno,
+                col=(error.offset or 1) - 1,
+                kind="parse",
+            )
+        ]
+    except ValueError as error:
+        return [], [FileError(path=path, message=f"does not parse: {error}", kind="parse")]
+    context = Context(
+        path=path, source=source, tree=tree, settings=settings, project_modules=project_modules
+    )
+    selected = list(rules if rules is not None else active_rules(settings))
+    by_node: dict[type[ast.AST], list[Rule]] = defaultdict(list)
+    module_rules: list[Rule] = []
+    for candidate in selected:
+        if candidate.kind == "ast":
+            for node_type in candidate.nodes:
+                by_node[node_type].append(candidate)
+        elif candidate.kind == "module":
+            module_rules.append(candidate)
+    findings: list[Finding] = []
+    errors: list[FileError] = []
+    failed_rules: set[str] = set()
+
+    def run(candidate: Rule, produce: Iterable[Finding]) -> None:
+        context.current_rule = candidate
+        try:
+            for finding in produce:
+                findings.append(_apply_overrides(finding, settings))
+        except Exception as error:  # noqa: BLE001 - one faulty rule must not hide the others' results
+            if candidate.id not in failed_rules:
+                failed_rules.add(candidate.id)
+                errors.append(
+                    FileError(
+                        path=path,
+                        message=f"rule {candidate.id} ({candidate.name}) failed: "
+                        f"{type(error).__name__}: {error}; please report this as an assay bug",
+                        kind="rule",
+                    )
+                )
+        finally:
+            context.current_rule = None
+
+    if by_node:
+        for node in ast.walk(tree):
+            for candidate in by_node.get(type(node), ()):
+                if candidate.id in failed_rules or candidate.check is None:
+                    continue
+                run(candidate, candidate.check(node, context))
+    for candidate in module_rules:
+        if candidate.check is not None:
+            run(candidate, candidate.check(context))
+    kept = [f for f in findings if not context.suppressed(f.line, f.rule)]
+    return kept, errors
+
+
+def _apply_overrides(finding: Finding, settings: Settings) -> Finding:
+    override = settings.severity.get(finding.rule)
+    if override is None or override == finding.severity:
+        return finding
+    return finding.model_copy(update={"severity": override})

@@ -1,0 +1,541 @@
+"""A light, intra-procedural data flow: where does the value reaching a sink come from?
+
+Security rules ask one question of an expression at a sink (``cursor.execute(q)``,
+``open(p)``, ``eval(s)``): which *sources* can its value come from, and was it assembled by
+string interpolation on the way? The answer is a `Flow`. Sources are:
+
+* ``request``: web request data (``request.args[...]``, ``request.get_json()``, Django's
+  ``request.GET``, parameters of a route-decorated function);
+* ``input``: ``input()``, ``sys.argv``;
+* ``param``: a parameter of the enclosing function (provenance unknown to this function);
+* ``call``: the result of some other call (non-constant, provenance unknown).
+
+Constants (literals, module-level constants, names bound by imports) carry no source, and
+sanitizers (``int``, ``shlex.quote``, ``secure_filename``, ``os.path.basename``, ...) clean
+what passes through them. The analysis is deliberately small: one function at a time,
+assignments in source order (the last unconditional assignment before a use, plus any
+conditional ones after it), no aliasing, no calls into other functions. It exists to keep
+false positives down — a constant or parameterised query must stay silent — not to prove
+exploitability.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from assay.rules._context import qualified_name
+
+__all__ = [
+    "REQUEST_ATTRIBUTES",
+    "Flow",
+    "FunctionFlow",
+    "ModuleFlows",
+    "Source",
+    "SourceKind",
+    "module_flows",
+]
+
+SourceKind: TypeAlias = Literal["request", "input", "param", "call"]
+QualnameResolver: TypeAlias = Callable[[ast.AST], "str | None"]
+FunctionNode: TypeAlias = "ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda"
+Scope: TypeAlias = "ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.Module"
+
+#: Attributes of a web framework's request object that carry client-controlled data.
+REQUEST_ATTRIBUTES = frozenset(
+    {
+        "args", "form", "values", "json", "data", "files", "cookies", "headers", "get_json",
+        "get_data", "GET", "POST", "body", "query_params", "path_params", "query_string",
+        "params", "view_args", "match_info", "query", "stream", "content", "text",
+        "FILES", "COOKIES", "META", "environ",
+    }
+)  # fmt: skip
+_REQUEST_NAMES = frozenset({"request", "req"})
+_ROUTE_DECORATORS = frozenset(
+    {"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "api_view"}
+)
+_SANITIZERS = frozenset(
+    {
+        "int", "float", "bool", "len", "abs", "round", "ord", "hash", "id", "range",
+        "shlex.quote", "pipes.quote", "html.escape", "markupsafe.escape", "flask.escape",
+        "bleach.clean", "werkzeug.utils.secure_filename", "secure_filename",
+        "os.path.basename", "werkzeug.security.safe_join", "werkzeug.utils.safe_join",
+        "flask.safe_join", "safe_join", "urllib.parse.quote", "urllib.parse.quote_plus",
+        "flask.url_for", "url_for", "django.urls.reverse", "reverse", "uuid.uuid4",
+        "uuid.uuid1", "time.time", "time.monotonic", "datetime.datetime.now",
+        "datetime.datetime.utcnow", "datetime.date.today", "secrets.token_hex",
+        "secrets.token_urlsafe", "json.dumps", "isinstance", "sum", "min", "max", "sorted",
+    }
+)  # fmt: skip
+_SANITIZER_WORDS = ("sanitiz", "sanitis", "escape", "quote", "validat", "safe_", "clean_")
+_INPUT_CALLS = frozenset({"input", "builtins.input", "sys.stdin.readline", "sys.stdin.read"})
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value can come from: its kind, the source text and its line."""
+
+    kind: SourceKind
+    description: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What is known about the value of one expression.
+
+    Attributes:
+        sources: every source the value can come from (empty: a constant or sanitized).
+        interpolated: the value was assembled by f-string, ``%``, ``+`` or ``.format`` with
+            at least one non-constant part.
+        via: the names the value travelled through, e.g. ``("query (line 4)",)``.
+    """
+
+    sources: frozenset[Source] = frozenset()
+    interpolated: bool = False
+    via: tuple[str, ...] = ()
+
+    @property
+    def constant(self) -> bool:
+        """True when no source reaches the value."""
+        return not self.sources
+
+    def kinds(self) -> set[SourceKind]:
+        """The kinds of the sources reaching the value."""
+        return {s.kind for s in self.sources}
+
+    def from_kinds(self, kinds: Iterable[SourceKind]) -> list[Source]:
+        """The sources of the given kinds, ordered by line."""
+        wanted = set(kinds)
+        return sorted((s for s in self.sources if s.kind in wanted), key=lambda s: s.line)
+
+    def evidence(self, kinds: Iterable[SourceKind] | None = None) -> dict[str, object]:
+        """A JSON-ready description: the sources (of `kinds`, default all) and the path."""
+        wanted = set(kinds) if kinds is not None else {s.kind for s in self.sources}
+        chosen = (s for s in self.sources if s.kind in wanted)
+        ordered = sorted(chosen, key=lambda s: (s.line, s.description))
+        return {
+            "sources": [{"kind": s.kind, "source": s.description, "line": s.line} for s in ordered],
+            "via": list(self.via),
+        }
+
+
+_CLEAN = Flow()
+
+
+def _merge(flows: Iterable[Flow], *, interpolated: bool = False) -> Flow:
+    sources: set[Source] = set()
+    via: list[str] = []
+    was_interpolated = False
+    for flow in flows:
+        sources |= flow.sources
+        was_interpolated = was_interpolated or flow.interpolated
+        via.extend(step for step in flow.via if step not in via)
+    return Flow(
+        frozenset(sources), was_interpolated or (interpolated and bool(sources)), tuple(via)
+    )
+
+
+@dataclass
+class _Binding:
+    line: int
+    value: ast.AST | None
+    unconditional: bool
+    source: Source | None = None
+    element: bool = False
+    loop: bool = False
+
+
+def is_request_expression(expr: ast.AST) -> bool:
+    """True for ``request.<attribute>...`` chains that read client-controlled data."""
+    chain: list[str] = []
+    current = expr
+    while True:
+        if isinstance(current, ast.Attribute):
+            chain.append(current.attr)
+            current = current.value
+        elif isinstance(current, ast.Call):
+            current = current.func
+        elif isinstance(current, ast.Subscript):
+            current = current.value
+        else:
+            break
+    if not isinstance(current, ast.Name) or current.id not in _REQUEST_NAMES or not chain:
+        return False
+    return chain[-1] in REQUEST_ATTRIBUTES
+
+
+def _is_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name in _ROUTE_DECORATORS:
+            return True
+    return False
+
+
+@dataclass
+class FunctionFlow:
+    """The data flow of one function (or of module-level code).
+
+    Build it with `ModuleFlows.of`; ask `flow(expr)` for any expression inside it.
+    """
+
+    scope: Scope
+    resolve: QualnameResolver
+    bindings: dict[str, list[_Binding]] = field(default_factory=dict)
+    guards: dict[str, list[int]] = field(default_factory=dict)
+    _memo: dict[int, Flow] = field(default_factory=dict, repr=False)
+    _active: set[int] = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.scope, ast.Module):
+            self._bind_parameters(self.scope)
+        body = self.scope.body
+        if isinstance(body, list):
+            for statement in body:
+                self._collect(statement, unconditional=True)
+        else:
+            self._collect_expression(body)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _bind_parameters(self, scope: FunctionNode) -> None:
+        route = isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_route(scope)
+        arguments = scope.args
+        every = [
+            *arguments.posonlyargs,
+            *arguments.args,
+            *arguments.kwonlyargs,
+            *([arguments.vararg] if arguments.vararg else []),
+            *([arguments.kwarg] if arguments.kwarg else []),
+        ]
+        for argument in every:
+            if argument.arg in {"self", "cls"}:
+                continue
+            kind: SourceKind = "request" if route else "param"
+            source = Source(kind, f"parameter {argument.arg!r}", scope.lineno)
+            self.bindings.setdefault(argument.arg, []).append(
+                _Binding(scope.lineno, None, unconditional=True, source=source)
+            )
+
+    def _bind(self, target: ast.AST, value: ast.AST | None, line: int, unconditional: bool, *, element: bool = False, loop: bool = False) -> None:  # fmt: skip
+        if isinstance(target, ast.Name):
+            self.bindings.setdefault(target.id, []).append(
+                _Binding(line, value, unconditional, element=element, loop=loop)
+            )
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for item in target.elts:
+                self._bind(item, value, line, unconditional, element=True, loop=loop)
+        elif isinstance(target, ast.Starred):
+            self._bind(target.value, value, line, unconditional, element=element, loop=loop)
+
+    def _collect(self, statement: ast.stmt, *, unconditional: bool) -> None:
+        line = statement.lineno
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                self._bind(target, statement.value, line, unconditional)
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            self._bind(statement.target, statement.value, line, unconditional)
+        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            combined = ast.BinOp(left=statement.target, op=statement.op, right=statement.value)
+            ast.copy_location(combined, statement)
+            self._bind(statement.target, combined, line, unconditional)
+        elif isinstance(statement, (ast.For, ast.AsyncFor)):
+            self._bind(statement.target, statement.iter, line, False, element=True, loop=True)
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
+            for item in statement.items:
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars, item.context_expr, line, unconditional)
+        elif isinstance(statement, ast.If):
+            self._record_guard(statement)
+        for child in ast.iter_child_nodes(statement):
+            if isinstance(child, ast.stmt):
+                self._collect(child, unconditional=False)
+            elif isinstance(child, ast.expr):
+                self._collect_expression(child)
+            elif isinstance(child, ast.ExceptHandler):
+                for inner in child.body:
+                    self._collect(inner, unconditional=False)
+
+    def _collect_expression(self, expr: ast.AST) -> None:
+        for node in ast.walk(expr):
+            if isinstance(node, ast.NamedExpr):
+                self._bind(node.target, node.value, node.lineno, False)
+
+    def _record_guard(self, statement: ast.If) -> None:
+        """Names tested by an ``if`` whose body leaves (raise/return/abort) are validated."""
+        leaves = any(
+            isinstance(s, (ast.Raise, ast.Return, ast.Continue, ast.Break))
+            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and _call_name(s.value) in {"abort", "flask.abort"})
+            for s in statement.body
+        )  # fmt: skip
+        if not leaves or not _validates(statement.test):
+            return
+        for node in ast.walk(statement.test):
+            if isinstance(node, ast.Name):
+                self.guards.setdefault(node.id, []).append(statement.lineno)
+
+    # -- querying ---------------------------------------------------------------------------
+
+    def guarded(self, name: str, line: int) -> bool:
+        """True when `name` is tested by a leaving ``if`` before `line`."""
+        return any(guard < line for guard in self.guards.get(name, ()))
+
+    def flow(self, expr: ast.AST, line: int | None = None) -> Flow:
+        """The flow of `expr`, evaluated at `line` (default: the expression's own line)."""
+        at = line if line is not None else getattr(expr, "lineno", 0)
+        return self._flow(expr, at, {})
+
+    def _flow(self, expr: ast.AST, line: int, local: dict[str, Flow]) -> Flow:
+        if isinstance(expr, ast.Constant):
+            return _CLEAN
+        if isinstance(expr, ast.Name):
+            if expr.id in local:
+                return local[expr.id]
+            return self._name(expr.id, line)
+        if isinstance(expr, ast.JoinedStr):
+            parts = [self._flow(v, line, local) for v in expr.values]
+            return _merge(parts, interpolated=True)
+        if isinstance(expr, ast.FormattedValue):
+            return self._flow(expr.value, line, local)
+        if isinstance(expr, ast.BinOp):
+            parts = [self._flow(expr.left, line, local), self._flow(expr.right, line, local)]
+            stringy = isinstance(expr.op, (ast.Add, ast.Mod))
+            return _merge(parts, interpolated=stringy)
+        if isinstance(expr, ast.IfExp):
+            return _merge(
+                [self._flow(expr.body, line, local), self._flow(expr.orelse, line, local)]
+            )
+        if isinstance(expr, ast.BoolOp):
+            return _merge(self._flow(v, line, local) for v in expr.values)
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            return _merge(self._flow(e, line, local) for e in expr.elts)
+        if isinstance(expr, ast.Dict):
+            return _merge(self._flow(v, line, local) for v in expr.values)
+        if isinstance(expr, ast.Starred):
+            return self._flow(expr.value, line, local)
+        if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self._comprehension(expr, line, local)
+        if isinstance(expr, ast.Subscript):
+            if self._is_request(expr):
+                return self._request(expr)
+            return self._flow(expr.value, line, local)
+        if isinstance(expr, ast.Attribute):
+            if self._is_request(expr):
+                return self._request(expr)
+            if self.resolve(expr) in {"sys.argv"}:
+                return Flow(frozenset({Source("input", "sys.argv", expr.lineno)}))
+            return self._flow(expr.value, line, local)
+        if isinstance(expr, ast.Call):
+            return self._call(expr, line, local)
+        if isinstance(expr, ast.NamedExpr):
+            return self._flow(expr.value, line, local)
+        if isinstance(expr, ast.Await):
+            return self._flow(expr.value, line, local)
+        return _CLEAN
+
+    def _is_request(self, expr: ast.AST) -> bool:
+        """A request-data chain whose root is not a local variable that happens to be
+        called ``request`` (``request = urllib.request.Request(url)``)."""
+        if not is_request_expression(expr):
+            return False
+        root = expr
+        while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        if not isinstance(root, ast.Name):
+            return False
+        return not any(b.value is not None for b in self.bindings.get(root.id, ()))
+
+    def _request(self, expr: ast.AST) -> Flow:
+        text = _dotted_with_subscripts(expr)
+        return Flow(frozenset({Source("request", text, getattr(expr, "lineno", 0))}))
+
+    def _comprehension(
+        self,
+        expr: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
+        line: int,
+        local: dict[str, Flow],
+    ) -> Flow:
+        inner = dict(local)
+        for generator in expr.generators:
+            iterated = self._flow(generator.iter, line, inner)
+            for target in ast.walk(generator.target):
+                if isinstance(target, ast.Name):
+                    inner[target.id] = iterated
+        if isinstance(expr, ast.DictComp):
+            return _merge([self._flow(expr.key, line, inner), self._flow(expr.value, line, inner)])
+        return self._flow(expr.elt, line, inner)
+
+    def _call(self, call: ast.Call, line: int, local: dict[str, Flow]) -> Flow:
+        name = _call_name(call)
+        qualified = self.resolve(call.func) or name
+        if self._is_request(call):
+            return self._request(call)
+        if qualified in _INPUT_CALLS or name == "input":
+            return Flow(frozenset({Source("input", f"{name}()", call.lineno)}))
+        if qualified in _SANITIZERS or name in _SANITIZERS or _sanitizer_name(name):
+            return _CLEAN
+        arguments = [*call.args, *(k.value for k in call.keywords)]
+        parts = [self._flow(a, line, local) for a in arguments]
+        if isinstance(call.func, ast.Attribute):
+            receiver = self._flow(call.func.value, line, local)
+            if call.func.attr == "format" or call.func.attr == "join":
+                return _merge([receiver, *parts], interpolated=True)
+            return _merge([receiver, *parts])
+        merged = _merge(parts)
+        if (
+            merged.constant
+            and arguments == []
+            and name not in {"dict", "list", "set", "tuple", "str"}
+        ):
+            return Flow(frozenset({Source("call", f"{name}()", call.lineno)}))
+        return merged
+
+    def _name(self, name: str, line: int) -> Flow:
+        history = [b for b in self.bindings.get(name, ()) if b.line < line or b.source is not None]
+        if not history:
+            return _CLEAN
+        start = 0
+        for index, binding in enumerate(history):
+            if binding.unconditional:
+                start = index
+        return _merge(self._binding_flow(name, b) for b in history[start:])
+
+    def _binding_flow(self, name: str, binding: _Binding) -> Flow:
+        if binding.source is not None:
+            return Flow(frozenset({binding.source}))
+        if binding.value is None:
+            return _CLEAN
+        key = id(binding)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:
+            return _CLEAN
+        self._active.add(key)
+        try:
+            inner = self._flow(binding.value, binding.line, {})
+        finally:
+            self._active.discard(key)
+        step = f"{name} (line {binding.line})"
+        result = (
+            Flow(inner.sources, inner.interpolated, (*inner.via, step)) if inner.sources else inner
+        )
+        self._memo[key] = result
+        return result
+
+    def assigned_values(self, name: str, line: int) -> list[ast.AST]:
+        """The expressions assigned to `name` that can reach `line` (for shape questions)."""
+        history = [b for b in self.bindings.get(name, ()) if b.line < line and b.value is not None]
+        start = 0
+        for index, binding in enumerate(history):
+            if binding.unconditional:
+                start = index
+        return [b.value for b in history[start:] if b.value is not None and not b.element]
+
+
+def _validates(test: ast.AST) -> bool:
+    """A test that inspects a value (``is_safe(x)``, ``x.startswith(BASE)``, ``".." in x``,
+    ``urlparse(x).netloc``), not one that only checks it is present (``not x``)."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and _call_name(node) not in {"len", "bool", "isinstance"}:
+            return True
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.In, ast.NotIn)) for op in node.ops
+        ):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in {"netloc", "scheme", "hostname"}:
+            return True
+    return False
+
+
+def _dotted_with_subscripts(expr: ast.AST) -> str:
+    try:
+        return ast.unparse(expr)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return qualified_name(expr) or type(expr).__name__
+
+
+def _call_name(call: ast.Call) -> str:
+    dotted = qualified_name(call.func)
+    if dotted is not None:
+        return dotted
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return ""
+
+
+def _sanitizer_name(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1].lower()
+    return any(word in last for word in _SANITIZER_WORDS)
+
+
+class ModuleFlows:
+    """Lazily built `FunctionFlow`s for every scope of one module."""
+
+    def __init__(self, tree: ast.Module, resolve: QualnameResolver) -> None:
+        self.tree = tree
+        self.resolve = resolve
+        self._scopes: dict[int, FunctionFlow] = {}
+        self._parents: dict[int, Scope] = {}
+        for scope in _scopes(tree):
+            for child in _direct_children(scope):
+                self._parents[id(child)] = scope
+
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The innermost function (or the module) whose code contains `node`."""
+        return self._parents.get(id(node), self.tree)
+
+    def of(self, node: ast.AST) -> FunctionFlow:
+        """The data flow of the scope containing `node`."""
+        scope = self.scope_of(node)
+        key = id(scope)
+        if key not in self._scopes:
+            self._scopes[key] = FunctionFlow(scope, self.resolve)
+        return self._scopes[key]
+
+    def flow(self, expr: ast.AST) -> Flow:
+        """The flow of `expr` in its own scope."""
+        return self.of(expr).flow(expr)
+
+
+def _scopes(tree: ast.Module) -> Iterator[Scope]:
+    yield tree
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            yield node
+
+
+def _direct_children(scope: Scope) -> Iterator[ast.AST]:
+    """Every node inside `scope` that is not inside a nested function."""
+    roots: list[ast.AST]
+    if isinstance(scope, ast.Module):
+        roots = list(scope.body)
+    elif isinstance(scope, ast.Lambda):
+        roots = [scope.body]
+    else:
+        roots = [*scope.body, *scope.decorator_list]
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+_CACHE: weakref.WeakKeyDictionary[ast.Module, ModuleFlows] = weakref.WeakKeyDictionary()
+
+
+def module_flows(tree: ast.Module, resolve: QualnameResolver) -> ModuleFlows:
+    """The (cached) `ModuleFlows` of `tree`."""
+    cached = _CACHE.get(tree)
+    if cached is None:
+        cached = ModuleFlows(tree, resolve)
+        _CACHE[tree] = cached
+    return cached

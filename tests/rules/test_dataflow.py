@@ -1,0 +1,79 @@
+"""The intra-procedural data flow behind the security rules."""
+
+from __future__ import annotations
+
+import ast
+
+from assay.rules._support.dataflow import Flow, module_flows
+
+
+def _flow_at_sink(source: str) -> Flow:
+    """The flow of the first argument of the call to ``sink(...)`` in `source`."""
+    tree = ast.parse(source)
+    sink = next(
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "sink"
+    )
+    return module_flows(tree, lambda _: None).flow(sink.args[0])
+
+
+def test_constants_and_module_constants_carry_no_source() -> None:
+    flow = _flow_at_sink(
+        "TABLE = 'users'\ndef f():\n    q = f'SELECT * FROM {TABLE}'\n    sink(q)\n"
+    )
+    assert flow.constant
+
+
+def test_parameter_through_locals_and_interpolation() -> None:
+    flow = _flow_at_sink("def f(name):\n    a = name.strip()\n    b = 'x' + a\n    sink(b)\n")
+    assert flow.kinds() == {"param"}
+    assert flow.interpolated
+    assert flow.via == ("a (line 2)", "b (line 3)")
+
+
+def test_request_data_and_route_parameters_are_request_sources() -> None:
+    flow = _flow_at_sink("def f():\n    sink(request.args['q'])\n")
+    assert [s.description for s in flow.from_kinds(["request"])] == ["request.args['q']"]
+    route = _flow_at_sink("@app.get('/x/<name>')\ndef f(name):\n    sink(name)\n")
+    assert route.kinds() == {"request"}
+
+
+def test_a_local_variable_named_request_is_not_web_input() -> None:
+    flow = _flow_at_sink("def f(url):\n    request = Request(url)\n    sink(request.data)\n")
+    assert flow.kinds() == {"param"}
+
+
+def test_input_and_argv_are_input_sources() -> None:
+    assert _flow_at_sink("x = input()\nsink(x)\n").kinds() == {"input"}
+
+
+def test_sanitizers_clean_the_value() -> None:
+    source = "def f(name):\n    safe = secure_filename(name)\n    sink(int(name) + len(safe))\n"
+    assert _flow_at_sink(source).constant
+
+
+def test_last_unconditional_assignment_wins_conditional_ones_merge() -> None:
+    overwritten = "def f(p):\n    q = p\n    q = 'const'\n    sink(q)\n"
+    assert _flow_at_sink(overwritten).constant
+    branch = "def f(p, c):\n    q = 'const'\n    if c:\n        q = p\n    sink(q)\n"
+    assert _flow_at_sink(branch).kinds() == {"param"}
+
+
+def test_comprehension_elements_do_not_leak_the_iterable() -> None:
+    source = "def f(ids):\n    marks = ','.join('?' for _ in ids)\n    sink(marks)\n"
+    assert _flow_at_sink(source).constant
+
+
+def test_guard_that_inspects_a_value_validates_it_presence_check_does_not() -> None:
+    tree = ast.parse(
+        "def f(p):\n"
+        "    if not p:\n"
+        "        raise ValueError\n"
+        "    if '..' in p:\n"
+        "        raise ValueError\n"
+        "    sink(p)\n"
+    )
+    flows = module_flows(tree, lambda _: None).of(tree.body[0].body[-1])
+    assert flows.guards == {"p": [4]}
+    assert flows.guarded("p", 6) and not flows.guarded("p", 4)
