@@ -9,8 +9,7 @@ The public API::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from assay._version import __version__
 from assay.api import check, check_source, check_under_root, compare, generate
 from assay.errors import AssayError
 from assay.model import (

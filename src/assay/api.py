@@ -11,14 +11,11 @@ from assay.errors import InvalidArgument
 from assay.gen.loop import GenerationResult, generate_verified, generation_criteria, load_task
 from assay.llm.base import Backend
 from assay.model import Candidate, Report, Task, TrustTier
-from assay.rules._engine import check_inputs
-from assay.rules._registry import validate_selectors
-from assay.rules._tiers import with_reviews
+from assay.pipeline import check_inputs
 from assay.source.discover import (
     SourceInput,
     collect,
     collect_under_root,
-    project_modules,
     read_text_file,
 )
 
@@ -66,7 +63,7 @@ def check(
             raise InvalidArgument(
                 "check() takes paths, and this looks like source text; call check_source(text)"
             )
-    return _check(
+    return check_inputs(
         collect(paths),
         settings=settings,
         select=select,
@@ -108,7 +105,7 @@ def check_source(
         InvalidArgument: a selector matches no rule.
         ConfigError: the configuration is invalid.
     """
-    return _check(
+    return check_inputs(
         [SourceInput(name, source, None)],
         settings=settings,
         select=select,
@@ -150,7 +147,7 @@ def check_under_root(
     """
     if not paths:
         raise InvalidArgument("check_under_root() needs at least one path relative to the root")
-    return _check(
+    return check_inputs(
         collect_under_root(root, list(paths)),
         settings=settings if settings is not None else load_settings(root),
         select=select,
@@ -159,44 +156,6 @@ def check_under_root(
         python=python,
         dynamic=dynamic,
     )
-
-
-def _check(
-    inputs: list[SourceInput],
-    *,
-    settings: Settings | None,
-    select: Sequence[str] | None,
-    ignore: Sequence[str] | None,
-    offline: bool | None,
-    python: str | None,
-    dynamic: bool | None,
-) -> Report:
-    base = settings if settings is not None else load_settings(_config_start(inputs))
-    effective = base.with_overrides(
-        select=list(select) if select is not None else None,
-        ignore=list(ignore) if ignore is not None else None,
-        offline=offline,
-        python=python,
-        dynamic=dynamic,
-    )
-    validate_selectors(effective.select, option="select")
-    validate_selectors(effective.ignore, option="ignore")
-    if effective.base is not None:
-        from assay.source.gitbase import check_revision
-
-        check_revision(effective.base, [i.path for i in inputs if i.path is not None])
-    inputs = _without_excluded(inputs, effective.exclude)
-    report = check_inputs(inputs, effective, project_modules=project_modules(inputs))
-    if effective.dynamic:
-        from assay.behaviour.stages.complexity import with_complexity_findings
-        from assay.behaviour.stages.constant_output import with_constant_output
-        from assay.behaviour.stages.functions import with_dynamic_findings
-
-        # Order matters: constant-output probing defers to the runtime probes' AS606.
-        report = with_dynamic_findings(report, effective)
-        report = with_complexity_findings(report, effective)
-        report = with_constant_output(report, effective)
-    return with_reviews(report)
 
 
 def compare(
@@ -283,23 +242,6 @@ def compare(
 
 def _read_text(item: str | Path) -> str:
     return read_text_file(item) if isinstance(item, Path) else item
-
-
-def _without_excluded(inputs: list[SourceInput], patterns: Sequence[str]) -> list[SourceInput]:
-    """Drop files matching the configured gitignore-style `exclude` patterns."""
-    if not patterns:
-        return inputs
-    import pathspec
-
-    spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
-    return [i for i in inputs if i.path is None or not spec.match_file(i.display_path)]
-
-
-def _config_start(inputs: Sequence[SourceInput]) -> Path:
-    for item in inputs:
-        if item.path is not None:
-            return item.path
-    return Path.cwd()
 
 
 def generate(

@@ -29,7 +29,8 @@ from typing import Any
 
 from assay.behaviour.inputs import ProbeInput, shape_from_hint
 from assay.behaviour.spec import NOT_LITERAL, Example, Spec
-from assay.model import Family, Finding, Severity
+from assay.model import Finding, Severity
+from assay.rules._registry import finding_for
 from assay.sandbox import Call, Job, JobResult, Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize, equivalent
 
@@ -374,13 +375,13 @@ def _finding(
     fix: str | None = None,
     confidence: str = "high",
 ) -> Finding:
-    return Finding(
-        rule=rule,
-        family=Family.RUNTIME,
+    # The severity is the probe's judgement of this one run (AS602 on a stated example is
+    # an error, on a generated input a warning), so it is passed explicitly.
+    return finding_for(
+        rule,
         severity=severity,
         path=where.path,
         line=where.line,
-        col=0,
         message=message,
         evidence=evidence,
         fix=fix,

@@ -76,7 +76,7 @@ def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     if version:
-        from assay import __version__
+        from assay._version import __version__
 
         typer.echo(__version__)
         raise typer.Exit(EXIT_CLEAN)

@@ -65,8 +65,8 @@ def complete_at(
         InvalidArgument: the backend spec is unknown.
         BackendError: the backend failed.
     """
-    from assay.api import check_source
     from assay.llm import make_backend
+    from assay.pipeline import check_text
 
     engine = make_backend(backend, model=model)
     try:
@@ -83,7 +83,7 @@ def complete_at(
     first = prefix.count("\n") + 1
     last = max(first, first + middle.count("\n") - (1 if middle.endswith("\n") else 0))
     function, start, end = _enclosing_function(source, first, last)
-    report = check_source(source, name=path, dynamic=dynamic, offline=True)
+    report = check_text(source, name=path, dynamic=dynamic)
     touched = [f for f in report.findings if start <= f.line <= end]
     return CompletionResult(
         path=path,

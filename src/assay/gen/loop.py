@@ -395,9 +395,9 @@ def _verify(
 
 
 def _static_findings(candidate: Candidate) -> list[Finding]:
-    from assay.api import check_source
+    from assay.pipeline import check_text
 
-    report = check_source(candidate.code, name=f"{candidate.name}.py", dynamic=False, offline=True)
+    report = check_text(candidate.code, name=f"{candidate.name}.py")
     return [f.model_copy(update={"candidate": candidate.name}) for f in report.findings]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from assay import __version__
+from assay._version import __version__
 from assay.errors import InvalidArgument
 from assay.ledger.store import Ledger, open_ledger
 from assay.ledger.types import CandidateRecord, FindingRecord, RunRecord

@@ -12,7 +12,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from assay import __version__
+from assay._version import __version__
 from assay.config import Settings
 from assay.model import FileError, Finding, Report
 from assay.rules._context import Context

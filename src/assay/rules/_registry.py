@@ -21,7 +21,7 @@ import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from assay.errors import InvalidArgument
 from assay.model import Family, Finding, Severity
@@ -34,6 +34,8 @@ __all__ = [
     "Rule",
     "RuleDocs",
     "all_rules",
+    "declare",
+    "finding_for",
     "get_rule",
     "rule",
 ]
@@ -161,6 +163,80 @@ def rule(
         return func
 
     return register
+
+
+def declare(
+    *,
+    id: str,
+    name: str,
+    family: Family,
+    severity: Severity,
+    docs: str,
+    module: str,
+    cwe: int | None = None,
+    confidence: str = "high",
+) -> Rule:
+    """Declare a dynamic rule: its findings come from running code (`assay.behaviour`), so
+    it has documentation and metadata here but no body. `docs` has the same sections as a
+    rule function's docstring; `module` is the declaring module (``__name__``).
+    """
+    _validate_declaration(id, name, family, "dynamic", ())
+    if id in _RULES and _RULES[id].module != module:
+        raise InvalidArgument(
+            f"rule id {id!r} is declared twice: in {_RULES[id].module} and {module}; "
+            "rule ids are permanent, pick an unused one"
+        )
+    declared = Rule(
+        id=id,
+        name=name,
+        family=family,
+        severity=severity,
+        docs=parse_docs(docs, rule_id=id),
+        kind="dynamic",
+        cwe=cwe,
+        confidence=confidence,
+        module=module,
+    )
+    _RULES[id] = declared
+    return declared
+
+
+def finding_for(
+    rule_id: str,
+    *,
+    path: str,
+    line: int,
+    message: str,
+    evidence: dict[str, Any],
+    col: int = 0,
+    severity: Severity | None = None,
+    fix: str | None = None,
+    confidence: str | None = None,
+    candidate: str | None = None,
+    function: str | None = None,
+) -> Finding:
+    """A finding of the declared rule `rule_id`, its family, default severity and confidence
+    taken from the declaration. A finding that is more (or less) severe than the rule's
+    default passes `severity` explicitly, so every departure is visible at its call site.
+
+    Raises:
+        InvalidArgument: `rule_id` is not declared.
+    """
+    meta = get_rule(rule_id)
+    return Finding(
+        rule=meta.id,
+        family=meta.family,
+        severity=meta.severity if severity is None else severity,
+        path=path,
+        line=line,
+        col=col,
+        message=message,
+        evidence=evidence,
+        fix=fix,
+        confidence=meta.confidence if confidence is None else confidence,
+        candidate=candidate,
+        function=function,
+    )
 
 
 def _validate_declaration(

@@ -23,7 +23,7 @@ from assay.knowledge.deprecations import (
 )
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
-from assay.rules._registry import get_rule, rule
+from assay.rules._registry import declare, get_rule, rule
 
 __all__ = ["WarningLike", "findings_from_warnings", "infer_types"]
 
@@ -442,15 +442,13 @@ def _referenced_names(node: ast.AST, ctx: Context) -> list[str]:
 _RUNTIME_CATEGORIES = ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
 
 
-@rule(
+declare(
     id="AS203",
     name="deprecation-warning-at-runtime",
     family=Family.DEPRECATED,
     severity=Severity.WARNING,
-    kind="dynamic",
-)
-def deprecation_warning_at_runtime(node: ast.AST, ctx: Context) -> Iterable[Finding]:
-    """A DeprecationWarning or FutureWarning raised while assay ran the code in its sandbox.
+    module=__name__,
+    docs="""A DeprecationWarning or FutureWarning raised while assay ran the code in its sandbox.
 
     ## What it finds
     Warnings of category ``DeprecationWarning``, ``PendingDeprecationWarning`` or
@@ -489,8 +487,8 @@ def deprecation_warning_at_runtime(node: ast.AST, ctx: Context) -> Iterable[Find
         \"\"\"
         return locale.getencoding() if hasattr(locale, "getencoding") else "utf-8"
     ```
-    """
-    return ()
+    """,
+)
 
 
 class WarningLike(Protocol):

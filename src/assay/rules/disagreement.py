@@ -1,6 +1,6 @@
 """Disagreement: one implementation behaves differently from the others of the same task (AS7xx).
 
-These rules are ``kind="dynamic"``: `assay.behaviour.crosscheck` runs every candidate on the same
+These rules are declared here without a body: `assay.behaviour.crosscheck` runs every candidate on the same
 inputs, clusters them by behaviour and reports the candidates outside the winning
 behaviour. They fire in `assay compare TASK CANDIDATE...`, in `assay.compare(...)`, in the
 benchmark harness, and in `assay check` on a file that holds several versions of one
@@ -10,24 +10,19 @@ function side by side (``median_v1``, ``median_v2``, ``median_v3``: same stem pl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from assay.behaviour.crosscheck import CrossCheck
-from assay.model import Family, Finding, Severity
-from assay.rules._registry import rule
+from assay.model import Family, Severity
+from assay.rules._registry import declare
 
 __all__: list[str] = []
 
 
-@rule(
+declare(
     id="AS701",
     name="disagrees-with-consensus",
     family=Family.DISAGREEMENT,
     severity=Severity.ERROR,
-    kind="dynamic",
-)
-def disagrees_with_consensus(result: CrossCheck) -> Iterator[Finding]:
-    """This implementation returns something else than the winning behaviour on some input.
+    module=__name__,
+    docs="""This implementation returns something else than the winning behaviour on some input.
 
     ## What it finds
     Candidates outside the best-scored behaviour cluster (size × spec examples passed ×
@@ -86,5 +81,5 @@ def disagrees_with_consensus(result: CrossCheck) -> Iterator[Finding]:
         n = len(s)
         return (s[(n - 1) // 2] + s[n // 2]) / 2
     ```
-    """
-    return (f for f in result.findings if f.rule == "AS701")
+    """,
+)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
-from assay.rules._registry import rule
+from assay.rules._registry import declare, rule
 
 __all__ = ["LoopNode", "enclosing_loop", "is_small_constant"]
 
@@ -1063,16 +1063,14 @@ def _plan(ddl: list[str], queries: list[str]) -> list[tuple[str, object]] | None
     ]
 
 
-@rule(
+declare(
     id="AS509",
     name="superlinear-growth-measured",
     family=Family.PERFORMANCE,
     severity=Severity.WARNING,
-    kind="dynamic",
     confidence="medium",
-)
-def superlinear_growth_measured(node: ast.AST, ctx: Context) -> Iterable[Finding]:
-    """A function whose measured running time grows faster than its output justifies.
+    module=__name__,
+    docs="""A function whose measured running time grows faster than its output justifies.
 
     ## What it finds
     Functions assay can feed at a chosen size (type hints such as ``list[int]``, ``str``,
@@ -1105,8 +1103,8 @@ def superlinear_growth_measured(node: ast.AST, ctx: Context) -> Iterable[Finding
     def count_repeats(values: list[int]) -> int:
         return len(values) - len(set(values))
     ```
-    """
-    return ()
+    """,
+)
 
 
 _ORM_ITERATORS = frozenset({"query", "scalars", "all", "filter", "filter_by", "objects"})

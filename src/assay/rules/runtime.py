@@ -1,36 +1,26 @@
 """Runtime: what a function does when it runs, judged against its own spec (AS6xx).
 
-These rules are ``kind="dynamic"``: their findings come from running the function in the
-sandbox (`assay.behaviour.stages.functions` for `assay check`, `assay.behaviour.crosscheck` for `assay compare`).
-The checks themselves live in `assay.behaviour.probes`; each function below yields the findings
-of its rule for one `CandidateRun`, so a caller holding a run can ask for one rule alone.
+These rules are declared here (id, name, family, severity, documentation) and have no body:
+their findings come from running the function in the sandbox (`assay.behaviour.probes`, used
+by `assay.behaviour.stages.functions` for `assay check` and `assay.behaviour.crosscheck` for
+`assay compare`), which build them from this declaration.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from assay.behaviour.probes import CandidateRun, Location, runtime_findings
-from assay.behaviour.spec import Spec
-from assay.model import Family, Finding, Severity
-from assay.rules._registry import rule
+from assay.model import Family, Severity
+from assay.rules._registry import declare
 
 __all__: list[str] = []
 
 
-def _only(rule_id: str, run: CandidateRun, spec: Spec, where: Location) -> Iterator[Finding]:
-    return (f for f in runtime_findings(run, spec, where) if f.rule == rule_id)
-
-
-@rule(
+declare(
     id="AS601",
     name="contradicts-own-example",
     family=Family.RUNTIME,
     severity=Severity.ERROR,
-    kind="dynamic",
-)
-def contradicts_own_example(run: CandidateRun, spec: Spec, where: Location) -> Iterator[Finding]:
-    """The function returns something else than an example in its own docstring says.
+    module=__name__,
+    docs="""The function returns something else than an example in its own docstring says.
 
     ## What it finds
     Examples stated in the docstring or task (doctests ``>>> f(x)``, ``f(x) == y``,
@@ -72,20 +62,18 @@ def contradicts_own_example(run: CandidateRun, spec: Spec, where: Location) -> I
             return xs[middle]
         return (xs[middle - 1] + xs[middle]) / 2
     ```
-    """
-    return _only("AS601", run, spec, where)
+    """,
+)
 
 
-@rule(
+declare(
     id="AS602",
     name="crash-on-valid-input",
     family=Family.RUNTIME,
     severity=Severity.WARNING,
-    kind="dynamic",
     confidence="medium",
-)
-def crash_on_valid_input(run: CandidateRun, spec: Spec, where: Location) -> Iterator[Finding]:
-    """The function raises an exception nobody asked for on an input in its domain.
+    module=__name__,
+    docs="""The function raises an exception nobody asked for on an input in its domain.
 
     ## What it finds
     An ``IndexError``, ``ZeroDivisionError``, ``KeyError``, ``TypeError``... raised from
@@ -122,19 +110,17 @@ def crash_on_valid_input(run: CandidateRun, spec: Spec, where: Location) -> Iter
             return 0.0
         return sum(len(word) for word in words) / len(words)
     ```
-    """
-    return _only("AS602", run, spec, where)
+    """,
+)
 
 
-@rule(
+declare(
     id="AS603",
     name="hangs-on-input",
     family=Family.RUNTIME,
     severity=Severity.WARNING,
-    kind="dynamic",
-)
-def hangs_on_input(run: CandidateRun, spec: Spec, where: Location) -> Iterator[Finding]:
-    """The function does not finish on a small input within the probe time limit.
+    module=__name__,
+    docs="""The function does not finish on a small input within the probe time limit.
 
     ## What it finds
     A call that hits the per-call time limit (``probe-timeout``, 2 s by default) on an
@@ -184,19 +170,17 @@ def hangs_on_input(run: CandidateRun, spec: Spec, where: Location) -> Iterator[F
                 return mid
         return -1
     ```
-    """
-    return _only("AS603", run, spec, where)
+    """,
+)
 
 
-@rule(
+declare(
     id="AS604",
     name="nondeterministic-output",
     family=Family.RUNTIME,
     severity=Severity.WARNING,
-    kind="dynamic",
-)
-def nondeterministic_output(run: CandidateRun, spec: Spec, where: Location) -> Iterator[Finding]:
-    """The same input gives a different result the second time.
+    module=__name__,
+    docs="""The same input gives a different result the second time.
 
     ## What it finds
     A few inputs (the first example's and the largest) are called again at the end of the
@@ -227,19 +211,17 @@ def nondeterministic_output(run: CandidateRun, spec: Spec, where: Location) -> I
         \"\"\"The tags with tag appended.\"\"\"
         return [*(tags or []), tag]
     ```
-    """
-    return _only("AS604", run, spec, where)
+    """,
+)
 
 
-@rule(
+declare(
     id="AS605",
     name="mutates-argument",
     family=Family.RUNTIME,
     severity=Severity.WARNING,
-    kind="dynamic",
-)
-def mutates_argument(run: CandidateRun, spec: Spec, where: Location) -> Iterator[Finding]:
-    """The function returns a value and also changes the caller's argument.
+    module=__name__,
+    docs="""The function returns a value and also changes the caller's argument.
 
     ## What it finds
     A call after which an argument (a list, dict or set the caller passed) differs from
@@ -273,19 +255,17 @@ def mutates_argument(run: CandidateRun, spec: Spec, where: Location) -> Iterator
         \"\"\"
         return sorted(scores, reverse=True)[:3]
     ```
-    """
-    return _only("AS605", run, spec, where)
+    """,
+)
 
 
-@rule(
+declare(
     id="AS606",
     name="constant-output",
     family=Family.RUNTIME,
     severity=Severity.WARNING,
-    kind="dynamic",
-)
-def constant_output(run: CandidateRun, spec: Spec, where: Location) -> Iterator[Finding]:
-    """The function returns the same value for every input tried.
+    module=__name__,
+    docs="""The function returns the same value for every input tried.
 
     ## What it finds
     Eight or more distinct inputs, one result. It is an error when the examples themselves
@@ -327,19 +307,17 @@ def constant_output(run: CandidateRun, spec: Spec, where: Location) -> Iterator[
         \"\"\"
         return len(text.split())
     ```
-    """
-    return _only("AS606", run, spec, where)
+    """,
+)
 
 
-@rule(
+declare(
     id="AS607",
     name="output-type-mismatch",
     family=Family.RUNTIME,
     severity=Severity.WARNING,
-    kind="dynamic",
-)
-def output_type_mismatch(run: CandidateRun, spec: Spec, where: Location) -> Iterator[Finding]:
-    """The function returns a value of another type than its return annotation says.
+    module=__name__,
+    docs="""The function returns a value of another type than its return annotation says.
 
     ## What it finds
     A result whose type is not allowed by the return hint (``-> str`` returning None,
@@ -385,5 +363,5 @@ def output_type_mismatch(run: CandidateRun, spec: Spec, where: Location) -> Iter
             return "C"
         return "F"
     ```
-    """
-    return _only("AS607", run, spec, where)
+    """,
+)

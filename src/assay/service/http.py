@@ -41,7 +41,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assay import __version__
+from assay._version import __version__
 from assay.config import Settings, load_settings
 from assay.errors import AssayError, InvalidArgument, LedgerError, SourceError
 from assay.ledger import Ledger, OutcomeRecord, RunRecord, open_ledger, record_report

@@ -30,7 +30,7 @@ from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from assay import __version__
+from assay._version import __version__
 from assay.errors import LedgerError
 from assay.ledger import record_report
 from assay.model import Candidate, Finding, Report

@@ -897,7 +897,7 @@ def compare_candidates(
     path: str | None = None,
 ) -> Report:
     """`crosscheck` as a `Report`: findings of every candidate, verdicts, clusters, stats."""
-    from assay import __version__
+    from assay._version import __version__
 
     with Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded:
         result = crosscheck(

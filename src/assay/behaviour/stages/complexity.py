@@ -430,16 +430,12 @@ def confirmed(first: Growth, second: Growth) -> Growth:
 def _finding(
     path: str, growth: Growth, exponent: float, reason: str, evidence: dict[str, Any]
 ) -> Finding:
-    from assay.rules._registry import get_rule
+    from assay.rules._registry import finding_for
 
-    meta = get_rule("AS509")
-    return Finding(
-        rule=meta.id,
-        family=meta.family,
-        severity=meta.severity,
+    return finding_for(
+        "AS509",
         path=path,
         line=growth.line,
-        col=0,
         message=(
             f"{growth.function}() time grows like n^{exponent:.2f} over n = "
             f"{growth.sizes[0]}..{growth.sizes[-1]}: {reason}"

@@ -1,0 +1,95 @@
+"""The check pipeline: source files → static stage → dynamic stages (in their declared order)
+→ trust tiers → one `Report`. Below `api` (which validates what users pass) and above every
+stage, so that generation and completion check candidates without going through the public
+API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from assay.config import Settings, load_settings
+from assay.model import Report
+from assay.rules._engine import check_inputs as static_stage
+from assay.rules._registry import validate_selectors
+from assay.rules._tiers import with_reviews
+from assay.source.discover import SourceInput, project_modules
+
+__all__ = ["check_inputs", "check_text"]
+
+
+def check_inputs(
+    inputs: list[SourceInput],
+    *,
+    settings: Settings | None,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    offline: bool | None,
+    python: str | None,
+    dynamic: bool | None,
+) -> Report:
+    """Check `inputs` with `settings` (default: the nearest pyproject.toml's) and the
+    overrides, and return the report.
+
+    Raises:
+        InvalidArgument: a selector matches no rule.
+        SourceError: the base revision cannot be read.
+        ConfigError: the configuration is invalid.
+    """
+    base = settings if settings is not None else load_settings(_config_start(inputs))
+    effective = base.with_overrides(
+        select=list(select) if select is not None else None,
+        ignore=list(ignore) if ignore is not None else None,
+        offline=offline,
+        python=python,
+        dynamic=dynamic,
+    )
+    validate_selectors(effective.select, option="select")
+    validate_selectors(effective.ignore, option="ignore")
+    if effective.base is not None:
+        from assay.source.gitbase import check_revision
+
+        check_revision(effective.base, [i.path for i in inputs if i.path is not None])
+    inputs = _without_excluded(inputs, effective.exclude)
+    report = static_stage(inputs, effective, project_modules=project_modules(inputs))
+    if effective.dynamic:
+        from assay.behaviour.stages.complexity import with_complexity_findings
+        from assay.behaviour.stages.constant_output import with_constant_output
+        from assay.behaviour.stages.functions import with_dynamic_findings
+
+        # Order matters: constant-output probing defers to the runtime probes' AS606.
+        report = with_dynamic_findings(report, effective)
+        report = with_complexity_findings(report, effective)
+        report = with_constant_output(report, effective)
+    return with_reviews(report)
+
+
+def check_text(source: str, *, name: str, offline: bool = True, dynamic: bool = False) -> Report:
+    """Check one candidate's text as the file `name` (never opened): what generation and
+    completion use to judge what a model wrote."""
+    return check_inputs(
+        [SourceInput(name, source, None)],
+        settings=None,
+        select=None,
+        ignore=None,
+        offline=offline,
+        python=None,
+        dynamic=dynamic,
+    )
+
+
+def _without_excluded(inputs: list[SourceInput], patterns: Sequence[str]) -> list[SourceInput]:
+    """Drop files matching the configured gitignore-style `exclude` patterns."""
+    if not patterns:
+        return inputs
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+    return [i for i in inputs if i.path is None or not spec.match_file(i.display_path)]
+
+
+def _config_start(inputs: Sequence[SourceInput]) -> Path:
+    for item in inputs:
+        if item.path is not None:
+            return item.path
+    return Path.cwd()
