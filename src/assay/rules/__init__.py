@@ -1,7 +1,10 @@
-"""Rule families: one module per family, each rule documented where it is defined.
+"""The static stage's rules: one package (or module) per family, one module per rule, each
+rule documented where it is defined.
 
-Importing a family module registers its rules (see `assay.rules._registry`). Every public
-module in this package is a family module and is loaded by `load_rules`.
+Importing a rule module registers its rules (see `assay.rules._registry`). `load_rules`
+imports every public module in this package and in its public sub-packages; private names
+(``_support``, ``_common``, ``_registry``) hold shared helpers and are imported by the rules
+that use them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ def load_rules() -> None:
     if _loaded:
         return
     _loaded = True
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+    for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        relative = info.name[len(__name__) + 1 :].split(".")
+        # walk_packages imports each package to find its children, so private packages are
+        # skipped by name before they are walked into.
+        if not any(part.startswith("_") for part in relative):
+            importlib.import_module(info.name)
