@@ -186,7 +186,8 @@ class Report(_Frozen):
 
     `files` lists every file checked (so an empty `findings` means "looked, found nothing");
     `errors` lists files that could not be checked; `warnings` lists degraded capabilities
-    (e.g. the sandbox ran without a network namespace).
+    (e.g. the sandbox ran without a network namespace); `notes` lists what could not be
+    verified here and why (e.g. functions of a module that needs its package to import).
     """
 
     schema_version: str = SCHEMA_VERSION
@@ -195,6 +196,7 @@ class Report(_Frozen):
     files: list[str] = Field(default_factory=list)
     errors: list[FileError] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
     verdicts: list[Verdict] = Field(default_factory=list)
     functions: list[FunctionReview] = Field(default_factory=list)
     clusters: list[dict[str, JsonValue]] = Field(default_factory=list)
@@ -217,6 +219,7 @@ class Report(_Frozen):
         files = list(self.files)
         errors = list(self.errors)
         warnings = list(self.warnings)
+        notes = list(self.notes)
         verdicts = list(self.verdicts)
         functions = list(self.functions)
         clusters = list(self.clusters)
@@ -226,6 +229,7 @@ class Report(_Frozen):
             files.extend(f for f in other.files if f not in files)
             errors.extend(other.errors)
             warnings.extend(w for w in other.warnings if w not in warnings)
+            notes.extend(n for n in other.notes if n not in notes)
             verdicts.extend(other.verdicts)
             functions.extend(other.functions)
             clusters.extend(other.clusters)
@@ -236,6 +240,7 @@ class Report(_Frozen):
                 "files": files,
                 "errors": errors,
                 "warnings": warnings,
+                "notes": notes,
                 "verdicts": verdicts,
                 "functions": functions,
                 "clusters": clusters,

@@ -147,3 +147,25 @@ def test_the_repeated_inputs_are_the_first_example_and_the_largest() -> None:
         ProbeInput(([1, 2, 3],), origin="random"),
     ]
     assert repeat_indices(inputs) == (2, 1, 4)
+
+
+def test_a_module_that_needs_its_package_is_a_note_not_a_finding() -> None:
+    source = "from .helpers import scale\n\n\ndef double(x: int) -> int:\n    return scale(x, 2)\n"
+    report = assay.check_source(source, name="pkg/mod.py", offline=True)
+    assert report.findings == []
+    (note,) = report.notes
+    assert note.startswith("pkg/mod.py: not verified here: double: ")
+    assert "relative import" in note
+
+
+def test_a_module_that_kills_its_own_import_cannot_hide_a_wrong_function() -> None:
+    source = (
+        "import os\n\nos._exit(0)\n\n\n"
+        "def half(items: list[int]) -> int:\n    return items[0] // 2\n"
+    )
+    report = assay.check_source(source, offline=True)
+    (finding,) = [f for f in report.findings if f.rule == "AS608"]
+    assert finding.line == 1  # no traceback from a process that ended itself
+    assert finding.evidence["not_verified"] == ["half"]
+    assert finding.evidence["status"] == "crashed"
+    assert report.notes == []

@@ -155,6 +155,10 @@ def _notices(report: Report) -> str:
         out.append('<h2 id="warnings">Warnings</h2><ul class="plain">')
         out += [f"<li>{escape(w)}</li>" for w in report.warnings]
         out.append("</ul>")
+    if report.notes:
+        out.append('<h2 id="notes">Not verified here</h2><ul class="plain">')
+        out += [f"<li>{escape(n)}</li>" for n in report.notes]
+        out.append("</ul>")
     return "\n".join(out)
 
 

@@ -56,6 +56,8 @@ def render_markdown(report: Report) -> str:
         out.append("")
     if report.warnings:
         out += ["## Warnings", ""] + [f"- {_cell(w)}" for w in report.warnings] + [""]
+    if report.notes:
+        out += ["## Not verified here", ""] + [f"- {_cell(n)}" for n in report.notes] + [""]
     return "\n".join(out)
 
 

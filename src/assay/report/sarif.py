@@ -71,7 +71,9 @@ def sarif_dict(report: Report) -> dict[str, Any]:
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": error.path}}}],
         }
         for error in report.errors
-    ] + [{"level": "warning", "message": {"text": warning}} for warning in report.warnings]
+    ]
+    notifications += [{"level": "warning", "message": {"text": w}} for w in report.warnings]
+    notifications += [{"level": "note", "message": {"text": n}} for n in report.notes]
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",

@@ -42,6 +42,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
         console.print()
     for warning in report.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="dim"))
     for error in report.errors:
         where = f"{error.path}:{error.line}" if error.line else error.path
         console.print(Text(f"error: {where}: {error.message}", style="bold red"))

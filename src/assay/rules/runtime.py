@@ -365,3 +365,51 @@ declare(
     ```
     """,
 )
+
+declare(
+    id="AS608",
+    name="module-fails-to-import",
+    family=Family.RUNTIME,
+    severity=Severity.WARNING,
+    module=__name__,
+    docs="""Importing the module fails in the sandbox, so none of its functions could be run.
+
+    ## What it finds
+    Modules whose top-level code raises, hangs, exhausts memory, crashes or kills its own
+    process when `assay check` imports it to probe its functions. The finding names the
+    functions that were therefore not verified, what the import did (the exception and
+    traceback tail, the timeout, the signal) and the line of the module that failed. A
+    failure that comes from the sandbox itself rather than from the code (an import of a
+    sibling module of the same package, a missing optional dependency, no network, a
+    read-only file system, a missing environment variable) is not this finding: the report
+    lists those functions under its notes as "not verified here", with the reason.
+
+    ## Why it matters for AI-written code
+    Models write module-level code that only works on their imagined machine: a lookup of a
+    key that is not in the dictionary they wrote above it, a call to a helper they forgot to
+    define, a demo that runs at import. Such a module fails for every caller. And code that
+    fails at import on purpose (closing its descriptors, sleeping forever, killing itself)
+    would otherwise hide every other runtime finding of the file: a check that could not run
+    says so instead of reporting a clean file.
+
+    ## Example
+    ```python
+    SETTINGS = {"retries": 3, "timeout": 10}
+    RETRIES = SETTINGS["retry"]
+
+
+    def attempts(n: int) -> int:
+        return min(n, RETRIES)
+    ```
+
+    ## Use instead
+    ```python
+    SETTINGS = {"retries": 3, "timeout": 10}
+    RETRIES = SETTINGS["retries"]
+
+
+    def attempts(n: int) -> int:
+        return min(n, RETRIES)
+    ```
+    """,
+)

@@ -22,7 +22,7 @@ import contextlib
 import copy
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from assay.behaviour.crosscheck import CandidateSource, crosscheck
 from assay.behaviour.inputs import generate_inputs
@@ -30,13 +30,15 @@ from assay.behaviour.probes import (
     OTHER_HASH_SEED,
     CandidateRun,
     Location,
+    outcome_text,
     run_candidates,
     runtime_findings,
 )
 from assay.behaviour.spec import Spec, extract_spec
 from assay.config import Settings
 from assay.model import Finding, Report
-from assay.sandbox import Limits, Sandbox, Status
+from assay.rules._registry import finding_for
+from assay.sandbox import Limits, Outcome, Sandbox, Status
 
 __all__ = [
     "CHECK_BUDGET",
@@ -162,7 +164,7 @@ def dynamic_findings(
             sandbox = stack.enter_context(Sandbox(workers=1))
         if reseeded is None:
             reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED))
-        return _run_dynamic(source, path, work, rules, sandbox, reseeded, timeout_s)
+        return _run_dynamic(source, path, work, rules, sandbox, reseeded, timeout_s).findings
 
 
 #: A file's tree, the functions to probe and the groups of versions to compare.
@@ -185,6 +187,14 @@ def _dynamic_work(source: str, rules: frozenset[str]) -> _Work | None:
     return tree, targets, groups
 
 
+@dataclass(frozen=True)
+class _Probed:
+    """What the dynamic stage found in one file, and what it could not verify there."""
+
+    findings: list[Finding]
+    notes: list[str]
+
+
 def _run_dynamic(
     source: str,
     path: str,
@@ -193,25 +203,119 @@ def _run_dynamic(
     box: Sandbox,
     reseeded: Sandbox,
     timeout_s: float,
-) -> list[Finding]:
+) -> _Probed:
     """`dynamic_findings` once the work is known and the sandboxes run."""
     tree, targets, groups = work
     findings: list[Finding] = []
     for node, spec in targets:
         try:
             findings.extend(_probe_function(source, path, node, spec, box, reseeded, timeout_s))
-        except _Unimportable:
-            break  # its versions cannot be compared either
-    else:
-        for stem, names in groups.items():
-            findings.extend(
-                _cross_versions(source, path, tree, stem, names, box, reseeded, timeout_s)
-            )
-    return [f for f in findings if f.rule in rules]
+        except _Unimportable as failed:
+            # Its versions cannot be compared either: every function of the file is unverified.
+            unverified = [n.name for n, _ in targets] + [n for g in groups.values() for n in g]
+            return _unimportable(path, failed.outcome, unverified, findings, rules)
+    for stem, names in groups.items():
+        findings.extend(_cross_versions(source, path, tree, stem, names, box, reseeded, timeout_s))
+    return _Probed([f for f in findings if f.rule in rules], [])
 
 
 class _Unimportable(Exception):
-    """The module does not import in the sandbox: skip the rest of the file."""
+    """The module does not import in the sandbox: the rest of the file cannot be probed."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome_text(outcome))
+        self.outcome = outcome
+
+
+#: Import failures that come from where the module runs, not from its code: a sibling
+#: module of its package or an optional dependency the sandbox lacks, no network, a
+#: read-only file system, a process or a resource the sandbox does not grant.
+_ENVIRONMENT_EXCEPTIONS = frozenset(
+    {
+        "ImportError",
+        "ModuleNotFoundError",
+        "OSError",
+        "PermissionError",
+        "FileNotFoundError",
+        "IsADirectoryError",
+        "NotADirectoryError",
+        "ConnectionError",
+        "ConnectionRefusedError",
+        "ConnectionResetError",
+        "TimeoutError",
+        "BlockingIOError",
+        "gaierror",
+        "socket.gaierror",
+        "URLError",
+        "urllib.error.URLError",
+    }
+)
+
+
+def _caused_by_the_sandbox(outcome: Outcome) -> str | None:
+    """Why the sandbox, not the code, made the import fail; None when the code did."""
+    if outcome.status is Status.BLOCKED:
+        return "the sandbox denied an operation the module performs at import"
+    exception = outcome.exception
+    if outcome.status is not Status.ERROR or exception is None:
+        return None
+    if exception.type in _ENVIRONMENT_EXCEPTIONS:
+        if exception.type in ("ImportError", "ModuleNotFoundError"):
+            return (
+                f"it imports what the sandbox does not have ({exception.message.splitlines()[0]}"
+                "; a module of its own package, or an optional dependency)"
+                if exception.message
+                else "it imports what the sandbox does not have"
+            )
+        return f"it needs the file system or the network at import ({outcome_text(outcome)})"
+    if exception.type == "KeyError" and "environ" in exception.traceback:
+        return f"it reads an environment variable the sandbox does not set ({exception.message})"
+    return None
+
+
+def _unimportable(
+    path: str,
+    outcome: Outcome,
+    unverified: list[str],
+    findings: list[Finding],
+    rules: frozenset[str],
+) -> _Probed:
+    names = ", ".join(unverified[:MAX_FUNCTIONS])
+    reason = _caused_by_the_sandbox(outcome)
+    if reason is not None:
+        note = f"{path}: not verified here: {names}: the module does not import in the sandbox: "
+        return _Probed([f for f in findings if f.rule in rules], [note + reason])
+    failure = finding_for(
+        "AS608",
+        path=path,
+        line=_failing_line(outcome),
+        message=f"importing the module {outcome_text(outcome)}; not verified: {names}",
+        evidence={
+            "input": "<import>",
+            "got": outcome_text(outcome),
+            "expected": "the module imports",
+            "status": str(outcome.status),
+            "traceback_tail": _traceback_tail(outcome),
+            "not_verified": unverified,
+        },
+        fix="make the module's top-level code run without input, network or files (move "
+        "demos under `if __name__ == '__main__':`)",
+    )
+    return _Probed([f for f in [*findings, failure] if f.rule in rules], [])
+
+
+def _failing_line(outcome: Outcome) -> int:
+    """The line of the module's own code where the import failed (1 when unknown)."""
+    if outcome.exception is None:
+        return 1
+    lines = re.findall(r'File "<[^"]*>", line (\d+)', outcome.exception.traceback)
+    return int(lines[-1]) if lines else 1
+
+
+def _traceback_tail(outcome: Outcome) -> str:
+    if outcome.exception is None:
+        return ""
+    return "\n".join(outcome.exception.traceback.strip().splitlines()[-3:])
 
 
 def _probe_function(
@@ -246,9 +350,7 @@ def _probe_function(
             reseeded=reseeded,
         )
         if not run.imported:
-            # The file needs something the sandbox lacks (a project import, a data file):
-            # nothing can be said about its functions' behaviour.
-            raise _Unimportable
+            raise _Unimportable(run.import_outcome)
         runs.append(run)
         if any(o.outcome.status is Status.TIMEOUT for o in run.observations):
             break
@@ -334,25 +436,31 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
     if not works:
         return report
     found: list[Finding] = []
+    notes: list[str] = []
     try:
         with (
             Sandbox(workers=1) as box,
             Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
         ):
             for path, (source, work) in works.items():
-                for finding in _run_dynamic(
+                probed = _run_dynamic(
                     source, path, work, rules, box, reseeded, settings.probe_timeout
-                ):
+                )
+                notes.extend(probed.notes)
+                for finding in probed.findings:
                     if not _suppressed(source, finding):
                         found.append(_override(finding, settings))
     except SandboxError as error:
         return report.model_copy(
             update={"warnings": [*report.warnings, f"dynamic probes did not run: {error}"]}
         )
-    if not found:
+    if not found and not notes:
         return report
     return report.model_copy(
-        update={"findings": sorted([*report.findings, *found], key=Finding.sort_key)}
+        update={
+            "findings": sorted([*report.findings, *found], key=Finding.sort_key),
+            "notes": [*report.notes, *notes],
+        }
     )
 
 
