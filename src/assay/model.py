@@ -120,7 +120,26 @@ class FileError(_Frozen):
     message: str
     line: int | None = None
     col: int | None = None
+    #: ``parse`` (not valid Python), ``read`` (unreadable, not a regular file, too large),
+    #: ``rule`` (one static rule failed), ``internal`` (a stage failed on this file)
     kind: str = "parse"
+
+    @classmethod
+    def from_crash(
+        cls, path: str, stage: str, error: BaseException, *, kind: str = "internal"
+    ) -> FileError:
+        """The error entry for a stage of assay that failed on one file: the rest of the
+        report stands, and the message asks for a bug report. Type name and message are
+        capped, since a checked program chooses both."""
+        name = type(error).__name__[:100]
+        text = str(error)
+        text = text if len(text) <= 300 else text[:297] + "..."
+        return cls(
+            path=path,
+            message=f"{stage} failed: {name}: {text}; the rest of the report is complete; "
+            "please report this as an assay bug",
+            kind=kind,
+        )
 
 
 class FunctionReview(_Frozen):

@@ -112,10 +112,10 @@ def check_command(
 
 
 def exit_code(report: Report, threshold: Severity) -> int:
-    """2 when a rule crashed (assay failed), 1 when a finding or an unparsable file is at or
-    above `threshold`'s concern, else 0."""
-    if any(error.kind == "rule" for error in report.errors):
-        return 2
+    """1 when a finding is at or above `threshold`, or a file could not be (fully) checked:
+    unparsable, unreadable, or a part of assay failed on it (listed under `errors`, the rest
+    of the report intact); else 0. (2, assay itself failed, is the CLI's exit on an error
+    that stopped the whole run.)"""
     if report.at_or_above(threshold) or report.errors:
         return 1
     return 0

@@ -89,6 +89,15 @@ def check_source(
         ]
     except ValueError as error:
         return [], [FileError(path=path, message=f"does not parse: {error}", kind="parse")]
+    except (RecursionError, MemoryError) as error:
+        return [], [
+            FileError(
+                path=path,
+                message=f"does not parse: nested too deeply for Python's parser "
+                f"({type(error).__name__})",
+                kind="parse",
+            )
+        ]
     context = Context(
         path=path, source=source, tree=tree, settings=settings, project_modules=project_modules
     )
@@ -114,22 +123,23 @@ def check_source(
             if candidate.id not in failed_rules:
                 failed_rules.add(candidate.id)
                 errors.append(
-                    FileError(
-                        path=path,
-                        message=f"rule {candidate.id} ({candidate.name}) failed: "
-                        f"{type(error).__name__}: {error}; please report this as an assay bug",
-                        kind="rule",
+                    FileError.from_crash(
+                        path, f"rule {candidate.id} ({candidate.name})", error, kind="rule"
                     )
                 )
         finally:
             context.current_rule = None
 
     if by_node:
-        for node in ast.walk(tree):
-            for candidate in by_node.get(type(node), ()):
-                if candidate.id in failed_rules or candidate.check is None:
-                    continue
-                run(candidate, candidate.check(node, context))
+        try:
+            for node in ast.walk(tree):
+                for candidate in by_node.get(type(node), ()):
+                    if candidate.id in failed_rules or candidate.check is None:
+                        continue
+                    run(candidate, candidate.check(node, context))
+        except (RecursionError, MemoryError) as error:
+            # The walk itself, not one rule: the findings made so far stand.
+            errors.append(FileError.from_crash(path, "the static stage", error))
     for candidate in module_rules:
         if candidate.check is not None:
             run(candidate, candidate.check(context))

@@ -23,7 +23,7 @@ import ast
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 
-from assay.model import Family, Finding, FunctionReview, Report, TrustTier
+from assay.model import Family, FileError, Finding, FunctionReview, Report, TrustTier
 
 __all__ = ["CHECKLISTS", "classify_function", "review_functions", "with_reviews"]
 
@@ -246,13 +246,17 @@ def review_functions(
 def with_reviews(report: Report) -> Report:
     """`report` with `functions` filled for every file whose source it holds."""
     reviews: list[FunctionReview] = []
+    errors = list(report.errors)
     for path, source in report.sources.items():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SyntaxWarning)
                 tree = ast.parse(source)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             # Unparsable files are already listed in report.errors; they have no functions.
             continue
-        reviews.extend(review_functions(tree, path, report.findings))
-    return report.model_copy(update={"functions": reviews})
+        try:
+            reviews.extend(review_functions(tree, path, report.findings))
+        except Exception as error:  # noqa: BLE001 - one file's review must not lose the report
+            errors.append(FileError.from_crash(path, "the trust-tier review", error))
+    return report.model_copy(update={"functions": reviews, "errors": errors})

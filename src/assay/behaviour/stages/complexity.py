@@ -37,8 +37,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assay.behaviour.stages._frame import guarded, plan_files
 from assay.config import Settings
-from assay.model import Finding, Report, Severity
+from assay.model import FileError, Finding, Report, Severity
 from assay.rules._context import Context
 from assay.sandbox import Call, Job, Limits, Outcome, Sandbox
 
@@ -646,18 +647,32 @@ def with_complexity_findings(report: Report, settings: Settings) -> Report:
 
     rules = frozenset(r.id for r in active_rules(settings)) & {"AS509", "AS203"}
     # A sandbox costs a few tenths of a second to start: not for files with nothing to measure.
-    works = {
-        path: (source, measured)
-        for path, source in report.sources.items()
-        if (measured := _measured_functions(source, rules)) is not None
-    }
+    works, crashed = plan_files(
+        report.sources, lambda source: _measured_functions(source, rules), "the growth probes"
+    )
+    report = report.model_copy(update={"errors": [*report.errors, *crashed]})
     if not works:
         return report
     found: list[Finding] = []
+    failed: list[FileError] = []
     try:
         with Sandbox(workers=1) as box:
             for path, (source, measured) in works.items():
-                found.extend(_measure(source, path, measured, rules, box, settings))
+                found.extend(
+                    guarded(
+                        path,
+                        "the growth probes",
+                        failed,
+                        _measure,
+                        source,
+                        path,
+                        measured,
+                        rules,
+                        box,
+                        settings,
+                    )
+                    or []
+                )
     except SandboxError as error:
         return report.model_copy(
             update={
@@ -667,6 +682,7 @@ def with_complexity_findings(report: Report, settings: Settings) -> Report:
                 ]
             }
         )
+    report = report.model_copy(update={"errors": [*report.errors, *failed]})
     kept = []
     for finding in found:
         override: Severity | None = settings.severity.get(finding.rule)

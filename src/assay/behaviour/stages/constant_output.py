@@ -20,6 +20,7 @@ from typing import Any
 
 from assay.behaviour.inputs import ProbeInput, generate_inputs
 from assay.behaviour.spec import extract_spec
+from assay.behaviour.stages._frame import guarded, plan_files
 from assay.behaviour.stages.functions import _WORLDLY, _suppressed
 from assay.config import Settings
 from assay.model import Finding, Report, Severity
@@ -172,13 +173,25 @@ def with_constant_output(report: Report, settings: Settings) -> Report:
         return report
     findings = list(report.findings)
     added: list[Finding] = []
-    work = {path: source for path, source in report.sources.items() if targets(source)}
+    work, failed = plan_files(
+        report.sources, lambda source: targets(source) or None, "the constant-output probe"
+    )
+    report = report.model_copy(update={"errors": [*report.errors, *failed]})
+    failed = []
     if not work:
         return report
     try:
         with Sandbox(workers=1) as box:
-            for path, source in work.items():
-                confirmed = constant_outputs(source, box=box, timeout_s=settings.probe_timeout)
+            for path, (source, _) in work.items():
+                confirmed = guarded(
+                    path,
+                    "the constant-output probe",
+                    failed,
+                    constant_outputs,
+                    source,
+                    box=box,
+                    timeout_s=settings.probe_timeout,
+                )
                 if not confirmed:
                     continue
                 probe = report.model_copy(update={"findings": findings})
@@ -190,7 +203,10 @@ def with_constant_output(report: Report, settings: Settings) -> Report:
         )
     overridden = [_override(f, settings) for f in added]
     return report.model_copy(
-        update={"findings": sorted([*findings, *overridden], key=Finding.sort_key)}
+        update={
+            "findings": sorted([*findings, *overridden], key=Finding.sort_key),
+            "errors": [*report.errors, *failed],
+        }
     )
 
 

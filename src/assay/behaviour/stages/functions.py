@@ -35,6 +35,7 @@ from assay.behaviour.probes import (
     runtime_findings,
 )
 from assay.behaviour.spec import Spec, extract_spec
+from assay.behaviour.stages._frame import guarded, plan_files
 from assay.config import Settings
 from assay.model import Finding, Report
 from assay.rules._registry import finding_for
@@ -428,13 +429,11 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
 
     rules = frozenset(r.id for r in active_rules(settings) if r.kind == "dynamic")
     # Starting two sandboxes costs a few tenths of a second: not for files with nothing to run.
-    works = {
-        path: (source, work)
-        for path, source in report.sources.items()
-        if (work := _dynamic_work(source, rules)) is not None
-    }
+    works, crashed = plan_files(
+        report.sources, lambda source: _dynamic_work(source, rules), "the runtime probes"
+    )
     if not works:
-        return report
+        return report.model_copy(update={"errors": [*report.errors, *crashed]})
     found: list[Finding] = []
     notes: list[str] = []
     try:
@@ -443,23 +442,37 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
             Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
         ):
             for path, (source, work) in works.items():
-                probed = _run_dynamic(
-                    source, path, work, rules, box, reseeded, settings.probe_timeout
+                probed = guarded(
+                    path,
+                    "the runtime probes",
+                    crashed,
+                    _run_dynamic,
+                    source,
+                    path,
+                    work,
+                    rules,
+                    box,
+                    reseeded,
+                    settings.probe_timeout,
                 )
+                if probed is None:
+                    continue
                 notes.extend(probed.notes)
                 for finding in probed.findings:
                     if not _suppressed(source, finding):
                         found.append(_override(finding, settings))
     except SandboxError as error:
         return report.model_copy(
-            update={"warnings": [*report.warnings, f"dynamic probes did not run: {error}"]}
+            update={
+                "warnings": [*report.warnings, f"dynamic probes did not run: {error}"],
+                "errors": [*report.errors, *crashed],
+            }
         )
-    if not found and not notes:
-        return report
     return report.model_copy(
         update={
             "findings": sorted([*report.findings, *found], key=Finding.sort_key),
             "notes": [*report.notes, *notes],
+            "errors": [*report.errors, *crashed],
         }
     )
 
