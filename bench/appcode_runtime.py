@@ -114,19 +114,20 @@ def counterexample(finding: Finding) -> str:
     evidence = finding.get("evidence") or {}
     if evidence.get("input"):
         got = evidence.get("got")
+        # AS604 gives the two results one input had, in the order they came.
+        if isinstance(got, list):
+            got = " then ".join(str(g) for g in got)
         return f"{evidence['input']} -> {got}" if got else str(evidence["input"])
     return str(finding.get("message", ""))
 
 
-def _identity(finding: Finding) -> tuple[object, object, object]:
+def _identity(finding: Finding) -> tuple[object, object, str]:
     # What was observed, not which input showed it: the same TypeError for a missing
-    # keyword-only argument is one observation whichever string came with it.
+    # keyword-only argument is one observation whichever string came with it. As JSON text
+    # because some evidence (AS604's two results) is a list.
     evidence = finding.get("evidence") or {}
-    return (
-        finding.get("rule"),
-        finding.get("function"),
-        evidence.get("got") or finding.get("message"),
-    )
+    observed = evidence.get("got") or finding.get("message")
+    return finding.get("rule"), finding.get("function"), json.dumps(observed, default=str)
 
 
 def _summary(finding: Finding) -> dict[str, Any]:
@@ -245,11 +246,22 @@ def render(results: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> 
     return "\n".join(lines)
 
 
-def _git_commit(src: Path) -> str | None:
-    done = subprocess.run(
-        ["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
-    )
-    return done.stdout.strip() or None
+def source_state(src: Path) -> dict[str, object]:
+    """The last commit that changed the measured source tree, and whether it has changes
+    git has not recorded (then the figures belong to no commit)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(src), *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    resolved = src.resolve()
+    return {
+        "src": str(resolved.relative_to(REPO)) if resolved.is_relative_to(REPO) else str(resolved),
+        "src_commit": git("log", "-1", "--format=%H", "--", ".") or None,
+        "src_uncommitted_changes": bool(git("status", "--porcelain", "--", ".")),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.output:
         payload = {
             "command": "python bench/appcode_runtime.py " + " ".join(argv or sys.argv[1:]),
-            "assay_commit": _git_commit(args.src),
+            **source_state(args.src),
             "python": sys.version.split()[0],
             "totals": summary,
             "modules": results,

@@ -58,6 +58,15 @@ def test_false_alarm_shared_with_the_clean_twin_is_not_a_catch() -> None:
     assert [o["function"] for o in result["buggy"]["other_dynamic"]] == ["f"]
 
 
+def test_evidence_whose_result_is_a_list_is_judged() -> None:
+    bench = _load()
+    expectation = bench.Expectation("m", "f", ("AS604",), "bug", "hidden state")
+    finding = _finding("AS604", "f", "")
+    finding["evidence"]["got"] = ["['a']", "['a', 'b']"]
+    result = bench.judge_pair(expectation, _report(), _report(finding))
+    assert result["buggy"]["counterexamples"] == ["f(0) -> ['a'] then ['a', 'b']"]
+
+
 def test_wrong_function_or_rule_is_a_miss_and_static_findings_are_no_false_alarms() -> None:
     bench = _load()
     expectation = bench.Expectation("m", "f", ("AS601",), "bug", "doc example")
