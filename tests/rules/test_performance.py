@@ -7,7 +7,7 @@ import pytest
 import assay
 from assay.errors import SandboxUnavailable
 from assay.model import Severity
-from assay.rules import performance
+from assay.rules.performance import sqlite_full_scan_on_keyed_lookup as as508
 
 
 def _findings(source: str, rule: str) -> list[tuple[int, Severity]]:
@@ -54,12 +54,12 @@ def test_string_building_is_info_for_str_and_a_warning_for_bytes() -> None:
 
 
 def test_keyed_columns_come_from_the_where_clause_only() -> None:
-    assert performance._keyed_columns("SELECT a FROM t WHERE email = ? ORDER BY b = 1") == ["email"]
-    assert performance._keyed_columns("SELECT a FROM t WHERE t.id = :id AND kind = 'x'") == [
+    assert as508._keyed_columns("SELECT a FROM t WHERE email = ? ORDER BY b = 1") == ["email"]
+    assert as508._keyed_columns("SELECT a FROM t WHERE t.id = :id AND kind = 'x'") == [
         "id",
         "kind",
     ]
-    assert performance._keyed_columns("SELECT a FROM t WHERE total > 100") == []
+    assert as508._keyed_columns("SELECT a FROM t WHERE total > 100") == []
 
 
 SQLITE = (
@@ -80,7 +80,7 @@ def test_sqlite_planning_says_so_when_the_sandbox_cannot_run(
     def unavailable(ddl: list[str], queries: list[str]) -> None:
         raise SandboxUnavailable("no isolation mechanism here")
 
-    monkeypatch.setattr(performance, "_plan", unavailable)
+    monkeypatch.setattr(as508, "_plan", unavailable)
     report = assay.check_source(SQLITE, select=["AS508"], offline=True, dynamic=True)
     [finding] = report.findings
     assert finding.severity is Severity.INFO and "not planned" in finding.message
