@@ -5,6 +5,7 @@ the evident type of a name, the package index's answers and what was already rep
 from __future__ import annotations
 
 import ast
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -42,7 +43,6 @@ _Chain = tuple[ast.AST, ...]
 class FileState:
     """What the rules work out once per file, lazily: rebound names, scopes, index answers."""
 
-    tree: ast.Module
     answers: dict[str, IndexAnswer] = field(default_factory=dict)
     prefetched: bool = False
     prefetched_api: bool = False
@@ -59,15 +59,18 @@ class FileState:
         return self._analysis
 
 
-_last: list[tuple[Context, FileState]] = []
+#: Keyed by the parsed module: the engine builds one `Context` per parsed tree, and a
+#: `Context` (a plain dataclass) is not hashable. The state holds no reference to the tree,
+#: so it goes when the file's tree does.
+_STATES: weakref.WeakKeyDictionary[ast.Module, FileState] = weakref.WeakKeyDictionary()
 
 
 def file_state(ctx: Context) -> FileState:
-    """The state of the file `ctx` checks (one file at a time: the last one is kept)."""
-    if _last and _last[0][0] is ctx:
-        return _last[0][1]
-    state = FileState(tree=ctx.tree)
-    _last[:] = [(ctx, state)]
+    """The state of the file `ctx` checks, made on first use."""
+    state = _STATES.get(ctx.tree)
+    if state is None:
+        state = FileState()
+        _STATES[ctx.tree] = state
     return state
 
 
