@@ -24,11 +24,8 @@ from assay.behaviour.stages._frame import guarded, plan_files
 from assay.behaviour.stages.functions import _WORLDLY, _suppressed
 from assay.config import Settings
 from assay.model import Finding, Report, Severity
-from assay.rules.silent_failure import (
-    all_returns_literal,
-    constant_output,
-    hardcoded_candidates,
-)
+from assay.rules.silent_failure._literals import all_returns_literal, hardcoded_candidates
+from assay.rules.silent_failure.same_literal_for_any_input import same_literal_for_any_input
 from assay.sandbox import Call, Job, Limits, Sandbox, Status
 
 __all__ = ["MIN_CALLS", "constant_outputs", "with_constant_output"]
@@ -153,7 +150,7 @@ def _merge(
         finding
         for name, evidence in confirmed.items()
         if name not in static_names and name in by_name
-        for finding in constant_output(path, by_name[name], evidence)
+        for finding in same_literal_for_any_input(path, by_name[name], evidence)
     ]
     return updated, new
 

@@ -1,0 +1,182 @@
+"""Bandit as a library: its test set run in-process over a parsed file, results cached per
+file, ``# nosec`` honoured, and which assay rule supersedes which Bandit test."""
+
+from __future__ import annotations
+
+import ast
+import io
+import logging
+import re
+import tokenize
+import warnings
+import weakref
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from assay.model import Finding
+from assay.rules._context import Context
+
+#: Bandit tests assay does not relay: B101 (any assert) is replaced by AS406, which only
+#: reports asserts that validate a function's inputs outside tests; the import-only notices
+#: for subprocess, pickle and the XML parsers repeat what the call-level tests (B301,
+#: B313-B320) say where the module is actually used; B603/B607 ("check for execution of
+#: untrusted input", "partial executable path") fire on every list-form subprocess call —
+#: the recommended fix — and AS302 follows the data into subprocess calls instead.
+_BANDIT_SKIPPED = frozenset(
+    {"B101", "B403", "B404", "B405", "B406", "B407", "B408", "B409", "B603", "B607"}
+)
+#: Which assay rule reports the same issue as a Bandit test (same line: keep assay's).
+_SUPERSEDED = {
+    "B608": ("AS301",),
+    "B602": ("AS302",),
+    "B604": ("AS302",),
+    "B605": ("AS302",),
+    "B609": ("AS302",),
+    "B102": ("AS306",),
+    "B307": ("AS306",),
+    "B301": ("AS307",),
+    "B302": ("AS307",),
+    "B506": ("AS307",),
+    "B614": ("AS307",),
+    "B303": ("AS309",),
+    "B324": ("AS309",),
+    "B311": ("AS311",),
+    "B323": ("AS313",),
+    "B501": ("AS313",),
+    "B201": ("AS314",),
+    "B104": ("AS314",),
+    "B110": ("AS401", "AS402"),
+    "B112": ("AS402",),
+}
+
+
+@dataclass(frozen=True)
+class BanditIssue:
+    """One Bandit result, in plain values."""
+
+    test_id: str
+    test: str
+    text: str
+    severity: str
+    confidence: str
+    cwe: int | None
+    line: int
+    col: int
+    end_col: int | None
+
+    def evidence(self) -> dict[str, Any]:
+        """The JSON evidence AS300 and superseding rules attach."""
+        return {
+            "bandit_test_id": self.test_id,
+            "bandit_test": self.test,
+            "bandit_message": self.text,
+            "bandit_severity": self.severity,
+            "bandit_confidence": self.confidence,
+            "cwe": self.cwe,
+        }
+
+
+@cache
+def _bandit() -> tuple[Any, Any]:
+    """Bandit's modules (node_visitor, meta_ast, metrics, docs_utils) and its test set with
+    the default profile, loaded once per process."""
+    # Bandit logs through the "bandit" logger; its warnings about module names of
+    # in-memory sources are noise for us (the results are unaffected).
+    logging.getLogger("bandit").setLevel(logging.ERROR)
+    # Bandit's plugin loader also loads report formatters we never use; a missing optional
+    # formatter dependency (sarif_om) is logged as an error by stevedore. Not ours to show.
+    stevedore = logging.getLogger("stevedore.extension")
+    previous = stevedore.level
+    stevedore.setLevel(logging.CRITICAL)
+    try:
+        return _load_bandit()
+    finally:
+        stevedore.setLevel(previous)
+
+
+def _load_bandit() -> tuple[Any, Any]:
+    with warnings.catch_warnings():
+        # stevedore (Bandit's plugin loader) warns about its own deprecated argument.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from bandit.core import config, docs_utils, meta_ast, metrics, node_visitor, test_set
+
+        tests = test_set.BanditTestSet(config.BanditConfig(), {})
+    return (node_visitor, meta_ast, metrics, docs_utils), tests
+
+
+_BANDIT_CACHE: weakref.WeakKeyDictionary[ast.Module, tuple[BanditIssue, ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
+    """Bandit's results for the file in `ctx` (cached per parsed file), ``# nosec`` honoured."""
+    cached = _BANDIT_CACHE.get(ctx.tree)
+    if cached is not None:
+        return cached
+    (node_visitor, meta_ast, metrics, _), tests = _bandit()
+    name = "./" + (ctx.path.rsplit("/", 1)[-1] if ctx.path.endswith(".py") else "source.py")
+    data = ctx.source.encode("utf-8")
+    visitor = node_visitor.BanditNodeVisitor(
+        name, io.BytesIO(data), meta_ast.BanditMetaAst(), tests, False,
+        _nosec_lines(ctx.source), metrics.Metrics(),
+    )  # fmt: skip
+    # Bandit parses what it is given; the text (not bytes) keeps an encoding cookie in the
+    # file from re-decoding what assay already decoded.
+    visitor.process(ctx.source)
+    issues = tuple(
+        BanditIssue(
+            test_id=result.test_id,
+            test=result.test,
+            text=result.text,
+            severity=str(result.severity),
+            confidence=str(result.confidence),
+            cwe=getattr(result.cwe, "id", None) or None,
+            line=result.lineno,
+            col=result.col_offset,
+            end_col=getattr(result, "end_col_offset", None),
+        )
+        for result in visitor.tester.results
+        if result.test_id not in _BANDIT_SKIPPED
+    )
+    _BANDIT_CACHE[ctx.tree] = issues
+    return issues
+
+
+_NOSEC = re.compile(r"#\s*nosec\b(?::?\s*(?P<tests>[A-Za-z0-9_, ]+))?", re.IGNORECASE)
+
+
+def _nosec_lines(source: str) -> dict[int, set[str]]:
+    """Lines carrying ``# nosec`` (all tests) or ``# nosec B602,B607`` (those tests)."""
+    lines: dict[int, set[str]] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT and (match := _NOSEC.search(token.string)):
+                tests = match.group("tests") or ""
+                lines[token.start[0]] = set(re.findall(r"B\d{3}", tests))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        # The file already parsed with ast; a tokenizer disagreement only loses nosec marks.
+        return lines
+    return lines
+
+
+def _bandit_on_lines(ctx: Context, lines: set[int], rule_id: str) -> list[dict[str, Any]]:
+    return [
+        issue.evidence()
+        for issue in bandit_issues(ctx)
+        if issue.line in lines and rule_id in _SUPERSEDED.get(issue.test_id, ())
+    ]
+
+
+def _covered_lines(finding: Finding) -> set[int]:
+    """The lines a finding speaks for: its node's span plus where its value was built."""
+    end = finding.end_line or finding.line
+    lines = set(range(finding.line, end + 1))
+    lines.update(int(n) for n in finding.evidence.get("construction_lines", ()))
+    return lines
+
+
+def _bandit_url(test_id: str) -> str:
+    (_, _, _, docs_utils), _ = _bandit()
+    return str(docs_utils.get_url(test_id))

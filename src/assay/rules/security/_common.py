@@ -1,0 +1,71 @@
+"""Helpers every security rule uses: what a call calls and passes, and a finding that
+carries its CWE and the Bandit results it supersedes."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from typing import Any
+
+from assay.model import Finding, Severity
+from assay.rules._context import Context, qualified_name
+from assay.rules.security._bandit import _bandit_on_lines, _covered_lines
+
+
+def _callee(ctx: Context, call: ast.Call) -> str:
+    """The qualified name of what is called (through imports), else its dotted source."""
+    return ctx.qualname(call.func) or qualified_name(call.func) or _last(call.func)
+
+
+def _last(func: ast.AST) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _argument(call: ast.Call, position: int, *names: str) -> ast.expr | None:
+    if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
+        return call.args[position]
+    for name in names:
+        value = _keyword(call, name)
+        if value is not None:
+            return value
+    return None
+
+
+def _is_const(expr: ast.AST | None, value: object) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is value
+
+
+def _finding(
+    ctx: Context,
+    node: ast.AST,
+    message: str,
+    *,
+    evidence: dict[str, Any],
+    fix: str,
+    severity: Severity | None = None,
+    built_at: Iterable[int] = (),
+) -> Finding:
+    """A finding of the running rule with its CWE, the lines where the reported value was
+    built (`built_at`), and the Bandit results it supersedes on those lines."""
+    current = ctx.current_rule
+    extra: dict[str, Any] = {"cwe": current.cwe if current is not None else None, **evidence}
+    construction = sorted(set(built_at))
+    if construction:
+        extra["construction_lines"] = construction
+    finding = ctx.finding(node, message, evidence=extra, fix=fix, severity=severity)
+    if current is not None:
+        relayed = _bandit_on_lines(ctx, _covered_lines(finding), current.id)
+        if relayed:
+            finding = finding.model_copy(update={"evidence": {**extra, "bandit": relayed}})
+    return finding

@@ -1,0 +1,138 @@
+"""AS308 `secret-in-log`: secrets in logs."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from assay.model import Family, Finding, Severity
+from assay.rules._context import Context, qualified_name
+from assay.rules._registry import rule
+from assay.rules._support.dataflow import FunctionFlow, module_flows
+from assay.rules._support.naming import identifier, is_secret_name, is_test_path
+from assay.rules.security._common import _finding, _last
+
+__all__: list[str] = []
+
+
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
+)
+_MASKING = ("mask", "redact", "hash", "len", "bool", "obfuscat", "censor", "hide")
+
+
+def _is_log_call(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name) and call.func.id == "print":
+        return "print"
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _LOG_METHODS:
+        receiver = qualified_name(call.func.value) or ""
+        if "log" in receiver.lower():
+            return f"{receiver}.{call.func.attr}"
+    return None
+
+
+def _secret_reference(ctx: Context, expr: ast.AST, flows: FunctionFlow) -> str | None:
+    """The first secret-named value inside `expr` that is printed unmasked: a secret name,
+    or a local dict built with a secret key (``settings = {"api_key": ...}``)."""
+    stack: list[ast.AST] = [expr]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Call):
+            called = (qualified_name(current.func) or _last(current.func)).lower()
+            if any(word in called for word in _MASKING):
+                continue
+        if isinstance(current, ast.Subscript) and isinstance(current.slice, ast.Slice):
+            continue
+        name = identifier(current)
+        if name is not None and is_secret_name(name) and not _is_loop_variable(current, flows):
+            return ctx.segment(current)
+        if isinstance(current, ast.Subscript) and name is not None:
+            continue  # settings["debug"]: one named, non-secret entry of the container
+        if isinstance(current, ast.Name):
+            key = _secret_key_of_local_dict(current, flows)
+            if key is not None:
+                return f"{current.id}[{key!r}]"
+        if isinstance(current, ast.Compare):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(current))))
+    return None
+
+
+def _secret_key_of_local_dict(name: ast.Name, flows: FunctionFlow) -> str | None:
+    for value in flows.assigned_values(name.id, name.lineno):
+        if isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values, strict=True):
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)
+                    and is_secret_name(key.value)
+                    and not isinstance(item, ast.Constant)
+                ):
+                    return key.value
+    return None
+
+
+def _is_loop_variable(expr: ast.AST, flows: FunctionFlow) -> bool:
+    if not isinstance(expr, ast.Name):
+        return False
+    return any(b.loop for b in flows.bindings.get(expr.id, ()))
+
+
+@rule(
+    id="AS308", name="secret-in-log", family=Family.SECURITY,
+    severity=Severity.ERROR, nodes=(ast.Call,), cwe=532,
+)  # fmt: skip
+def secret_in_log(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """A password, token or API key is printed or logged (CWE-532).
+
+    ## What it finds
+    `print(...)` and `logger.<level>(...)` calls whose arguments include a value named like a
+    secret (`password`, `api_key`, `access_token`, `client_secret`, `config["SECRET_KEY"]`),
+    or a local dict built with such a key from a non-constant value
+    (`settings = {"api_key": os.environ[...]}` then `print(settings)`).
+    Names about a secret rather than holding one (`token_count`, `password_field`,
+    `max_tokens`), loop variables over tokens, masked values (`mask(token)`, `token[:4]`,
+    `len(password)`) and string literals that merely mention a password stay silent.
+
+    ## Why it matters for AI-written code
+    Debug prints written "to check it works" (`print(f"Using key {api_key}")`) survive into
+    production and put credentials in log files, CI output and crash reports.
+
+    ## Example
+    ```python
+    import logging
+
+    logger = logging.getLogger(__name__)
+
+    def connect(user, password):
+        logger.info("connecting as %s with %s", user, password)
+    ```
+
+    ## Use instead
+    ```python
+    import logging
+
+    logger = logging.getLogger(__name__)
+
+    def connect(user, password):
+        logger.info("connecting as %s", user)
+    ```
+    """
+    if not isinstance(node, ast.Call):
+        return
+    sink = _is_log_call(node)
+    if sink is None or is_test_path(ctx.path):
+        return
+    flows = module_flows(ctx.tree, ctx.qualname).of(node)
+    for argument in [*node.args, *(k.value for k in node.keywords if k.arg not in {"exc_info"})]:
+        secret = _secret_reference(ctx, argument, flows)
+        if secret is not None:
+            yield _finding(
+                ctx,
+                node,
+                f"{sink}() writes the secret {secret!r} to the output",
+                evidence={"sink": sink, "secret": secret},
+                fix="Log that the secret is present (or its last 4 characters), never the "
+                "secret itself.",
+            )
+            return

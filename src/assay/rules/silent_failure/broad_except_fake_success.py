@@ -1,0 +1,303 @@
+"""AS401: a broad ``except`` with a made-up result."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from assay.model import Family, Finding, Severity
+from assay.rules._context import Context, qualified_name
+from assay.rules._registry import rule
+from assay.rules.silent_failure._common import (
+    FunctionNode,
+    call_name,
+    describe,
+    is_default_value,
+    own_nodes,
+)
+from assay.rules.silent_failure._handlers import (
+    BROAD,
+    function_name,
+    handler_text,
+    is_broad,
+    skips_item,
+)
+
+__all__: list[str] = []
+
+
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
+)
+_CLEANUP_WORDS = (
+    "close", "remove", "unlink", "rmtree", "rmdir", "kill", "terminate", "cancel", "shutdown",
+    "cleanup", "clean_up", "release", "disconnect", "stop", "join", "wait", "flush", "delete",
+)  # fmt: skip
+#: Where an error that is reported (logged, printed) may end: the top of a program or thread.
+_BOUNDARY_FUNCTIONS = frozenset(
+    {"main", "cli", "run", "__main__", "serve", "run_forever", "handle", "worker"}
+)  # fmt: skip
+#: Where an error cannot usefully propagate at all: finalizers and clean-up.
+_CLEANUP_FUNCTIONS = frozenset(
+    {"__del__", "__exit__", "__aexit__", "close", "aclose", "cleanup", "shutdown", "teardown",
+     "dispose"}
+)  # fmt: skip
+_PREDICATE_PREFIXES = ("is_", "has_", "can_", "should_", "supports_", "_is_", "_has_", "_can_")
+_DELIBERATE_DOC = re.compile(
+    r"\b(swallow\w*|suppress\w*|never raises?|best[- ]effort|ignor\w+ (all )?(errors|exceptions))\b",
+    re.IGNORECASE,
+)
+
+
+def _is_log_call(call: ast.Call) -> bool:
+    if isinstance(call.func, ast.Name) and call.func.id == "print":
+        return True
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _LOG_METHODS:
+        return "log" in (qualified_name(call.func.value) or "").lower()
+    return False
+
+
+def _passes_on(handler: ast.ExceptHandler) -> bool:
+    """The handler hands the error to someone: re-raises, exits, or uses the exception
+    object other than in a log line (``errors.append(e)``, ``return {"error": str(e)}``)."""
+    inside_logs: set[int] = set()
+    for node in own_nodes(handler.body):
+        if isinstance(node, ast.Raise):
+            return True
+        if isinstance(node, ast.Call):
+            if call_name(node) in {"sys.exit", "os._exit", "exit", "abort", "flask.abort"}:
+                return True
+            if _is_log_call(node) or _is_report_call(node):
+                inside_logs.update(id(n) for n in ast.walk(node))
+    return any(
+        isinstance(node, ast.Name) and node.id == handler.name and id(node) not in inside_logs
+        for node in own_nodes(handler.body)
+    )
+
+
+def _is_report_call(call: ast.Call) -> bool:
+    name = call_name(call)
+    return name.endswith(("print_exc", "format_exc", "print_exception", "warnings.warn")) or (
+        isinstance(call.func, ast.Attribute) and call.func.attr == "exception"
+    )
+
+
+def _logs(handler: ast.ExceptHandler) -> bool:
+    """The handler writes something about the failure (a log line, print, traceback)."""
+    return any(
+        isinstance(n, ast.Call) and (_is_log_call(n) or _is_report_call(n))
+        for n in own_nodes(handler.body)
+    )
+
+
+def _best_effort_cleanup(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """``try: os.remove(tmp) except Exception: pass``: the try only cleans up."""
+    statement = ctx.parent(handler)
+    if not isinstance(statement, ast.Try) or len(statement.body) != 1:
+        return False
+    only = statement.body[0]
+    if not isinstance(only, ast.Expr) or not isinstance(only.value, ast.Call):
+        return False
+    name = call_name(only.value).rsplit(".", 1)[-1].lower()
+    return any(word in name for word in _CLEANUP_WORDS)
+
+
+@rule(
+    id="AS401", name="broad-except-fake-success", family=Family.SILENT_FAILURE,
+    severity=Severity.ERROR, nodes=(ast.ExceptHandler, ast.With),
+)  # fmt: skip
+def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
+    """A broad `except` turns every error into a normal-looking result (`[]`, `None`, `pass`).
+
+    ## What it finds
+    `except:`, `except Exception:` and `except BaseException:` (and
+    `contextlib.suppress(Exception)`) whose handler passes or returns a literal, empty or
+    default value, so the caller cannot tell "failed" from "nothing found". It is an error
+    when the made-up value is what the function returns and the error is not reported; a
+    warning when the handler logs it, or when it passes and the function carries on. Silent:
+    handlers that re-raise, exit or use the exception (`errors.append(e)`,
+    `return {"error": str(e)}`); top-level boundaries (`main`, module level) that report the
+    error; finalizers and clean-up (`__del__`, `__exit__`, `close`, or a `try` around one
+    clean-up call); predicates answering `False` (`is_...()`, `-> bool`); functions whose
+    docstring says they swallow errors; and narrow handlers (`except KeyError: return None`).
+
+    ## Why it matters for AI-written code
+    Assistants wrap code in `try/except Exception` to make the snippet "robust"; the
+    result hides bugs, outages and bad input behind an empty list that downstream code
+    treats as a real answer.
+
+    ## Example
+    ```python
+    import requests
+
+    def fetch_orders(customer_id):
+        try:
+            response = requests.get(f"https://api.example.com/orders/{customer_id}", timeout=5)
+            response.raise_for_status()
+            return response.json()
+        except Exception:
+            return []
+    ```
+
+    ## Use instead
+    ```python
+    import requests
+
+    def fetch_orders(customer_id):
+        response = requests.get(f"https://api.example.com/orders/{customer_id}", timeout=5)
+        response.raise_for_status()
+        return response.json()
+    ```
+    """
+    if isinstance(node, ast.With):
+        yield from _suppress_exception(node, ctx)
+        return
+    if not isinstance(node, ast.ExceptHandler):
+        return
+    broad = is_broad(ctx, node)
+    if broad is None or _passes_on(node):
+        return
+    reported = _logs(node)
+    if reported and _at_boundary(ctx, node):
+        return
+    if skips_item(ctx, node) or _best_effort_cleanup(ctx, node):
+        return
+    fake = _fake_result(node)
+    if fake is None or _deliberate_fallback(ctx, node, fake[1]):
+        return
+    result, value = fake
+    falls_through = result == "pass" and not _ends_function(ctx, node)
+    if result == "pass" and not falls_through:
+        result, value = "return", None  # the function ends here: it returns None
+    what = (
+        "passes and carries on"
+        if falls_through
+        else "passes"
+        if result == "pass"
+        else f"returns {describe(value, ctx)}"
+    )
+    message = (
+        f"`{handler_text(node, broad)}` {what}"
+        + (" after logging the error" if reported else "")
+        + (
+            ": the rest of the function runs as if nothing failed"
+            if falls_through
+            else ": the caller sees a normal result where there was a failure"
+        )
+    )
+    yield ctx.finding(
+        node,
+        message,
+        evidence={
+            "handler": handler_text(node, broad),
+            "result": "pass" if result == "pass" else describe(value, ctx),
+            "reported": reported,
+            "falls_through": falls_through,
+            "function": function_name(ctx, node),
+        },
+        fix="Catch the specific exceptions you expect and let the rest propagate (or "
+        "re-raise after logging); if a fallback is intended, return a value the caller can "
+        "tell apart from success (raise, or return an explicit error/Result).",
+        severity=Severity.WARNING if reported or falls_through else None,
+    )
+
+
+def _ends_function(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """Nothing runs after the ``try`` statement: the function returns what the handler left."""
+    statement = ctx.parent(handler)
+    function = ctx.enclosing_function(handler)
+    return function is not None and bool(function.body) and function.body[-1] is statement
+
+
+def _fake_result(handler: ast.ExceptHandler) -> tuple[str, ast.expr | None] | None:
+    """("pass", None) or ("return", value) when the handler's outcome is made up."""
+    meaningful = [
+        s
+        for s in handler.body
+        if not (isinstance(s, ast.Expr) and isinstance(s.value, (ast.Constant, ast.Call)))
+        or (isinstance(s.value, ast.Call) and not _is_log_call(s.value))
+    ]
+    if not meaningful:
+        return "pass", None
+    last = meaningful[-1]
+    others = meaningful[:-1]
+    # Side-effect calls before the made-up result (rollback, cleanup) do not change it.
+    if not all(_assigns_default(s) or _is_call_statement(s) for s in others):
+        return None
+    if isinstance(last, ast.Pass):
+        return "pass", None
+    if isinstance(last, ast.Return) and is_default_value(last.value):
+        return "return", last.value
+    if _assigns_default(last):
+        return "pass", None
+    return None
+
+
+def _is_call_statement(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+
+
+def _assigns_default(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass):
+        return True
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(t, ast.Name) for t in statement.targets) and is_default_value(
+            statement.value
+        )
+    if isinstance(statement, ast.AnnAssign):
+        return isinstance(statement.target, ast.Name) and is_default_value(statement.value)
+    return False
+
+
+def _deliberate_fallback(ctx: Context, handler: ast.ExceptHandler, value: ast.expr | None) -> bool:
+    """Finalizers and clean-up, predicates answering False/True when the probe fails, and
+    functions whose docstring says they swallow errors."""
+    function = ctx.enclosing_function(handler)
+    if function is None:
+        return False
+    if function.name in _CLEANUP_FUNCTIONS:
+        return True
+    if isinstance(value, ast.Constant) and isinstance(value.value, bool) and _predicate(function):
+        return True
+    functions = [function, *(a for a in ctx.ancestors(function) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)))]  # fmt: skip
+    return any(_DELIBERATE_DOC.search(ast.get_docstring(f) or "") for f in functions)
+
+
+def _predicate(function: FunctionNode) -> bool:
+    """``is_x()``/``has_x()``, ``-> bool``, or every return a bool literal: a yes/no probe,
+    where "no" is an honest answer to "did it work?"."""
+    if function.name.startswith(_PREDICATE_PREFIXES):
+        return True
+    if isinstance(function.returns, ast.Name) and function.returns.id == "bool":
+        return True
+    values = [n.value for n in own_nodes(function.body) if isinstance(n, ast.Return)]
+    return bool(values) and all(
+        isinstance(v, ast.Constant) and isinstance(v.value, bool) for v in values
+    )
+
+
+def _at_boundary(ctx: Context, node: ast.AST) -> bool:
+    function = ctx.enclosing_function(node)
+    if function is None:
+        return True
+    return function.name in _BOUNDARY_FUNCTIONS or function.name.startswith("main")
+
+
+def _suppress_exception(node: ast.With, ctx: Context) -> Iterator[Finding]:
+    for item in node.items:
+        call = item.context_expr
+        if not isinstance(call, ast.Call):
+            continue
+        if (ctx.qualname(call.func) or qualified_name(call.func)) not in {
+            "contextlib.suppress", "suppress"
+        }:  # fmt: skip
+            continue
+        broad = [ctx.segment(a) for a in call.args if (ctx.qualname(a) or qualified_name(a) or "") in BROAD]  # fmt: skip
+        if broad:
+            yield ctx.finding(
+                node,
+                f"`suppress({', '.join(broad)})` discards every error raised in this block",
+                evidence={"handler": ctx.segment(call), "result": "pass", "reported": False},
+                fix="Suppress only the exceptions you expect (suppress(FileNotFoundError)).",
+            )
