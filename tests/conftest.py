@@ -15,6 +15,8 @@ def _hermetic(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
     monkeypatch.setenv("ASSAY_OFFLINE", "1")
+    # The CLI's result cache would carry results from one test into another.
+    monkeypatch.setenv("ASSAY_NO_CACHE", "1")
     monkeypatch.setenv("ASSAY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "assay-cache"))
     ledger = tmp_path_factory.getbasetemp() / "assay-ledger.sqlite3"
     monkeypatch.setenv("ASSAY_LEDGER_URL", f"sqlite:///{ledger}")

@@ -31,6 +31,8 @@ def check(
     offline: bool | None = None,
     python: str | None = None,
     dynamic: bool | None = None,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> Report:
     """Check Python files and directories and return a report.
 
@@ -44,6 +46,9 @@ def check(
         offline: never ask a package index.
         python: target Python version, e.g. ``"3.12"``.
         dynamic: run sandboxed probes on functions with examples or type hints.
+        jobs: processes for the static stage (the results do not depend on it).
+        cache_dir: reuse and keep per-file results there (`assay.cache`): unchanged files
+            under unchanged settings are not checked again. Default: no cache.
 
     Raises:
         InvalidArgument: a selector matches no rule, or `target` is empty.
@@ -71,6 +76,8 @@ def check(
         offline=offline,
         python=python,
         dynamic=dynamic,
+        jobs=jobs,
+        cache_dir=cache_dir,
     )
 
 

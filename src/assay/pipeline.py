@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from assay.cache import FileResult, ResultCache, merge_cached
 from assay.config import Settings, load_settings
 from assay.model import Report
 from assay.rules._engine import check_inputs as static_stage
@@ -27,9 +28,16 @@ def check_inputs(
     offline: bool | None,
     python: str | None,
     dynamic: bool | None,
+    cache_dir: Path | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Check `inputs` with `settings` (default: the nearest pyproject.toml's) and the
     overrides, and return the report.
+
+    With `cache_dir`, files whose results are cached there for the same text, settings,
+    assay and environment are not checked again (see `assay.cache`). With `jobs` > 1 the
+    static stage checks files in that many processes; the dynamic stages keep one sandbox
+    pool for the run.
 
     Raises:
         InvalidArgument: a selector matches no rule.
@@ -51,7 +59,38 @@ def check_inputs(
 
         check_revision(effective.base, [i.path for i in inputs if i.path is not None])
     inputs = _without_excluded(inputs, effective.exclude)
-    report = static_stage(inputs, effective, project_modules=project_modules(inputs))
+    modules = project_modules(inputs)
+    # A file checked against a git revision depends on that revision too: not cached.
+    cache = (
+        ResultCache(cache_dir / "check", effective, modules)
+        if cache_dir is not None and effective.base is None
+        else None
+    )
+    cached: dict[str, FileResult] = {}
+    if cache is not None:
+        for item in inputs:
+            if item.text is not None:
+                hit = cache.load(item.display_path, item.text)
+                if hit is not None:
+                    cached[item.display_path] = hit
+    to_check = [item for item in inputs if item.display_path not in cached]
+    report = _stages(to_check, effective, modules, jobs)
+    if cache is None:
+        return report
+    problems = cache.store(report, report.files)
+    if problems:
+        report = report.model_copy(
+            update={"warnings": [*report.warnings, f"result cache not written: {problems[0]}"]}
+        )
+    texts = {item.display_path: item.text or "" for item in inputs}
+    return merge_cached(report, cached, [item.display_path for item in inputs], texts)
+
+
+def _stages(
+    inputs: list[SourceInput], effective: Settings, modules: frozenset[str], jobs: int
+) -> Report:
+    """The static stage, the dynamic stages in their order, and the trust tiers."""
+    report = static_stage(inputs, effective, project_modules=modules, jobs=jobs)
     if effective.dynamic:
         from assay.behaviour.stages.complexity import with_complexity_findings
         from assay.behaviour.stages.constant_output import with_constant_output

@@ -77,3 +77,17 @@ def test_guard_that_inspects_a_value_validates_it_presence_check_does_not() -> N
     flows = module_flows(tree, lambda _: None).of(tree.body[0].body[-1])
     assert flows.guards == {"p": [4]}
     assert flows.guarded("p", 6) and not flows.guarded("p", 4)
+
+
+def test_sources_on_one_line_come_in_the_same_order_in_every_process() -> None:
+    from assay.rules._support.dataflow import Source
+
+    first = Source("param", "parameter 'mode'", 3)
+    second = Source("param", "parameter 'cache_dir'", 3)
+    # Tuples stand for a set iterated in either order (as hash seeds make it).
+    for sources in ((first, second), (second, first)):
+        flow = Flow(sources, False, ())  # type: ignore[arg-type]
+        assert [s.description for s in flow.from_kinds(["param"])] == [
+            "parameter 'cache_dir'",
+            "parameter 'mode'",
+        ]

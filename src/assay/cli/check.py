@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import typer
 
 from assay.api import check as api_check
-from assay.config import load_settings
+from assay.config import env_flag, load_settings
 from assay.errors import InvalidArgument
 from assay.model import Report, Severity
 
@@ -61,6 +62,19 @@ def check_command(
     no_ledger: bool = typer.Option(
         False, "--no-ledger", help="Do not record this run in the ledger (or ASSAY_NO_LEDGER=1)."
     ),
+    jobs: int = typer.Option(
+        0,
+        "--jobs",
+        "-j",
+        min=0,
+        max=256,
+        help="Processes for the static stage (0: one per CPU core).",
+    ),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Check every file again instead of reusing cached results (or ASSAY_NO_CACHE=1).",
+    ),
 ) -> int:
     """Check Python files for hallucinated APIs, deprecated calls, security holes, silent failures, performance traps and wrong behaviour."""
     if fmt not in FORMAT_CHOICES:
@@ -76,6 +90,11 @@ def check_command(
         overrides["offline"] = True
     settings = settings.with_overrides(**overrides)
     started = time.perf_counter()
+    cache_dir = None
+    if not (no_cache or env_flag("ASSAY_NO_CACHE")):
+        from assay.knowledge.resolve import cache_dir as user_cache_dir
+
+        cache_dir = user_cache_dir()
     report = api_check(
         paths,
         settings=settings,
@@ -83,6 +102,8 @@ def check_command(
         ignore=_split(ignore),
         python=python,
         dynamic=False if no_dynamic else None,
+        jobs=jobs or (os.cpu_count() or 1),
+        cache_dir=cache_dir,
     )
     from assay.cli.ledger import record_cli_run
 

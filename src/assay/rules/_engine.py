@@ -27,18 +27,25 @@ def active_rules(settings: Settings) -> list[Rule]:
     return list(iter_selected(all_rules(), settings.select, settings.ignore))
 
 
+#: Files per worker below which a process pool costs more than it saves.
+_FILES_PER_JOB = 4
+
+
 def check_inputs(
     inputs: Sequence[SourceInput],
     settings: Settings,
     *,
     project_modules: frozenset[str] = frozenset(),
+    jobs: int = 1,
 ) -> Report:
-    """Run the static rules over `inputs` and return one report."""
-    rules = active_rules(settings)
+    """Run the static rules over `inputs` and return one report; with `jobs` > 1, in that
+    many processes (the results are the same, in the same order)."""
     findings: list[Finding] = []
     errors: list[FileError] = []
     files: list[str] = []
     sources: dict[str, str] = {}
+    readable = [item for item in inputs if item.text is not None]
+    results = _checked(readable, settings, project_modules, jobs)
     for item in inputs:
         files.append(item.display_path)
         if item.text is None:
@@ -49,9 +56,7 @@ def check_inputs(
             )
             continue
         sources[item.display_path] = item.text
-        file_findings, file_errors = check_source(
-            item.text, item.display_path, settings, rules=rules, project_modules=project_modules
-        )
+        file_findings, file_errors = results[item.display_path]
         findings.extend(file_findings)
         errors.extend(file_errors)
     return Report(
@@ -61,6 +66,47 @@ def check_inputs(
         errors=errors,
         sources=sources,
     )
+
+
+_Result = tuple[list[Finding], list[FileError]]
+
+
+def _checked(
+    inputs: Sequence[SourceInput],
+    settings: Settings,
+    project_modules: frozenset[str],
+    jobs: int,
+) -> dict[str, _Result]:
+    """``{path: (findings, errors)}`` for every readable input."""
+    workers = min(jobs, len(inputs) // _FILES_PER_JOB)
+    if workers <= 1:
+        return _check_chunk(list(inputs), settings, project_modules)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Forked workers inherit the loaded rules and the warm caches of this process.
+    active_rules(settings)
+    context = multiprocessing.get_context("fork")
+    chunks = [list(inputs[start::workers]) for start in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = pool.map(_check_chunk, chunks, [settings] * workers, [project_modules] * workers)
+        return {path: result for part in parts for path, result in part.items()}
+
+
+def _check_chunk(
+    inputs: list[SourceInput], settings: Settings, project_modules: frozenset[str]
+) -> dict[str, _Result]:
+    rules = active_rules(settings)
+    return {
+        item.display_path: check_source(
+            item.text or "",
+            item.display_path,
+            settings,
+            rules=rules,
+            project_modules=project_modules,
+        )
+        for item in inputs
+    }
 
 
 def check_source(

@@ -108,9 +108,11 @@ class Flow:
         return {s.kind for s in self.sources}
 
     def from_kinds(self, kinds: Iterable[SourceKind]) -> list[Source]:
-        """The sources of the given kinds, ordered by line."""
+        """The sources of the given kinds, ordered by line, then by name: the order of a set
+        must not change a message from one process to the next."""
         wanted = set(kinds)
-        return sorted((s for s in self.sources if s.kind in wanted), key=lambda s: s.line)
+        chosen = (s for s in self.sources if s.kind in wanted)
+        return sorted(chosen, key=lambda s: (s.line, s.description))
 
     def evidence(self, kinds: Iterable[SourceKind] | None = None) -> dict[str, object]:
         """A JSON-ready description: the sources (of `kinds`, default all) and the path."""

@@ -1,0 +1,185 @@
+"""The result cache of `assay check`: what one file's check produced, kept on disk so that a
+re-run on unchanged files only reads and hashes them (as ruff does).
+
+An entry is keyed by everything its results depend on:
+
+* the file's path as reported and its text;
+* the effective settings (rules selected, severities, offline, dynamic, timeouts, ...);
+* assay itself: a fingerprint of the installed package's files (a new rule or a changed
+  one is a new key, without a version bump);
+* the environment that matters: the Python version and the installed versions of the
+  top-level packages the file imports (an upgrade can add or remove an API);
+* the project's own module names (an import of a sibling module is not a hallucination).
+
+Entries live in ``<cache dir>/check/``. A corrupt or unreadable entry is ignored and
+rewritten, never trusted. A run whose capabilities were degraded (a `Report.warnings`
+entry: the sandbox could not start, the index was not reachable) stores nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from assay.config import Settings
+from assay.model import FileError, Finding, FunctionReview, Report
+
+__all__ = ["FileResult", "ResultCache", "merge_cached"]
+
+_FORMAT = "1"
+_IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+class FileResult(BaseModel):
+    """Everything a check found for one file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    findings: list[Finding]
+    errors: list[FileError]
+    notes: list[str]
+    functions: list[FunctionReview]
+
+    @classmethod
+    def of(cls, report: Report, path: str) -> FileResult:
+        """The part of `report` that belongs to `path`."""
+        return cls(
+            findings=[f for f in report.findings if f.path == path],
+            errors=[e for e in report.errors if e.path == path],
+            notes=[n for n in report.notes if n.startswith(f"{path}: ")],
+            functions=[r for r in report.functions if r.path == path],
+        )
+
+
+@dataclass(frozen=True)
+class ResultCache:
+    """Per-file results under `directory`, for one run's settings and project."""
+
+    directory: Path
+    settings: Settings
+    project_modules: frozenset[str]
+
+    def key(self, path: str, text: str) -> str:
+        """The entry name for `path` with content `text` under this run's settings."""
+        digest = hashlib.sha256()
+        for part in (
+            _FORMAT,
+            _assay_fingerprint(),
+            sys.version,
+            path,
+            self.settings.model_dump_json(),
+            ",".join(sorted(self.project_modules)),
+            json.dumps(_imported_versions(text), sort_keys=True),
+            text,
+        ):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def load(self, path: str, text: str) -> FileResult | None:
+        """The stored result for `path`, or None (absent, unreadable or corrupt)."""
+        entry = self._entry(self.key(path, text))
+        try:
+            return FileResult.model_validate_json(entry.read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return None
+
+    def store(self, report: Report, paths: Iterable[str]) -> list[str]:
+        """Keep the results of `paths` from `report` (not when the run was degraded); the
+        entries that could not be written, each with the reason."""
+        if report.warnings:
+            return []
+        problems: list[str] = []
+        for path in paths:
+            text = report.sources.get(path)
+            if text is None:
+                continue
+            problem = self._write(self.key(path, text), FileResult.of(report, path))
+            if problem is not None:
+                problems.append(problem)
+        return problems
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def _write(self, key: str, result: FileResult) -> str | None:
+        entry = self._entry(key)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            # Written whole and renamed, so a concurrent run never reads half an entry.
+            with tempfile.NamedTemporaryFile(
+                "wb", dir=entry.parent, suffix=".tmp", delete=False
+            ) as handle:
+                handle.write(result.model_dump_json().encode("utf-8"))
+            os.replace(handle.name, entry)
+        except OSError as error:
+            return f"{entry}: {error.strerror}"
+        return None
+
+
+def merge_cached(
+    report: Report, cached: dict[str, FileResult], order: Sequence[str], texts: dict[str, str]
+) -> Report:
+    """`report` (of the files that had to be checked) plus the `cached` results of the others,
+    with `files` in the order the user named them."""
+    findings = [*report.findings]
+    errors = [*report.errors]
+    notes = [*report.notes]
+    functions = [*report.functions]
+    for result in cached.values():
+        findings.extend(result.findings)
+        errors.extend(result.errors)
+        notes.extend(result.notes)
+        functions.extend(result.functions)
+    checked = set(report.files) | set(cached)
+    return report.model_copy(
+        update={
+            "findings": sorted(findings, key=Finding.sort_key),
+            "errors": errors,
+            "notes": notes,
+            "functions": functions,
+            "files": [path for path in order if path in checked],
+            "sources": {**report.sources, **{p: texts[p] for p in cached}},
+        }
+    )
+
+
+@functools.cache
+def _assay_fingerprint() -> str:
+    """A hash of assay's own installed files: any change to a rule changes every key."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for file in sorted(root.rglob("*")):
+        if file.suffix in {".py", ".toml", ".gz", ".json"} and "__pycache__" not in file.parts:
+            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _distributions() -> dict[str, list[str]]:
+    return dict(importlib.metadata.packages_distributions())
+
+
+def _imported_versions(text: str) -> dict[str, str]:
+    """``{distribution: version}`` for the installed packages `text` imports."""
+    versions: dict[str, str] = {}
+    names = _distributions()
+    for top in sorted(set(_IMPORT.findall(text))):
+        for distribution in names.get(top, ()):
+            try:
+                versions[distribution] = importlib.metadata.version(distribution)
+            except importlib.metadata.PackageNotFoundError:
+                versions[distribution] = "missing"
+    return versions
