@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assay.config import Settings, load_settings
 from assay.errors import InvalidArgument
-from assay.gen.loop import GenerationResult, generate_verified, generation_criteria, load_task
-from assay.llm.base import Backend
 from assay.model import Candidate, Report, Task, TrustTier
 from assay.pipeline import check_inputs
 from assay.source.discover import (
@@ -18,6 +17,12 @@ from assay.source.discover import (
     collect_under_root,
     read_text_file,
 )
+
+if TYPE_CHECKING:
+    # Generation (models, prompts) is imported when `generate` is called: a check does not
+    # pay for it at start-up.
+    from assay.gen.loop import GenerationResult
+    from assay.llm.base import Backend
 
 __all__ = ["check", "check_source", "check_under_root", "compare", "generate"]
 
@@ -293,6 +298,7 @@ def generate(
         ModelIntegrityError: the embedded model does not match its pinned sha256.
     """
     from assay.gen.draft import DraftPlan
+    from assay.gen.loop import generate_verified, generation_criteria, load_task
     from assay.llm import make_backend
 
     if isinstance(task, Task):
