@@ -15,6 +15,7 @@ ratio of medians, assay / ruff; absolute seconds depend on the machine and its l
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -129,11 +130,95 @@ def measure(target: Path, repeat: int, extra: list[str]) -> dict[str, float]:
     }
 
 
+def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of `command` (its own process; forked workers of
+    ``-j`` are not counted, so assay's figure is run with ``-j 1`` beside it)."""
+    import os
+
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        stderr = process.stderr.read() if process.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed ({code}):\n{stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def corpus(target: Path, repeat: int) -> dict[str, float]:
+    """Issue 19's corpus figures: Bandit, ruff and assay (static; cold with an empty cache,
+    warm on the unchanged tree; -j 1 and all cores), medians of `repeat` runs."""
+    import os
+
+    base = [sys.executable, "-m", "assay", "check", str(target), "--offline", "--no-dynamic"]
+    base += ["--format", "json", "--no-ledger"]
+    commands = {
+        "bandit": [sys.executable, "-m", "bandit", "-r", "-q", "-f", "json", str(target)],
+        "ruff": [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", str(target)],
+        "assay_cold_j1": [*base, "-j", "1"],
+        "assay_cold": base,
+    }
+    times: dict[str, list[float]] = {name: [] for name in [*commands, "assay_warm"]}
+    memory: dict[str, list[float]] = {name: [] for name in times}
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="assay-bench-cache-") as cache:
+            env = {**os.environ, "ASSAY_CACHE_DIR": cache, "ASSAY_OFFLINE": "1"}
+            env.pop("ASSAY_NO_CACHE", None)
+            for name, command in commands.items():
+                if name.startswith("assay_cold"):
+                    # Each cold run starts from an empty cache.
+                    shutil.rmtree(Path(cache) / "check", ignore_errors=True)
+                seconds, mib = _run(command, env)
+                times[name].append(seconds)
+                memory[name].append(mib)
+            seconds, mib = _run(base, env)
+            times["assay_warm"].append(seconds)
+            memory["assay_warm"].append(mib)
+    result = {f"{name}_s": statistics.median(values) for name, values in times.items()}
+    result.update({f"{name}_mib": statistics.median(v) for name, v in memory.items()})
+    return result
+
+
+def small_file(repeat: int) -> float:
+    """Seconds for `assay check` on a 4-line file, end to end (a fresh process)."""
+    import os
+
+    with tempfile.TemporaryDirectory(prefix="assay-bench-") as scratch:
+        file = Path(scratch) / "four.py"
+        file.write_text("def double(x: int) -> int:\n    return 2 * x\n\n\n", encoding="utf-8")
+        env = {**os.environ, "ASSAY_CACHE_DIR": scratch, "ASSAY_OFFLINE": "1"}
+        command = [sys.executable, "-m", "assay", "check", str(file), "--no-dynamic"]
+        return statistics.median(_run([*command, "--no-ledger"], env)[0] for _ in range(repeat))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one line per target with the seconds and the ratios to ruff."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="Also time Bandit, ruff and assay on this tree (issue 19: the real-code corpus).",
+    )
     args = parser.parse_args(argv)
+    print(f"4-line file, static, end to end: {small_file(args.repeat):.2f}s")
+    if args.corpus is not None:
+        figures = corpus(args.corpus, args.repeat)
+        bandit, ruff = figures["bandit_s"], figures["ruff_s"]
+        print(
+            f"corpus {args.corpus}: bandit {bandit:.2f}s {figures['bandit_mib']:.0f} MiB, "
+            f"ruff {ruff:.2f}s"
+        )
+        for name in ("assay_cold_j1", "assay_cold", "assay_warm"):
+            print(
+                f"  {name}: {figures[name + '_s']:.2f}s (x{figures[name + '_s'] / bandit:.2f} "
+                f"bandit, x{figures[name + '_s'] / ruff:.1f} ruff), "
+                f"{figures[name + '_mib']:.0f} MiB (x{figures[name + '_mib'] / figures['bandit_mib']:.2f} bandit)"
+            )
     startup = statistics.median(
         _time([sys.executable, "-m", "assay", "rules"]) for _ in range(args.repeat)
     )
