@@ -113,7 +113,7 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     (`if value is None: raise ...`), an optional fast path (`try: return shortcut()`)
     followed by the general computation, a best-effort step while another error is being
     handled (inside an `except` block, or formatting `sys.exc_info()`), or a handler that
-    reports the traceback (`logger.exception`, `traceback.print_exc`, `warnings.warn`),
+    reports the traceback (`logger.exception`, `traceback.print_exc`, `exc_info=True`),
     itself or through a helper function of the module.
 
     ## Why it matters for AI-written code
@@ -359,9 +359,9 @@ def _failure_visible_after(ctx: Context, handler: ast.ExceptHandler) -> bool:
     """The code after the handler can tell failure from success: a ``try/except/else``
     whose ``else`` holds the success path; a flag set to ``True``/``False`` at the end of the
     ``try`` under ``except Exception`` (a capability probe: ``has_ipv6 = True``, the
-    failure is the answer); or a
-    result name the ``try`` binds, which the handler leaves unset or ``None``, tested
-    afterwards (``if ts is None: raise ...``)."""
+    failure is the answer); or a result name the ``try`` binds, which the handler leaves
+    unset or ``None``, and which a later ``if`` checks, raising or reporting when it is
+    missing (``if ts is None: raise ...``)."""
     statement = ctx.parent(handler)
     if not isinstance(statement, ast.Try):
         return False
@@ -397,7 +397,10 @@ def _failure_visible_after(ctx: Context, handler: ast.ExceptHandler) -> bool:
     function = ctx.enclosing_function(handler)
     scope: list[ast.stmt] = function.body if function is not None else ctx.tree.body
     end = getattr(statement, "end_lineno", None) or statement.lineno
-    return any(getattr(n, "lineno", 0) > end and _tests_name(n, results) for n in own_nodes(scope))
+    return any(
+        isinstance(n, ast.If) and n.lineno > end and _acts_on_missing(n, results)
+        for n in own_nodes(scope)
+    )
 
 
 def _fast_path(ctx: Context, handler: ast.ExceptHandler) -> bool:
@@ -422,20 +425,34 @@ def _is_none(value: ast.expr) -> bool:
     return isinstance(value, ast.Constant) and value.value is None
 
 
-def _tests_name(node: ast.AST, names: set[str]) -> bool:
-    """`node` asks whether one of `names` holds a result: ``x is None``, ``if x:``, ``not x``."""
-    if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
-        return node.left.id in names and any(
-            isinstance(c, ast.Constant) and c.value is None for c in node.comparators
-        )
-    tests: list[ast.expr] = []
-    if isinstance(node, (ast.If, ast.While, ast.IfExp)):
-        tests = [node.test]
-    elif isinstance(node, ast.BoolOp):
-        tests = list(node.values)
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        tests = [node.operand]
-    return any(isinstance(t, ast.Name) and t.id in names for t in tests)
+def _acts_on_missing(branch: ast.If, names: set[str]) -> bool:
+    """``if value is None: raise ...`` (or ``if not value:``, or the ``else`` of
+    ``if value is not None:``): the branch taken when the ``try`` left no result raises,
+    reports, or returns a computed value, so the failure does not pass for a result."""
+    test = branch.test
+    missing: list[ast.stmt] | None = None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        if isinstance(test.operand, ast.Name) and test.operand.id in names:
+            missing = branch.body
+    elif isinstance(test, ast.Name) and test.id in names:
+        missing = branch.orelse
+    elif (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id in names
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+        and _is_none(test.comparators[0])
+    ):
+        missing = branch.body if isinstance(test.ops[0], ast.Is) else branch.orelse
+    if not missing:
+        return False
+    return any(
+        isinstance(n, ast.Raise)
+        or (isinstance(n, ast.Call) and (_is_log_call(n) or _is_report_call(n)))
+        or (isinstance(n, ast.Return) and not is_default_value(n.value))
+        for n in own_nodes(missing)
+    )
 
 
 _EXC_INFO_CALLS = (
@@ -467,8 +484,9 @@ def _in_error_path(ctx: Context, handler: ast.ExceptHandler) -> bool:
 
 def _reports_traceback(ctx: Context, handler: ast.ExceptHandler) -> bool:
     """The handler reports the error in full, with its traceback (``traceback.print_exc()``,
-    ``logger.exception(...)``, ``warnings.warn``), directly or through a helper function of
-    this module whose body does so (``_warn_unhandled_exception()``)."""
+    ``logger.exception(...)``, ``log.error(..., exc_info=True)``), directly or through a
+    helper function of this module whose body does so (``_warn_unhandled_exception()``). A
+    one-line message without the traceback does not count."""
     helpers = {
         f.name: f
         for f in ast.walk(ctx.tree)
@@ -477,12 +495,25 @@ def _reports_traceback(ctx: Context, handler: ast.ExceptHandler) -> bool:
     for node in own_nodes(handler.body):
         if not isinstance(node, ast.Call):
             continue
-        if _is_report_call(node):
+        if _carries_traceback(node):
             return True
-        name = call_name(node).rsplit(".", 1)[-1]
-        helper = helpers.get(name)
+        helper = helpers.get(call_name(node).rsplit(".", 1)[-1])
         if helper is not None and any(
-            isinstance(n, ast.Call) and _is_report_call(n) for n in own_nodes(helper.body)
+            isinstance(n, ast.Call) and _carries_traceback(n) for n in own_nodes(helper.body)
         ):
             return True
     return False
+
+
+_TRACEBACK_CALLS = ("print_exc", "print_exception", "format_exc", "format_exception")
+
+
+def _carries_traceback(call: ast.Call) -> bool:
+    if call_name(call).endswith(_TRACEBACK_CALLS):
+        return True
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "exception":
+        return True
+    return any(
+        k.arg == "exc_info" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+        for k in call.keywords
+    )
