@@ -85,3 +85,20 @@ def test_sqlite_planning_says_so_when_the_sandbox_cannot_run(
     [finding] = report.findings
     assert finding.severity is Severity.INFO and "not planned" in finding.message
     assert finding.evidence["reason"] == "no isolation mechanism here"
+
+
+def test_front_operations_on_one_list_in_one_loop_are_one_finding() -> None:
+    source = (
+        "def decode(parts):\n"
+        "    words = []\n"
+        "    while parts:\n"
+        "        text = parts.pop(0)\n"
+        "        if parts:\n"
+        "            charset = parts.pop(0)\n"
+        "            encoded = parts.pop(0)\n"
+        "            words.append((text, charset, encoded))\n"
+        "    return words\n"
+    )
+    report = assay.check_source(source, select=["AS502"], offline=True, dynamic=False)
+    assert [(f.line, f.evidence["calls"]) for f in report.findings] == [(4, [4, 6, 7])]
+    assert "2 more on parts" in report.findings[0].message

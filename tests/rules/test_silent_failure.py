@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import assay
 from assay.model import Severity
 from assay.rules._support.naming import is_secret_name, is_test_path
@@ -73,3 +75,19 @@ def test_test_paths_and_sample_folders() -> None:
 def test_secret_names_are_read_as_words() -> None:
     assert is_secret_name("apiKey") and is_secret_name("client_secret")
     assert not is_secret_name("max_tokens") and not is_secret_name("password_field")
+
+
+def test_asserts_in_a_private_module_count_only_when_the_package_re_exports_it(
+    tmp_path: Path,
+) -> None:
+    source = "def consume(name, rules):\n    assert name in rules, f'unknown {name!r}'\n"
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "__init__.py").write_text("from .api import parse\n", encoding="utf-8")
+    exported = tmp_path / "exported"
+    exported.mkdir()
+    (exported / "__init__.py").write_text("from ._impl import consume\n", encoding="utf-8")
+
+    assert _findings(source, ["AS406"], name=str(hidden / "_impl.py")) == []
+    assert [f.line for f in _findings(source, ["AS406"], name=str(exported / "_impl.py"))] == [2]
+    assert [f.line for f in _findings(source, ["AS406"], name=str(hidden / "impl.py"))] == [2]

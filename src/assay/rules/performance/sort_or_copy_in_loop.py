@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.performance._loops import enclosing_loop, list_bound_outside, loop_finding
+from assay.rules.performance._loops import (
+    LoopNode,
+    bindings_of,
+    enclosing_loop,
+    is_inside,
+    list_bound_outside,
+    loop_finding,
+    scope_of,
+)
 
 __all__ = ["sort_or_copy_in_loop"]
 
@@ -26,8 +34,11 @@ def sort_or_copy_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     ## What it finds
     ``sorted(xs)``, ``xs.sort()``, ``list(xs)``, ``xs.copy()`` or ``xs[:]`` inside a loop over
     the input, where ``xs`` is a list bound outside the loop, and ``xs = xs[1:]`` /
-    ``xs = xs[:-1]`` (a sequence shrunk by one element by copying the rest) in any loop. Each iteration pays ``O(n log n)`` or
-    ``O(n)`` again.
+    ``xs = xs[:-1]`` (a sequence shrunk by one element by copying the rest) in any loop that
+    carries ``xs`` from one iteration to the next. Each iteration pays ``O(n log n)`` or
+    ``O(n)`` again. A name the loop re-binds from fresh data each time (the loop variable,
+    ``line = line[:-1]`` on each line read, ``parts = parts[1:]`` right after
+    ``parts = name.split(";")``) is sliced once per item, which is linear, and stays silent.
 
     ## Why it matters for AI-written code
     "Keep the list sorted" and "work on a copy to be safe" are common assistant habits; inside
@@ -123,9 +134,34 @@ def _small_int(node: ast.AST | None, low: int, high: int) -> bool:
     )
 
 
+def _carried_across_iterations(name: str, loop: LoopNode, ctx: Context) -> bool:
+    """Every binding of `name` inside `loop` derives from its own previous value
+    (``xs = xs[1:]``, ``token, xs = get_token(xs)``): the value at the top of an iteration
+    is what the previous one left, so the slices add up. A loop target or a binding from
+    fresh data (``line = line[:-1]`` on each ``for line in f``, ``parts = name.split(";")``
+    before ``parts = parts[1:]``) starts each iteration over: one slice per item is linear."""
+    loop_node: ast.AST = ctx.parent(loop) or loop if isinstance(loop, ast.comprehension) else loop
+    for binding, _ in bindings_of(scope_of(loop_node, ctx), name):
+        if not is_inside(binding, loop_node):
+            continue
+        if binding is loop or (
+            isinstance(binding, (ast.For, ast.AsyncFor, ast.comprehension, ast.withitem))
+        ):
+            return False
+        value = getattr(binding, "value", None)
+        if value is None or not any(
+            isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+            for n in ast.walk(value)
+        ):
+            return False
+    return True
+
+
 def _shrinking_slice(node: ast.Subscript, ctx: Context) -> Iterator[Finding]:
     loop = enclosing_loop(node, ctx)
-    if loop is None:
+    if loop is None or not isinstance(node.value, ast.Name):
+        return
+    if not _carried_across_iterations(node.value.id, loop, ctx):
         return
     label = ctx.segment(node.value)
     yield loop_finding(

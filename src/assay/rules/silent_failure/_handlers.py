@@ -7,10 +7,37 @@ import ast
 
 from assay.rules._context import Context, qualified_name
 
-__all__ = ["BROAD", "enclosing_loop", "function_name", "handler_text", "is_broad", "skips_item"]
+__all__ = [
+    "BROAD",
+    "best_effort_cleanup",
+    "enclosing_loop",
+    "function_name",
+    "handler_text",
+    "is_broad",
+    "skips_item",
+]
 
 
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+_CLEANUP_WORDS = (
+    "close", "remove", "unlink", "rmtree", "rmdir", "kill", "terminate", "cancel", "shutdown",
+    "cleanup", "clean_up", "release", "disconnect", "stop", "join", "wait", "flush", "delete",
+)  # fmt: skip
+
+
+def best_effort_cleanup(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """``try: os.remove(tmp) except Exception: pass``: the try only cleans up (closing each
+    of several files, too), where one failure must not stop the others."""
+    statement = ctx.parent(handler)
+    if not isinstance(statement, ast.Try) or len(statement.body) != 1:
+        return False
+    only = statement.body[0]
+    if not isinstance(only, ast.Expr) or not isinstance(only.value, ast.Call):
+        return False
+    func = only.value.func
+    dotted = qualified_name(func) or (func.attr if isinstance(func, ast.Attribute) else "")
+    name = dotted.rsplit(".", 1)[-1].lower()
+    return any(word in name for word in _CLEANUP_WORDS)
 
 
 def is_broad(ctx: Context, handler: ast.ExceptHandler) -> str | None:

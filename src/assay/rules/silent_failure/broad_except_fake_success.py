@@ -18,6 +18,7 @@ from assay.rules.silent_failure._common import (
 )
 from assay.rules.silent_failure._handlers import (
     BROAD,
+    best_effort_cleanup,
     function_name,
     handler_text,
     is_broad,
@@ -30,10 +31,6 @@ __all__: list[str] = []
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
 )
-_CLEANUP_WORDS = (
-    "close", "remove", "unlink", "rmtree", "rmdir", "kill", "terminate", "cancel", "shutdown",
-    "cleanup", "clean_up", "release", "disconnect", "stop", "join", "wait", "flush", "delete",
-)  # fmt: skip
 #: Where an error that is reported (logged, printed) may end: the top of a program or thread.
 _BOUNDARY_FUNCTIONS = frozenset(
     {"main", "cli", "run", "__main__", "serve", "run_forever", "handle", "worker"}
@@ -91,18 +88,6 @@ def _logs(handler: ast.ExceptHandler) -> bool:
     )
 
 
-def _best_effort_cleanup(ctx: Context, handler: ast.ExceptHandler) -> bool:
-    """``try: os.remove(tmp) except Exception: pass``: the try only cleans up."""
-    statement = ctx.parent(handler)
-    if not isinstance(statement, ast.Try) or len(statement.body) != 1:
-        return False
-    only = statement.body[0]
-    if not isinstance(only, ast.Expr) or not isinstance(only.value, ast.Call):
-        return False
-    name = call_name(only.value).rsplit(".", 1)[-1].lower()
-    return any(word in name for word in _CLEANUP_WORDS)
-
-
 @rule(
     id="AS401", name="broad-except-fake-success", family=Family.SILENT_FAILURE,
     severity=Severity.ERROR, nodes=(ast.ExceptHandler, ast.With),
@@ -119,8 +104,17 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     handlers that re-raise, exit or use the exception (`errors.append(e)`,
     `return {"error": str(e)}`); top-level boundaries (`main`, module level) that report the
     error; finalizers and clean-up (`__del__`, `__exit__`, `close`, or a `try` around one
-    clean-up call); predicates answering `False` (`is_...()`, `-> bool`); functions whose
-    docstring says they swallow errors; and narrow handlers (`except KeyError: return None`).
+    clean-up call); predicates answering `False` (`is_...()`, `-> bool`, or every return a
+    yes/no expression); functions whose docstring says they swallow errors; narrow handlers
+    (`except KeyError: return None`); code under `if __name__ == "__main__":`. A handler that
+    passes and lets the function carry on is also silent when the failure stays visible:
+    `try/except/else` with the success path in `else`, a capability flag set to `True` at
+    the end of the `try`, a result the `try` binds and the code tests afterwards
+    (`if value is None: raise ...`), an optional fast path (`try: return shortcut()`)
+    followed by the general computation, a best-effort step while another error is being
+    handled (inside an `except` block, or formatting `sys.exc_info()`), or a handler that
+    reports the traceback (`logger.exception`, `traceback.print_exc`, `exc_info=True`),
+    itself or through a helper function of the module.
 
     ## Why it matters for AI-written code
     Assistants wrap code in `try/except Exception` to make the snippet "robust"; the
@@ -148,6 +142,17 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         response = requests.get(f"https://api.example.com/orders/{customer_id}", timeout=5)
         response.raise_for_status()
         return response.json()
+
+
+    def parse_timestamp(raw):
+        value = None
+        try:
+            value = int(raw)
+        except Exception:
+            pass
+        if value is None:
+            raise ValueError(f"malformed timestamp {raw!r}")
+        return value
     ```
     """
     if isinstance(node, ast.With):
@@ -161,13 +166,20 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     reported = _logs(node)
     if reported and _at_boundary(ctx, node):
         return
-    if skips_item(ctx, node) or _best_effort_cleanup(ctx, node):
+    if skips_item(ctx, node) or best_effort_cleanup(ctx, node) or _under_main_guard(ctx, node):
         return
     fake = _fake_result(node)
     if fake is None or _deliberate_fallback(ctx, node, fake[1]):
         return
     result, value = fake
     falls_through = result == "pass" and not _ends_function(ctx, node)
+    if falls_through and (
+        _failure_visible_after(ctx, node)
+        or _fast_path(ctx, node)
+        or _in_error_path(ctx, node)
+        or _reports_traceback(ctx, node)
+    ):
+        return
     if result == "pass" and not falls_through:
         result, value = "return", None  # the function ends here: it returns None
     what = (
@@ -272,9 +284,24 @@ def _predicate(function: FunctionNode) -> bool:
     if isinstance(function.returns, ast.Name) and function.returns.id == "bool":
         return True
     values = [n.value for n in own_nodes(function.body) if isinstance(n, ast.Return)]
-    return bool(values) and all(
-        isinstance(v, ast.Constant) and isinstance(v.value, bool) for v in values
-    )
+    return bool(values) and all(_is_boolean(v) for v in values)
+
+
+_BOOLEAN_CALLS = frozenset({"isinstance", "issubclass", "hasattr", "callable", "bool"})
+
+
+def _is_boolean(value: ast.expr | None) -> bool:
+    """A bool literal, a comparison, ``not x``, or ``isinstance(...)``-like call: an answer
+    to a yes/no question (``return f.read(4) == b"TZif"``)."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, bool)
+    if isinstance(value, ast.Compare):
+        return True
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.Not)
+    if isinstance(value, ast.BoolOp):
+        return all(_is_boolean(v) for v in value.values)
+    return isinstance(value, ast.Call) and call_name(value) in _BOOLEAN_CALLS
 
 
 def _at_boundary(ctx: Context, node: ast.AST) -> bool:
@@ -285,6 +312,8 @@ def _at_boundary(ctx: Context, node: ast.AST) -> bool:
 
 
 def _suppress_exception(node: ast.With, ctx: Context) -> Iterator[Finding]:
+    if _under_main_guard(ctx, node):
+        return
     for item in node.items:
         call = item.context_expr
         if not isinstance(call, ast.Call):
@@ -301,3 +330,190 @@ def _suppress_exception(node: ast.With, ctx: Context) -> Iterator[Finding]:
                 evidence={"handler": ctx.segment(call), "result": "pass", "reported": False},
                 fix="Suppress only the exceptions you expect (suppress(FileNotFoundError)).",
             )
+
+
+def _under_main_guard(ctx: Context, node: ast.AST) -> bool:
+    """Inside ``if __name__ == "__main__":``: a script's own top level, not library code
+    whose callers could be misled."""
+    for ancestor in ctx.ancestors(node):
+        test = ancestor.test if isinstance(ancestor, ast.If) else None
+        if (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__"
+            and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+        ):
+            return True
+    return False
+
+
+def _bound_names(statements: list[ast.stmt]) -> set[str]:
+    return {
+        n.id
+        for n in own_nodes(statements)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+
+
+def _failure_visible_after(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """The code after the handler can tell failure from success: a ``try/except/else``
+    whose ``else`` holds the success path; a flag set to ``True``/``False`` at the end of the
+    ``try`` under ``except Exception`` (a capability probe: ``has_ipv6 = True``, the
+    failure is the answer); or a result name the ``try`` binds, which the handler leaves
+    unset or ``None``, and which a later ``if`` checks, raising or reporting when it is
+    missing (``if ts is None: raise ...``)."""
+    statement = ctx.parent(handler)
+    if not isinstance(statement, ast.Try):
+        return False
+    if statement.orelse:
+        return True
+    flags = {
+        t.id
+        for s in statement.body
+        if isinstance(s, ast.Assign)
+        and isinstance(s.value, ast.Constant)
+        and isinstance(s.value.value, bool)
+        for t in s.targets
+        if isinstance(t, ast.Name)
+    }
+    # Catching BaseException (or everything) also turns Ctrl-C and sys.exit into "no": not
+    # a probe any more.
+    if flags and is_broad(ctx, handler) == "Exception":
+        return True
+    handler_values = {
+        t.id: s.value
+        for s in handler.body
+        if isinstance(s, ast.Assign)
+        for t in s.targets
+        if isinstance(t, ast.Name)
+    }
+    results = {
+        name
+        for name in _bound_names(statement.body)
+        if name not in handler_values or _is_none(handler_values[name])
+    }
+    if not results:
+        return False
+    function = ctx.enclosing_function(handler)
+    scope: list[ast.stmt] = function.body if function is not None else ctx.tree.body
+    end = getattr(statement, "end_lineno", None) or statement.lineno
+    return any(
+        isinstance(n, ast.If) and n.lineno > end and _acts_on_missing(n, results)
+        for n in own_nodes(scope)
+    )
+
+
+def _fast_path(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """``try: return tz.is_ambiguous(dt) except Exception: pass`` followed by the general
+    computation: the ``try`` is an optional shortcut, and a failure only means the function
+    computes the answer the long way (a later ``return`` of a computed value)."""
+    statement = ctx.parent(handler)
+    function = ctx.enclosing_function(handler)
+    if not isinstance(statement, ast.Try) or function is None or not statement.body:
+        return False
+    last = statement.body[-1]
+    if not isinstance(last, ast.Return) or is_default_value(last.value):
+        return False
+    end = getattr(statement, "end_lineno", None) or statement.lineno
+    return any(
+        isinstance(n, ast.Return) and n.lineno > end and not is_default_value(n.value)
+        for n in own_nodes(function.body)
+    )
+
+
+def _is_none(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and value.value is None
+
+
+def _acts_on_missing(branch: ast.If, names: set[str]) -> bool:
+    """``if value is None: raise ...`` (or ``if not value:``, or the ``else`` of
+    ``if value is not None:``): the branch taken when the ``try`` left no result raises,
+    reports, or returns a computed value, so the failure does not pass for a result."""
+    test = branch.test
+    missing: list[ast.stmt] | None = None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        if isinstance(test.operand, ast.Name) and test.operand.id in names:
+            missing = branch.body
+    elif isinstance(test, ast.Name) and test.id in names:
+        missing = branch.orelse
+    elif (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id in names
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+        and _is_none(test.comparators[0])
+    ):
+        missing = branch.body if isinstance(test.ops[0], ast.Is) else branch.orelse
+    if not missing:
+        return False
+    return any(
+        isinstance(n, ast.Raise)
+        or (isinstance(n, ast.Call) and (_is_log_call(n) or _is_report_call(n)))
+        or (isinstance(n, ast.Return) and not is_default_value(n.value))
+        for n in own_nodes(missing)
+    )
+
+
+_EXC_INFO_CALLS = (
+    "exc_info",
+    "exception",
+    "format_exc",
+    "format_exception",
+    "format_exception_only",
+)
+
+
+def _in_error_path(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """The ``try`` is a best-effort step while another error is being handled: it sits in an
+    ``except`` block, or it formats the error being handled (``sys.exc_info()``), where
+    raising would replace the original error with a lesser one."""
+    statement = ctx.parent(handler)
+    for ancestor in ctx.ancestors(handler):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            break
+        if isinstance(ancestor, ast.ExceptHandler) and ancestor is not handler:
+            return True
+    if not isinstance(statement, ast.Try):
+        return False
+    return any(
+        isinstance(n, ast.Call) and call_name(n).rsplit(".", 1)[-1] in _EXC_INFO_CALLS
+        for n in own_nodes(statement.body)
+    )
+
+
+def _reports_traceback(ctx: Context, handler: ast.ExceptHandler) -> bool:
+    """The handler reports the error in full, with its traceback (``traceback.print_exc()``,
+    ``logger.exception(...)``, ``log.error(..., exc_info=True)``), directly or through a
+    helper function of this module whose body does so (``_warn_unhandled_exception()``). A
+    one-line message without the traceback does not count."""
+    helpers = {
+        f.name: f
+        for f in ast.walk(ctx.tree)
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    for node in own_nodes(handler.body):
+        if not isinstance(node, ast.Call):
+            continue
+        if _carries_traceback(node):
+            return True
+        helper = helpers.get(call_name(node).rsplit(".", 1)[-1])
+        if helper is not None and any(
+            isinstance(n, ast.Call) and _carries_traceback(n) for n in own_nodes(helper.body)
+        ):
+            return True
+    return False
+
+
+_TRACEBACK_CALLS = ("print_exc", "print_exception", "format_exc", "format_exception")
+
+
+def _carries_traceback(call: ast.Call) -> bool:
+    if call_name(call).endswith(_TRACEBACK_CALLS):
+        return True
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "exception":
+        return True
+    return any(
+        k.arg == "exc_info" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+        for k in call.keywords
+    )

@@ -9,6 +9,7 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules.silent_failure._handlers import (
+    best_effort_cleanup,
     enclosing_loop,
     function_name,
     handler_text,
@@ -17,6 +18,17 @@ from assay.rules.silent_failure._handlers import (
 )
 
 __all__: list[str] = []
+
+
+def _introspects(loop: ast.AST | None) -> bool:
+    """``for name in dir(obj):``: walking an object's attributes, some of which raise on
+    access by design (properties, descriptors); skipping those is what introspection does."""
+    iterable = loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else None
+    return (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id in {"dir", "vars"}
+    )
 
 
 @rule(
@@ -31,7 +43,10 @@ def error_swallowed_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     whose whole body is `continue` (or `pass` as the last statement of the loop body), so a
     failing item silently disappears from the output. Handlers that log, count, record or
     re-raise, and narrow handlers (`except ValueError: continue` for lines that are
-    expected not to parse) stay silent.
+    expected not to parse) stay silent, and so do best-effort clean-up of each item
+    (`for f in files: try: f.close() except Exception: pass`, where one failure must not
+    stop the others) and introspection loops (`for name in dir(obj):`, where some
+    attributes raise on access by design).
 
     ## Why it matters for AI-written code
     "Skip bad records" is a frequent instruction and `except Exception: continue` its
@@ -68,9 +83,11 @@ def error_swallowed_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if not isinstance(node, ast.ExceptHandler):
         return
     broad = is_broad(ctx, node)
-    if broad is None or not skips_item(ctx, node):
+    if broad is None or not skips_item(ctx, node) or best_effort_cleanup(ctx, node):
         return
     loop = enclosing_loop(ctx, node)
+    if _introspects(loop):
+        return
     action = "continue" if isinstance(node.body[0], ast.Continue) else "pass"
     yield ctx.finding(
         node,

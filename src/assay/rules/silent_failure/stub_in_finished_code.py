@@ -26,7 +26,9 @@ _INTERFACE_BASES = frozenset({"Protocol", "ABC", "ABCMeta", "Generic", "TypedDic
 #: that hold nothing (a null file, an in-memory stream).
 _PROTOCOL_NO_OPS = frozenset(
     {"close", "aclose", "flush", "seek", "writelines", "fileno", "isatty", "truncate",
-     "setup", "teardown", "reset", "connect", "disconnect"}
+     "setup", "teardown", "reset", "connect", "disconnect",
+     # importlib's loader protocol: exec_module is empty when create_module did the work.
+     "exec_module", "invalidate_caches"}
 )  # fmt: skip
 _NOOP_NAMES = ("noop", "no_op", "dummy", "nothing", "null", "ignore", "pass", "identity")
 
@@ -88,6 +90,9 @@ def _deliberate(ctx: Context, function: FunctionNode) -> bool:
     parent = ctx.parent(function)
     if isinstance(parent, ast.ClassDef) and function.name in _PROTOCOL_NO_OPS:
         return True
+    # The null-object pattern (`NullHandler`, `DummyLock`): doing nothing is the class's job.
+    if isinstance(parent, ast.ClassDef) and any(w in parent.name.lower() for w in _NOOP_NAMES):
+        return True
     docstring = ast.get_docstring(function) or ""
     if _HOOK_DOC.search(docstring):
         return True
@@ -114,7 +119,8 @@ def stub_in_finished_code(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     Protocol/ABC classes and classes that are subclassed in the file or named like a base
     (`BaseHandler`, `StorageInterface`), classes whose methods are all stubs (an interface),
     dunder methods, nested functions (callbacks), protocol no-ops on classes (`close`,
-    `flush`, `seek`...), methods raising `NotImplementedError` (the abstract-method idiom),
+    `flush`, `seek`, a loader's `exec_module`...), methods of null-object classes
+    (`NullHandler`, `DummyLock`), methods raising `NotImplementedError` (the abstract-method idiom),
     functions documented as hooks or no-ops, functions defined under an `if` (platform or
     version alternatives, `TYPE_CHECKING`), and test files.
 
