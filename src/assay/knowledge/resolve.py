@@ -61,7 +61,6 @@ __all__ = [
     "Surface",
     "cache_dir",
     "closest_names",
-    "installed_distribution",
     "installed_version",
     "is_installed",
     "normalize",
@@ -235,13 +234,6 @@ RUNTIME_MODULES: Mapping[str, str] = {
     "micropython": "MicroPython",
     "hou": "Houdini",
 }
-
-
-def installed_distribution(top: str) -> str | None:
-    """The installed distribution that provides top-level module `top`, if any
-    (``importlib.metadata.packages_distributions``, read without importing anything)."""
-    found = _distributions_by_module().get(top)
-    return found[0] if found else None
 
 
 @lru_cache(maxsize=1)
