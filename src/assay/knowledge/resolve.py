@@ -66,6 +66,7 @@ __all__ = [
     "normalize",
     "offline_index",
     "pip_index_url",
+    "project_forms",
     "signature_problems",
 ]
 
@@ -184,14 +185,15 @@ class PackageIndex:
         mapped = self.import_names.get(top)
         if mapped is not None:
             return mapped
-        for candidate in _project_forms(normalize(top)):
+        for candidate in project_forms(normalize(top)):
             if candidate in self.rank:
                 return candidate
         return None
 
 
-def _project_forms(normal: str) -> Iterable[str]:
-    """Project names that, by common packaging conventions, provide import name `normal`.
+def project_forms(normal: str) -> Iterable[str]:
+    """Project names that, by common packaging conventions, provide import name `normal`
+    (`normal` itself first).
 
     The conventions: a ``python-``/``py`` prefix or ``-python``/``-py`` suffix added to the
     import name (``python-dateutil``, ``absl-py``), a binding suffix (``argon2-cffi``), and an

@@ -16,6 +16,7 @@ from assay.knowledge.resolve import (
     closest_names,
     normalize,
     offline_index,
+    project_forms,
 )
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
@@ -57,8 +58,24 @@ def _index_answers(ctx: Context, state: FileState) -> dict[str, IndexAnswer]:
         if top_kind(top, ctx) == "unknown"
     ]
     if unknown:
-        state.answers = _client(ctx.settings).lookup(unknown)
+        client = _client(ctx.settings)
+        state.answers = client.lookup(unknown)
+        # An import name the index lacks may still be a real project's import name under a
+        # conventional project name (absl -> absl-py): ask for those before calling it absent.
+        absent = [name for name, answer in state.answers.items() if answer.exists is False]
+        forms = [form for name in absent for form in list(project_forms(name))[1:]]
+        if forms:
+            state.answers |= client.lookup(forms)
     return state.answers
+
+
+def _conventional_project(top: str, answers: dict[str, IndexAnswer]) -> str | None:
+    """A project on the index whose conventional name fits import name `top`, if any."""
+    for form in list(project_forms(normalize(top)))[1:]:
+        answer = answers.get(form)
+        if answer is not None and answer.exists:
+            return form
+    return None
 
 
 def _closest_packages(top: str) -> list[str]:
@@ -150,6 +167,8 @@ def unknown_package(node: ast.AST, ctx: Context) -> Iterator[Finding]:
       from one of the 1,000 most downloaded projects (`reqeusts`), a typosquatting shape.
     * **warning**, "cannot verify offline": no index was asked (or it did not answer) and the
       name is not in the bundled index; a real but rarer project looks exactly like this.
+      Likewise online when the index lacks the name but has a project conventionally named
+      after it (`absl` -> `absl-py`, `foo` -> `python-foo`), which may provide it.
     * **warning**: the index has the name but it was published very recently or almost never
       released (a slopsquatting shape); the evidence gives the dates.
     * **info**: any of these under `try: ... except ImportError` or a platform test.
@@ -223,6 +242,19 @@ def unknown_package(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         hint = f"; closest real names: {', '.join(closest)}" if closest else ""
         fix = f"replace `{top}` with a real package{' such as ' + closest[0] if closest else ''}"
         typo = near_miss(top)
+        alias = _conventional_project(top, state.answers) if answer is not None else None
+        if answer is not None and answer.exists is False and alias is not None:
+            evidence |= {"verdict": "unverified", "project_with_similar_name": alias}
+            yield ctx.finding(
+                node,
+                f"cannot verify: `{top}` is not a project on {answer.index}, but `{alias}` is "
+                f"and may provide the import name `{top}`; it is not installed, so this was "
+                "not checked",
+                evidence=evidence,
+                severity=Severity.INFO if guarded(node, ctx) else Severity.WARNING,
+                fix=f"pip install {alias} (if it is the project you meant)",
+            )
+            continue
         if answer is not None and answer.exists is False:
             evidence["verdict"] = "absent-from-index"
             where = f"not installed, not in this project, and not on {answer.index}"
