@@ -40,6 +40,7 @@ class _Index(BaseHTTPRequestHandler):
         projects = {
             "/simple/realpkg/": ("2015-03-01T10:00:00Z", ["1.0", "2.0", "3.0"]),
             "/simple/freshpkg/": (f"{RECENT}T10:00:00Z", ["0.0.1"]),
+            "/simple/longtail-py/": ("2016-03-01T10:00:00Z", ["1.0", "1.1", "2.0"]),
         }
         if self.path not in projects:
             self.send_error(404)
@@ -208,3 +209,27 @@ def test_online_check_reports_slopsquat_shape_and_unknown(index_url: str) -> Non
     assert by_line[1].evidence["index_answer"]["first_release"] == RECENT
     assert by_line[3].severity == assay.Severity.ERROR
     assert index_url in by_line[3].evidence["checked"]
+
+
+def test_online_absent_import_name_of_a_conventionally_named_project_is_a_warning(
+    index_url: str,
+) -> None:
+    # `longtail` is not a project on the index, but `longtail-py` is (as absl-py provides absl).
+    settings = Settings(offline=False, index_url=index_url, network_timeout=5)
+    source = "import longtail\nimport ghost_pkg\n"
+    report = assay.check_source(source, settings=settings, select=["AS101"], offline=False)
+    by_line = {f.line: f for f in report.findings}
+    assert by_line[1].severity == assay.Severity.WARNING
+    assert by_line[1].evidence["project_with_similar_name"] == "longtail-py"
+    assert by_line[1].message.startswith("cannot verify: `longtail` is not a project on ")
+    assert by_line[2].severity == assay.Severity.ERROR
+    assert by_line[2].evidence["verdict"] == "absent-from-index"
+
+
+def test_index_that_does_not_answer_gives_a_warning_not_an_error() -> None:
+    settings = Settings(offline=False, index_url="http://127.0.0.1:9/simple/", network_timeout=1)
+    report = assay.check_source("import ghost_pkg_abc\n", settings=settings, select=["AS101"])
+    (finding,) = report.findings
+    assert finding.severity == assay.Severity.WARNING
+    assert finding.message.startswith("cannot verify online: `ghost_pkg_abc`")
+    assert "did not answer" in finding.message

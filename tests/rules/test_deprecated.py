@@ -149,3 +149,21 @@ def test_receiver_inference_ignores_unrelated_receivers() -> None:
         "frame = frame.append(rows)\n"
     )
     assert [line for line, _, _ in _as201(source, "3.12")] == [5]
+
+
+@pytest.mark.parametrize(
+    ("urllib3", "reported"), [("2.0.4", True), ("2.0.5", False), ("2.7.0", False)]
+)
+def test_urllib3_pyopenssl_deprecation_ends_where_urllib3_withdrew_it(
+    urllib3: str, reported: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # requests does `from urllib3.contrib import pyopenssl`; urllib3 2.0.5 withdrew the warning.
+    monkeypatch.setattr(
+        "assay.knowledge.deprecations.installed_version",
+        lambda distribution: urllib3 if distribution == "urllib3" else None,
+    )
+    (record,) = load_table().import_records("urllib3.contrib.pyopenssl")
+    verdict = assess(record, target_python=(3, 12))
+    assert (verdict is not None) is reported
+    if verdict is not None:
+        assert verdict.severity is Severity.WARNING

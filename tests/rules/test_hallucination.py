@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 import assay
 from assay.config import Settings
+from assay.knowledge.resolve import is_installed
 from assay.model import Finding, Severity
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -48,7 +51,59 @@ def test_invented_package_names_its_real_base_package() -> None:
     (finding,) = _findings("from pandas_smart_utils import clean\n", "AS101")
     assert finding.evidence["package"] == "pandas_smart_utils"
     assert "pandas" in finding.evidence["closest"]
-    assert "checked offline" in finding.message
+    assert finding.message.startswith("cannot verify offline: `pandas_smart_utils`")
+    assert "bundled index of 15,000 PyPI projects" in finding.message
+    assert finding.severity is Severity.WARNING
+    assert finding.evidence["verdict"] == "unverified"
+
+
+def test_offline_unknown_is_a_warning_but_a_typo_of_a_popular_project_is_an_error() -> None:
+    (unverified,) = _findings("import curio_tools\n", "AS101")
+    (typo,) = _findings("import reqeusts\n", "AS101")
+    assert unverified.severity is Severity.WARNING
+    assert typo.severity is Severity.ERROR
+    assert typo.evidence["verdict"] == "near-miss"
+    assert typo.evidence["near_miss"] == "requests"
+    assert "one typo away from the popular `requests`" in typo.message
+    assert "cannot verify" not in typo.message
+
+
+@pytest.mark.parametrize(
+    ("module", "project"),
+    [
+        ("pywt", "pywavelets"),
+        ("absl", "absl-py"),
+        ("grpc_health", "grpcio-health-checking"),
+        ("opensearchpy", "opensearch-py"),
+        ("factory", "factory-boy"),
+        ("argon2", "argon2-cffi"),
+        ("jpype", "jpype1"),
+        ("yaml", "pyyaml"),
+        ("sklearn", "scikit-learn"),
+        ("cv2", "opencv-python"),
+        ("bs4", "beautifulsoup4"),
+        ("dateutil", "python-dateutil"),
+        ("jwt", "pyjwt"),
+        ("google.cloud.storage", "google-cloud-storage"),
+        ("azure.storage.blob", "azure-storage-blob"),
+        ("sphinxcontrib.napoleon", "sphinxcontrib-napoleon"),
+        ("nvidia.cudnn", "nvidia-cudnn-cu12"),
+    ],
+)
+def test_import_names_of_differently_named_projects_are_known(module: str, project: str) -> None:
+    source = f"import {module}\n"
+    assert _findings(source, "AS101") == []
+    if is_installed(module.split(".")[0]):
+        return
+    (finding,) = _findings(source, "AS105")
+    assert finding.evidence["distribution"] == project
+
+
+def test_runtime_provided_modules_are_not_packages() -> None:
+    # urllib3.contrib.emscripten.fetch: Pyodide's `js` and `pyodide` exist only in the browser.
+    source = "import js\nfrom pyodide.ffi import JsException\nfrom js import console\n"
+    assert _findings(source, "AS101") == []
+    assert _findings(source, "AS105") == []
 
 
 def test_project_modules_are_not_packages_and_are_never_imported(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ from assay.config import Settings
 
 __all__ = [
     "OTHER_PYTHON_STDLIB",
+    "RUNTIME_MODULES",
     "STDLIB_MODULES",
     "ApiLookup",
     "ApiResolver",
@@ -65,6 +66,7 @@ __all__ = [
     "normalize",
     "offline_index",
     "pip_index_url",
+    "project_forms",
     "signature_problems",
 ]
 
@@ -157,6 +159,8 @@ class PackageIndex:
         source: where the names come from.
         projects: normalised project names, most downloaded first.
         import_names: import name -> distribution name, where they differ.
+        namespace_modules: dotted module of a namespace package -> distribution
+            (``google.cloud.storage`` -> ``google-cloud-storage``).
     """
 
     last_update: str
@@ -164,17 +168,41 @@ class PackageIndex:
     projects: tuple[str, ...]
     import_names: Mapping[str, str]
     rank: Mapping[str, int] = field(repr=False)
+    namespace_modules: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def distribution_for(self, import_name: str) -> str | None:
-        """The known distribution that provides top-level module `import_name`, if any."""
-        mapped = self.import_names.get(import_name)
+        """The known distribution that provides module `import_name`, if any.
+
+        A dotted name under a namespace package (``google.cloud.storage``) names the
+        distribution of its longest known prefix; otherwise the top-level name decides.
+        """
+        parts = import_name.split(".")
+        for end in range(len(parts), 1, -1):
+            owner = self.namespace_modules.get(".".join(parts[:end]))
+            if owner is not None:
+                return owner
+        top = parts[0]
+        mapped = self.import_names.get(top)
         if mapped is not None:
             return mapped
-        normal = normalize(import_name)
-        for candidate in (normal, f"python-{normal}", f"{normal}-python", f"py{normal}"):
+        for candidate in project_forms(normalize(top)):
             if candidate in self.rank:
                 return candidate
         return None
+
+
+def project_forms(normal: str) -> Iterable[str]:
+    """Project names that, by common packaging conventions, provide import name `normal`
+    (`normal` itself first).
+
+    The conventions: a ``python-``/``py`` prefix or ``-python``/``-py`` suffix added to the
+    import name (``python-dateutil``, ``absl-py``), a binding suffix (``argon2-cffi``), and an
+    import name that glues a ``py`` suffix on (``opensearchpy`` from ``opensearch-py``).
+    """
+    yield from (normal, f"python-{normal}", f"{normal}-python", f"py{normal}", f"{normal}-py")
+    yield from (f"{normal}-cffi", f"{normal}-binary")
+    if normal.endswith("py") and len(normal) > 4:
+        yield f"{normal[:-2]}-py"
 
 
 @lru_cache(maxsize=1)
@@ -190,7 +218,24 @@ def offline_index() -> PackageIndex:
         projects=projects,
         import_names=dict(data["import_names"]),
         rank={name: position + 1 for position, name in enumerate(projects)},
+        namespace_modules=dict(data.get("namespace_modules", {})),
     )
+
+
+#: Modules that a Python *runtime* builds in, not a package index: code importing them is
+#: written for that runtime (urllib3's emscripten support imports Pyodide's `js` and
+#: `pyodide`), so the name is real although nothing here can install or describe it.
+#: Only runtimes whose module names are documented by the runtime itself belong here.
+RUNTIME_MODULES: Mapping[str, str] = {
+    "js": "Pyodide (the JavaScript global scope)",
+    "pyodide": "Pyodide",
+    "pyodide_js": "Pyodide",
+    "_pyodide": "Pyodide",
+    "java": "Jython (Java packages)",
+    "javax": "Jython (Java packages)",
+    "micropython": "MicroPython",
+    "hou": "Houdini",
+}
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from assay.knowledge.resolve import (
     OTHER_PYTHON_STDLIB,
+    RUNTIME_MODULES,
     STDLIB_MODULES,
     ApiLookup,
     ApiResolver,
@@ -29,6 +30,7 @@ __all__ = [
     "attribute_target",
     "checkable",
     "guarded",
+    "import_modules",
     "import_tops",
     "method_lookup",
     "prefetch",
@@ -90,11 +92,14 @@ def resolver() -> ApiResolver:
 
 
 def top_kind(top: str, ctx: Context) -> str:
-    """``stdlib``, ``project``, ``installed``, ``known`` (on PyPI, not installed) or ``unknown``."""
+    """``stdlib``, ``project``, ``installed``, ``runtime`` (built into a runtime such as
+    Pyodide), ``known`` (on PyPI, not installed) or ``unknown``."""
     if top in STDLIB_MODULES or top in _TYPING_ONLY_MODULES or top in OTHER_PYTHON_STDLIB:
         return "stdlib"
     if top in ctx.project_modules:
         return "project"
+    if top in RUNTIME_MODULES and not is_installed(top):
+        return "runtime"
     if is_installed(top):
         return "installed"
     if offline_index().distribution_for(top) is not None:
@@ -123,10 +128,15 @@ def _catches_guard(handler: ast.ExceptHandler) -> bool:
 
 def import_tops(node: ast.Import | ast.ImportFrom) -> list[str]:
     """The top-level package names an absolute import statement imports."""
+    return [module.split(".")[0] for module in import_modules(node)]
+
+
+def import_modules(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The dotted module names an absolute import statement imports."""
     if isinstance(node, ast.Import):
-        return [alias.name.split(".")[0] for alias in node.names]
+        return [alias.name for alias in node.names]
     if node.level == 0 and node.module:
-        return [node.module.split(".")[0]]
+        return [node.module]
     return []
 
 

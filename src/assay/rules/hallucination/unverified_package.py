@@ -9,7 +9,7 @@ from assay.knowledge.resolve import offline_index
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.hallucination._common import guarded, import_tops, top_kind
+from assay.rules.hallucination._common import guarded, import_modules, top_kind
 
 __all__ = ["unverified_package"]
 
@@ -49,13 +49,17 @@ def unverified_package(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(node, (ast.Import, ast.ImportFrom)):
         return
-    for top in import_tops(node):
+    for module in import_modules(node):
+        top = module.split(".")[0]
         if top_kind(top, ctx) != "known" or guarded(node, ctx):
             continue
-        distribution = offline_index().distribution_for(top)
+        # The dotted name picks the right project of a namespace package:
+        # google.cloud.storage is google-cloud-storage, not the `google` of protobuf.
+        distribution = offline_index().distribution_for(module)
+        shown = module if distribution != offline_index().distribution_for(top) else top
         yield ctx.finding(
             node,
-            f"not verified: `{top}` (PyPI project `{distribution}`) is not installed, so its "
+            f"not verified: `{shown}` (PyPI project `{distribution}`) is not installed, so its "
             "modules, attributes and signatures were not checked",
             evidence={"package": top, "distribution": distribution, "installed": False},
             fix=f"pip install {distribution}",
