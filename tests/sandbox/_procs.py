@@ -38,9 +38,10 @@ def sandbox_processes(box: Sandbox) -> int:
 
 def at_rest(box: Sandbox) -> bool:
     """Whether each worker is down to its resting state: one spare child below the zygote
-    (and the zygote itself below bubblewrap). Polls briefly, since a restarted worker forks
+    (and the zygote itself below bubblewrap, or below the waiter outside its namespaces). Polls briefly, since a restarted worker forks
     its spare just after it is ready."""
-    per_worker = 2 if box.policy.backend == "bubblewrap" else 1
+    # under either isolating backend a process outside waits for the zygote
+    per_worker = 1 if box.policy.backend == "none" else 2
     for _ in range(200):
         if sandbox_processes(box) == per_worker * box.workers:
             return True

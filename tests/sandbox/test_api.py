@@ -245,7 +245,7 @@ def test_isolation_none_runs_and_lists_every_gap() -> None:
     assert any(gap.startswith("network-namespace: isolation='none'") for gap in result.degraded)
 
 
-def test_missing_bubblewrap_degrades_explicitly_or_raises_when_required(
+def test_missing_bubblewrap_falls_back_to_namespaces_or_raises_when_required(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from assay.sandbox import _policy
@@ -256,8 +256,39 @@ def test_missing_bubblewrap_degrades_explicitly_or_raises_when_required(
         with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap"):
             doctor("bubblewrap")
         report = doctor()
-        assert report.backend == "none"
-        assert any("bwrap (bubblewrap) is not installed" in gap for gap in report.degraded)
+        assert report.backend == "namespaces"
+        assert report.degraded == () or all("cgroup" in gap for gap in report.degraded)
+    finally:
+        _policy.policy_for.cache_clear()
+
+
+def test_without_any_isolation_candidate_code_is_refused_unless_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assay.sandbox import _policy
+
+    monkeypatch.setattr(_policy.shutil, "which", lambda name: None)
+    monkeypatch.setattr(
+        _policy, "_probe_namespaces", lambda: "user namespaces failed (exit 1): EPERM"
+    )
+    monkeypatch.delenv(_policy.ALLOW_UNSANDBOXED_VARIABLE, raising=False)
+    _policy.policy_for.cache_clear()
+    try:
+        with pytest.raises(SandboxUnavailable) as refused:
+            Sandbox(workers=1)
+        message = str(refused.value)
+        assert "bwrap (bubblewrap) is not installed" in message
+        assert "user namespaces failed (exit 1): EPERM" in message
+        assert "apt-get install bubblewrap" in message and "--allow-unsandboxed" in message
+        report = doctor()
+        assert report.backend == "refused"
+        assert report.degraded[0].startswith("candidate code is not run: ")
+        with Sandbox(workers=1, allow_unsandboxed=True) as allowed:
+            result = allowed.run(Job(source="x = 1", calls=(Call.expr("x"),)))
+        assert result.outcomes[0].value == 1
+        assert any(gap.startswith("network-namespace: no isolation") for gap in result.degraded)
+        monkeypatch.setenv(_policy.ALLOW_UNSANDBOXED_VARIABLE, "1")
+        assert doctor().backend == "none"
     finally:
         _policy.policy_for.cache_clear()
 
