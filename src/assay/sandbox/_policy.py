@@ -233,6 +233,11 @@ def view() -> View:
     return View(tuple(binds), dirs, tuple(links), kept)
 
 
+def _root_drop() -> tuple[int, int] | None:
+    """The identity outside the sandbox for a root caller (None for any other caller)."""
+    return (int(_SANDBOX_UID), int(_SANDBOX_UID)) if os.geteuid() == 0 else None
+
+
 def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
     """bwrap arguments: the allow-listed view read-only, a private bounded /tmp and
     /dev/shm, every namespace, uid 65534, a cleared environment."""
@@ -329,18 +334,49 @@ def allow_unsandboxed_default() -> bool:
     return os.environ.get(ALLOW_UNSANDBOXED_VARIABLE, "").strip().lower() in ("1", "true", "yes")
 
 
-def _probe(command: list[str], env: dict[str, str] | None, expected: list[str]) -> str | None:
-    """None when `command` prints `expected` (PID 1, uid 65534, ...), else why not."""
+def _probe(
+    command: list[str],
+    env: dict[str, str] | None,
+    expected: list[str],
+    drop: tuple[int, int] | None = None,
+) -> str | None:
+    """None when `command` prints `expected` (PID 1, uid 65534, ...), else why not;
+    `drop`: the uid and gid to run it as."""
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=30, check=False, env=env
+            command,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+            env=env,
+            user=None if drop is None else drop[0],
+            group=None if drop is None else drop[1],
+            extra_groups=None if drop is None else [],
         )
-    except (OSError, subprocess.TimeoutExpired) as error:
+    except (OSError, subprocess.SubprocessError) as error:
         return f"could not start: {error}"
     if done.returncode != 0 or done.stdout.split() != expected:
         detail = (done.stderr.strip() or done.stdout.strip())[-300:]
         return f"failed (exit {done.returncode}): {detail}"
     return None
+
+
+def _bubblewrap_drop() -> tuple[tuple[int, int] | None, str | None]:
+    """The identity bubblewrap runs as outside, and why a root caller keeps root's (None
+    when it does not). bubblewrap binds paths with its own permissions, so it drops only
+    where uid 65534 can reach the interpreter (not, say, under a 0700 /root)."""
+    drop = _root_drop()
+    if drop is None:
+        return None, None
+    failure = _unprivileged_python()
+    if failure is None:
+        return drop, None
+    return None, (
+        f"unprivileged-identity: bubblewrap runs as root outside the sandbox ({failure}): "
+        "a job can read root-only files in its view; isolation='namespaces' drops root, "
+        "or make the interpreter readable by other users"
+    )
 
 
 def _probe_bubblewrap(bwrap: str) -> str | None:
@@ -350,6 +386,7 @@ def _probe_bubblewrap(bwrap: str) -> str | None:
         [*bubblewrap_prefix(bwrap), sys.executable, "-s", "-c", script],
         None,
         ["1", _SANDBOX_UID],
+        _bubblewrap_drop()[0],
     )
     return None if failure is None else f"bubblewrap {failure}"
 
@@ -412,16 +449,17 @@ def _common_mechanisms(
     ]
 
 
-def _isolating_mechanisms(backend: str, seccomp: bool) -> list[Mechanism]:
-    root = os.geteuid() == 0
-    if backend == "namespaces":
-        outside = "uid 65534 outside too (dropped from root)" if root else "the invoking user"
+def _isolating_mechanisms(
+    backend: str, seccomp: bool, *, root_kept: str | None = None
+) -> list[Mechanism]:
+    """The mechanisms an isolating `backend` provides (`root_kept`: why bubblewrap keeps
+    a root caller's identity outside, if it does)."""
+    if root_kept is not None:
+        outside = "root outside: see degraded"
+    elif os.geteuid() == 0:
+        outside = "uid 65534 outside too, dropped from root"
     else:
-        outside = (
-            "root outside: bubblewrap keeps the caller's identity"
-            if root
-            else ("the invoking user outside")
-        )
+        outside = "the invoking user outside"
     return [
         Mechanism(
             name="user-namespace",
@@ -495,12 +533,11 @@ def _unsandboxed(reason: str, common: list[Mechanism], pids_root: str | None) ->
     lacking += tuple(f"{m.name}: {m.detail}" for m in common if not m.active)
     # a root caller still drops to an unprivileged identity: the job then cannot read
     # root's files, signal or trace root's processes, or plant files in root's virtualenv
-    drop: tuple[int, int] | None = None
-    if os.geteuid() == 0:
+    drop = _root_drop()
+    if drop is not None:
         failure = _unprivileged_python()
-        if failure is None:
-            drop = (int(_SANDBOX_UID), int(_SANDBOX_UID))
-        else:
+        if failure is not None:
+            drop = None
             lacking += (
                 f"unprivileged-identity: candidate code runs as root ({failure}); make the "
                 "interpreter and assay readable by other users, or run assay as a "
@@ -508,6 +545,28 @@ def _unsandboxed(reason: str, common: list[Mechanism], pids_root: str | None) ->
             )
     return Policy(
         "none", (), env, (*mechanisms, *common), lacking, pids_root, None, None, drop_to=drop
+    )
+
+
+def _namespaces_policy(
+    code: bytes | None,
+    common: list[Mechanism],
+    bounds: tuple[str, ...],
+    pids_root: str | None,
+    memory_root: tuple[str, str] | None,
+) -> Policy:
+    mechanisms = (*_isolating_mechanisms("namespaces", code is not None), *common)
+    gaps = bounds + (() if code else (f"seccomp: {mechanisms[6].detail}",))
+    return Policy(
+        "namespaces",
+        (),
+        _namespaces_env(),
+        mechanisms,
+        gaps,
+        pids_root,
+        memory_root,
+        None,
+        python=os.path.realpath(sys.executable),
     )
 
 
@@ -565,9 +624,18 @@ def policy_for(isolation: str = "auto", allow_unsandboxed: bool | None = None) -
         reason = (
             "bwrap (bubblewrap) is not installed" if bwrap is None else _probe_bubblewrap(bwrap)
         )
+        drop, kept_root = _bubblewrap_drop()
+        if reason is None and kept_root is not None and isolation == "auto":
+            # the namespace backend drops root where bubblewrap cannot: prefer it
+            if _probe_namespaces() is None:
+                return _namespaces_policy(code, common, bounds, pids_root, memory_root)
         if reason is None and bwrap is not None:
-            mechanisms = (*_isolating_mechanisms("bubblewrap", code is not None), *common)
+            mechanisms = (
+                *_isolating_mechanisms("bubblewrap", code is not None, root_kept=kept_root),
+                *common,
+            )
             gaps = bounds + (() if code else (f"seccomp: {mechanisms[6].detail}",))
+            gaps += () if kept_root is None else (kept_root,)
             return Policy(
                 "bubblewrap",
                 bubblewrap_prefix(bwrap),
@@ -577,6 +645,7 @@ def policy_for(isolation: str = "auto", allow_unsandboxed: bool | None = None) -
                 pids_root,
                 memory_root,
                 code,
+                drop_to=drop,
             )
         if isolation == "bubblewrap":
             raise SandboxUnavailable(
@@ -585,19 +654,7 @@ def policy_for(isolation: str = "auto", allow_unsandboxed: bool | None = None) -
         reasons.append(str(reason))
     reason = _probe_namespaces()
     if reason is None:
-        mechanisms = (*_isolating_mechanisms("namespaces", code is not None), *common)
-        gaps = bounds + (() if code else (f"seccomp: {mechanisms[6].detail}",))
-        return Policy(
-            "namespaces",
-            (),
-            _namespaces_env(),
-            mechanisms,
-            gaps,
-            pids_root,
-            memory_root,
-            None,
-            python=os.path.realpath(sys.executable),
-        )
+        return _namespaces_policy(code, common, bounds, pids_root, memory_root)
     reasons.append(reason)
     why = "; ".join(reasons)
     if isolation == "auto" and allow_unsandboxed:
