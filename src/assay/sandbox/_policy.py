@@ -357,8 +357,9 @@ def _probe(
     except (OSError, subprocess.SubprocessError) as error:
         return f"could not start: {error}"
     if done.returncode != 0 or done.stdout.split() != expected:
-        detail = (done.stderr.strip() or done.stdout.strip())[-300:]
-        return f"failed (exit {done.returncode}): {detail}"
+        # the last line says why (the exception, or bwrap's one-line message)
+        lines = (done.stderr.strip() or done.stdout.strip()).splitlines() or [""]
+        return f"failed (exit {done.returncode}): {lines[-1][-300:]}"
     return None
 
 
