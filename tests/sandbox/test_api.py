@@ -354,3 +354,15 @@ def test_sandbox_limits_apply_to_jobs_with_default_limits() -> None:
         own = sandbox.run(Job(source="print('x' * 50)", limits=Limits(output_bytes=20)))
     assert defaulted.import_outcome.status is Status.TIMEOUT
     assert own.import_outcome.stdout.startswith("x" * 20 + "\n[assay: 31 more")
+
+
+def test_a_lower_memory_limit_after_a_large_job_still_runs() -> None:
+    big = Job(
+        source="block = b'x' * (300 << 20)",
+        calls=(Call.expr("len(block)"),),
+        limits=Limits(memory_mb=1024),
+    )
+    small = Job(source="x = 3", calls=(Call.expr("x"),), limits=Limits(memory_mb=128))
+    with Sandbox(workers=1) as sandbox:
+        assert sandbox.run(big).outcomes[0].value == 300 << 20
+        assert sandbox.run(small).outcomes[0].value == 3

@@ -637,12 +637,19 @@ class Worker:
             return
         wanted = (limits.memory_mb + MEMORY_MARGIN_MB) * 1024 * 1024
         if self._memory_max != wanted:
-            limit_file = self._memory / self.policy.memory_root[1]
             try:
-                limit_file.write_text(f"{wanted}\n")
-            except OSError as error:
-                # cgroup v1 refuses a limit below what the worker holds now
-                raise _Lost(f"cannot set {limit_file} to {wanted}: {error}") from error
+                (self._memory / self.policy.memory_root[1]).write_text(f"{wanted}\n")
+            except OSError:
+                # cgroup v1 refuses a limit below what the worker holds now (a previous
+                # job's pages not yet reclaimed): a fresh worker holds almost nothing
+                self.restart()
+                if self._memory is None:
+                    raise _Lost("the restarted worker has no memory cgroup") from None
+                limit_file = self._memory / self.policy.memory_root[1]
+                try:
+                    limit_file.write_text(f"{wanted}\n")
+                except OSError as error:
+                    raise _Lost(f"cannot set {limit_file} to {wanted}: {error}") from error
             self._memory_max = wanted
         self._oom_seen = self._oom_kills()
 
