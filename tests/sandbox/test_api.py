@@ -3,6 +3,7 @@ canonical, limits apply per call."""
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -366,3 +367,22 @@ def test_a_lower_memory_limit_after_a_large_job_still_runs() -> None:
     with Sandbox(workers=1) as sandbox:
         assert sandbox.run(big).outcomes[0].value == 300 << 20
         assert sandbox.run(small).outcomes[0].value == 3
+
+
+def test_without_namespaces_the_seccomp_filter_still_protects_the_host() -> None:
+    source = (
+        "import ctypes, os\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "def attempt(result):\n"
+        "    return result, ctypes.get_errno() if result < 0 else 0\n"
+    )
+    calls = (
+        # ptrace(PTRACE_ATTACH) of the caller, a key in the real keyring, SysV memory
+        Call.expr(f"attempt(libc.ptrace(16, {os.getpid()}, None, None))"),
+        Call.expr("attempt(libc.syscall(248, b'user', b'assay-none', b'x', 1, -4))"),
+        Call.expr("attempt(libc.shmget(0, 1 << 20, 0o1600))"),
+    )
+    with Sandbox(workers=1, isolation="none") as sandbox:
+        result = sandbox.run(Job(source=source, calls=calls))
+    assert [o.value for o in result.outcomes] == [{"__tuple__": [-1, 1]}] * 3
+    assert "seccomp" in result.isolation

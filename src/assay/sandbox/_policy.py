@@ -512,16 +512,26 @@ def _isolating_mechanisms(
 
 def _unsandboxed(reason: str, common: list[Mechanism], pids_root: str | None) -> Policy:
     """The rlimits-only policy (an explicit opt-in): every gap listed in `degraded`."""
-    missing = (
+    missing: tuple[str, ...] = (
         "user-namespace",
         "network-namespace",
         "pid-namespace",
         "ipc-namespace",
         "read-only-filesystem",
         "masked-secrets",
-        "seccomp",
     )
     mechanisms = [Mechanism(name=name, active=False, detail=reason) for name in missing]
+    env = {**_sandbox_env(), "ASSAY_SANDBOX_SCRATCH": ""}
+    code = _seccomp.program(ipc_namespace=False)
+    if code is None:
+        missing += ("seccomp",)
+        mechanisms.append(Mechanism(name="seccomp", active=False, detail=reason))
+    else:
+        env["ASSAY_SANDBOX_SECCOMP"] = code.hex()
+        denied = sorted({*_seccomp.DENIED, *_seccomp.DENIED_WITHOUT_IPC_NAMESPACE})
+        mechanisms.append(
+            Mechanism(name="seccomp", active=True, detail="denied: " + ", ".join(denied))
+        )
     mechanisms.append(
         Mechanism(
             name="scrubbed-environment",
@@ -529,7 +539,6 @@ def _unsandboxed(reason: str, common: list[Mechanism], pids_root: str | None) ->
             detail="environment cleared; fixed PYTHONHASHSEED",
         )
     )
-    env = {**_sandbox_env(), "ASSAY_SANDBOX_SCRATCH": ""}
     lacking = tuple(f"{name}: {reason}" for name in missing)
     lacking += tuple(f"{m.name}: {m.detail}" for m in common if not m.active)
     # a root caller still drops to an unprivileged identity: the job then cannot read

@@ -17,7 +17,7 @@ import ctypes
 import platform
 import struct
 
-__all__ = ["DENIED", "install", "program"]
+__all__ = ["DENIED", "DENIED_WITHOUT_IPC_NAMESPACE", "install", "program"]
 
 #: What each denied call would give a job, and why no job needs it.
 DENIED = {
@@ -40,6 +40,14 @@ DENIED = {
     "finit_module": "loads kernel modules",
     "delete_module": "unloads kernel modules",
     "open_by_handle_at": "opens files by handle, around the mount view",
+}
+
+#: Also denied where the sandbox has no IPC namespace of its own (rlimits only): SysV
+#: objects would outlive the job on the host, where nothing may remove them for it.
+DENIED_WITHOUT_IPC_NAMESPACE = {
+    "shmget": "SysV shared memory outlives the job on the host",
+    "msgget": "SysV message queues outlive the job on the host",
+    "semget": "SysV semaphores outlive the job on the host",
 }
 
 # Audit architecture values and system-call numbers (from the kernel's unistd tables).
@@ -66,6 +74,9 @@ _ARCHES: dict[str, tuple[int, dict[str, int]]] = {
             "finit_module": 313,
             "delete_module": 176,
             "open_by_handle_at": 304,
+            "shmget": 29,
+            "msgget": 68,
+            "semget": 64,
         },
     ),
     "aarch64": (
@@ -90,6 +101,9 @@ _ARCHES: dict[str, tuple[int, dict[str, int]]] = {
             "finit_module": 273,
             "delete_module": 106,
             "open_by_handle_at": 265,
+            "shmget": 194,
+            "msgget": 186,
+            "semget": 190,
         },
     ),
 }
@@ -112,14 +126,16 @@ def _op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
     return _INSTRUCTION.pack(code, jt, jf, k)
 
 
-def program(machine: str | None = None) -> bytes | None:
+def program(machine: str | None = None, *, ipc_namespace: bool = True) -> bytes | None:
     """The filter for `machine` (default: this one) as raw ``struct sock_filter`` entries,
-    or None when its system-call numbers are not known here."""
+    or None when its system-call numbers are not known here; without an `ipc_namespace`,
+    SysV IPC is denied too."""
     entry = _ARCHES.get(machine or platform.machine())
     if entry is None:
         return None
     arch, numbers = entry
-    denied = sorted({numbers[name] for name in DENIED})
+    names = [*DENIED, *(() if ipc_namespace else DENIED_WITHOUT_IPC_NAMESPACE)]
+    denied = sorted({numbers[name] for name in names})
     ops = [
         _op(_LD_W_ABS, _OFFSET_ARCH),
         _op(_JEQ_K, arch, jt=1, jf=0),

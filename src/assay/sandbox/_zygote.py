@@ -866,9 +866,26 @@ def _enter_namespaces(control_fd: int) -> None:
     isolate.enter(json.loads(config), close_outside=(control_fd,))
 
 
+def _install_seccomp() -> None:
+    """Without namespaces (rlimits only), still install the seccomp filter the parent
+    passed: no ptrace of the caller, no keyrings or SysV objects left on the host."""
+    code = os.environ.pop("ASSAY_SANDBOX_SECCOMP", "")
+    if not code:
+        return
+    spec = importlib.util.spec_from_file_location(
+        "_assay_seccomp", os.path.join(_HERE, "_seccomp.py")
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"assay sandbox: cannot load _seccomp.py next to {__file__}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.install(bytes.fromhex(code))
+
+
 def main() -> None:
     """Entry point inside the sandbox: warm up, then serve fork requests until EOF."""
     _enter_namespaces(int(sys.argv[1]))
+    _install_seccomp()
     _set_import_path()
     control = socket.socket(fileno=int(sys.argv[1]))
     # The zygote must survive its jobs' signals. As the init of a PID namespace it gets only
