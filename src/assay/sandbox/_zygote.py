@@ -850,36 +850,33 @@ def _set_import_path() -> None:
     site.setcopyright()
 
 
+def _sibling(name: str) -> types.ModuleType:
+    """Load ``name.py`` from this directory by path (the zygote runs as a script, with
+    this directory off the import path)."""
+    spec = importlib.util.spec_from_file_location(
+        f"_assay{name}", os.path.join(_HERE, f"{name}.py")
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"assay sandbox: cannot load {name}.py next to {__file__}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _enter_namespaces(control_fd: int) -> None:
     """With the namespace backend, build the sandbox around this process first (see
     `assay.sandbox._isolate`): from here on it is PID 1 of its namespaces."""
     config = os.environ.pop("ASSAY_SANDBOX_NAMESPACES", "")
-    if not config:
-        return
-    spec = importlib.util.spec_from_file_location(
-        "_assay_isolate", os.path.join(_HERE, "_isolate.py")
-    )
-    if spec is None or spec.loader is None:
-        raise ImportError(f"assay sandbox: cannot load _isolate.py next to {__file__}")
-    isolate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(isolate)
-    isolate.enter(json.loads(config), close_outside=(control_fd,))
+    if config:
+        _sibling("_isolate").enter(json.loads(config), close_outside=(control_fd,))
 
 
 def _install_seccomp() -> None:
     """Without namespaces (rlimits only), still install the seccomp filter the parent
     passed: no ptrace of the caller, no keyrings or SysV objects left on the host."""
     code = os.environ.pop("ASSAY_SANDBOX_SECCOMP", "")
-    if not code:
-        return
-    spec = importlib.util.spec_from_file_location(
-        "_assay_seccomp", os.path.join(_HERE, "_seccomp.py")
-    )
-    if spec is None or spec.loader is None:
-        raise ImportError(f"assay sandbox: cannot load _seccomp.py next to {__file__}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.install(bytes.fromhex(code))
+    if code:
+        _sibling("_seccomp").install(bytes.fromhex(code))
 
 
 def main() -> None:
