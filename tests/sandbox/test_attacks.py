@@ -670,24 +670,40 @@ def test_a_finished_result_survives_a_slow_wipe(
 
 
 def test_memory_is_bounded_per_job_not_per_process(solo: Sandbox) -> None:
-    # six children of 120 MiB each at once: 720 MiB, against a 256 MiB job; after two
-    # seconds (long after every allocation), the children still alive are those holding
+    # six children of 120 MiB each at once: 720 MiB, against a 256 MiB job. Each child
+    # reports its pid once it holds its block; when all have reported (or after 4 s), the
+    # children that reported and are still alive hold their blocks at the same moment.
     source = (
         "import os, time\n"
         "def hold():\n"
+        "    read, write = os.pipe()\n"
         "    children = []\n"
         "    for _ in range(6):\n"
         "        pid = os.fork()\n"
         "        if pid == 0:\n"
         "            block = b'x' * (120 << 20)\n"
-        "            time.sleep(4)\n"
+        "            os.write(write, os.getpid().to_bytes(4, 'big'))\n"
+        "            time.sleep(10)\n"
         "            os._exit(0)\n"
         "        children.append(pid)\n"
-        "    time.sleep(2)\n"
-        "    return sum(os.waitpid(pid, os.WNOHANG) == (0, 0) for pid in children)\n"
+        "    os.close(write)\n"
+        "    os.set_blocking(read, False)\n"
+        "    reported, dead, end = set(), set(), time.time() + 4\n"
+        "    def reap():\n"
+        "        dead.update(p for p in children if p not in dead and os.waitpid(p, os.WNOHANG)[0])\n"
+        "    while len(reported | dead) < 6 and time.time() < end:\n"
+        "        reap()\n"
+        "        try:\n"
+        "            data = os.read(read, 4096)\n"
+        "        except BlockingIOError:\n"
+        "            time.sleep(0.05)\n"
+        "            continue\n"
+        "        reported.update(int.from_bytes(data[i:i + 4], 'big') for i in range(0, len(data), 4))\n"
+        "    reap()\n"
+        "    return len(reported - dead)\n"
     )
     result = solo.run(
-        Job(source=source, calls=(Call.expr("hold()"),), limits=Limits(timeout_s=8, memory_mb=256))
+        Job(source=source, calls=(Call.expr("hold()"),), limits=Limits(timeout_s=12, memory_mb=256))
     )
     outcome = result.outcomes[0]
     if "memory-cgroup" in solo.policy.isolation:

@@ -106,3 +106,35 @@ def test_the_namespace_backend_works_for_an_ordinary_user() -> None:
         **command_user,  # type: ignore[arg-type]
     )
     assert done.stdout.split() == ["1", "65534", "none"], done.stderr
+
+
+@pytest.mark.parametrize("isolation", ["auto", "namespaces"])
+def test_a_script_run_from_tmp_or_home_exposes_neither(
+    monkeypatch: pytest.MonkeyPatch, isolation: str
+) -> None:
+    # `python /tmp/x.py` or `python ~/x.py` puts /tmp or the home directory on sys.path
+    home = str(Path.home())
+    monkeypatch.setattr(sys, "path", [*sys.path, "/tmp", home])
+    policy_for.cache_clear()
+    try:
+        with Sandbox(workers=1, isolation=isolation) as sandbox:
+            result = sandbox.run(
+                Job(
+                    source="import os",
+                    calls=(
+                        Call.expr("open('/tmp/scratch.txt', 'w').write('ok')"),
+                        Call.expr(f"sorted(os.listdir({home!r}))"),
+                    ),
+                )
+            )
+    finally:
+        policy_for.cache_clear()
+    written, listing = result.outcomes
+    assert result.import_outcome.ok, result.import_outcome.exception
+    assert written.value == 2
+    visible = {
+        Path(p).resolve().relative_to(home).parts[0]
+        for p in sys.path
+        if p and Path(p).resolve().is_relative_to(home) and str(Path(p).resolve()) != home
+    }
+    assert set(listing.value) <= visible

@@ -212,7 +212,14 @@ def view() -> View:
     """What a sandboxed job sees of this machine: the interpreter, the standard library,
     every directory on the import path, assay's sandbox files, the system libraries and
     the /etc files in `_ETC_FILES`; empty directories for `_EMPTY_DIRS` and the caller's
-    home; nothing else (no /var, no sockets, no other users' or root's files)."""
+    home; nothing else (no /var, no sockets, no other users' or root's files).
+
+    An import-path entry that would expose one of those directories whole, or replace
+    the private /tmp, /dev or /proc (a script run from /tmp or from the home directory
+    puts that directory on the path), is left out: what is under it stays bindable."""
+    home = str(Path.home())
+    dirs = tuple(sorted({*_EMPTY_DIRS, *([home] if home != "/" else [])}))
+    private = [Path(p) for p in ("/", "/tmp", "/dev", "/dev/shm", "/proc", *dirs)]
     wanted: set[str] = set()
     links: list[tuple[str, str]] = []
     for path in (*_SYSTEM_DIRS, *_ETC_FILES):
@@ -223,13 +230,13 @@ def view() -> View:
     needed = [sys.prefix, sys.base_prefix, sys.executable, str(ZYGOTE.parent), *sys.path]
     for entry in needed:
         if entry and os.path.isabs(entry) and os.path.exists(entry):
-            wanted.add(os.path.realpath(entry))
+            resolved = Path(os.path.realpath(entry))
+            if not any(resolved == p or resolved in p.parents for p in private):
+                wanted.add(str(resolved))
     # a path already under another bound path comes with it
     binds = sorted(p for p in wanted if not any(_under(Path(p), [Path(q)]) for q in wanted - {p}))
     scratch = [Path("/tmp"), Path("/dev/shm")]
     kept = tuple(p for p in binds if _under(Path(p), scratch))
-    home = str(Path.home())
-    dirs = tuple(sorted({*_EMPTY_DIRS, *([home] if home != "/" else [])}))
     return View(tuple(binds), dirs, tuple(links), kept)
 
 
