@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -47,3 +48,14 @@ def at_rest(box: Sandbox) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def home_entries_needed(*extra: str) -> set[str]:
+    """The names in the caller's home that the sandbox's view may show: the first part
+    below home of every import-path entry (and of `extra` paths) that lies under it."""
+    home = Path.home()
+    return {
+        Path(p).resolve().relative_to(home).parts[0]
+        for p in (sys.prefix, sys.base_prefix, *sys.path, *extra)
+        if p and Path(p).resolve().is_relative_to(home) and Path(p).resolve() != home
+    }

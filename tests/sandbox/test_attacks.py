@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _procs import at_rest
+from _procs import at_rest, home_entries_needed
 
 from assay.sandbox import Call, Job, Limits, Sandbox, Status
 
@@ -510,11 +510,7 @@ def test_file_size_limit_applies_in_the_work_directory(solo: Sandbox) -> None:
 def test_callers_secrets_are_not_visible(monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
     monkeypatch.setenv("ASSAY_TEST_SECRET", "hunter2")
     home = Path.home()
-    allowed = {
-        Path(p).resolve().relative_to(home).parts[0]
-        for p in (sys.prefix, sys.base_prefix, *sys.path, __file__)
-        if p and Path(p).resolve().is_relative_to(home) and Path(p).resolve() != home
-    }
+    allowed = home_entries_needed(__file__)
     with Sandbox(workers=1, isolation=backend) as box:
         result = box.run(
             Job(

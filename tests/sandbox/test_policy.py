@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _procs import home_entries_needed
 
 from assay.sandbox import Call, Job, Sandbox
 from assay.sandbox._policy import bubblewrap_prefix, namespaces_config, policy_for
@@ -132,9 +133,4 @@ def test_a_script_run_from_tmp_or_home_exposes_neither(
     written, listing = result.outcomes
     assert result.import_outcome.ok, result.import_outcome.exception
     assert written.value == 2
-    visible = {
-        Path(p).resolve().relative_to(home).parts[0]
-        for p in sys.path
-        if p and Path(p).resolve().is_relative_to(home) and str(Path(p).resolve()) != home
-    }
-    assert set(listing.value) <= visible
+    assert set(listing.value) <= home_entries_needed()
