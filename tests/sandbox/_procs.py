@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -38,11 +39,23 @@ def sandbox_processes(box: Sandbox) -> int:
 
 def at_rest(box: Sandbox) -> bool:
     """Whether each worker is down to its resting state: one spare child below the zygote
-    (and the zygote itself below bubblewrap). Polls briefly, since a restarted worker forks
+    (and the zygote itself below bubblewrap, or below the waiter outside its namespaces). Polls briefly, since a restarted worker forks
     its spare just after it is ready."""
-    per_worker = 2 if box.policy.backend == "bubblewrap" else 1
+    # under either isolating backend a process outside waits for the zygote
+    per_worker = 1 if box.policy.backend == "none" else 2
     for _ in range(200):
         if sandbox_processes(box) == per_worker * box.workers:
             return True
         time.sleep(0.01)
     return False
+
+
+def home_entries_needed(*extra: str) -> set[str]:
+    """The names in the caller's home that the sandbox's view may show: the first part
+    below home of every import-path entry (and of `extra` paths) that lies under it."""
+    home = Path.home()
+    return {
+        Path(p).resolve().relative_to(home).parts[0]
+        for p in (sys.prefix, sys.base_prefix, *sys.path, *extra)
+        if p and Path(p).resolve().is_relative_to(home) and Path(p).resolve() != home
+    }

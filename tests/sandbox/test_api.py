@@ -3,6 +3,7 @@ canonical, limits apply per call."""
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -245,7 +246,7 @@ def test_isolation_none_runs_and_lists_every_gap() -> None:
     assert any(gap.startswith("network-namespace: isolation='none'") for gap in result.degraded)
 
 
-def test_missing_bubblewrap_degrades_explicitly_or_raises_when_required(
+def test_missing_bubblewrap_falls_back_to_namespaces_or_raises_when_required(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from assay.sandbox import _policy
@@ -256,8 +257,39 @@ def test_missing_bubblewrap_degrades_explicitly_or_raises_when_required(
         with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap"):
             doctor("bubblewrap")
         report = doctor()
-        assert report.backend == "none"
-        assert any("bwrap (bubblewrap) is not installed" in gap for gap in report.degraded)
+        assert report.backend == "namespaces"
+        assert report.degraded == () or all("cgroup" in gap for gap in report.degraded)
+    finally:
+        _policy.policy_for.cache_clear()
+
+
+def test_without_any_isolation_candidate_code_is_refused_unless_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assay.sandbox import _policy
+
+    monkeypatch.setattr(_policy.shutil, "which", lambda name: None)
+    monkeypatch.setattr(
+        _policy, "_probe_namespaces", lambda: "user namespaces failed (exit 1): EPERM"
+    )
+    monkeypatch.delenv(_policy.ALLOW_UNSANDBOXED_VARIABLE, raising=False)
+    _policy.policy_for.cache_clear()
+    try:
+        with pytest.raises(SandboxUnavailable) as refused:
+            Sandbox(workers=1)
+        message = str(refused.value)
+        assert "bwrap (bubblewrap) is not installed" in message
+        assert "user namespaces failed (exit 1): EPERM" in message
+        assert "apt-get install bubblewrap" in message and "--allow-unsandboxed" in message
+        report = doctor()
+        assert report.backend == "refused"
+        assert report.degraded[0].startswith("candidate code is not run: ")
+        with Sandbox(workers=1, allow_unsandboxed=True) as allowed:
+            result = allowed.run(Job(source="x = 1", calls=(Call.expr("x"),)))
+        assert result.outcomes[0].value == 1
+        assert any(gap.startswith("network-namespace: no isolation") for gap in result.degraded)
+        monkeypatch.setenv(_policy.ALLOW_UNSANDBOXED_VARIABLE, "1")
+        assert doctor().backend == "none"
     finally:
         _policy.policy_for.cache_clear()
 
@@ -323,3 +355,34 @@ def test_sandbox_limits_apply_to_jobs_with_default_limits() -> None:
         own = sandbox.run(Job(source="print('x' * 50)", limits=Limits(output_bytes=20)))
     assert defaulted.import_outcome.status is Status.TIMEOUT
     assert own.import_outcome.stdout.startswith("x" * 20 + "\n[assay: 31 more")
+
+
+def test_a_lower_memory_limit_after_a_large_job_still_runs() -> None:
+    big = Job(
+        source="block = b'x' * (300 << 20)",
+        calls=(Call.expr("len(block)"),),
+        limits=Limits(memory_mb=1024),
+    )
+    small = Job(source="x = 3", calls=(Call.expr("x"),), limits=Limits(memory_mb=128))
+    with Sandbox(workers=1) as sandbox:
+        assert sandbox.run(big).outcomes[0].value == 300 << 20
+        assert sandbox.run(small).outcomes[0].value == 3
+
+
+def test_without_namespaces_the_seccomp_filter_still_protects_the_host() -> None:
+    source = (
+        "import ctypes, os\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "def attempt(result):\n"
+        "    return result, ctypes.get_errno() if result < 0 else 0\n"
+    )
+    calls = (
+        # ptrace(PTRACE_ATTACH) of the caller, a key in the real keyring, SysV memory
+        Call.expr(f"attempt(libc.ptrace(16, {os.getpid()}, None, None))"),
+        Call.expr("attempt(libc.syscall(248, b'user', b'assay-none', b'x', 1, -4))"),
+        Call.expr("attempt(libc.shmget(0, 1 << 20, 0o1600))"),
+    )
+    with Sandbox(workers=1, isolation="none") as sandbox:
+        result = sandbox.run(Job(source=source, calls=calls))
+    assert [o.value for o in result.outcomes] == [{"__tuple__": [-1, 1]}] * 3
+    assert "seccomp" in result.isolation

@@ -1,14 +1,21 @@
-"""The bubblewrap command line: assay installed under /tmp stays visible inside the sandbox."""
+"""How workers start: assay installed under /tmp stays visible inside the sandbox (both
+backends), and the namespace backend works for an ordinary user as well as for root."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from _procs import home_entries_needed
 
 from assay.sandbox import Call, Job, Sandbox
-from assay.sandbox._policy import bubblewrap_prefix, policy_for
+from assay.sandbox._policy import bubblewrap_prefix, namespaces_config, policy_for
+
+ISOLATE = Path(__file__).resolve().parents[2] / "src/assay/sandbox/_isolate.py"
 
 
 def test_import_paths_under_tmp_are_bound_back_read_only_and_kept(
@@ -26,14 +33,17 @@ def test_import_paths_under_tmp_are_bound_back_read_only_and_kept(
     assert resolved in keep.split(":")
 
 
-def test_a_module_imported_from_under_tmp_runs_in_the_sandbox(tmp_path: Path) -> None:
+@pytest.mark.parametrize("isolation", ["auto", "namespaces"])
+def test_a_module_imported_from_under_tmp_runs_in_the_sandbox(
+    tmp_path: Path, isolation: str
+) -> None:
     package_root = Path("/tmp") / f"assay-policy-{tmp_path.name}"
     package_root.mkdir(exist_ok=True)
     (package_root / "helper_under_tmp.py").write_text("VALUE = 41\n", encoding="utf-8")
     sys.path.append(str(package_root))
     policy_for.cache_clear()  # the policy is probed once per process, from sys.path
     try:
-        with Sandbox(workers=1) as sandbox:
+        with Sandbox(workers=1, isolation=isolation) as sandbox:
             for _ in range(2):  # the second job proves the wipe kept the bound directory
                 result = sandbox.run(
                     Job(
@@ -46,3 +56,81 @@ def test_a_module_imported_from_under_tmp_runs_in_the_sandbox(tmp_path: Path) ->
         sys.path.remove(str(package_root))
         policy_for.cache_clear()
     assert (package_root / "helper_under_tmp.py").read_text(encoding="utf-8") == "VALUE = 41\n"
+
+
+def _interpreter_for(uid: int) -> str | None:
+    """An interpreter `uid` can run: this one, or the system's."""
+    for candidate in (sys.executable, "/usr/bin/python3", "/usr/local/bin/python3"):
+        try:
+            done = subprocess.run(
+                [candidate, "-S", "-c", "pass"],
+                capture_output=True,
+                check=False,
+                user=uid,
+                group=uid,
+                extra_groups=[],
+            )
+        except OSError:  # not there, or not reachable by `uid`: try the next
+            continue
+        if done.returncode == 0:
+            return candidate
+    return None
+
+
+def test_the_namespace_backend_works_for_an_ordinary_user() -> None:
+    """Root takes another path through `_isolate.enter` (view built as root, then the
+    drop); an ordinary user's path maps its own uid. As root, this runs that path as uid
+    65534 with an interpreter that uid can run."""
+    config = namespaces_config()
+    command_user: dict[str, object] = {}
+    interpreter = sys.executable
+    if os.geteuid() == 0:
+        found = _interpreter_for(65534)
+        assert found is not None, "no interpreter uid 65534 can run; install python3"
+        interpreter = found
+        command_user = {"user": 65534, "group": 65534, "extra_groups": []}
+        # the view must hold that interpreter's own standard library
+        prefix = subprocess.run(
+            [found, "-S", "-c", "import sys; print(sys.base_prefix)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        config["binds"] = sorted({*config["binds"], os.path.realpath(prefix)})  # type: ignore[misc]
+    done = subprocess.run(
+        [interpreter, "-S", "-B", str(ISOLATE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"ASSAY_SANDBOX_NAMESPACES": json.dumps(config)},
+        timeout=60,
+        **command_user,  # type: ignore[arg-type]
+    )
+    assert done.stdout.split() == ["1", "65534", "none"], done.stderr
+
+
+@pytest.mark.parametrize("isolation", ["auto", "namespaces"])
+def test_a_script_run_from_tmp_or_home_exposes_neither(
+    monkeypatch: pytest.MonkeyPatch, isolation: str
+) -> None:
+    # `python /tmp/x.py` or `python ~/x.py` puts /tmp or the home directory on sys.path
+    home = str(Path.home())
+    monkeypatch.setattr(sys, "path", [*sys.path, "/tmp", home])
+    policy_for.cache_clear()
+    try:
+        with Sandbox(workers=1, isolation=isolation) as sandbox:
+            result = sandbox.run(
+                Job(
+                    source="import os",
+                    calls=(
+                        Call.expr("open('/tmp/scratch.txt', 'w').write('ok')"),
+                        Call.expr(f"sorted(os.listdir({home!r}))"),
+                    ),
+                )
+            )
+    finally:
+        policy_for.cache_clear()
+    written, listing = result.outcomes
+    assert result.import_outcome.ok, result.import_outcome.exception
+    assert written.value == 2
+    assert set(listing.value) <= home_entries_needed()

@@ -31,7 +31,13 @@ def run_command(
     memory: int = typer.Option(512, "--memory", help="Address-space limit in MB."),
     fmt: str = typer.Option("text", "--format", "-f", help="json or text."),
     isolation: str = typer.Option(
-        "auto", "--isolation", help="auto, bubblewrap (required) or none."
+        "auto", "--isolation", help="auto, bubblewrap or namespaces (required), or none."
+    ),
+    allow_unsandboxed: bool = typer.Option(
+        False,
+        "--allow-unsandboxed",
+        help="Where no isolation works, run with rlimits only (loudly flagged) instead of "
+        "refusing.",
     ),
 ) -> int:
     """Run FILE in the sandbox (as __main__ without --call; as a module with --call) and
@@ -49,7 +55,7 @@ def run_command(
         name=file.name,
         run_name="__candidate__" if call else "__main__",
     )
-    result = run_job(job, isolation=isolation)
+    result = run_job(job, isolation=isolation, allow_unsandboxed=allow_unsandboxed or None)
     imported = result.import_outcome
     outcome: Outcome = result.outcomes[0] if call and imported.ok else imported
     both = outcome is not imported
@@ -91,11 +97,18 @@ def _text(payload: dict[str, object]) -> str:
 def doctor_command(
     fmt: str = typer.Option("text", "--format", "-f", help="json or text."),
     isolation: str = typer.Option(
-        "auto", "--isolation", help="auto, bubblewrap (required) or none."
+        "auto", "--isolation", help="auto, bubblewrap or namespaces (required), or none."
+    ),
+    allow_unsandboxed: bool = typer.Option(
+        False,
+        "--allow-unsandboxed",
+        help="Report what would run where no isolation works (rlimits only).",
     ),
 ) -> int:
-    """Report which isolation mechanisms are active here; exit 1 if any is degraded."""
-    report = doctor(isolation)
+    """Report the active isolation backend (bubblewrap, namespaces, none, or refused where
+    nothing isolates and running without it was not allowed) and every mechanism's state;
+    exit 1 if anything is degraded."""
+    report = doctor(isolation, allow_unsandboxed or None)
     if fmt == "json":
         sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
     elif fmt == "text":

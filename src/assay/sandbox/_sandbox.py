@@ -10,7 +10,7 @@ from types import TracebackType
 
 from assay.errors import InvalidArgument, SandboxError
 from assay.sandbox._model import DoctorReport, Job, JobResult, Limits
-from assay.sandbox._policy import policy_for
+from assay.sandbox._policy import doctor_report, policy_for
 from assay.sandbox._worker import Worker
 
 __all__ = ["Sandbox", "doctor", "run_job"]
@@ -22,8 +22,13 @@ class Sandbox:
     Args:
         workers: how many jobs run at once (each in its own sandboxed worker).
         limits: used for jobs whose `Job.limits` is the default ``Limits()``.
-        isolation: "auto", "bubblewrap" (raise `SandboxUnavailable` if it does not work)
-            or "none" (rlimits only; every gap is listed in `JobResult.degraded`).
+        isolation: "auto" (bubblewrap when it works, else assay's own namespaces),
+            "bubblewrap" or "namespaces" (raise `SandboxUnavailable` if that one does not
+            work), or "none" (rlimits only; every gap is listed in `JobResult.degraded`).
+        allow_unsandboxed: where no isolation works, "auto" raises `SandboxUnavailable`
+            (reason and remedy in its message) unless this is True, which runs candidate
+            code with rlimits only, every gap in `JobResult.degraded`; None reads
+            ``ASSAY_ALLOW_UNSANDBOXED``.
         hash_seed: ``PYTHONHASHSEED`` of the workers (fixed, so that results repeat); a
             sandbox with another seed shows which results depend on the order of sets of
             strings.
@@ -42,10 +47,11 @@ class Sandbox:
         limits: Limits | None = None,
         isolation: str = "auto",
         hash_seed: int = 0,
+        allow_unsandboxed: bool | None = None,
     ) -> None:
         if not isinstance(workers, int) or workers < 1:
             raise InvalidArgument(f"workers={workers!r} must be a positive integer")
-        self.policy = policy_for(isolation)
+        self.policy = policy_for(isolation, allow_unsandboxed)
         if hash_seed != 0:
             self.policy = self.policy.with_hash_seed(hash_seed)
         self.hash_seed = hash_seed
@@ -168,12 +174,16 @@ class _Progress:
         self._progress.stop()
 
 
-def run_job(job: Job, *, isolation: str = "auto") -> JobResult:
+def run_job(
+    job: Job, *, isolation: str = "auto", allow_unsandboxed: bool | None = None
+) -> JobResult:
     """Run one job in a fresh one-worker sandbox (convenient; use `Sandbox` for many jobs)."""
-    with Sandbox(workers=1, isolation=isolation) as box:
+    with Sandbox(workers=1, isolation=isolation, allow_unsandboxed=allow_unsandboxed) as box:
         return box.run(job)
 
 
-def doctor(isolation: str = "auto") -> DoctorReport:
-    """Which isolation mechanisms are active on this machine, which are degraded, and why."""
-    return policy_for(isolation).report()
+def doctor(isolation: str = "auto", allow_unsandboxed: bool | None = None) -> DoctorReport:
+    """Which isolation backend and mechanisms are active on this machine, which are
+    degraded, and why; backend "refused" where no isolation works and running candidate
+    code without it was not allowed (`Sandbox` then raises `SandboxUnavailable`)."""
+    return doctor_report(isolation, allow_unsandboxed)

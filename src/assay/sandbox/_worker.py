@@ -11,6 +11,7 @@ import math
 import os
 import secrets
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -33,7 +34,7 @@ from assay.sandbox._model import (
     Status,
     WarningInfo,
 )
-from assay.sandbox._policy import Policy
+from assay.sandbox._policy import MEMORY_MARGIN_MB, Policy
 
 __all__ = ["Worker"]
 
@@ -114,14 +115,28 @@ def _outcome_from_reply(reply: dict[str, Any], wall_s: float, limits: Limits) ->
 
 
 def _death_outcome(
-    exit_info: dict[str, Any], wall_s: float, *, timed_out: bool, cancelled: bool
+    exit_info: dict[str, Any],
+    wall_s: float,
+    *,
+    timed_out: bool,
+    cancelled: bool,
+    out_of_memory: bool = False,
 ) -> Outcome:
-    """What a child's death means, from the zygote's wait status."""
+    """What a child's death means, from the zygote's wait status (`out_of_memory`: the
+    job's memory cgroup killed a process of it)."""
     code = int(_number(exit_info.get("exitcode")))
     memory = int(_number(exit_info.get("maxrss_kb")))
     cpu = _number(exit_info.get("cpu_s"))
     if cancelled:
         status, info = Status.KILLED, _exception("Cancelled", "the batch was cancelled")
+    elif out_of_memory:
+        status, info = (
+            Status.MEMORY,
+            _exception(
+                "MemoryLimit",
+                "the job's processes together reached its memory limit (memory cgroup)",
+            ),
+        )
     elif timed_out:
         status, info = (
             Status.TIMEOUT,
@@ -268,6 +283,10 @@ class Worker:
         self._control: socket.socket | None = None
         self._scratch: str | None = None
         self._cgroup: Path | None = None
+        self._memory: Path | None = None
+        #: the value last written to the memory cgroup's limit, and its OOM kills so far
+        self._memory_max = 0
+        self._oom_seen = 0
         self._log = tempfile.TemporaryFile()
         self._lock = threading.Lock()
         self._child_pid = 0
@@ -291,41 +310,42 @@ class Worker:
         workers warm up at the same time."""
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(self.policy.env)
+        drop = self.policy.drop_to
         if self.policy.backend == "none":
             self._scratch = tempfile.mkdtemp(prefix="assay-sandbox-")
+            if drop is not None:
+                os.chown(self._scratch, *drop)
             env["ASSAY_SANDBOX_SCRATCH"] = self._scratch
             env["HOME"] = env["TMPDIR"] = self._scratch
-        command = self.policy.command(child_end.fileno())
-        if self.policy.pids_root:
-            self._pids_max = 0
-            self._cgroup = (
-                Path(self.policy.pids_root)
-                / f"assay-{os.getpid()}-{id(self):x}-{secrets.token_hex(3)}"
-            )
-            try:
-                self._cgroup.mkdir()
-            except OSError as error:
-                raise SandboxError(
-                    f"cannot create the pids cgroup {self._cgroup}: {error}"
-                ) from error
-            command = [
-                "/bin/sh",
-                "-c",
-                'echo $$ > "$0" && exec "$@"',
-                str(self._cgroup / "cgroup.procs"),
-                *command,
-            ]
+        passed = [child_end.fileno()]
+        seccomp_fd: int | None = None
+        if self.policy.seccomp is not None:
+            # bubblewrap reads the filter from a descriptor; one per start, read from 0
+            seccomp_fd = os.memfd_create("assay-seccomp", 0)
+            os.write(seccomp_fd, self.policy.seccomp)
+            os.lseek(seccomp_fd, 0, os.SEEK_SET)
+            passed.append(seccomp_fd)
+        command = self.policy.command(child_end.fileno(), seccomp_fd)
+        groups = self._make_cgroups(drop)
+        if groups:
+            # the shell joins the cgroups, then becomes the sandbox: every process of the
+            # worker starts inside them
+            joins = " && ".join(f"echo $$ > {shlex.quote(str(g / 'cgroup.procs'))}" for g in groups)
+            command = ["/bin/sh", "-c", f'{joins} && exec "$@"', "sh", *command]
         self._log.seek(0)
         self._log.truncate()
         try:
             self._process = subprocess.Popen(
                 command,
-                pass_fds=[child_end.fileno()],
+                pass_fds=passed,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=self._log,
                 env=env,
                 start_new_session=True,
+                user=None if drop is None else drop[0],
+                group=None if drop is None else drop[1],
+                extra_groups=None if drop is None else [],
             )
         except OSError as error:
             raise SandboxError(
@@ -333,7 +353,41 @@ class Worker:
             ) from error
         finally:
             child_end.close()
+            if seccomp_fd is not None:
+                os.close(seccomp_fd)
         self._control = parent_end
+
+    def _make_cgroups(self, drop: tuple[int, int] | None) -> list[Path]:
+        """Create this worker's pids and memory cgroups (where the machine allows them)."""
+        made: list[Path] = []
+        name = f"assay-{os.getpid()}-{id(self):x}-{secrets.token_hex(3)}"
+        roots = []
+        if self.policy.pids_root:
+            roots.append(("pids", Path(self.policy.pids_root)))
+        if self.policy.memory_root:
+            roots.append(("memory", Path(self.policy.memory_root[0])))
+        for kind, root in roots:
+            group = root / name
+            try:
+                group.mkdir()
+                if drop is not None:
+                    # the process that joins is already the unprivileged identity
+                    os.chown(group / "cgroup.procs", *drop)
+            except OSError as error:
+                raise SandboxError(
+                    f"cannot create the {kind} cgroup {group}: {error}; the remedy is a "
+                    f"writable {root} (or run where it is absent: that bound is then "
+                    "reported as degraded)"
+                ) from error
+            if kind == "pids":
+                self._cgroup = group
+                self._pids_max = 0
+            else:
+                self._memory = group
+                self._memory_max = 0
+                self._oom_seen = 0
+            made.append(group)
+        return made
 
     def wait_ready(self) -> None:
         """Wait until the zygote has warmed up; raise `SandboxError` if it does not."""
@@ -379,6 +433,9 @@ class Worker:
         if self._cgroup is not None:
             self._remove_cgroup(self._cgroup)
             self._cgroup = None
+        if self._memory is not None:
+            self._remove_cgroup(self._memory)
+            self._memory = None
 
     @staticmethod
     def _remove_cgroup(cgroup: Path) -> None:
@@ -513,6 +570,7 @@ class Worker:
         if self._cgroup is not None and self._pids_max != limits.processes + 2:
             (self._cgroup / "pids.max").write_text(f"{limits.processes + 2}\n")
             self._pids_max = limits.processes + 2
+        self._bound_memory(limits)
         if self._spare is not None:
             pid, fds = self._spare
             self._spare = None
@@ -563,8 +621,49 @@ class Worker:
             # The child exits on EOF; the zygote then kills and reaps everything the job
             # started and wipes its files before it reports, so when run() returns, nothing
             # of this job is left.
-            self._await_exit()
+            try:
+                self._await_exit()
+            except _Lost:
+                # The results are in; only the clean-up is late (a wipe slowed by an inode
+                # flood): keep them, and replace the worker, which discards its namespace
+                # and with it everything the job left.
+                self._dirty = True
         return first, done
+
+    def _bound_memory(self, limits: Limits) -> None:
+        """Bound the whole job (every process, its shared memory and its files in /tmp) by
+        `Limits.memory_mb` plus the zygote's margin, in the worker's memory cgroup."""
+        if self._memory is None or self.policy.memory_root is None:
+            return
+        wanted = (limits.memory_mb + MEMORY_MARGIN_MB) * 1024 * 1024
+        if self._memory_max != wanted:
+            try:
+                (self._memory / self.policy.memory_root[1]).write_text(f"{wanted}\n")
+            except OSError:
+                # cgroup v1 refuses a limit below what the worker holds now (a previous
+                # job's pages not yet reclaimed): a fresh worker holds almost nothing
+                self.restart()
+                if self._memory is None:
+                    raise _Lost("the restarted worker has no memory cgroup") from None
+                limit_file = self._memory / self.policy.memory_root[1]
+                try:
+                    limit_file.write_text(f"{wanted}\n")
+                except OSError as error:
+                    raise _Lost(f"cannot set {limit_file} to {wanted}: {error}") from error
+            self._memory_max = wanted
+        self._oom_seen = self._oom_kills()
+
+    def _oom_kills(self) -> int:
+        """How many processes the worker's memory cgroup has killed so far."""
+        if self._memory is None:
+            return 0
+        for name in ("memory.events", "memory.oom_control"):
+            with contextlib.suppress(OSError):
+                for line in (self._memory / name).read_text().splitlines():
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill":
+                        return int(value)
+        return 0
 
     def _await_exit(self) -> dict[str, Any]:
         """Wait for the zygote's report that the child and all its processes are gone; keep
@@ -596,9 +695,9 @@ class Worker:
         try:
             sent = _write_all(child.cmd_w, _HEADER.pack(len(body)) + body, deadline)
         except OSError:
-            return self._finish_dead_child(child, started, timed_out=False)
+            return self._finish_dead_child(child, started, deadline)
         if not sent:
-            return self._finish_dead_child(child, started, timed_out=True)
+            return self._finish_dead_child(child, started, deadline, timed_out=True)
         frame_cap = 8 * limits.output_bytes + (1 << 20)
         while True:
             frame, problem = _take_frame(child, frame_cap)
@@ -617,14 +716,14 @@ class Worker:
                 return self._forged(child, started, problem)
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self.cancelled.is_set():
-                return self._finish_dead_child(child, started, timed_out=True)
+                return self._finish_dead_child(child, started, deadline, timed_out=True)
             if not child.wait_readable(min(remaining, 0.25)):
                 continue
             # os.read allocates its whole size up front: most replies are a few hundred
             # bytes, and a large one just takes more reads
             chunk = os.read(child.res_r, _READ_CHUNK)
             if not chunk:
-                return self._finish_dead_child(child, started, timed_out=False)
+                return self._finish_dead_child(child, started, deadline)
             child.buffer += chunk
 
     def _forged(self, child: _Child, started: float, problem: str) -> Outcome:
@@ -645,17 +744,34 @@ class Worker:
     def _stop_reading(child: _Child) -> None:
         child.close()
 
-    def _finish_dead_child(self, child: _Child, started: float, *, timed_out: bool) -> Outcome:
+    def _finish_dead_child(
+        self, child: _Child, started: float, deadline: float, *, timed_out: bool = False
+    ) -> Outcome:
+        """The outcome of a call whose child ended, closed its result pipe, or ran out of
+        time. A child that closed its pipes but lives on (say, sleeping) still has until
+        the call's deadline to exit; then it is killed like any other."""
+        if not timed_out and self._control is not None:
+            while not _readable(
+                self._control.fileno(), min(0.25, max(0.0, deadline - time.monotonic()))
+            ):
+                if time.monotonic() >= deadline or self.cancelled.is_set():
+                    timed_out = True
+                    break
         if timed_out:
             self._kill_child()
         exit_info = self._await_exit()
         wall = time.monotonic() - started
         cancelled = self.cancelled.is_set() and bool(exit_info.get("killed"))
+        out_of_memory = self._oom_kills() > self._oom_seen
         # every writer is dead now: what fds 1 and 2 still hold is the last output, often
         # the explanation of a crash
         outcome = child.with_output(
             _death_outcome(
-                exit_info, wall, timed_out=timed_out and not cancelled, cancelled=cancelled
+                exit_info,
+                wall,
+                timed_out=timed_out and not cancelled,
+                cancelled=cancelled,
+                out_of_memory=out_of_memory and not cancelled,
             )
         )
         self._stop_reading(child)

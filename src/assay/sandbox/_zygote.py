@@ -434,6 +434,14 @@ def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str, *, pid1
     `pid1`: the zygote is its PID namespace's init and left every disposition but SIGINT's
     at its default (see `main`)."""
     os.setsid()
+    # when the job's memory cgroup is full, the kernel kills one of its processes: make
+    # that the job's, never the zygote
+    with contextlib.suppress(OSError):
+        adjust = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+        try:
+            os.write(adjust, b"1000")
+        finally:
+            os.close(adjust)
     if not pid1:
         for number in _RESET_SIGNALS:
             _set_handler(number, _SIG_DFL)
@@ -476,17 +484,24 @@ def _child(cmd_r: int, res_w: int, out_w: int, err_w: int, workdir: str, *, pid1
 # ---------------------------------------------------------------- zygote
 
 
-def _remove_tree(path: str) -> bool:
-    """Remove a directory and everything in it; True when nothing is left. Most jobs
-    leave their directory empty, and one rmdir is much cheaper than a walk."""
+#: Seconds the zygote spends removing what one job left before it gives up and reports the
+#: worker dirty (the parent then replaces it, which discards the namespace's tmpfs whole):
+#: an inode flood must not hold up, let alone lose, the job's result.
+_WIPE_BUDGET_S = 2.0
+
+
+def _remove_tree(path: str, deadline: float) -> bool:
+    """Remove a directory and everything in it; True when nothing is left (False also
+    when `deadline`, a `time.monotonic` value, passes first). Most jobs leave their
+    directory empty, and one rmdir is much cheaper than a walk."""
     try:
         os.rmdir(path)
     except OSError:
-        return _remove_stubborn_tree(path)
+        return _remove_stubborn_tree(path, deadline)
     return True
 
 
-def _remove_stubborn_tree(path: str) -> bool:
+def _remove_stubborn_tree(path: str, deadline: float) -> bool:
     """Remove what a job left, including directories it took its own permissions away
     from (the zygote runs as the same user, so it gives them back); True when nothing is
     left.
@@ -504,6 +519,8 @@ def _remove_stubborn_tree(path: str) -> bool:
     directories: list[str] = []
     pending = [path]
     while pending:
+        if time.monotonic() > deadline:
+            return False
         directory = pending.pop()
         with contextlib.suppress(OSError):
             os.chmod(directory, 0o700)
@@ -513,7 +530,9 @@ def _remove_stubborn_tree(path: str) -> bool:
             entries = list(os.scandir(directory))
         except OSError:
             continue
-        for entry in entries:
+        for number, entry in enumerate(entries):
+            if number % 4096 == 4095 and time.monotonic() > deadline:
+                return False
             if entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
             else:
@@ -523,6 +542,39 @@ def _remove_stubborn_tree(path: str) -> bool:
         with contextlib.suppress(OSError):
             os.rmdir(directory)
     return not os.path.lexists(path)
+
+
+_IPC_RMID = 0
+#: /proc/sysvipc files, each a header line then one object per line (its id second)
+_SYSV_TABLES = ("/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem")
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _remove_sysv_ipc() -> bool:
+    """Remove every SysV shared-memory segment, message queue and semaphore set of this
+    IPC namespace (the worker's own: only called as PID 1); True when none is left.
+    Without this, one job's objects are the next job's state (and its memory)."""
+    clean = True
+    for table in _SYSV_TABLES:
+        try:
+            fd = os.open(table, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            data = os.read(fd, 1 << 20)
+        finally:
+            os.close(fd)
+        lines = data.splitlines()[1:]
+        for line in lines:
+            ident = int(line.split()[1])
+            if table.endswith("shm"):
+                done = _libc.shmctl(ident, _IPC_RMID, None)
+            elif table.endswith("msg"):
+                done = _libc.msgctl(ident, _IPC_RMID, None)
+            else:
+                done = _libc.semctl(ident, 0, _IPC_RMID)
+            clean = clean and done == 0
+    return clean
 
 
 class _Zygote:
@@ -646,10 +698,13 @@ class _Zygote:
             count += 1
 
     def wipe(self, workdir: str) -> bool:
-        """Remove everything the last job left; True when nothing is left."""
+        """Remove everything the last job left (files, and in the worker's own IPC
+        namespace its SysV shared memory, queues and semaphores); True when nothing is
+        left, within `_WIPE_BUDGET_S`."""
+        deadline = time.monotonic() + _WIPE_BUDGET_S
         if not self.pid1:
-            return _remove_tree(workdir)
-        clean = True
+            return _remove_tree(workdir, deadline)
+        clean = _remove_sysv_ipc()
         # the whole private scratch directory (which holds `workdir`) and /dev/shm go
         for root in (self.scratch, "/dev/shm"):
             try:
@@ -661,7 +716,7 @@ class _Zygote:
                 if path in self.protected:
                     continue
                 if path == workdir or (os.path.isdir(path) and not os.path.islink(path)):
-                    clean = _remove_tree(path) and clean
+                    clean = _remove_tree(path, deadline) and clean
                 else:
                     with contextlib.suppress(OSError):
                         os.unlink(path)
@@ -795,8 +850,39 @@ def _set_import_path() -> None:
     site.setcopyright()
 
 
+def _sibling(name: str) -> types.ModuleType:
+    """Load ``name.py`` from this directory by path (the zygote runs as a script, with
+    this directory off the import path)."""
+    spec = importlib.util.spec_from_file_location(
+        f"_assay{name}", os.path.join(_HERE, f"{name}.py")
+    )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"assay sandbox: cannot load {name}.py next to {__file__}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _enter_namespaces(control_fd: int) -> None:
+    """With the namespace backend, build the sandbox around this process first (see
+    `assay.sandbox._isolate`): from here on it is PID 1 of its namespaces."""
+    config = os.environ.pop("ASSAY_SANDBOX_NAMESPACES", "")
+    if config:
+        _sibling("_isolate").enter(json.loads(config), close_outside=(control_fd,))
+
+
+def _install_seccomp() -> None:
+    """Without namespaces (rlimits only), still install the seccomp filter the parent
+    passed: no ptrace of the caller, no keyrings or SysV objects left on the host."""
+    code = os.environ.pop("ASSAY_SANDBOX_SECCOMP", "")
+    if code:
+        _sibling("_seccomp").install(bytes.fromhex(code))
+
+
 def main() -> None:
     """Entry point inside the sandbox: warm up, then serve fork requests until EOF."""
+    _enter_namespaces(int(sys.argv[1]))
+    _install_seccomp()
     _set_import_path()
     control = socket.socket(fileno=int(sys.argv[1]))
     # The zygote must survive its jobs' signals. As the init of a PID namespace it gets only
