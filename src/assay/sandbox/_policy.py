@@ -107,11 +107,11 @@ def _sandbox_env() -> dict[str, str]:
         "ASSAY_SANDBOX_PATH": _import_path(),
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        "HOME": "/tmp",
-        "TMPDIR": "/tmp",
+        "HOME": "/tmp",  # nosec B108  # the sandbox's own private tmpfs
+        "TMPDIR": "/tmp",  # nosec B108  # the sandbox's own private tmpfs
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
-        "ASSAY_SANDBOX_SCRATCH": "/tmp",
+        "ASSAY_SANDBOX_SCRATCH": "/tmp",  # nosec B108  # the sandbox's own private tmpfs
         # numeric libraries start one thread per core by default; threads count against
         # the process limit and make results depend on the machine
         "OPENBLAS_NUM_THREADS": "1",
@@ -132,11 +132,11 @@ def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
         "--size",
         str(TMP_BYTES),
         "--tmpfs",
-        "/tmp",
+        "/tmp",  # nosec B108  # the sandbox's own private tmpfs
         "--size",
         str(SHM_BYTES),
         "--tmpfs",
-        "/dev/shm",
+        "/dev/shm",  # nosec B108  # the sandbox's own private tmpfs
     ]
     masked = [
         Path(p)
@@ -151,7 +151,7 @@ def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
     # assay itself (or its Python) may live under /tmp or /dev/shm, which the sandbox
     # replaces with empty tmpfs: bind those paths back, read-only, and tell the zygote not to
     # wipe them between jobs.
-    scratch = [Path("/tmp"), Path("/dev/shm")]
+    scratch = [Path("/tmp"), Path("/dev/shm")]  # nosec B108  # paths the sandbox replaces with tmpfs
     kept: list[str] = []
     for path in sorted(needed):
         resolved = path.resolve()
@@ -174,7 +174,7 @@ def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
         "--gid", _SANDBOX_UID,
         "--hostname", "sandbox",
         "--clearenv",
-        "--chdir", "/tmp",
+        "--chdir", "/tmp",  # nosec B108  # the sandbox's own private tmpfs
     ]  # fmt: skip
     for key, value in _sandbox_env().items():
         args += ["--setenv", key, value]
