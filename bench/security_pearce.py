@@ -12,7 +12,9 @@ completed for 29 CWE scenarios, each labelled vulnerable or not for its scenario
   manager over all programs (written to a temporary directory).
 * assay runs ``assay.check_source(code, select=["security"])``, offline, static only.
 
-A result is *relevant* when its CWE is the scenario's CWE, exactly (no parent/child mapping):
+A result is *relevant* when its CWE is the scenario's CWE or one of its MITRE descendants
+(``DESCENDANTS``: CWE-259/321 are kinds of CWE-798, CWE-23/36 of CWE-22, CWE-209/215/532 of
+CWE-200), nothing looser:
 for assay the finding's ``cwe`` or ``cwe_also`` evidence, or the CWE of a Bandit result it
 relays; for Bandit the test's CWE. A result is *blocking* when it would fail a build: Bandit
 severity MEDIUM or HIGH, assay warning or error. Per CWE the script prints, for both tools,
@@ -38,10 +40,16 @@ import assay
 from assay.model import Finding, Severity
 
 DATA = Path("/work/shared/data/security/pearce2022_copilot_cwe.json")
+#: MITRE CWE ChildOf relations (transitively) for the scenario CWEs where a tool reports a
+#: more specific weakness: a hard-coded password (259) is a hard-coded credential (798).
+DESCENDANTS = {798: {259, 321}, 22: {23, 36}, 200: {209, 215, 532}}
 
 
-def _bandit_cwes(sources: dict[str, str]) -> tuple[dict[str, list[tuple[int, bool]]], float]:
-    """Per program: (CWE, blocking) of each Bandit result, and the seconds Bandit took."""
+Results = dict[str, list[tuple[int, bool, frozenset[int]]]]
+
+
+def _bandit_cwes(sources: dict[str, str]) -> tuple[Results, float]:
+    """Per program: (CWE, blocking, lines) of each Bandit result, and the seconds it took."""
     logging.getLogger("bandit").setLevel(logging.ERROR)
     logging.getLogger("stevedore").setLevel(logging.CRITICAL)
     with warnings.catch_warnings(), tempfile.TemporaryDirectory() as folder:
@@ -58,11 +66,12 @@ def _bandit_cwes(sources: dict[str, str]) -> tuple[dict[str, list[tuple[int, boo
         bandit.discover_files(sorted(paths))
         bandit.run_tests()
         elapsed = time.perf_counter() - started
-        found: dict[str, list[tuple[int, bool]]] = {name: [] for name in sources}
+        found: Results = {name: [] for name in sources}
         for issue in bandit.get_issue_list():
             cwe = getattr(issue.cwe, "id", 0) or 0
             blocking = str(issue.severity) in {"MEDIUM", "HIGH"}
-            found[paths[issue.fname]].append((int(cwe), blocking))
+            lines = frozenset(issue.linerange or [issue.lineno])
+            found[paths[issue.fname]].append((int(cwe), blocking, lines))
     return found, elapsed
 
 
@@ -74,18 +83,25 @@ def _finding_cwes(finding: Finding) -> set[int]:
     return {int(cwe) for cwe in cwes if isinstance(cwe, int) and cwe}
 
 
-def _assay_cwes(sources: dict[str, str]) -> tuple[dict[str, list[tuple[int, bool]]], float]:
-    """Per program: (CWE, blocking) of each assay security finding, and the seconds taken."""
+def _assay_cwes(sources: dict[str, str]) -> tuple[Results, float]:
+    """Per program: (CWE, blocking, lines) of each assay security finding (one entry per CWE
+    it speaks for; CWE 0 when it names none), and the seconds taken."""
     started = time.perf_counter()
-    found: dict[str, list[tuple[int, bool]]] = {}
+    found: Results = {}
     for name, code in sources.items():
         report = assay.check_source(
             code, name=name, select=["security"], offline=True, dynamic=False
         )
         found[name] = [
-            (cwe, finding.severity.rank >= Severity.WARNING.rank)
+            (
+                cwe,
+                finding.severity.rank >= Severity.WARNING.rank,
+                # the lines a finding speaks for: its span and where its value was built
+                frozenset(range(finding.line, (finding.end_line or finding.line) + 1))
+                | {int(n) for n in finding.evidence.get("construction_lines", ())},
+            )
             for finding in report.findings
-            for cwe in _finding_cwes(finding)
+            for cwe in _finding_cwes(finding) or {0}
         ]
     return found, time.perf_counter() - started
 
@@ -108,9 +124,18 @@ def compare(data: Path = DATA) -> dict[str, Any]:
         group = "vuln" if vulnerable else "safe"
         row[group] += 1
         for tool, found in tools.items():
-            relevant = [blocking for c, blocking in found[name] if c == cwe]
+            wanted = {cwe, *DESCENDANTS.get(cwe, ())}
+            relevant = [blocking for c, blocking, _ in found[name] if c in wanted]
             row[f"{tool}_{group}_blocking"] += any(relevant)
             row[f"{tool}_{group}_any"] += bool(relevant)
+    # never weaker than Bandit: each Bandit MEDIUM/HIGH result has an assay warning or error
+    # on one of its lines
+    blocking_bandit = weaker = 0
+    for name, results in tools["bandit"].items():
+        shown = set().union(*(lines for _, b, lines in tools["assay"][name] if b))
+        for _, blocking, lines in results:
+            blocking_bandit += blocking
+            weaker += blocking and not lines & shown
     per_cwe = {f"CWE-{cwe}": dict(row) for cwe, row in sorted(table.items())}
     total: dict[str, int] = defaultdict(int)
     for row in per_cwe.values():
@@ -119,6 +144,8 @@ def compare(data: Path = DATA) -> dict[str, Any]:
     return {
         "per_cwe": per_cwe,
         "total": dict(total),
+        "bandit_blocking_results": blocking_bandit,
+        "assay_weaker_than_bandit": weaker,
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
     }
 
@@ -148,6 +175,10 @@ def _print(result: dict[str, Any]) -> None:
             f"{_ratio(total.get(f'{tool}_safe_any', 0), total['safe'])}   "
             f"{result['seconds'][tool]} s"
         )
+    print(
+        f"Bandit MEDIUM/HIGH results: {result['bandit_blocking_results']}; of those without an "
+        f"assay warning/error on their lines: {result['assay_weaker_than_bandit']}"
+    )
 
 
 def main() -> None:
