@@ -182,3 +182,16 @@ def test_bandit_versus_assay_bench_counts_detections_and_false_positives(tmp_pat
     assert rows["token.py"]["bandit"] == [] and rows["token.py"]["assay"] == ["AS312"]
     assert (result["bandit_detected"], result["assay_detected"]) == (1, 2)
     assert (result["bandit_fp_files"], result["assay_fp_files"]) == (0, 0)
+
+
+def test_word_naming_a_sibling_module_is_not_a_secret() -> None:
+    source = (
+        "import logging\n"
+        "from . import token\n"
+        "logger = logging.getLogger(__name__)\n"
+        "def show(kind, value):\n"
+        "    logger.debug('%s %r', token.tok_name[kind], value)\n"
+        "def show_auth(auth_token):\n"
+        "    logger.debug('%s', auth_token)\n"
+    )
+    assert [f.line for f in _findings(source, ["AS308"])] == [7]

@@ -42,6 +42,9 @@ def _module_words(ctx: Context) -> set[str]:
                 found.update(alias.name.split("."))
         elif isinstance(node, ast.ImportFrom):
             found.update((node.module or "").split("."))
+            if node.module is None:
+                # `from . import token`: what a package-relative import names is a module
+                found.update(alias.asname or alias.name for alias in node.names)
     found.update(b.local for b in ctx.imports.values() if b.is_module)
     found.discard("")
     return found
