@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import pytest
 
 import assay
 from assay.model import Severity
@@ -23,10 +26,63 @@ def test_bandit_result_carries_test_id_cwe_and_bandit_severity() -> None:
     assert finding.evidence["bandit_test"] == "request_without_timeout"
     assert finding.evidence["cwe"] == 400
     assert finding.evidence["bandit_severity"] == "MEDIUM"
-    # medium severity at low confidence is shown, but does not fail a build
-    assert finding.severity is Severity.INFO
+    # never weaker than Bandit: MEDIUM severity is a warning even at low confidence
+    assert finding.severity is Severity.WARNING
     assert finding.confidence == "low"
     assert finding.fix
+
+
+def test_bandit_high_checked_by_a_narrower_assay_rule_stays_a_warning() -> None:
+    # AS309 asks "is a password hashed?" and says no; Bandit's B324 (HIGH) still stands
+    source = (
+        "import hashlib\n\ndef fingerprint(certificate):\n    return hashlib.md5(certificate)\n"
+    )
+    [finding] = _findings(source, ["security"])
+    assert (finding.rule, finding.severity) == ("AS300", Severity.WARNING)
+    assert finding.evidence["bandit_test_id"] == "B324"
+    assert finding.evidence["checked_by"] == ["AS309"]
+    assert "AS309" in finding.evidence["assay_checked"]
+
+
+def test_flask_debug_run_is_at_least_a_warning() -> None:
+    source = "from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n"
+    [finding] = _findings(source, ["security"])
+    assert finding.evidence["bandit_test_id"] == "B201"
+    assert finding.severity.rank >= Severity.WARNING.rank
+
+
+def test_assay_rule_speaking_for_bandit_medium_is_raised_to_a_warning() -> None:
+    # AS307 alone would say info (a parameter, no request data); B506 is MEDIUM
+    source = "import yaml\n\ndef load(text):\n    return yaml.load(text)\n"
+    [finding] = _findings(source, ["security"])
+    assert finding.rule == "AS307"
+    assert finding.evidence["bandit"][0]["bandit_test_id"] == "B506"
+    assert finding.severity is Severity.WARNING
+
+
+def test_syntax_that_shows_a_bandit_sink_harmless_is_evidence_not_silence() -> None:
+    source = (
+        "from markupsafe import Markup, escape\n"
+        "def attrs(items):\n"
+        "    return Markup(' '.join(f'{escape(k)}=\"{escape(v)}\"' for k, v in items))\n"
+        "def raw(text):\n"
+        "    return Markup(text)\n"
+        "def describe(host):\n"
+        "    return 'every interface' if host == '0.0.0.0' else host\n"
+        "def public(host):\n"
+        "    return host in ('0.0.0.0', '::')\n"
+        "LISTEN = ('0.0.0.0', 8080)\n"
+    )
+    by_line = {f.line: f for f in _findings(source, ["security"])}
+    escaped, raw, compared = by_line[3], by_line[5], by_line[7]
+    assert escaped.severity is Severity.WARNING and escaped.confidence == "low"
+    assert "escape()" in escaped.evidence["assay_assessment"]
+    assert raw.severity is Severity.WARNING and "assay_assessment" not in raw.evidence
+    assert compared.evidence["bandit_test_id"] == "B104"
+    assert compared.severity is Severity.WARNING and compared.confidence == "low"
+    assert "compared" in compared.evidence["assay_assessment"]
+    assert "compared" in by_line[9].evidence["assay_assessment"]
+    assert "assay_assessment" not in by_line[10].evidence
 
 
 def test_same_issue_is_reported_once_by_the_richer_assay_rule() -> None:
@@ -45,6 +101,21 @@ def test_same_issue_is_reported_once_by_the_richer_assay_rule() -> None:
 def test_nosec_is_honoured() -> None:
     source = "import requests\nrequests.get('https://x')  # nosec\n"
     assert _findings(source, ["AS300"]) == []
+
+
+def test_nosec_on_a_reported_line_does_not_crash_bandit(caplog: pytest.LogCaptureFixture) -> None:
+    source = "import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)  # nosec\n"
+    with caplog.at_level(logging.ERROR, logger="bandit"):
+        assert _findings(source, ["AS300"]) == []
+    assert not [r for r in caplog.records if "internal error" in r.getMessage()]
+
+
+def test_nosec_by_test_name_skips_only_that_test() -> None:
+    source = (
+        "import requests\n"
+        "requests.get('https://x', verify=False)  # nosec: request_without_timeout\n"
+    )
+    assert [f.evidence["bandit_test_id"] for f in _findings(source, ["AS300"])] == ["B501"]
 
 
 def test_sql_through_a_local_variable_names_the_path() -> None:
@@ -111,3 +182,16 @@ def test_bandit_versus_assay_bench_counts_detections_and_false_positives(tmp_pat
     assert rows["token.py"]["bandit"] == [] and rows["token.py"]["assay"] == ["AS312"]
     assert (result["bandit_detected"], result["assay_detected"]) == (1, 2)
     assert (result["bandit_fp_files"], result["assay_fp_files"]) == (0, 0)
+
+
+def test_word_naming_a_sibling_module_is_not_a_secret() -> None:
+    source = (
+        "import logging\n"
+        "from . import token\n"
+        "logger = logging.getLogger(__name__)\n"
+        "def show(kind, value):\n"
+        "    logger.debug('%s %r', token.tok_name[kind], value)\n"
+        "def show_auth(auth_token):\n"
+        "    logger.debug('%s', auth_token)\n"
+    )
+    assert [f.line for f in _findings(source, ["AS308"])] == [7]

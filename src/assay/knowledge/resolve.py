@@ -406,7 +406,7 @@ class IndexClient:
         url = urllib.parse.urljoin(self.index_url, f"{name}/")
         request = urllib.request.Request(url, headers={"Accept": _SIMPLE_ACCEPT})
         try:
-            with urllib.request.urlopen(request, timeout=self._remaining(deadline)) as response:
+            with urllib.request.urlopen(request, timeout=self._remaining(deadline)) as response:  # nosec B310  # URL from the index_url setting, which the user chose
                 content_type = response.headers.get("Content-Type", "")
                 body = response.read()
         except urllib.error.HTTPError as error:
@@ -430,7 +430,7 @@ class IndexClient:
             return answer
         url = f"{base[: -len('/simple')]}/pypi/{answer.name}/json"
         try:
-            with urllib.request.urlopen(url, timeout=self._remaining(deadline)) as response:
+            with urllib.request.urlopen(url, timeout=self._remaining(deadline)) as response:  # nosec B310  # URL from the index_url setting, which the user chose
                 data = json.loads(response.read())
         except (urllib.error.URLError, OSError, ValueError):
             return answer

@@ -148,9 +148,9 @@ def _build_view(config: dict[str, Any], *, fresh_proc: bool) -> None:
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     # Any directory can hold the scaffolding: after pivot_root it is this tmpfs that is
     # the root, and the host's own /tmp is untouched underneath /oldroot.
-    _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,nr_inodes=64,mode=0755")
-    os.mkdir("/tmp/newroot", 0o755)
-    os.mkdir("/tmp/oldroot", 0o755)
+    _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,nr_inodes=64,mode=0755")  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
+    os.mkdir("/tmp/newroot", 0o755)  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
+    os.mkdir("/tmp/oldroot", 0o755)  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
     _syscall(_SYS_PIVOT_ROOT, "pivot_root", b"/tmp", b"/tmp/oldroot")
     os.chdir("/")
     new = "/newroot"
@@ -173,7 +173,7 @@ def _build_view(config: dict[str, Any], *, fresh_proc: bool) -> None:
         ("stderr", "/proc/self/fd/2"),
     ):
         os.symlink(target, f"{new}/dev/{name}")
-    for path, size in (("/tmp", config["tmp_bytes"]), ("/dev/shm", config["shm_bytes"])):
+    for path, size in (("/tmp", config["tmp_bytes"]), ("/dev/shm", config["shm_bytes"])):  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
         _make_point(new + path, directory=True)
         _mount(
             "tmpfs",

@@ -93,7 +93,7 @@ _ETC_FILES = (
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 #: Empty, read-only directories in the view: writes there fail with EROFS (``blocked``)
 #: instead of ENOENT, and nothing of the host's contents shows.
-_EMPTY_DIRS = ("/home", "/root", "/run", "/var", "/var/tmp", "/srv", "/opt", "/mnt", "/media")
+_EMPTY_DIRS = ("/home", "/root", "/run", "/var", "/var/tmp", "/srv", "/opt", "/mnt", "/media")  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
 #: Size of each worker's private /tmp (job work directories live there) and /dev/shm.
 TMP_BYTES = 256 * 1024 * 1024
 SHM_BYTES = 64 * 1024 * 1024
@@ -177,11 +177,11 @@ def _sandbox_env() -> dict[str, str]:
         "ASSAY_SANDBOX_PATH": _import_path(),
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        "HOME": "/tmp",
-        "TMPDIR": "/tmp",
+        "HOME": "/tmp",  # nosec B108  # the sandbox's own private tmpfs
+        "TMPDIR": "/tmp",  # nosec B108  # the sandbox's own private tmpfs
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
-        "ASSAY_SANDBOX_SCRATCH": "/tmp",
+        "ASSAY_SANDBOX_SCRATCH": "/tmp",  # nosec B108  # the sandbox's own private tmpfs
         # numeric libraries start one thread per core by default; threads count against
         # the process limit and make results depend on the machine
         "OPENBLAS_NUM_THREADS": "1",
@@ -219,7 +219,7 @@ def view() -> View:
     puts that directory on the path), is left out: what is under it stays bindable."""
     home = str(Path.home())
     dirs = tuple(sorted({*_EMPTY_DIRS, *([home] if home != "/" else [])}))
-    private = [Path(p) for p in ("/", "/tmp", "/dev", "/dev/shm", "/proc", *dirs)]
+    private = [Path(p) for p in ("/", "/tmp", "/dev", "/dev/shm", "/proc", *dirs)]  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
     wanted: set[str] = set()
     links: list[tuple[str, str]] = []
     for path in (*_SYSTEM_DIRS, *_ETC_FILES):
@@ -235,7 +235,7 @@ def view() -> View:
                 wanted.add(str(resolved))
     # a path already under another bound path comes with it
     binds = sorted(p for p in wanted if not any(_under(Path(p), [Path(q)]) for q in wanted - {p}))
-    scratch = [Path("/tmp"), Path("/dev/shm")]
+    scratch = [Path("/tmp"), Path("/dev/shm")]  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
     kept = tuple(p for p in binds if _under(Path(p), scratch))
     return View(tuple(binds), dirs, tuple(links), kept)
 
@@ -254,8 +254,8 @@ def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
         args += ["--dir", directory]
     args += ["--dev", "/dev", "--proc", "/proc"]
     # tmpfs lives in RAM: only /tmp and /dev/shm are writable, and both are bounded
-    args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
-    args += ["--size", str(SHM_BYTES), "--tmpfs", "/dev/shm"]
+    args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp"]  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
+    args += ["--size", str(SHM_BYTES), "--tmpfs", "/dev/shm"]  # nosec B108  # inside the sandbox's own mount namespace: a private tmpfs
     for path in seen.binds:
         args += ["--ro-bind", path, path]
     for path, target in seen.symlinks:
@@ -271,7 +271,7 @@ def bubblewrap_prefix(bwrap: str) -> tuple[str, ...]:
         "--gid", _SANDBOX_UID,
         "--hostname", "sandbox",
         "--clearenv",
-        "--chdir", "/tmp",
+        "--chdir", "/tmp",  # nosec B108  # the sandbox's own private tmpfs
     ]  # fmt: skip
     for key, value in _sandbox_env().items():
         args += ["--setenv", key, value]

@@ -373,8 +373,8 @@ class _Runner:
 
         def thunk() -> None:
             if preamble:
-                exec(compile(preamble, "<preamble>", "exec", dont_inherit=True), module.__dict__)
-            exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)
+                exec(compile(preamble, "<preamble>", "exec", dont_inherit=True), module.__dict__)  # nosec B102  # the sandbox runs the checked code by design
+            exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)  # nosec B102  # the sandbox runs the checked code by design
             if entry_point and not callable(module.__dict__.get(entry_point)):
                 defined = sorted(
                     name
@@ -392,7 +392,7 @@ class _Runner:
         kind, code = str(request["kind"]), str(request["code"])
         namespace = self.module.__dict__
         if kind == "function":
-            args, kwargs = pickle.loads(base64.b64decode(request["payload"]))
+            args, kwargs = pickle.loads(base64.b64decode(request["payload"]))  # nosec B301  # a payload assay's own parent process pickled
 
             def call() -> object:
                 return namespace[code](*args, **kwargs)
@@ -401,12 +401,12 @@ class _Runner:
         if kind == "expr":
             linecache.cache["<call>"] = (len(code), None, [code], "<call>")
             return self.execute(
-                lambda: eval(compile(code, "<call>", "eval", dont_inherit=True), namespace),
+                lambda: eval(compile(code, "<call>", "eval", dont_inherit=True), namespace),  # nosec B307  # the sandbox runs the checked code by design
                 keep_value=True,
             )
         linecache.cache["<test>"] = (len(code), None, code.splitlines(True), "<test>")
         return self.execute(
-            lambda: exec(compile(code, "<test>", "exec", dont_inherit=True), namespace),
+            lambda: exec(compile(code, "<test>", "exec", dont_inherit=True), namespace),  # nosec B102  # the sandbox runs the checked code by design
             keep_value=False,
         )
 
@@ -581,7 +581,7 @@ class _Zygote:
     def __init__(self, control: socket.socket) -> None:
         self.control = control
         self.pid1 = os.getpid() == 1
-        self.scratch = os.environ.get("ASSAY_SANDBOX_SCRATCH") or "/tmp"
+        self.scratch = os.environ.get("ASSAY_SANDBOX_SCRATCH") or "/tmp"  # nosec B108  # the sandbox's private tmpfs
         kept = [p for p in os.environ.get("ASSAY_SANDBOX_KEEP", "").split(os.pathsep) if p]
         # One job at a time, and the previous job's directory is wiped before the next
         # child is forked, so every job can use the same path; HOME and TMPDIR then point
@@ -592,7 +592,7 @@ class _Zygote:
         # files (see _policy): the wipe leaves them.
         self.protected = {
             os.path.join(root, os.path.relpath(k, root).split(os.sep)[0])
-            for root in (self.scratch, "/dev/shm")
+            for root in (self.scratch, "/dev/shm")  # nosec B108  # the sandbox's private tmpfs
             for k in kept
             if k != root and os.path.commonpath([k, root]) == root
         }
@@ -706,7 +706,7 @@ class _Zygote:
             return _remove_tree(workdir, deadline)
         clean = _remove_sysv_ipc()
         # the whole private scratch directory (which holds `workdir`) and /dev/shm go
-        for root in (self.scratch, "/dev/shm"):
+        for root in (self.scratch, "/dev/shm"):  # nosec B108  # the sandbox's private tmpfs
             try:
                 names = os.listdir(root)
             except OSError:

@@ -33,7 +33,7 @@ def allowed_hosts_for(bind_host: str, extra: Sequence[str] = ()) -> tuple[str, .
     """The Host header names a server bound to `bind_host` accepts: the loopback names, the
     bound address itself unless it is a wildcard, and `extra` (``"*"`` allows any)."""
     names = list(LOOPBACK_HOSTS)
-    if bind_host not in ("0.0.0.0", "::", "") and bind_host not in names:
+    if bind_host not in ("0.0.0.0", "::", "") and bind_host not in names:  # nosec B104  # compared, not bound
         names.append(bind_host.strip("[]"))
     names.extend(name.strip().lower() for name in extra if name.strip())
     return tuple(dict.fromkeys(names))

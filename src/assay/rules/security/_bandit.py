@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import io
 import logging
-import re
 import tokenize
 import warnings
 import weakref
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from assay.model import Finding
+from assay.model import Finding, Severity
 from assay.rules._context import Context
 
 #: Bandit tests assay does not relay: B101 (any assert) is replaced by AS406, which only
@@ -51,6 +50,11 @@ _SUPERSEDED = {
 }
 
 
+#: Bandit severities a build must not pass silently: issue 21's floor ("never weaker than
+#: Bandit") makes each such result at least a warning, whichever assay rule speaks for it.
+BLOCKING_SEVERITIES = frozenset({"MEDIUM", "HIGH"})
+
+
 @dataclass(frozen=True)
 class BanditIssue:
     """One Bandit result, in plain values."""
@@ -64,6 +68,12 @@ class BanditIssue:
     line: int
     col: int
     end_col: int | None
+
+    @property
+    def floor(self) -> Severity:
+        """The lowest severity assay may show this result at: warning for Bandit MEDIUM/HIGH
+        (whatever assay's own rules concluded), information for LOW."""
+        return Severity.WARNING if self.severity in BLOCKING_SEVERITIES else Severity.INFO
 
     def evidence(self) -> dict[str, Any]:
         """The JSON evidence AS300 and superseding rules attach."""
@@ -118,9 +128,13 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
     (node_visitor, meta_ast, metrics, _), tests = _bandit()
     name = "./" + (ctx.path.rsplit("/", 1)[-1] if ctx.path.endswith(".py") else "source.py")
     data = ctx.source.encode("utf-8")
+    counts = metrics.Metrics()
+    # Bandit's tester counts every honoured `# nosec` in the metrics of the current file;
+    # without begin() there is no current file and each nosec'd result raised inside Bandit.
+    counts.begin(name)
     visitor = node_visitor.BanditNodeVisitor(
         name, io.BytesIO(data), meta_ast.BanditMetaAst(), tests, False,
-        _nosec_lines(ctx.source), metrics.Metrics(),
+        _nosec_lines(ctx.source), counts,
     )  # fmt: skip
     # Bandit parses what it is given; the text (not bytes) keeps an encoding cookie in the
     # file from re-decoding what assay already decoded.
@@ -144,26 +158,31 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
     return issues
 
 
-_NOSEC = re.compile(r"#\s*nosec\b(?::?\s*(?P<tests>[A-Za-z0-9_, ]+))?", re.IGNORECASE)
-
-
 def _nosec_lines(source: str) -> dict[int, set[str]]:
-    """Lines carrying ``# nosec`` (all tests) or ``# nosec B602,B607`` (those tests)."""
+    """Lines carrying ``# nosec`` (an empty set: every test) or ``# nosec B602,B607`` /
+    ``# nosec: subprocess_popen_with_shell_equals_true`` (those tests), parsed by Bandit's own
+    comment parser so a mark means here exactly what it means to Bandit."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from bandit.core.manager import _parse_nosec_comment
+
     lines: dict[int, set[str]] = {}
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.COMMENT and (match := _NOSEC.search(token.string)):
-                tests = match.group("tests") or ""
-                lines[token.start[0]] = set(re.findall(r"B\d{3}", tests))
+            if token.type == tokenize.COMMENT:
+                tests = _parse_nosec_comment(token.string)
+                if tests is not None:
+                    lines[token.start[0]] = set(tests)
     except (tokenize.TokenError, IndentationError, SyntaxError):
         # The file already parsed with ast; a tokenizer disagreement only loses nosec marks.
         return lines
     return lines
 
 
-def _bandit_on_lines(ctx: Context, lines: set[int], rule_id: str) -> list[dict[str, Any]]:
+def _bandit_on_lines(ctx: Context, lines: set[int], rule_id: str) -> list[BanditIssue]:
+    """The Bandit results on `lines` that the assay rule `rule_id` speaks for."""
     return [
-        issue.evidence()
+        issue
         for issue in bandit_issues(ctx)
         if issue.line in lines and rule_id in _SUPERSEDED.get(issue.test_id, ())
     ]

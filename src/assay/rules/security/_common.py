@@ -57,7 +57,11 @@ def _finding(
     built_at: Iterable[int] = (),
 ) -> Finding:
     """A finding of the running rule with its CWE, the lines where the reported value was
-    built (`built_at`), and the Bandit results it supersedes on those lines."""
+    built (`built_at`), and the Bandit results it supersedes on those lines.
+
+    A superseded Bandit MEDIUM/HIGH result raises the finding to at least a warning: the
+    assay rule speaks for Bandit's result there, so it may add evidence and severity but never
+    show less than Bandit would (issue 21)."""
     current = ctx.current_rule
     extra: dict[str, Any] = {"cwe": current.cwe if current is not None else None, **evidence}
     construction = sorted(set(built_at))
@@ -67,5 +71,11 @@ def _finding(
     if current is not None:
         relayed = _bandit_on_lines(ctx, _covered_lines(finding), current.id)
         if relayed:
-            finding = finding.model_copy(update={"evidence": {**extra, "bandit": relayed}})
+            update: dict[str, Any] = {
+                "evidence": {**extra, "bandit": [issue.evidence() for issue in relayed]}
+            }
+            floor = max((issue.floor for issue in relayed), key=lambda s: s.rank)
+            if finding.severity.rank < floor.rank:
+                update["severity"] = floor
+            finding = finding.model_copy(update=update)
     return finding

@@ -10,21 +10,18 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import Rule, all_rules, iter_selected, rule
 from assay.rules.security._bandit import _SUPERSEDED, _bandit_url, _covered_lines, bandit_issues
+from assay.rules.security._harmless import why_harmless
 
 __all__: list[str] = []
 
 
-#: Bandit (severity, confidence) -> assay severity: only confident results above LOW
-#: severity interrupt a build; the rest are shown as information.
+#: Bandit (severity, confidence) -> assay severity. Every MEDIUM/HIGH result is at least a
+#: warning (issue 21: never weaker than Bandit); confident HIGH results are errors; LOW
+#: results are information (assay's own rules report LOW sinks their data flow confirms).
 _SEVERITY = {
     ("HIGH", "HIGH"): Severity.ERROR,
     ("HIGH", "MEDIUM"): Severity.ERROR,
-    ("HIGH", "LOW"): Severity.WARNING,
-    ("MEDIUM", "HIGH"): Severity.WARNING,
 }
-#: Bandit tests that ask for an audit of a call rather than report a flaw ("check for
-#: execution of untrusted input", "audit url open for permitted schemes"): information.
-_BANDIT_AUDITS = frozenset({"B310"})
 
 
 _BANDIT_FIXES = {
@@ -67,11 +64,18 @@ def bandit(ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     Everything Bandit (PyCQA's security linter, run in-process) reports, except B101
-    (`assert` anywhere; AS406 reports the asserts that actually validate input). Each finding
-    carries Bandit's test id (`B602`), test name, message, CWE id, severity and confidence;
-    Bandit's HIGH/MEDIUM/LOW severity becomes error/warning/info. Where an assay rule reports
-    the same issue on the same line (e.g. AS302 for B602 `shell=True`), only the assay finding
-    is shown, with Bandit's result attached to it. `# nosec` comments are honoured.
+    (`assert` anywhere; AS406 reports the asserts that actually validate input) and the
+    import-only and list-form subprocess notices. Each finding carries Bandit's test id
+    (`B602`), test name, message, CWE id, severity and confidence. Never weaker than Bandit:
+    a MEDIUM or HIGH result is at least a warning (an error when HIGH at medium or high
+    confidence), a LOW result is information. Where an assay rule reports the same issue on
+    the same line (e.g. AS302 for B602 `shell=True`), only the assay finding is shown, with
+    Bandit's result attached and at least Bandit's floor. Where the assay rule for that sink
+    checked the line and did not fire (`checked_by`), or the flagged expression's own syntax
+    shows it harmless (`Markup` of text built only from constants and escaped parts,
+    "0.0.0.0" only compared), the result is shown at the floor, a warning, never less; the
+    latter at low confidence with the reason in `assay_assessment`. `# nosec` and
+    `# nosec B602,B607` are honoured exactly as Bandit honours them.
 
     ## Why it matters for AI-written code
     Assistants reproduce the insecure idioms of their training data (`yaml.load`, hard-coded
@@ -106,14 +110,24 @@ def bandit(ctx: Context) -> Iterator[Finding]:
             continue
         more = _bandit_url(issue.test_id)
         evidence: dict[str, Any] = {**issue.evidence(), "more_info": more}
-        severity = _SEVERITY.get((issue.severity, issue.confidence), Severity.INFO)
+        severity = _SEVERITY.get((issue.severity, issue.confidence), issue.floor)
+        confidence = issue.confidence.lower()
         if owners:
-            # The assay rule for this issue followed the data here and found no untrusted
-            # source: Bandit's pattern match stays visible, as information.
+            # The assay rule for this sink asks a narrower question (a password? request
+            # data?) and answered no here: that is evidence, not a reason to show less than
+            # Bandit. Shown at Bandit's floor: a warning for MEDIUM/HIGH, never less.
             evidence["checked_by"] = [owner.id for owner in owners]
-            severity = Severity.INFO
-        elif issue.test_id in _BANDIT_AUDITS:
-            severity = Severity.INFO
+            evidence["assay_checked"] = (
+                f"{', '.join(f'{o.id} ({o.name})' for o in owners)} checked this line and did "
+                "not fire; Bandit's broader pattern stands"
+            )
+            severity = issue.floor
+        harmless = why_harmless(ctx, issue)
+        if harmless:
+            # The flagged expression's own syntax shows it cannot be exploited: still never
+            # below Bandit's floor, but at low confidence and with the reason.
+            evidence["assay_assessment"] = f"probably harmless: {harmless}"
+            severity, confidence = issue.floor, "low"
         finding = ctx.finding(
             None,
             f"Bandit {issue.test_id} ({issue.test}): {issue.text}",
@@ -125,4 +139,4 @@ def bandit(ctx: Context) -> Iterator[Finding]:
             line=issue.line,
             col=issue.col,
         )
-        yield finding.model_copy(update={"confidence": issue.confidence.lower()})
+        yield finding.model_copy(update={"confidence": confidence})

@@ -13,7 +13,7 @@ from assay.rules.security._common import _argument, _callee, _finding, _is_const
 __all__: list[str] = []
 
 
-_ALL_INTERFACES = frozenset({"0.0.0.0", "::", ""})
+_ALL_INTERFACES = frozenset({"0.0.0.0", "::", ""})  # nosec B104  # addresses the rule looks for
 
 
 @rule(

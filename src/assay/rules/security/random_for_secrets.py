@@ -41,16 +41,45 @@ def _secret_purpose(name: str) -> bool:
 
 
 def _random_purpose(ctx: Context, call: ast.Call) -> str | None:
+    function = ctx.enclosing_function(call)
     for ancestor in ctx.ancestors(call):
         if isinstance(ancestor, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = ancestor.targets if isinstance(ancestor, ast.Assign) else [ancestor.target]
             for target in targets:
                 name = identifier(target)
                 if name is not None and _secret_purpose(name):
+                    if _only_feeds_other_values(ctx, target, function):
+                        return None
                     return name
         if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return ancestor.name if _secret_purpose(ancestor.name) else None
     return None
+
+
+def _only_feeds_other_values(
+    ctx: Context, target: ast.AST, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> bool:
+    """True when the local `target` is only an ingredient: every read of it builds another
+    local whose name says no secret (`token = random.randrange(n)` then `boundary = "=" *
+    15 + fmt % token`), inside a function whose name says no secret either. The secret word
+    named an intermediate; what leaves the function is the other value."""
+    if not isinstance(target, ast.Name) or function is None or _secret_purpose(function.name):
+        return False
+    reads = [
+        node
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name) and node.id == target.id and isinstance(node.ctx, ast.Load)
+    ]
+    if not reads:
+        return False
+    for read in reads:
+        statement = next((a for a in ctx.ancestors(read) if isinstance(a, ast.stmt)), None)
+        if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            return False
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        if not all(isinstance(t, ast.Name) and not _secret_purpose(t.id) for t in targets):
+            return False
+    return True
 
 
 @rule(
@@ -64,7 +93,10 @@ def random_for_secrets(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     `random.choice/choices/randint/random/getrandbits/...` used where the result is a secret:
     assigned to a name like `token`, `password`, `otp`, `reset_code`, `api_key`, or inside a
     function named so (`generate_token`). `random.SystemRandom()`, `secrets` and `random`
-    used for simulations, sampling or shuffling data stay silent.
+    used for simulations, sampling or shuffling data stay silent, and so does a secret-named
+    local that is only an ingredient of other values named without a secret word, in a
+    function so named (`token = random.randrange(n)` only feeding `boundary = ... % token`
+    in `make_boundary()`).
 
     ## Why it matters for AI-written code
     `"".join(random.choices(string.ascii_letters, k=32))` is the first answer for "generate

@@ -9,7 +9,7 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context, qualified_name
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow, module_flows
-from assay.rules._support.naming import identifier, is_secret_name, is_test_path
+from assay.rules._support.naming import identifier, is_secret_name, is_test_path, words
 from assay.rules.security._common import _finding, _last
 
 __all__: list[str] = []
@@ -31,10 +31,30 @@ def _is_log_call(call: ast.Call) -> str | None:
     return None
 
 
+def _module_words(ctx: Context) -> set[str]:
+    """The words of the module names this file imports (`import token`, `from .token import
+    tok_name`, `from . import token`): in such a file a secret-looking word that names an
+    imported module is that module's subject (lexical tokens), not a credential."""
+    found: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.update(alias.name.split("."))
+        elif isinstance(node, ast.ImportFrom):
+            found.update((node.module or "").split("."))
+            if node.module is None:
+                # `from . import token`: what a package-relative import names is a module
+                found.update(alias.asname or alias.name for alias in node.names)
+    found.update(b.local for b in ctx.imports.values() if b.is_module)
+    found.discard("")
+    return found
+
+
 def _secret_reference(ctx: Context, expr: ast.AST, flows: FunctionFlow) -> str | None:
     """The first secret-named value inside `expr` that is printed unmasked: a secret name,
     or a local dict built with a secret key (``settings = {"api_key": ...}``)."""
     stack: list[ast.AST] = [expr]
+    modules = _module_words(ctx)
     while stack:
         current = stack.pop()
         if isinstance(current, ast.Call):
@@ -44,7 +64,12 @@ def _secret_reference(ctx: Context, expr: ast.AST, flows: FunctionFlow) -> str |
         if isinstance(current, ast.Subscript) and isinstance(current.slice, ast.Slice):
             continue
         name = identifier(current)
-        if name is not None and is_secret_name(name) and not _is_loop_variable(current, flows):
+        if (
+            name is not None
+            and is_secret_name(name)
+            and not _is_loop_variable(current, flows)
+            and not set(words(name)) <= modules
+        ):
             return ctx.segment(current)
         if isinstance(current, ast.Subscript) and name is not None:
             continue  # settings["debug"]: one named, non-secret entry of the container
@@ -92,7 +117,9 @@ def secret_in_log(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     (`settings = {"api_key": os.environ[...]}` then `print(settings)`).
     Names about a secret rather than holding one (`token_count`, `password_field`,
     `max_tokens`), loop variables over tokens, masked values (`mask(token)`, `token[:4]`,
-    `len(password)`) and string literals that merely mention a password stay silent.
+    `len(password)`) and string literals that merely mention a password stay silent, and so
+    does a word that names a module the file imports (`token` in a tokenizer that imports a
+    `token` module: there it means a lexeme, not a credential).
 
     ## Why it matters for AI-written code
     Debug prints written "to check it works" (`print(f"Using key {api_key}")`) survive into

@@ -66,6 +66,34 @@ def _behind_an_option(ctx: Context, node: ast.AST) -> bool:
     return False
 
 
+#: ssl.SSLContext's own verification attributes.
+_CONTEXT_ATTRIBUTES = frozenset({"check_hostname", "verify_mode"})
+
+
+def _wrapper_default(ctx: Context, node: ast.AST) -> bool:
+    """``self.check_hostname = False`` in the ``__init__`` of a class with no base class: the
+    class mirrors ``ssl.SSLContext``'s interface (a wrapper around another TLS library) and
+    initialises its own attribute; it is not an SSLContext, and its users set the value."""
+    if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+        return False
+    target = node.targets[0]
+    if not (
+        isinstance(target, ast.Attribute)
+        and target.attr in _CONTEXT_ATTRIBUTES
+        and isinstance(target.value, ast.Name)
+    ):
+        return False
+    function = ctx.enclosing_function(node)
+    if function is None or function.name != "__init__" or not function.args.args:
+        return False
+    if target.value.id != function.args.args[0].arg:
+        return False
+    owner = ctx.parent(function)
+    return isinstance(owner, ast.ClassDef) and all(
+        isinstance(base, ast.Name) and base.id == "object" for base in owner.bases
+    )
+
+
 def _is_const_str(expr: ast.AST, text: str) -> bool:
     return isinstance(expr, ast.Constant) and expr.value == text
 
@@ -83,7 +111,9 @@ def tls_verification_disabled(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     `ctx.check_hostname = False`; `session.verify = False`; `cert_reqs="CERT_NONE"`; and the
     global `ssl._create_default_https_context = ssl._create_unverified_context`. Settings
     made inside `if verify is False:` / `if insecure:` (a library implementing an explicit
-    opt-out its caller chose) are not reported.
+    opt-out its caller chose) are not reported, nor is `self.check_hostname = False` in the
+    `__init__` of a class without base classes (a wrapper mirroring `ssl.SSLContext`'s
+    interface sets its own default; a subclass of `ssl.SSLContext` doing so is reported).
 
     ## Why it matters for AI-written code
     `SSLError: certificate verify failed` is a common question, and `verify=False` the most
@@ -107,7 +137,7 @@ def tls_verification_disabled(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     ```
     """
     what = _tls_off(ctx, node)
-    if what is None or _behind_an_option(ctx, node):
+    if what is None or _behind_an_option(ctx, node) or _wrapper_default(ctx, node):
         return
     yield _finding(
         ctx,
