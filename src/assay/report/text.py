@@ -19,12 +19,17 @@ __all__ = ["render_text"]
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render_text(report: Report, *, color: bool = False, width: int = 100) -> str:
-    """The report as text; `color` adds ANSI styles (for terminals)."""
+def render_text(report: Report, *, color: bool = False, tiers: bool = False) -> str:
+    """The report as text; `color` adds ANSI styles (for terminals), `tiers` adds the
+    functions by trust tier with what to verify for each (JSON and HTML always have them).
+
+    Lines are never wrapped: a terminal wraps them at its own width, and a pipe or a file
+    keeps each finding's header on one line for grep.
+    """
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width,
+        soft_wrap=True,
         force_terminal=color,
         no_color=not color,
         highlight=False,
@@ -54,7 +59,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
             f"{escape(verdict.candidate)}: {mark}{chosen}, score {verdict.score:.2f}"
             + (f" — {escape(verdict.summary)}" if verdict.summary else "")
         )
-    _print_tiers(console, report)
+    if tiers:
+        _print_tiers(console, report)
     console.print(_summary(report))
     return buffer.getvalue()
 
@@ -122,11 +128,17 @@ def _summary(report: Report) -> Text:
     parts = [
         f"{counts.get(s, 0)} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
     ]
-    files = len(report.files)
+    # A file that could not be read or parsed was looked at, not checked; a file on which
+    # only one rule failed was still checked by every other rule.
+    unchecked = {e.path for e in report.errors if e.kind in ("read", "parse")}
+    files = len([path for path in report.files if path not in unchecked])
     text = Text(
         f"{len(report.findings)} finding(s) ({', '.join(parts)}) in {files} file(s) checked",
         style="bold",
     )
-    if report.errors:
-        text.append(f"; {len(report.errors)} file(s) could not be checked", style="bold red")
+    if unchecked:
+        text.append(f"; {len(unchecked)} file(s) could not be checked", style="bold red")
+    partial = {e.path for e in report.errors} - unchecked
+    if partial:
+        text.append(f"; {len(partial)} file(s) only partly checked", style="bold red")
     return text
