@@ -46,6 +46,8 @@ def check_inputs(
     )
     validate_selectors(effective.select, option="select")
     validate_selectors(effective.ignore, option="ignore")
+    for pattern, selectors in effective.per_file_ignores.items():
+        validate_selectors(selectors, option=f"per-file-ignores {pattern!r}:")
     if effective.base is not None:
         from assay.source.gitbase import check_revision
 
@@ -61,7 +63,7 @@ def check_inputs(
         report = with_dynamic_findings(report, effective)
         report = with_complexity_findings(report, effective)
         report = with_constant_output(report, effective)
-    return with_reviews(report)
+    return with_reviews(_without_per_file_ignores(report, effective.per_file_ignores, inputs))
 
 
 def check_text(source: str, *, name: str, offline: bool = True, dynamic: bool = False) -> Report:
@@ -86,6 +88,44 @@ def _without_excluded(inputs: list[SourceInput], patterns: Sequence[str]) -> lis
 
     spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
     return [i for i in inputs if i.path is None or not spec.match_file(i.display_path)]
+
+
+def _without_per_file_ignores(
+    report: Report, table: dict[str, list[str]], inputs: Sequence[SourceInput]
+) -> Report:
+    """Drop findings of the rules `table` ignores in the files its patterns match (ruff's
+    ``per-file-ignores``): a gitignore-style pattern matches the path as reported or the
+    path relative to the directory of the file's nearest pyproject.toml."""
+    if not table or not report.findings:
+        return report
+    import pathspec
+
+    from assay.config import find_pyproject
+    from assay.rules._registry import all_rules, iter_selected
+
+    ignored: list[tuple[pathspec.GitIgnoreSpec, frozenset[str]]] = []
+    for pattern, selectors in table.items():
+        if not selectors:
+            continue  # an empty list ignores nothing (iter_selected would read it as "all")
+        ids = frozenset(r.id for r in iter_selected(all_rules(), selectors, ()))
+        ignored.append((pathspec.GitIgnoreSpec.from_lines([pattern]), ids))
+    names: dict[str, list[str]] = {}
+    for item in inputs:
+        names[item.display_path] = [item.display_path]
+        config = find_pyproject(item.path) if item.path is not None else None
+        if item.path is not None and config is not None:
+            real = item.path.resolve()
+            if real.is_relative_to(config.parent):
+                names[item.display_path].append(real.relative_to(config.parent).as_posix())
+    kept = [
+        f
+        for f in report.findings
+        if not any(
+            f.rule in ids and any(spec.match_file(name) for name in names.get(f.path, [f.path]))
+            for spec, ids in ignored
+        )
+    ]
+    return report.model_copy(update={"findings": kept})
 
 
 def _config_start(inputs: Sequence[SourceInput]) -> Path:

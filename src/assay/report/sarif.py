@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from assay.model import Family, Finding, Report, Severity
+from assay.report.edits import Edit, mechanical_edit
 from assay.report.fingerprint import FINGERPRINT_KEY, fingerprints
 from assay.rules._registry import Rule, all_rules
 
@@ -132,6 +133,25 @@ def _code_flow(finding: Finding, artifact: dict[str, Any]) -> dict[str, Any] | N
     return {"threadFlows": [{"locations": [{"location": step} for step in steps]}]}
 
 
+def _fix(edit: Edit, artifact: dict[str, Any]) -> dict[str, Any]:
+    """A SARIF fix object: one replacement in one file."""
+    deleted = {
+        "startLine": edit.line,
+        "startColumn": edit.start + 1,
+        "endLine": edit.line,
+        "endColumn": edit.end + 1,
+    }
+    return {
+        "description": {"text": edit.description},
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact,
+                "replacements": [{"deletedRegion": deleted, "insertedContent": {"text": edit.new}}],
+            }
+        ],
+    }
+
+
 def sarif_dict(
     report: Report, *, root: str | None = None, cwd: str | None = None
 ) -> dict[str, Any]:
@@ -167,6 +187,9 @@ def sarif_dict(
         flow = _code_flow(finding, artifact)
         if flow is not None:
             result["codeFlows"] = [flow]
+        edit = mechanical_edit(finding, report.sources.get(finding.path))
+        if edit is not None:
+            result["fixes"] = [_fix(edit, artifact)]
         if finding.fix:
             result["properties"]["fix"] = finding.fix
         results.append(result)

@@ -13,15 +13,19 @@ from rich.markup import escape
 from rich.text import Text
 
 from assay.model import Finding, Report, Severity, TrustTier
+from assay.report.lines import checked_files
 
 __all__ = ["render_text"]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render_text(report: Report, *, color: bool = False, tiers: bool = False) -> str:
+def render_text(
+    report: Report, *, color: bool = False, tiers: bool = False, quiet: bool = False
+) -> str:
     """The report as text; `color` adds ANSI styles (for terminals), `tiers` adds the
-    functions by trust tier with what to verify for each (JSON and HTML always have them).
+    functions by trust tier with what to verify for each (JSON and HTML always have them),
+    `quiet` keeps the findings and errors only (no warnings, notes or summary).
 
     Lines are never wrapped: a terminal wraps them at its own width, and a pipe or a file
     keeps each finding's header on one line for grep.
@@ -45,9 +49,9 @@ def render_text(report: Report, *, color: bool = False, tiers: bool = False) -> 
         for finding in by_file[path]:
             _print_finding(console, finding, lines)
         console.print()
-    for warning in report.warnings:
+    for warning in [] if quiet else report.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
-    for note in report.notes:
+    for note in [] if quiet else report.notes:
         console.print(Text(f"note: {note}", style="dim"))
     for error in report.errors:
         where = f"{error.path}:{error.line}" if error.line else error.path
@@ -61,7 +65,8 @@ def render_text(report: Report, *, color: bool = False, tiers: bool = False) -> 
         )
     if tiers:
         _print_tiers(console, report)
-    console.print(_summary(report))
+    if not quiet:
+        console.print(_summary(report))
     return buffer.getvalue()
 
 
@@ -128,10 +133,7 @@ def _summary(report: Report) -> Text:
     parts = [
         f"{counts.get(s, 0)} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
     ]
-    # A file that could not be read or parsed was looked at, not checked; a file on which
-    # only one rule failed was still checked by every other rule.
-    unchecked = {e.path for e in report.errors if e.kind in ("read", "parse")}
-    files = len([path for path in report.files if path not in unchecked])
+    files, unchecked = checked_files(report)
     text = Text(
         f"{len(report.findings)} finding(s) ({', '.join(parts)}) in {files} file(s) checked",
         style="bold",

@@ -174,3 +174,46 @@ def test_sarif_code_flows_follow_the_taint_path() -> None:
     for result in run["results"]:
         for flow in result.get("codeFlows", []):
             assert len(flow["threadFlows"][0]["locations"]) >= 2
+
+
+_FIXABLE = """import base64 as b64
+import os
+
+
+def save(path, data):
+    os.makedirs(path, exists_ok=True)
+    return b64.encodestring(data)
+
+
+def ambiguous(path):
+    os.makedirs(path, mod=0o755, exists_ok=True)
+"""
+
+
+def _apply(source: str, fix: dict[str, Any]) -> str:
+    lines = source.splitlines(keepends=True)
+    ((replacement,),) = [c["replacements"] for c in fix["artifactChanges"]]
+    region = replacement["deletedRegion"]
+    assert region["startLine"] == region["endLine"]
+    line = lines[region["startLine"] - 1]
+    start, end = region["startColumn"] - 1, region["endColumn"] - 1
+    lines[region["startLine"] - 1] = (
+        line[:start] + replacement["insertedContent"]["text"] + line[end:]
+    )
+    return "".join(lines)
+
+
+def test_sarif_fixes_are_the_mechanical_replacements_and_nothing_else() -> None:
+    report = check_source(_FIXABLE, name="app/save.py", dynamic=False, offline=True)
+    results = _run(report)["results"]
+    fixed = {r["ruleId"]: _apply(_FIXABLE, r["fixes"][0]) for r in results if "fixes" in r}
+    assert "os.makedirs(path, exist_ok=True)" in fixed["AS104"]
+    assert "return b64.encodebytes(data)" in fixed["AS201"]
+    assert all(r["ruleId"] in {"AS104", "AS201"} for r in results if "fixes" in r)
+    two_typos = [
+        r for r in results if r["locations"][0]["physicalLocation"]["region"]["startLine"] == 11
+    ]
+    assert two_typos and all("fixes" not in r for r in two_typos), "no guess between two edits"
+    for result in results:
+        for fix in result.get("fixes", []):
+            assert fix["description"]["text"].startswith("Replace `")
