@@ -138,7 +138,7 @@ def test_no_color_and_force_color() -> None:
     assert _color(True, {"NO_COLOR": "1"}) is False
     assert _color(True, {"NO_COLOR": ""}) is True, "an empty NO_COLOR does not count"
     assert _color(False, {"FORCE_COLOR": "1"}) is True
-    assert _color(False, {"FORCE_COLOR": "1", "NO_COLOR": "1"}) is True
+    assert _color(True, {"FORCE_COLOR": "1", "NO_COLOR": "1"}) is False, "as in ruff"
     assert _color(False, {"FORCE_COLOR": "0"}) is False
 
 

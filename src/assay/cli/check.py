@@ -193,14 +193,15 @@ def check_command(
 
 
 def _color(isatty: bool, environ: Mapping[str, str] | None = None) -> bool:
-    """Whether to colour text: FORCE_COLOR (non-empty) forces it, else NO_COLOR (non-empty,
-    https://no-color.org) turns it off, else only on a terminal. These are terminal
-    conventions, not assay settings, so they are read here rather than in config."""
+    """Whether to colour text: NO_COLOR (non-empty, https://no-color.org) turns it off, else
+    FORCE_COLOR (non-empty, not 0) turns it on, else only on a terminal; NO_COLOR winning
+    over FORCE_COLOR is what ruff does. These are terminal conventions, not assay settings,
+    so they are read here rather than in config."""
     env = os.environ if environ is None else environ
-    if env.get("FORCE_COLOR", "") not in ("", "0"):
-        return True
     if env.get("NO_COLOR", ""):
         return False
+    if env.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
     return isatty
 
 
