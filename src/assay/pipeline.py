@@ -110,13 +110,17 @@ def _without_per_file_ignores(
         ids = frozenset(r.id for r in iter_selected(all_rules(), selectors, ()))
         ignored.append((pathspec.GitIgnoreSpec.from_lines([pattern]), ids))
     names: dict[str, list[str]] = {}
+    configs: dict[Path, Path | None] = {}  # one look-up per directory, not per file
     for item in inputs:
         names[item.display_path] = [item.display_path]
-        config = find_pyproject(item.path) if item.path is not None else None
-        if item.path is not None and config is not None:
-            real = item.path.resolve()
-            if real.is_relative_to(config.parent):
-                names[item.display_path].append(real.relative_to(config.parent).as_posix())
+        if item.path is None:
+            continue
+        real = item.path.resolve()
+        if real.parent not in configs:
+            configs[real.parent] = find_pyproject(real.parent)
+        config = configs[real.parent]
+        if config is not None and real.is_relative_to(config.parent):
+            names[item.display_path].append(real.relative_to(config.parent).as_posix())
     kept = [
         f
         for f in report.findings
