@@ -80,6 +80,16 @@ class Settings(BaseModel):
     base: str | None = Field(
         default=None, description="Git revision to compare with for removed-validation checks."
     )
+    per_file_ignores: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Rules not reported in matching files, e.g. {'tests/**' = ['AS3']} "
+        "(gitignore-style pattern -> ids, prefixes, names, families).",
+    )
+    ledger: bool = Field(
+        default=False,
+        description="Record `assay check` runs in the ledger (gen and compare always record "
+        "unless --no-ledger).",
+    )
 
     @field_validator("python")
     @classmethod

@@ -29,7 +29,8 @@ __all__ = [
     "Verdict",
 ]
 
-SCHEMA_VERSION = "1.0"
+#: 2.0: columns in the JSON report are 1-based (they were Python's 0-based offsets in 1.x).
+SCHEMA_VERSION = "2.0"
 
 #: Evidence values are plain JSON so every renderer and every consumer can read them.
 JsonValue = Any

@@ -54,6 +54,8 @@ def check_inputs(
     )
     validate_selectors(effective.select, option="select")
     validate_selectors(effective.ignore, option="ignore")
+    for pattern, selectors in effective.per_file_ignores.items():
+        validate_selectors(selectors, option=f"per-file-ignores {pattern!r}:")
     if effective.base is not None:
         from assay.source.gitbase import check_revision
 
@@ -100,7 +102,7 @@ def _stages(
         report = with_dynamic_findings(report, effective)
         report = with_complexity_findings(report, effective)
         report = with_constant_output(report, effective)
-    return with_reviews(report)
+    return with_reviews(_without_per_file_ignores(report, effective.per_file_ignores, inputs))
 
 
 def check_text(source: str, *, name: str, offline: bool = True, dynamic: bool = False) -> Report:
@@ -125,6 +127,48 @@ def _without_excluded(inputs: list[SourceInput], patterns: Sequence[str]) -> lis
 
     spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
     return [i for i in inputs if i.path is None or not spec.match_file(i.display_path)]
+
+
+def _without_per_file_ignores(
+    report: Report, table: dict[str, list[str]], inputs: Sequence[SourceInput]
+) -> Report:
+    """Drop findings of the rules `table` ignores in the files its patterns match (ruff's
+    ``per-file-ignores``): a gitignore-style pattern matches the path as reported or the
+    path relative to the directory of the file's nearest pyproject.toml."""
+    if not table or not report.findings:
+        return report
+    import pathspec
+
+    from assay.config import find_pyproject
+    from assay.rules._registry import all_rules, iter_selected
+
+    ignored: list[tuple[pathspec.GitIgnoreSpec, frozenset[str]]] = []
+    for pattern, selectors in table.items():
+        if not selectors:
+            continue  # an empty list ignores nothing (iter_selected would read it as "all")
+        ids = frozenset(r.id for r in iter_selected(all_rules(), selectors, ()))
+        ignored.append((pathspec.GitIgnoreSpec.from_lines([pattern]), ids))
+    names: dict[str, list[str]] = {}
+    configs: dict[Path, Path | None] = {}  # one look-up per directory, not per file
+    for item in inputs:
+        names[item.display_path] = [item.display_path]
+        if item.path is None:
+            continue
+        real = item.path.resolve()
+        if real.parent not in configs:
+            configs[real.parent] = find_pyproject(real.parent)
+        config = configs[real.parent]
+        if config is not None and real.is_relative_to(config.parent):
+            names[item.display_path].append(real.relative_to(config.parent).as_posix())
+    kept = [
+        f
+        for f in report.findings
+        if not any(
+            f.rule in ids and any(spec.match_file(name) for name in names.get(f.path, [f.path]))
+            for spec, ids in ignored
+        )
+    ]
+    return report.model_copy(update={"findings": kept})
 
 
 def _config_start(inputs: Sequence[SourceInput]) -> Path:

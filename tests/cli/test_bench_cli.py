@@ -46,3 +46,18 @@ def test_bench_without_score_only_explains_what_is_missing(
 ) -> None:
     assert main(["bench", "humaneval"]) == 2
     assert "--score-only" in capsys.readouterr().err
+
+
+def test_samples_with_details_score_without_score_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text(
+        json.dumps({"task_id": "HumanEval/0", "completion": "    return False\n"}) + "\n"
+    )
+    details = tmp_path / "details.jsonl"
+    args = ["bench", "humaneval", "--samples", str(samples), "--details", str(details)]
+    assert main([*args, "--workers", "1", "--format", "json"]) == 0
+    rows = [json.loads(line) for line in details.read_text().splitlines()]
+    assert [row["task_id"] for row in rows] == ["HumanEval/0"]
+    assert _json(capsys)["tasks"] == 1

@@ -107,3 +107,36 @@ def test_bad_target_is_an_invalid_argument(
 def test_trim_middle_drops_a_repeated_suffix() -> None:
     assert trim_middle("    return 1\n\nprint(f())\n", "\nprint(f())\n") == "    return 1\n\n"
     assert trim_middle("x + 1", "") == "x + 1"
+
+
+def _complete_in_config(tmp_path: Path, middle: str, *, finish: str = "stop") -> list[str]:
+    target = tmp_path / "config.py"
+    target.write_text(SOURCE, encoding="utf-8")
+    lines = SOURCE.splitlines(keepends=True)
+    samples = _record(tmp_path, "".join(lines[:5]), "".join(lines[5:]), middle)
+    if finish != "stop":
+        text = samples.read_text(encoding="utf-8")
+        samples.write_text(text.replace('"finish_reason": "stop"', f'"finish_reason": "{finish}"'))
+    return ["complete", f"{target}:6", "--backend", f"replay:{samples}", "--no-dynamic"]
+
+
+def test_a_completion_that_does_not_parse_is_never_reported_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _complete_in_config(tmp_path, "    return json.loads(text\n")
+    assert main(args) == 1
+    text = capsys.readouterr().out
+    assert "no findings" not in text and "does not parse" in text
+    assert "module level" not in text
+
+
+def test_a_completion_cut_off_at_the_token_limit_is_never_reported_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _complete_in_config(tmp_path, "    return json.loads(text)\n", finish="length")
+    assert '"finish_reason": "length"' in Path(args[3].removeprefix("replay:")).read_text()
+    assert main(args) == 1
+    text = capsys.readouterr().out
+    assert "no findings" not in text and "--max-tokens" in text
+    assert main([*args, "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["truncated"] is True

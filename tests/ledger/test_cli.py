@@ -28,7 +28,7 @@ def test_check_records_then_list_show_mark_stats_export(
 ) -> None:
     source = tmp_path / "tool.py"
     source.write_text("def area(r):\n    return 3.14 * r * r\n", encoding="utf-8")
-    _run(capsys, "check", str(source), "--no-dynamic")
+    _run(capsys, "check", str(source), "--no-dynamic", "--ledger")
 
     code, out, _ = _run(capsys, "ledger", "list")
     assert code == 0
@@ -77,15 +77,32 @@ def test_no_ledger_option_and_environment(
 ) -> None:
     source = tmp_path / "a.py"
     source.write_text("x = 1\n", encoding="utf-8")
-    _run(capsys, "check", str(source), "--no-dynamic", "--no-ledger")
+    _run(capsys, "check", str(source), "--no-dynamic", "--ledger", "--no-ledger")
     monkeypatch.setenv("ASSAY_NO_LEDGER", "1")
-    _run(capsys, "check", str(source), "--no-dynamic")
+    _run(capsys, "check", str(source), "--no-dynamic", "--ledger")
     with open_ledger(url) as ledger:
         assert ledger.runs() == []
     monkeypatch.setenv("ASSAY_NO_LEDGER", "0")
-    _run(capsys, "check", str(source), "--no-dynamic")
+    _run(capsys, "check", str(source), "--no-dynamic", "--ledger")
     with open_ledger(url) as ledger:
         assert len(ledger.runs()) == 1
+
+
+def test_check_records_only_when_asked(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "a.py"
+    source.write_text("x = 1\n", encoding="utf-8")
+    code, _, err = _run(capsys, "check", str(source), "--no-dynamic")
+    assert code == 0 and "ledger" not in err
+    with open_ledger(url) as ledger:
+        assert ledger.runs() == [], "a plain check (pre-commit, CI) stores nothing"
+    code, _, err = _run(capsys, "check", str(source), "--no-dynamic", "--ledger")
+    assert "recorded as ledger run 1" in err and "--no-ledger" in err
+    (tmp_path / "pyproject.toml").write_text("[tool.assay]\nledger = true\n", encoding="utf-8")
+    _run(capsys, "check", str(source), "--no-dynamic")
+    with open_ledger(url) as ledger:
+        assert len(ledger.runs()) == 2
 
 
 def test_unwritable_ledger_warns_but_the_check_still_reports(
@@ -96,7 +113,7 @@ def test_unwritable_ledger_warns_but_the_check_still_reports(
     monkeypatch.setenv("ASSAY_LEDGER_URL", f"sqlite:///{blocker}/ledger.sqlite3")
     source = tmp_path / "a.py"
     source.write_text("x = 1\n", encoding="utf-8")
-    code, out, err = _run(capsys, "check", str(source), "--no-dynamic")
+    code, out, err = _run(capsys, "check", str(source), "--no-dynamic", "--ledger")
     assert code == 0 and "1 file(s) checked" in out
     assert "warning: this run was not recorded in the ledger" in err
 

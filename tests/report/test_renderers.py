@@ -26,7 +26,15 @@ from assay.report.text import render_text
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
 SCHEMA = HERE / "sarif-schema-2.1.0.json"
-EXTENSIONS = {"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md"}
+EXTENSIONS = {
+    "text": "txt",
+    "json": "json",
+    "sarif": "sarif",
+    "markdown": "md",
+    "concise": "concise.txt",
+    "github": "github.txt",
+    "junit": "junit.xml",
+}
 
 _APP = """import os.path
 import subprocess

@@ -85,7 +85,8 @@ def test_findings_raise_the_tier_of_their_function() -> None:
 def test_reports_show_tiers_in_text_and_markdown() -> None:
     report = with_reviews(Report(files=["m.py"], sources={"m.py": SOURCE}))
     assert len(report.functions) == 7
-    text = render_text(report)
+    assert "Review by trust tier" not in render_text(report), "the tier block is opt-in"
+    text = render_text(report, tiers=True)
     assert "Review by trust tier (7 functions: 2 security-sensitive" in text
     assert "m.py:14 run() — calls subprocess.run" in text
     markdown = render_markdown(report)

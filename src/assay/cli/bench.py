@@ -29,7 +29,9 @@ def humaneval_command(
         help="JSONL(.gz) of {task_id, completion|solution}; default: the canonical solutions.",
     ),
     score_only: bool = typer.Option(
-        False, "--score-only", help="Score existing samples (no generation)."
+        False,
+        "--score-only",
+        help="Score without generating (implied by --samples); alone: the canonical solutions.",
     ),
     workers: int = typer.Option(2, "--workers", "-j", help="Sandbox workers."),
     timeout: float = typer.Option(
@@ -99,10 +101,12 @@ def humaneval_command(
             fmt=fmt,
             progress=progress,
         )
-    if not score_only:
+    # --samples FILE names what to score, so it implies --score-only (the documented
+    # `--samples FILE --details D` must not need a third flag).
+    if not score_only and samples is None:
         raise InvalidArgument(
-            "pass --backend local to generate samples with the embedded model, or --score-only "
-            "(with --samples FILE, or alone to score the canonical solutions)"
+            "pass --backend local to generate samples with the embedded model, --samples FILE "
+            "to score samples, or --score-only alone to score the canonical solutions"
         )
     ks = parse_ks(k)
     problems = load_humaneval()

@@ -5,18 +5,20 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import typer
 
 from assay.api import check as api_check
+from assay.api import check_source as api_check_source
 from assay.config import env_flag, load_settings
 from assay.errors import InvalidArgument
 from assay.model import Report, Severity
 
 __all__ = ["register"]
 
-FORMAT_CHOICES = ("text", "json", "sarif", "markdown", "html")
+FORMAT_CHOICES = ("text", "concise", "json", "sarif", "github", "junit", "markdown", "html")
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -27,7 +29,9 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 def check_command(
     paths: list[str] = typer.Argument(..., help="Files or directories to check; '-' reads stdin."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif, markdown or html."),
+    fmt: str = typer.Option(
+        "text", "--output-format", "--format", "-f", help=", ".join(FORMAT_CHOICES) + "."
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report here instead of stdout."
     ),
@@ -39,6 +43,29 @@ def check_command(
         None,
         "--fail-on",
         help="Exit 1 when a finding is at or above: error, warning (default) or info.",
+    ),
+    exit_zero: bool = typer.Option(
+        False, "--exit-zero", help="Exit 0 even when there are findings or unchecked files."
+    ),
+    statistics: bool = typer.Option(
+        False, "--statistics", help="Print the number of findings per rule instead of the report."
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print findings and errors only: no summary, notes or hints."
+    ),
+    tiers: bool = typer.Option(
+        False, "--tiers", help="Text: also list functions by trust tier with what to verify."
+    ),
+    baseline: Path | None = typer.Option(
+        None, "--baseline", help="Report only findings not in this baseline file."
+    ),
+    write_baseline: Path | None = typer.Option(
+        None,
+        "--write-baseline",
+        help="Write every finding's fingerprint to this file (for --baseline) and exit 0.",
+    ),
+    stdin_filename: str | None = typer.Option(
+        None, "--stdin-filename", help="The name to report (and configure) standard input as."
     ),
     offline: bool = typer.Option(
         False, "--offline", help="Never ask a package index; use offline knowledge only."
@@ -59,8 +86,11 @@ def check_command(
     config: Path | None = typer.Option(
         None, "--config", help="pyproject.toml to read [tool.assay] from."
     ),
+    ledger: bool = typer.Option(
+        False, "--ledger", help="Record this run in the ledger (or `ledger = true` in settings)."
+    ),
     no_ledger: bool = typer.Option(
-        False, "--no-ledger", help="Do not record this run in the ledger (or ASSAY_NO_LEDGER=1)."
+        False, "--no-ledger", help="Do not record this run, whatever the settings say."
     ),
     jobs: int = typer.Option(
         0,
@@ -76,10 +106,18 @@ def check_command(
         help="Check every file again instead of reusing cached results (or ASSAY_NO_CACHE=1).",
     ),
 ) -> int:
-    """Check Python files for hallucinated APIs, deprecated calls, security holes, silent failures, performance traps and wrong behaviour."""
+    """Check Python files for hallucinated APIs, deprecated calls, security holes, silent failures, performance traps and wrong behaviour. Functions with examples or type hints are also run, in the sandbox (--no-dynamic: static rules only)."""
     if fmt not in FORMAT_CHOICES:
-        raise InvalidArgument(f"--format {fmt!r} is not one of {', '.join(FORMAT_CHOICES)}")
-    start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+        raise InvalidArgument(
+            f"--output-format/--format {fmt!r} is not one of {', '.join(FORMAT_CHOICES)}"
+        )
+    from_stdin = paths == ["-"]
+    if stdin_filename is not None and not from_stdin:
+        raise InvalidArgument("--stdin-filename names standard input; pass '-' as the only path")
+    if stdin_filename is not None:
+        start = Path(stdin_filename)
+    else:
+        start = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
     settings = load_settings(start, pyproject=config)
     threshold = _severity(fail_on) if fail_on else settings.fail_on
     overrides: dict[str, object] = {
@@ -95,24 +133,66 @@ def check_command(
         from assay.knowledge.resolve import cache_dir as user_cache_dir
 
         cache_dir = user_cache_dir()
-    report = api_check(
-        paths,
-        settings=settings,
-        select=_split(select),
-        ignore=_split(ignore),
-        python=python,
-        dynamic=False if no_dynamic else None,
-        jobs=jobs or (os.cpu_count() or 1),
-        cache_dir=cache_dir,
-    )
-    from assay.cli.ledger import record_cli_run
+    if stdin_filename is not None:
+        report = api_check_source(
+            sys.stdin.read(),
+            name=stdin_filename,
+            settings=settings,
+            select=_split(select),
+            ignore=_split(ignore),
+            python=python,
+            dynamic=False if no_dynamic else None,
+        )
+    else:
+        report = api_check(
+            paths,
+            settings=settings,
+            select=_split(select),
+            ignore=_split(ignore),
+            python=python,
+            dynamic=False if no_dynamic else None,
+            jobs=jobs or (os.cpu_count() or 1),
+            cache_dir=cache_dir,
+        )
+    if not report.files and not report.errors and not quiet:
+        # ruff's habit: a run that looked at nothing says so instead of passing silently.
+        typer.echo(f"assay: warning: no Python files found under {' '.join(paths)}", err=True)
+    if (ledger or settings.ledger) and not no_ledger:
+        from assay.cli.ledger import record_cli_run
 
-    record_cli_run(
-        report, kind="check", no_ledger=no_ledger, duration_s=time.perf_counter() - started
-    )
-    from assay.report import render
+        record_cli_run(
+            report, kind="check", no_ledger=False, duration_s=time.perf_counter() - started
+        )
+    if write_baseline is not None:
+        from assay.cli._baseline import write_baseline_file
 
-    rendered = render(report, fmt, color=output is None and sys.stdout.isatty())
+        count = write_baseline_file(write_baseline, report)
+        if not quiet:
+            typer.echo(f"assay: wrote {count} finding(s) to baseline {write_baseline}", err=True)
+        return 0
+    if baseline is not None:
+        from assay.cli._baseline import without_baselined
+
+        report, hidden = without_baselined(report, baseline)
+        if hidden and not quiet:
+            typer.echo(f"assay: {hidden} finding(s) in baseline {baseline} not shown", err=True)
+    if statistics:
+        from assay.report.lines import render_statistics
+
+        rendered = render_statistics(report)
+    else:
+        from assay.report import render
+
+        root = _repository_root(Path.cwd())
+        rendered = render(
+            report,
+            fmt,
+            color=output is None and _color(sys.stdout.isatty()),
+            tiers=tiers,
+            quiet=quiet,
+            root=root.as_posix(),
+            cwd=Path.cwd().as_posix(),
+        )
     if output is None and open_report and fmt == "html":
         import tempfile
 
@@ -129,7 +209,30 @@ def check_command(
             webbrowser.open(output.resolve().as_uri())
     else:
         sys.stdout.write(rendered)
-    return exit_code(report, threshold)
+    return 0 if exit_zero else exit_code(report, threshold)
+
+
+def _color(isatty: bool, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to colour text: NO_COLOR (non-empty, https://no-color.org) turns it off, else
+    FORCE_COLOR (non-empty, not 0) turns it on, else only on a terminal; NO_COLOR winning
+    over FORCE_COLOR is what ruff does. These are terminal conventions, not assay settings,
+    so they are read here rather than in config."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR", ""):
+        return False
+    if env.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return isatty
+
+
+def _repository_root(cwd: Path) -> Path:
+    """The nearest directory at or above `cwd` holding ``.git``: what SARIF's URIs are
+    relative to (GitHub resolves them against the checkout); `cwd` outside a repository."""
+    resolved = cwd.resolve()
+    for directory in (resolved, *resolved.parents):
+        if (directory / ".git").exists():
+            return directory
+    return resolved
 
 
 def exit_code(report: Report, threshold: Severity) -> int:

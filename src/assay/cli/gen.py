@@ -231,24 +231,36 @@ def complete_command(
     if fmt == "json":
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        lines = [
-            f"completed {result.path} at line {result.line} ({result.function or 'module level'}):",
-            "",
-        ]
+        parse_failed = any(e.kind == "parse" for e in result.errors)
+        # Without a parse tree the enclosing function is unknown, not "module level".
+        where = result.function or ("enclosing code unknown" if parse_failed else "module level")
+        lines = [f"completed {result.path} at line {result.line} ({where}):", ""]
         lines += [f"+ {line}" for line in result.inserted.splitlines()] or ["+ (nothing)"]
         lines.append("")
+        if result.truncated:
+            lines.append(
+                f"warning: the completion stopped at the --max-tokens limit ({max_tokens}) "
+                "and is cut off; raise --max-tokens"
+            )
+        for error in result.errors:
+            at = f":{error.line}" if error.line else ""
+            lines.append(f"error: {error.path}{at}: {error.message}")
         if result.findings:
             lines.append(f"{len(result.findings)} findings in the completed code:")
             lines += [
-                f"  {result.path}:{f.line}:{f.col} {_finding_line(f)}" for f in result.findings
+                f"  {result.path}:{f.line}:{f.col + 1} {_finding_line(f)}" for f in result.findings
             ]
-        else:
+        elif result.clean:
             lines.append("no findings in the completed code")
+        else:
+            lines.append("the completed code could not be checked fully; see above")
         lines.append(
             f"cost: {result.usage.get('prompt_tokens', 0)} prompt + "
             f"{result.usage.get('completion_tokens', 0)} completion tokens"
         )
         sys.stdout.write("\n".join(lines) + "\n")
+    if result.errors or result.truncated:
+        return 1
     return 1 if any(f.severity.rank >= Severity.WARNING.rank for f in result.findings) else 0
 
 

@@ -57,7 +57,7 @@ def record_cli_run(
     if no_ledger or ledger_disabled():
         return None
     try:
-        return record_report(
+        run_id = record_report(
             report,
             kind=kind,
             task=task,
@@ -74,6 +74,17 @@ def record_cli_run(
             err=True,
         )
         return None
+    _recorded_note(run_id)
+    return run_id
+
+
+def _recorded_note(run_id: int) -> None:
+    """Say that a run was stored (it holds the checked source), and how to stop it."""
+    typer.echo(
+        f"assay: note: recorded as ledger run {run_id} (`assay ledger show {run_id}`); "
+        "--no-ledger or ASSAY_NO_LEDGER=1 turns recording off",
+        err=True,
+    )
 
 
 def lessons_for_cli(prompt: str, *, no_ledger: bool) -> list[str]:
@@ -96,10 +107,12 @@ def record_cli_generation(result: GenerationResult, *, no_ledger: bool) -> int |
     if no_ledger or ledger_disabled():
         return None
     try:
-        return record_generation(result)
+        run_id = record_generation(result)
     except LedgerError as error:
         typer.echo(f"assay: warning: this run was not recorded in the ledger: {error}", err=True)
         return None
+    _recorded_note(run_id)
+    return run_id
 
 
 @ledger_app.command("list")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assay.gen.prompts import fim_completion_request
 from assay.llm.base import Params
-from assay.model import Finding
+from assay.model import FileError, Finding
 
 __all__ = ["FIM_STOPS", "CompletionResult", "complete_at", "trim_middle"]
 
@@ -36,6 +36,15 @@ class CompletionResult(BaseModel):
     source: str
     findings: list[Finding] = Field(default_factory=list)
     usage: dict[str, int] = Field(default_factory=dict)
+    #: The model stopped at the token limit: the completion is cut off, whatever it checks as.
+    truncated: bool = False
+    #: Why the completed file could not be (fully) checked, e.g. it does not parse.
+    errors: list[FileError] = Field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """True only when the completion is whole, the file was checked and nothing was found."""
+        return not (self.findings or self.errors or self.truncated)
 
 
 def trim_middle(middle: str, suffix: str) -> str:
@@ -94,6 +103,8 @@ def complete_at(
         source=source,
         findings=touched,
         usage=completion.usage.as_dict(),
+        truncated=completion.finish_reason == "length",
+        errors=list(report.errors),
     )
 
 

@@ -34,6 +34,24 @@ def _markdown(report: Report) -> str:
     return render_markdown(report)
 
 
+def _concise(report: Report) -> str:
+    from assay.report.lines import render_concise
+
+    return render_concise(report)
+
+
+def _github(report: Report) -> str:
+    from assay.report.lines import render_github
+
+    return render_github(report)
+
+
+def _junit(report: Report) -> str:
+    from assay.report.junit import render_junit
+
+    return render_junit(report)
+
+
 def _html(report: Report) -> str:
     from assay.report.html import render_html
 
@@ -46,15 +64,37 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "sarif": _sarif,
     "markdown": _markdown,
     "html": _html,
+    "concise": _concise,
+    "github": _github,
+    "junit": _junit,
 }
 
 
-def render(report: Report, fmt: str, *, color: bool = False) -> str:
-    """Render `report` in format `fmt` (one of `FORMATS`); `color` adds ANSI styles to text."""
+def render(
+    report: Report,
+    fmt: str,
+    *,
+    color: bool = False,
+    tiers: bool = False,
+    quiet: bool = False,
+    root: str | None = None,
+    cwd: str | None = None,
+) -> str:
+    """Render `report` in format `fmt` (one of `FORMATS`). `color` adds ANSI styles and
+    `tiers` the trust-tier block to text; `quiet` drops the summary of text and concise;
+    `root` and `cwd` make SARIF's URIs relative to the repository root."""
     if fmt == "text":
         from assay.report.text import render_text
 
-        return render_text(report, color=color)
+        return render_text(report, color=color, tiers=tiers, quiet=quiet)
+    if fmt == "concise":
+        from assay.report.lines import render_concise
+
+        return render_concise(report, quiet=quiet)
+    if fmt == "sarif":
+        from assay.report.sarif import render_sarif
+
+        return render_sarif(report, root=root, cwd=cwd)
     try:
         renderer = FORMATS[fmt]
     except KeyError:

@@ -11,9 +11,24 @@ __all__ = ["render_json", "report_dict"]
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-compatible data (the schema other tools rely on)."""
+    """The report as plain JSON-compatible data (the schema other tools rely on).
+
+    Columns (`col`, `end_col` of findings and errors) are 1-based, as in the text and SARIF
+    reports and in editors (since schema 2.0; the model keeps Python's 0-based offsets).
+    """
     data: dict[str, Any] = report.model_dump(mode="json", exclude={"sources"})
+    for entry in [*data["findings"], *data["errors"]]:
+        _one_based(entry)
+    for verdict in data["verdicts"]:
+        for entry in verdict["findings"]:
+            _one_based(entry)
     return data
+
+
+def _one_based(entry: dict[str, Any]) -> None:
+    for key in ("col", "end_col"):
+        if isinstance(entry.get(key), int):
+            entry[key] += 1
 
 
 def render_json(report: Report) -> str:

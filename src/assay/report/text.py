@@ -13,18 +13,27 @@ from rich.markup import escape
 from rich.text import Text
 
 from assay.model import Finding, Report, Severity, TrustTier
+from assay.report.lines import checked_files
 
 __all__ = ["render_text"]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render_text(report: Report, *, color: bool = False, width: int = 100) -> str:
-    """The report as text; `color` adds ANSI styles (for terminals)."""
+def render_text(
+    report: Report, *, color: bool = False, tiers: bool = False, quiet: bool = False
+) -> str:
+    """The report as text; `color` adds ANSI styles (for terminals), `tiers` adds the
+    functions by trust tier with what to verify for each (JSON and HTML always have them),
+    `quiet` keeps the findings and errors only (no warnings, notes or summary).
+
+    Lines are never wrapped: a terminal wraps them at its own width, and a pipe or a file
+    keeps each finding's header on one line for grep.
+    """
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width,
+        soft_wrap=True,
         force_terminal=color,
         no_color=not color,
         highlight=False,
@@ -40,9 +49,9 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
         for finding in by_file[path]:
             _print_finding(console, finding, lines)
         console.print()
-    for warning in report.warnings:
+    for warning in [] if quiet else report.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
-    for note in report.notes:
+    for note in [] if quiet else report.notes:
         console.print(Text(f"note: {note}", style="dim"))
     for error in report.errors:
         where = f"{error.path}:{error.line}" if error.line else error.path
@@ -54,8 +63,10 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
             f"{escape(verdict.candidate)}: {mark}{chosen}, score {verdict.score:.2f}"
             + (f" — {escape(verdict.summary)}" if verdict.summary else "")
         )
-    _print_tiers(console, report)
-    console.print(_summary(report))
+    if tiers:
+        _print_tiers(console, report)
+    if not quiet:
+        console.print(_summary(report))
     return buffer.getvalue()
 
 
@@ -122,11 +133,14 @@ def _summary(report: Report) -> Text:
     parts = [
         f"{counts.get(s, 0)} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
     ]
-    files = len(report.files)
+    files, unchecked = checked_files(report)
     text = Text(
         f"{len(report.findings)} finding(s) ({', '.join(parts)}) in {files} file(s) checked",
         style="bold",
     )
-    if report.errors:
-        text.append(f"; {len(report.errors)} file(s) could not be checked", style="bold red")
+    if unchecked:
+        text.append(f"; {len(unchecked)} file(s) could not be checked", style="bold red")
+    partial = {e.path for e in report.errors} - unchecked
+    if partial:
+        text.append(f"; {len(partial)} file(s) only partly checked", style="bold red")
     return text

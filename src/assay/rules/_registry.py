@@ -107,8 +107,9 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        """Where the rule's documentation lives in the repository."""
-        return f"https://github.com/assay-dev/assay/blob/main/docs/rules.md#{self.id.lower()}"
+        """The rule's section of docs/rules.md (generated from this registry), relative to
+        the repository root: a stable reference that names no hosting site."""
+        return f"docs/rules.md#{self.id.lower()}"
 
 
 _RULES: dict[str, Rule] = {}

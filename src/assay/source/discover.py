@@ -7,9 +7,11 @@ exist is an error (never silently nothing).
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
+import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ __all__ = [
     "SourceInput",
     "collect",
     "collect_under_root",
+    "decode_source",
     "project_modules",
     "read_text_file",
     "resolve_under_root",
@@ -104,6 +107,27 @@ def read_text_file(path: Path) -> str:
         ) from error
 
 
+def decode_source(data: bytes) -> str:
+    """The text of Python source bytes, decoded as the interpreter does (`tokenize.open`):
+    a UTF-8 byte-order mark is dropped and a PEP 263 coding line (``# -*- coding: latin-1
+    -*-``) names the encoding; otherwise UTF-8.
+
+    Raises:
+        SyntaxError: the coding line names an unknown encoding, or contradicts the BOM.
+        UnicodeDecodeError: the bytes are not valid in the declared encoding.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        # tokenize also says "invalid or missing encoding declaration" for a first line
+        # that is simply not UTF-8; decoding names the byte and the reason instead.
+        data.decode("utf-8")
+        raise
+    # detect_encoding answers "utf-8-sig" for a BOM, which strips it while decoding; a str
+    # that still began with U+FEFF would not parse.
+    return data.decode(encoding)
+
+
 def _read(file: Path, display: str | None = None) -> SourceInput:
     shown = display if display is not None else file.as_posix()
     try:
@@ -124,9 +148,19 @@ def _read(file: Path, display: str | None = None) -> SourceInput:
             return SourceInput(
                 shown, None, file, f"grew past the {MAX_FILE_BYTES:,}-byte limit while read"
             )
-        return SourceInput(shown, data.decode("utf-8"), file)
+        return SourceInput(shown, decode_source(data), file)
     except UnicodeDecodeError as error:
-        return SourceInput(shown, None, file, f"not UTF-8 text: {error.reason}")
+        encoding = "UTF-8" if error.encoding.startswith("utf-8") else error.encoding
+        return SourceInput(
+            shown,
+            None,
+            file,
+            f"not {encoding} text ({error.reason}); save it as UTF-8 or declare its encoding "
+            "in a PEP 263 coding line",
+        )
+    except SyntaxError as error:
+        # tokenize's words for an unknown codec or a coding line that contradicts the BOM.
+        return SourceInput(shown, None, file, f"{error.msg}; fix or remove the coding line")
     except OSError as error:
         return SourceInput(shown, None, file, f"cannot read: {error.strerror}")
 
