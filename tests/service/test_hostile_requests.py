@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import assay
 from assay.service._guard import RequestGuard, allowed_hosts_for, host_allowed
 from assay.service.http import ServiceConfig, create_app
 from assay.service.mcp import build_server
@@ -192,3 +193,16 @@ def test_mcp_check_code_reads_no_file(secret_file: Path) -> None:
     server = build_server(record=False)
     result = asyncio.run(server.call_tool("check_code", {"source": str(secret_file)}))
     assert SECRET not in str(result)
+
+
+def test_mcp_columns_are_one_based_like_the_json_report() -> None:
+    from assay.report.json import report_dict
+
+    source = "import os\n\nparts = os.path.splitall('a/b')\n"
+    server = build_server(record=False)
+    structured = asyncio.run(server.call_tool("check_code", {"source": source})).structured_content
+    assert structured is not None
+    mcp_cols = {(f["rule"], f["col"]) for f in structured["findings"]}
+    report = report_dict(assay.check_source(source, name="snippet.py", dynamic=False))
+    assert mcp_cols == {(f["rule"], f["col"]) for f in report["findings"]}
+    assert ("AS102", 9) in mcp_cols

@@ -63,7 +63,7 @@ class FindingOut(BaseModel):
     severity: str
     path: str
     line: int
-    col: int
+    col: int = Field(description="1-based, as in the JSON, text and SARIF reports.")
     message: str
     evidence: dict[str, Any] = Field(default_factory=dict)
     fix: str | None = None
@@ -131,7 +131,12 @@ class GenerateResult(BaseModel):
 
 def _findings(findings: Sequence[Finding]) -> list[FindingOut]:
     fields = set(FindingOut.model_fields)
-    return [FindingOut.model_validate(f.model_dump(mode="json", include=fields)) for f in findings]
+    out = []
+    for finding in findings:
+        data = finding.model_dump(mode="json", include=fields)
+        data["col"] += 1  # the model keeps Python's 0-based offsets
+        out.append(FindingOut.model_validate(data))
+    return out
 
 
 def _verdicts(report: Report) -> list[CandidateVerdict]:
