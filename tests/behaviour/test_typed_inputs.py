@@ -4,6 +4,7 @@ and through `assay check`."""
 from __future__ import annotations
 
 import ast
+import re
 
 import assay
 from assay.behaviour.inputs import ProbeInput
@@ -251,3 +252,62 @@ def test_an_argument_the_module_refuses_to_build_is_not_the_functions_failure() 
     )
     outcome = unpacked(item, Outcome(status=Status.ERROR, exception=refused), "advance")
     assert outcome.exception is not None and outcome.exception.type == NOT_BUILT
+
+
+def test_a_module_that_reads_its_package_spec_is_a_note_not_an_import_failure() -> None:
+    source = (
+        'NAME = f"{__spec__.parent}._tokenizer"\n\n\ndef double(x: int) -> int:\n    return x * 2\n'
+    )
+    report = assay.check_source(source, name="pkg/mod.py", offline=True)
+    assert [f.rule for f in report.findings if f.rule.startswith("AS6")] == []
+    (note,) = report.notes
+    assert note.startswith("pkg/mod.py: not verified here: double: ")
+    assert "__spec__" in note
+
+
+SORTS_IN_PLACE = """
+from typing import TypedDict
+
+class Row(TypedDict):
+    sku: str
+    on_hand: int
+
+def by_stock(rows: list[Row]) -> list[Row]:
+    rows.sort(key=lambda row: row["on_hand"])
+    return rows
+"""
+
+
+def test_a_list_sorted_in_place_and_returned_is_still_a_mutation() -> None:
+    report = assay.check_source(SORTS_IN_PLACE, select=["runtime"], offline=True)
+    assert [(f.rule, f.function) for f in report.findings] == [("AS605", "by_stock")]
+
+
+MODELS = """
+from pydantic import BaseModel, Field
+
+class Address(BaseModel):
+    city: str
+    country: str = Field(min_length=2, max_length=2)
+
+class Customer(BaseModel):
+    customer_id: int = Field(gt=0)
+    addresses: list[Address] = Field(default_factory=list)
+
+def primary_country(customer: Customer) -> str | None:
+    return customer.addresses[0].country if customer.addresses else None
+"""
+
+
+def test_stated_field_bounds_are_kept_and_defaulted_fields_are_set_too() -> None:
+    tree = ast.parse(MODELS)
+    plan = typed_inputs(
+        _function(tree, "primary_country"), ModuleTypes.of(tree), "primary_country", budget=24
+    )
+    sources = [i.call_source("f") for i in plan.inputs]
+    assert any("addresses=[Address(" in s for s in sources)
+    assert all(
+        len(ast.literal_eval(m)) == 2 for s in sources for m in re.findall(r"country=('[^']*')", s)
+    )
+    ids = [int(m) for s in sources for m in re.findall(r"customer_id=(-?\d+)", s)]
+    assert ids and min(ids) > 0

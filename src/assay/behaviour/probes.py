@@ -279,8 +279,9 @@ def unpacked(item: ProbeInput, outcome: Outcome, entry: str) -> Outcome:
     """The outcome of an input written as an expression (`ProbeInput.expression`) in the form
     of a function call's: the result, its repr and the arguments after the call (the trusted
     side's form of the input when the call left them equal to a second copy built alongside,
-    or when it returned the argument it changed: ``advance(order, ...) -> order`` updates
-    the object it hands back, on purpose).
+    or when it returned the object it changed, not a plain container: ``advance(order,
+    ...) -> order`` updates the entity it hands back on purpose, ``rows.sort(); return
+    rows`` does not).
     An error raised before `entry` was entered is the module refusing to build the arguments:
     its type becomes `NOT_BUILT`, which no probe counts."""
     if not item.expression:

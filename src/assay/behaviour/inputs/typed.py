@@ -122,6 +122,8 @@ class _Class:
     members: tuple[str, ...] = ()
     #: (name, annotation, required) in declaration order
     fields: tuple[tuple[str, ast.expr, bool], ...] = ()
+    #: the bounds a field states (``Field(min_length=2, gt=0)``), by field name
+    bounds: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -251,6 +253,7 @@ def _describe_class(node: ast.ClassDef) -> _Class | None:
     if not kind:
         return None
     fields: list[tuple[str, ast.expr, bool]] = []
+    bounds: dict[str, dict[str, float]] = {}
     for statement in node.body:
         if not isinstance(statement, ast.AnnAssign) or not isinstance(statement.target, ast.Name):
             continue
@@ -260,7 +263,54 @@ def _describe_class(node: ast.ClassDef) -> _Class | None:
         if _field_not_in_init(statement.value):
             continue
         fields.append((statement.target.id, statement.annotation, required))
-    return _Class(node.name, kind, fields=tuple(fields))
+        call = _field_call(statement.value)
+        if call is not None:
+            stated = {
+                k.arg: k.value.value
+                for k in call.keywords
+                if k.arg in _BOUNDS
+                and isinstance(k.value, ast.Constant)
+                and isinstance(k.value.value, (int, float))
+            }
+            if stated:
+                bounds[statement.target.id] = stated
+    return _Class(node.name, kind, fields=tuple(fields), bounds=bounds)
+
+
+_BOUNDS = {"min_length", "max_length", "gt", "ge", "lt", "le"}
+
+
+def _within(values: tuple[str, ...], bounds: dict[str, float] | None) -> tuple[str, ...]:
+    """The values a field's stated bounds admit (those that are literals; others are kept),
+    or one value made to fit when none does."""
+    if not bounds:
+        return values
+    kept = tuple(v for v in values if _admits(v, bounds))
+    if kept:
+        return kept
+    if "min_length" in bounds or "max_length" in bounds:
+        size = int(bounds.get("min_length", 1))
+        return (repr(("ab" * size)[:size]),)
+    low = bounds.get("gt", bounds.get("ge", 0) - 1) + 1
+    return (repr(low),)
+
+
+def _admits(source: str, bounds: dict[str, float]) -> bool:
+    try:
+        value = ast.literal_eval(source)
+    except (SyntaxError, ValueError):
+        return True
+    if isinstance(value, (str, bytes, list, tuple, dict)):
+        size = len(value)
+        return bounds.get("min_length", 0) <= size <= bounds.get("max_length", size)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (
+            value > bounds.get("gt", value - 1)
+            and value >= bounds.get("ge", value)
+            and value < bounds.get("lt", value + 1)
+            and value <= bounds.get("le", value)
+        )
+    return True
 
 
 def _field_call(value: ast.expr | None) -> ast.Call | None:
@@ -410,7 +460,7 @@ class _Builder:
         if described.kind == "fields" and not described.fields:
             raise _Unbuildable(described.name)
         options = [
-            (name, self.values(annotation, depth + 1))
+            (name, _within(self.values(annotation, depth + 1), described.bounds.get(name)))
             for name, annotation, required in described.fields
             if required or described.kind == "typeddict"
         ]
@@ -418,13 +468,29 @@ class _Builder:
         # that validates its fields refuses few of these, where mixing unusual values in
         # every field at once gets nearly all refused.
         typical = [(name, self._typical(values)) for name, values in options]
-        rows = [typical]
-        for k, (name, values) in enumerate(options):
-            rows.extend(
+        changes = [
+            [
                 [*typical[:k], (name, value), *typical[k + 1 :]]
                 for value in values
                 if value != typical[k][1]
-            )
+            ]
+            for k, (name, values) in enumerate(options)
+        ]
+        # Fields with a default are left out of the ordinary instance and set one at a time
+        # too: a function reading `customer.addresses` needs some customer that has some.
+        for name, annotation, required in described.fields:
+            if required or described.kind == "typeddict":
+                continue
+            try:
+                values = _within(self.values(annotation, depth + 1), described.bounds.get(name))
+            except _Unbuildable:
+                continue
+            changes.append([[*typical, (name, value)] for value in values[1:4]])
+        # Field by field in turn, so that a few instances already differ in every field
+        # (a list of them then has an order to sort by, whichever field the key reads).
+        rows = [typical] + [
+            row for turn in itertools.zip_longest(*changes) for row in turn if row is not None
+        ]
         built = []
         for chosen in rows[: _PER_TYPE * 2]:
             if described.kind == "typeddict":
@@ -650,8 +716,10 @@ def _rows(columns: Sequence[tuple[str, tuple[str, ...]]], budget: int) -> Iterat
 def _call_expression(entry: str, args: tuple[Expr, ...], kwargs: dict[str, Expr]) -> str:
     """An expression that builds the arguments twice (one copy to call with, one to compare
     with afterwards), calls `entry` and gives ``(repr, result, arguments after, arguments
-    before, whether the result is one of the arguments)``: the sandbox canonicalizes all of
-    it, so mutation shows without pickling the module's classes on the trusted side."""
+    before, whether the result is one of the arguments and no plain container)``: the
+    sandbox canonicalizes all of it, so mutation shows without pickling the module's
+    classes on the trusted side. An object updated and handed back (``advance(order)``)
+    changes on purpose; a list sorted in place and returned is the bug AS605 is about."""
     parts = [a.source for a in args]
     built = (
         "(("
@@ -662,6 +730,7 @@ def _call_expression(entry: str, args: tuple[Expr, ...], kwargs: dict[str, Expr]
     )
     return (
         "(lambda __a, __b: (lambda __r: (repr(__r)[:300], __r, __a, __b, "
-        "any(__r is __x for __x in (*__a[0], *__a[1].values()))))"
+        "any(__r is __x and not isinstance(__x, (list, dict, set, bytearray)) "
+        "for __x in (*__a[0], *__a[1].values()))))"
         f"({entry}(*__a[0], **__a[1])))({built}, {built})"
     )

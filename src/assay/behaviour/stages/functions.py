@@ -328,6 +328,12 @@ def _caused_by_the_sandbox(outcome: Outcome) -> str | None:
                 else "it imports what the sandbox does not have"
             )
         return f"it needs the file system or the network at import ({outcome_text(outcome)})"
+    if exception.type == "AttributeError" and re.search(
+        r"__spec__|__package__|__loader__", exception.traceback
+    ):
+        # `__spec__.parent` and its kind name the package the module belongs to; a file
+        # imported on its own, as the sandbox imports it, has none.
+        return "it reads the package it belongs to (`__spec__`), which a file imported alone lacks"
     if exception.type == "KeyError" and "environ" in exception.traceback:
         return f"it reads an environment variable the sandbox does not set ({exception.message})"
     return None
