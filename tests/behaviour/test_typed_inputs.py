@@ -68,6 +68,9 @@ def test_typed_inputs_build_the_module_classes_and_pass_keyword_only_arguments()
     sources = [repr(i.args[0]) for i in plan.inputs]
     assert "[]" in sources
     assert any("LineItem(sku=" in s and "Decimal(" in s for s in sources)
+    # The evidence shows the values as a reader writes them, not the import that builds them.
+    assert not any("__import__" in i.call_source("subtotal") for i in plan.inputs)
+    assert any("__import__('decimal').Decimal(" in i.expression for i in plan.inputs)
     # No None stands in for a value the annotation does not admit.
     assert not any("None" in i.expression for i in plan.inputs)
     assert {repr(i.kwargs["tier"]) for i in plan.inputs} == {"Tier.BRONZE", "Tier.GOLD"}
