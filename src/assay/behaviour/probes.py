@@ -23,7 +23,7 @@ AS607    output-type-mismatch          the result's type contradicts the hint or
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -35,6 +35,7 @@ from assay.sandbox import Call, Job, JobResult, Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize, equivalent
 
 __all__ = [
+    "NOT_BUILT",
     "OTHER_HASH_SEED",
     "CandidateRun",
     "ExampleCheck",
@@ -46,6 +47,7 @@ __all__ = [
     "repeat_indices",
     "run_candidates",
     "runtime_findings",
+    "unpacked",
 ]
 
 #: Inputs called a second time at the end of the job, to see nondeterminism: the first
@@ -176,7 +178,12 @@ def _build_job(
     preamble: str,
     name: str,
 ) -> tuple[Job, _Layout]:
-    calls: list[Call] = [Call.function(spec.entry_point, *i.args, **i.kwargs) for i in inputs]
+    calls: list[Call] = [
+        Call.expr(i.expression)
+        if i.expression
+        else Call.function(spec.entry_point, *i.args, **i.kwargs)
+        for i in inputs
+    ]
     by_key = {item.key: index for index, item in enumerate(inputs)}
     slots: list[tuple[int | None, int | None, Any]] = []
     for example in spec.examples:
@@ -231,7 +238,10 @@ def _parse_result(
     source: str,
 ) -> CandidateRun:
     outcomes = result.outcomes
-    observations = tuple(Observation(item, outcomes[i]) for i, item in enumerate(inputs))
+    observations = tuple(
+        Observation(item, unpacked(item, outcomes[i], spec.entry_point))
+        for i, item in enumerate(inputs)
+    )
     checks: list[ExampleCheck] = []
     for example, (actual, expected_slot, expected_value) in zip(
         spec.examples, layout.example_slots, strict=False
@@ -244,7 +254,10 @@ def _parse_result(
         passed = example_passes(example, outcome, expected_value)
         checks.append(ExampleCheck(example, outcome, passed, example.raises or example.expected))
     base = len(outcomes) - len(layout.repeats)
-    repeats = tuple((index, outcomes[base + offset]) for offset, index in enumerate(layout.repeats))
+    repeats = tuple(
+        (index, unpacked(inputs[index], outcomes[base + offset], spec.entry_point))
+        for offset, index in enumerate(layout.repeats)
+    )
     return CandidateRun(
         name=name,
         source=source,
@@ -254,6 +267,42 @@ def _parse_result(
         repeats=repeats,
         executions=len(outcomes),
         degraded=result.degraded,
+    )
+
+
+#: The exception type given to an input whose arguments the module itself refused to build
+#: (a dataclass's ``__post_init__`` check, a pydantic validator): the function never ran.
+NOT_BUILT = "assay.InputNotBuilt"
+
+
+def unpacked(item: ProbeInput, outcome: Outcome, entry: str) -> Outcome:
+    """The outcome of an input written as an expression (`ProbeInput.expression`) in the form
+    of a function call's: the result, its repr and the arguments after the call (the trusted
+    side's form of the input when the call left them equal to a second copy built alongside,
+    or when it returned the object it changed, not a plain container: ``advance(order,
+    ...) -> order`` updates the entity it hands back on purpose, ``rows.sort(); return
+    rows`` does not).
+    An error raised before `entry` was entered is the module refusing to build the arguments:
+    its type becomes `NOT_BUILT`, which no probe counts."""
+    if not item.expression:
+        return outcome
+    if outcome.status is Status.ERROR and outcome.exception is not None:
+        if f", in {entry}\n" not in outcome.exception.traceback + "\n":
+            refused = replace(outcome.exception, type=NOT_BUILT)
+            return replace(outcome, exception=refused)
+        return outcome
+    value = outcome.value
+    if outcome.status is not Status.OK or not (
+        isinstance(value, dict) and len(value.get("__tuple__", ())) == 5
+    ):
+        return outcome
+    shown, result, after, before, returned_an_argument = value["__tuple__"]
+    same = returned_an_argument is True or canonical_key(after) == canonical_key(before)
+    return replace(
+        outcome,
+        value=result,
+        value_repr=shown if isinstance(shown, str) else None,
+        args_after=canonicalize((item.args, item.kwargs)) if same else after,
     )
 
 
@@ -332,13 +381,18 @@ def run_candidates(
     ]
     seeds = (sandbox.hash_seed if sandbox is not None else 0, reseeded.hash_seed)
     return [
-        _with_reseeded(run, layout.repeats, result, seeds)
+        _with_reseeded(run, layout.repeats, result, seeds, inputs, spec.entry_point)
         for run, (_, layout), result in zip(runs, built, reseeded.map(again), strict=True)
     ]
 
 
 def _with_reseeded(
-    run: CandidateRun, repeats: tuple[int, ...], result: JobResult, seeds: tuple[int, int]
+    run: CandidateRun,
+    repeats: tuple[int, ...],
+    result: JobResult,
+    seeds: tuple[int, int],
+    inputs: Sequence[ProbeInput],
+    entry: str,
 ) -> CandidateRun:
     # Results can only be compared when the module imported both times; a module whose
     # import fails under one seed only is not compared (nothing here reports it).
@@ -346,7 +400,10 @@ def _with_reseeded(
         return run
     return replace(
         run,
-        reseeded=tuple(zip(repeats, result.outcomes, strict=True)),
+        reseeded=tuple(
+            (index, unpacked(inputs[index], outcome, entry))
+            for index, outcome in zip(repeats, result.outcomes, strict=True)
+        ),
         hash_seeds=seeds,
         executions=run.executions + len(result.outcomes),
     )
@@ -398,6 +455,7 @@ class _Context:
     where: Location
     entry: str
     valid: set[int] = field(default_factory=set)
+    refused: Callable[[Observation], bool] | None = None
 
 
 def runtime_findings(
@@ -406,6 +464,7 @@ def runtime_findings(
     where: Location,
     *,
     valid_inputs: set[int] | None = None,
+    refused: Callable[[Observation], bool] | None = None,
 ) -> list[Finding]:
     """The single-candidate findings (AS601-AS607) for one run, each with its evidence.
 
@@ -415,15 +474,17 @@ def runtime_findings(
         where: path/line/function/candidate the findings are reported at.
         valid_inputs: indices of inputs known to be in the task's domain (e.g. where most
             candidates return a value); default: example inputs, boundaries, ties and mutations.
+        refused: tells which failing observations are the code refusing an input outside
+            the domain it states (not crashes, so not AS602); default: only a ``raise`` line.
     """
     valid = valid_inputs
     if valid is None:
         valid = {
             i
             for i, o in enumerate(run.observations)
-            if o.input.origin in {"example", "mutation", "boundary", "tie"}
+            if o.input.origin in {"example", "mutation", "boundary", "tie", "typed"}
         }
-    context = _Context(run, spec, where, spec.entry_point, valid)
+    context = _Context(run, spec, where, spec.entry_point, valid, refused)
     if not run.imported:
         return [_import_failure(context)]
     findings: list[Finding] = []
@@ -511,6 +572,7 @@ def _crashes_and_hangs(context: _Context) -> Iterator[Finding]:
             and outcome.exception is not None
             and outcome.exception.type in _BUG_EXCEPTIONS
             and not raised_on_purpose(outcome)
+            and not (context.refused is not None and context.refused(observation))
             and not (on_example and observation.input.call_source(context.entry) in example_keys)
         ):
             crashes.append(observation)

@@ -81,7 +81,13 @@ declare(
     boundary (empty, single element, zero), a tie (two neighbouring numbers of an example
     made equal) or a mutation of an example that stays in the domain the examples and
     hints describe. A function that rejects an input on purpose
-    (``raise ValueError(...)``) is not reported.
+    (``raise ValueError(...)``) is not reported. In ``assay check``, functions of
+    application types get inputs built from the module itself (its dataclasses, Enum and
+    ``Literal`` members, ``Decimal``/``date`` values, the keys of the dicts it looks up, with
+    required keyword-only arguments passed); there an ``assert`` precondition on a parameter
+    and a ``KeyError`` while an argument lies outside the values the code states it accepts
+    are refusals too, and a failure the sandbox causes (no network, no environment
+    variable, a denied operation) is a note ("not verifiable here"), not a finding.
 
     ## Why it matters for AI-written code
     Generated code is written for the happy path in the prompt; the empty list, the single
@@ -272,7 +278,9 @@ declare(
     expect different results, and a warning when only the (non-boolean) return hint says
     the result should vary, or when a check returns ``True`` for every input (a validation
     that accepts everything; ``False`` for every input is left alone, as ``name == "root"``
-    is False for almost anything drawn).
+    is False for almost anything drawn). Not claimed when the one result is the default of
+    an optional parameter that no input passed: the function handed back the caller's own
+    fallback, and no input reached a branch with another result.
 
     ## Why it matters for AI-written code
     Format over logic: a placeholder ``return 0``, an accumulator that is never updated

@@ -101,11 +101,15 @@ ANY = Shape("any")
 @dataclass(frozen=True)
 class ProbeInput:
     """One set of arguments, with where it came from (``example``, ``proposed``,
-    ``boundary``, ``tie``, ``swap``, ``mutation``, ``random``, ``size``)."""
+    ``boundary``, ``tie``, ``swap``, ``mutation``, ``random``, ``size``, ``typed``)."""
 
     args: tuple[Any, ...]
     kwargs: dict[str, Any] = field(default_factory=dict)
     origin: str = "random"
+    #: When set, the call is this expression, evaluated in the module (its arguments are
+    #: the module's own classes, which the trusted side cannot pickle): see
+    #: `assay.behaviour.inputs.typed`. `args`/`kwargs` then hold `Expr` values, for evidence.
+    expression: str = ""
 
     @property
     def key(self) -> str:

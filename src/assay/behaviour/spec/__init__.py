@@ -273,6 +273,7 @@ def extract_spec(
     entry_point: str | None = None,
     *,
     tests: Sequence[str] = (),
+    module_names: frozenset[str] = frozenset(),
 ) -> Spec:
     """The spec of `entry_point` stated in `text` (a prompt, stub or module) and `tests`.
 
@@ -282,6 +283,9 @@ def extract_spec(
             defined in `text`, else the first name called in an ``assert``.
         tests: extra test sources (assert statements, ``check(candidate)`` functions,
             pytest files) whose asserts become examples with origin ``test``.
+        module_names: names the examples may use besides the entry point and the builtins
+            (``Decimal``, ``Tier``): the names a checked module defines or imports, where the
+            examples are evaluated in that module.
 
     Raises:
         InvalidArgument: no entry point is given and none can be found in `text`.
@@ -317,7 +321,7 @@ def extract_spec(
             entry_point=entry,
             signature=signature,
             description=description,
-            examples=tuple(_dedup(examples, entry)),
+            examples=tuple(_dedup(examples, entry, module_names)),
             prompt=text,
         )
     )
@@ -945,12 +949,15 @@ def _is_rounding(call: ast.Call) -> bool:
     )
 
 
-def _dedup(examples: Iterable[Example], entry: str) -> list[Example]:
-    """Unique examples whose expressions name nothing but the entry point and builtins (a
-    doctest that uses a variable set on an earlier line cannot be replayed alone)."""
+def _dedup(
+    examples: Iterable[Example], entry: str, module_names: frozenset[str] = frozenset()
+) -> list[Example]:
+    """Unique examples whose expressions name nothing but the entry point, builtins and
+    `module_names` (a doctest that uses a variable set on an earlier line cannot be replayed
+    alone)."""
     seen: set[tuple[str, str]] = set()
     unique: list[Example] = []
-    allowed = {entry, *dir(builtins)}
+    allowed = {entry, *dir(builtins), *module_names}
     for example in examples:
         key = (example.actual, _normal_source(example.expected))
         if not _names(example.actual) <= allowed or not _names(example.expected) <= allowed | set(

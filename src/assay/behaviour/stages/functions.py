@@ -25,21 +25,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assay.behaviour.crosscheck import CandidateSource, crosscheck
-from assay.behaviour.inputs import generate_inputs
+from assay.behaviour.inputs import ProbeInput, Shape, generate_inputs, infer_shapes
+from assay.behaviour.inputs.typed import ModuleTypes, stated_domains, typed_inputs
 from assay.behaviour.probes import (
+    NOT_BUILT,
     OTHER_HASH_SEED,
     CandidateRun,
     Location,
+    Observation,
     outcome_text,
     run_candidates,
     runtime_findings,
 )
-from assay.behaviour.spec import Spec, extract_spec
+from assay.behaviour.spec import NOT_LITERAL, Spec, extract_spec, literal_value
 from assay.behaviour.stages._frame import guarded, plan_files
 from assay.config import Settings
 from assay.model import Finding, Report
 from assay.rules._registry import finding_for
 from assay.sandbox import Limits, Outcome, Sandbox, Status
+from assay.sandbox.canonical import canonical_key, canonicalize
 
 __all__ = [
     "CHECK_BUDGET",
@@ -59,7 +63,8 @@ CHUNK = 4
 _VERSION = re.compile(r"^(?P<stem>[A-Za-z_]\w*?)_v(?P<number>\d+)$")
 _WORLDLY = re.compile(
     r"\b(open|input|requests|urllib|socket|subprocess|os\.system|sleep|random|time\.time|datetime\.now|"
-    r"exec|eval|__import__|sys\.stdin|Path|shutil|sqlite3|threading|asyncio|multiprocessing)\b"
+    r"exec|eval|__import__|sys\.stdin|Path|shutil|sqlite3|threading|asyncio|multiprocessing|"
+    r"secrets|uuid\d?|urandom|token_bytes|token_hex)\b"
 )
 
 
@@ -71,15 +76,64 @@ def probe_targets(source: str) -> list[tuple[ast.FunctionDef, Spec]]:
     if tree is None:
         return []
     grouped = {name for group in version_groups(tree).values() for name in group}
+    worldly = _worldly_helpers(tree)
+    defined = _module_names(tree)
     targets: list[tuple[ast.FunctionDef, Spec]] = []
     for node in tree.body:
-        if not isinstance(node, ast.FunctionDef) or node.name in grouped or _unprobeable(node):
+        if (
+            not isinstance(node, ast.FunctionDef)
+            or node.name in grouped
+            or node.name in worldly
+            or _unprobeable(node)
+        ):
             continue
         # Only the function's own text: a module docstring's examples belong to nobody.
-        spec = extract_spec(ast.get_source_segment(source, node) or "", node.name)
+        # Its examples run inside the module, so they may use the module's names
+        # (``round_money(Decimal("0.125"))``).
+        spec = extract_spec(
+            ast.get_source_segment(source, node) or "", node.name, module_names=defined
+        )
         if spec.examples or _fully_hinted(spec):
             targets.append((node, spec))
     return targets[:MAX_FUNCTIONS]
+
+
+def _module_names(tree: ast.Module) -> frozenset[str]:
+    """The names the module binds at top level: imports, classes, functions, assignments."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
+        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return frozenset(names)
+
+
+def _worldly_helpers(tree: ast.Module) -> set[str]:
+    """Top-level functions that reach the world (see `_WORLDLY`) themselves or through other
+    functions of the module they call: a salt from `secrets` drawn in a helper makes the
+    caller's result change between calls just as well."""
+    functions = {
+        n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    calls = {
+        name: {
+            c.func.id
+            for c in ast.walk(node)
+            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in functions
+        }
+        for name, node in functions.items()
+    }
+    worldly = {name for name, node in functions.items() if _WORLDLY.search(ast.unparse(node))}
+    grown = True
+    while grown:
+        more = {name for name, called in calls.items() if called & worldly} - worldly
+        worldly |= more
+        grown = bool(more)
+    return worldly
 
 
 def _parse(source: str) -> ast.Module | None:
@@ -208,16 +262,21 @@ def _run_dynamic(
     """`dynamic_findings` once the work is known and the sandboxes run."""
     tree, targets, groups = work
     findings: list[Finding] = []
+    notes: list[str] = []
+    types = ModuleTypes.of(tree)
     for node, spec in targets:
         try:
-            findings.extend(_probe_function(source, path, node, spec, box, reseeded, timeout_s))
+            probed = _probe_function(source, path, node, spec, types, box, reseeded, timeout_s)
         except _Unimportable as failed:
             # Its versions cannot be compared either: every function of the file is unverified.
             unverified = [n.name for n, _ in targets] + [n for g in groups.values() for n in g]
-            return _unimportable(path, failed.outcome, unverified, findings, rules)
+            unimportable = _unimportable(path, failed.outcome, unverified, findings, rules)
+            return _Probed(unimportable.findings, [*notes, *unimportable.notes])
+        findings.extend(probed.findings)
+        notes.extend(probed.notes)
     for stem, names in groups.items():
         findings.extend(_cross_versions(source, path, tree, stem, names, box, reseeded, timeout_s))
-    return _Probed([f for f in findings if f.rule in rules], [])
+    return _Probed([f for f in findings if f.rule in rules], notes)
 
 
 class _Unimportable(Exception):
@@ -269,6 +328,12 @@ def _caused_by_the_sandbox(outcome: Outcome) -> str | None:
                 else "it imports what the sandbox does not have"
             )
         return f"it needs the file system or the network at import ({outcome_text(outcome)})"
+    if exception.type == "AttributeError" and re.search(
+        r"__spec__|__package__|__loader__", exception.traceback
+    ):
+        # `__spec__.parent` and its kind name the package the module belongs to; a file
+        # imported on its own, as the sandbox imports it, has none.
+        return "it reads the package it belongs to (`__spec__`), which a file imported alone lacks"
     if exception.type == "KeyError" and "environ" in exception.traceback:
         return f"it reads an environment variable the sandbox does not set ({exception.message})"
     return None
@@ -324,13 +389,14 @@ def _probe_function(
     path: str,
     node: ast.FunctionDef,
     spec: Spec,
+    types: ModuleTypes,
     box: Sandbox,
     reseeded: Sandbox,
     timeout_s: float,
-) -> list[Finding]:
-    inputs = generate_inputs(spec, budget=CHECK_BUDGET)
+) -> _Probed:
+    inputs, domains, notes = _inputs_for(path, node, spec, types)
     if not inputs and not spec.examples:
-        return []
+        return _Probed([], notes)
     limits = Limits(timeout_s=timeout_s, memory_mb=512)
     runs: list[CandidateRun] = []
     # Two jobs at most (each one imports the module again): a first few inputs, then the
@@ -356,7 +422,155 @@ def _probe_function(
         if any(o.outcome.status is Status.TIMEOUT for o in run.observations):
             break
     merged = _merge(runs)
-    return runtime_findings(merged, spec, Location(path, node.lineno, node.name))
+    positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
+    findings = runtime_findings(
+        merged,
+        spec,
+        Location(path, node.lineno, node.name),
+        refused=lambda observation: _refusal(
+            observation, positional, [a.arg for a in node.args.kwonlyargs], domains
+        ),
+    )
+    typed = [o for o in merged.observations if o.input.origin == "typed"]
+    if typed and all(_not_built(o) for o in typed) and not spec.examples:
+        refusals = {
+            o.outcome.exception.message.splitlines()[0][:120]
+            for o in typed
+            if o.outcome.exception and o.outcome.exception.message
+        }
+        notes.append(
+            f"{path}: {node.name} not probed: the module refused every argument assay built"
+            + (f" ({sorted(refusals)[0]})" if refusals else "")
+        )
+    blamed = _sandbox_blame(merged)
+    if blamed is not None:
+        notes.append(f"{path}: {node.name} not verifiable here: {blamed}")
+        findings = [f for f in findings if f.rule not in {"AS602", "AS606"}]
+    fallback = _returned_a_default(node, merged)
+    if fallback is not None and any(f.rule == "AS606" for f in findings):
+        notes.append(
+            f"{path}: {node.name} returned the default of its parameter `{fallback}` for every "
+            "input tried: no input reached a branch with another result, so constant output "
+            "is not claimed"
+        )
+        findings = [f for f in findings if f.rule != "AS606"]
+    return _Probed(findings, notes)
+
+
+def _has_any(shape: Shape) -> bool:
+    return shape.kind == "any" or any(_has_any(item) for item in shape.items)
+
+
+def _inputs_for(
+    path: str, node: ast.FunctionDef, spec: Spec, types: ModuleTypes
+) -> tuple[list[ProbeInput], dict[str, tuple[str, ...]], list[str]]:
+    """The inputs to run `node` on, the domain it states per parameter, and notes.
+
+    Functions of plain values (ints, strings, lists of them: the benchmarks' kind) keep the
+    shape-driven inputs of `generate_inputs`; functions that take the module's classes,
+    stdlib value types, Enum or Literal members, required keyword-only arguments, or that
+    state their domain in constants get `typed_inputs`, built in the sandbox from
+    expressions. A type neither can build is named in a note, never replaced by None.
+    """
+    shapes = infer_shapes(spec)
+    keyword_only = any(default is None for default in node.args.kw_defaults)
+    plain = shapes is not None and not any(_has_any(s) for s in shapes) and not keyword_only
+    values, keys = stated_domains(node, types)
+    if plain and not values and not keys:
+        return generate_inputs(spec, budget=CHECK_BUDGET), {}, []
+    plan = typed_inputs(node, types, node.name, budget=CHECK_BUDGET)
+    if plan.missing:
+        if plain:
+            return generate_inputs(spec, budget=CHECK_BUDGET), {}, []
+        names = ", ".join(f"`{name}`" for name in plan.missing)
+        examples = [i for i in generate_inputs(spec, budget=CHECK_BUDGET) if i.origin == "example"]
+        what = "only its examples were run" if spec.examples else "not probed"
+        return examples, {}, [f"{path}: {node.name} {what}: cannot build {names}"]
+    examples = [i for i in generate_inputs(spec, budget=CHECK_BUDGET) if i.origin == "example"]
+    return [*examples, *plan.inputs][:CHECK_BUDGET], plan.domains, []
+
+
+def _not_built(observation: Observation) -> bool:
+    exception = observation.outcome.exception
+    return exception is not None and exception.type == NOT_BUILT
+
+
+def _refusal(
+    observation: Observation,
+    positional: list[str],
+    keyword_only: list[str],
+    domains: dict[str, tuple[str, ...]],
+) -> bool:
+    """Whether a failing call is the code refusing its input rather than crashing: an
+    ``assert`` of the function's own module that checks a parameter (a precondition), or
+    a KeyError while some argument lies outside the values the code states it accepts."""
+    exception = observation.outcome.exception
+    if exception is None:
+        return False
+    if exception.type == "AssertionError":
+        lines = [line.strip() for line in exception.traceback.strip().splitlines()]
+        frames = [line for line in lines if line.startswith('File "')]
+        code = [
+            line
+            for line in lines
+            if line and not line.startswith(("File ", "Traceback", "^", "~", "AssertionError"))
+        ]
+        if frames and frames[-1].startswith('File "<') and code and code[-1].startswith("assert "):
+            names = set(re.findall(r"[A-Za-z_]\w*", code[-1]))
+            return bool(names & {*positional, *keyword_only})
+    if exception.type == "KeyError" and domains:
+        given = {
+            **dict(zip(positional, observation.input.args, strict=False)),
+            **observation.input.kwargs,
+        }
+        return any(
+            name in given and repr(given[name]) not in stated for name, stated in domains.items()
+        )
+    return False
+
+
+def _sandbox_blame(run: CandidateRun) -> str | None:
+    """Why a call's failure is the sandbox's (no network, read-only files, no environment
+    variable, a denied operation, a missing optional module); None when no call shows it."""
+    for observation in run.observations:
+        outcome = observation.outcome
+        reason = _caused_by_the_sandbox(outcome)
+        if reason is not None:
+            return (
+                reason.replace(" at import", "") + f" (on {observation.input.call_source('f')[1:]})"
+            )
+    return None
+
+
+def _returned_a_default(node: ast.FunctionDef, run: CandidateRun) -> str | None:
+    """The optional parameter whose default every call returned (when no input passed it):
+    the function handed back the caller's own fallback, which is no placeholder."""
+    values = {o.key for o in run.observations if o.outcome.status is Status.OK}
+    if len(values) != 1:
+        return None
+    (value,) = values
+    positional = [*node.args.posonlyargs, *node.args.args]
+    optional = list(
+        zip(
+            positional[len(positional) - len(node.args.defaults) :], node.args.defaults, strict=True
+        )
+    )
+    optional += [
+        (a, d)
+        for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)
+        if d is not None
+    ]
+    for argument, default in optional:
+        literal = literal_value(default)
+        if literal is NOT_LITERAL:
+            continue
+        index = positional.index(argument) if argument in positional else len(positional)
+        passed = any(
+            argument.arg in o.input.kwargs or len(o.input.args) > index for o in run.observations
+        )
+        if not passed and value == "v:" + str(canonical_key(canonicalize(literal))):
+            return argument.arg
+    return None
 
 
 def _merge(runs: Sequence[CandidateRun]) -> CandidateRun:
