@@ -70,3 +70,20 @@ def test_allow_unsandboxed_runs_with_every_gap_said(tmp_path: Path) -> None:
     assert allowed.returncode == 0, allowed.stderr
     assert "hello" in allowed.stdout
     assert "warning: isolation degraded: user-namespace: no isolation works here" in allowed.stdout
+
+
+def test_the_opt_in_runs_the_probes_and_lists_every_gap(tmp_path: Path) -> None:
+    source = tmp_path / "halves.py"
+    source.write_text(
+        "def half(items: list[int]) -> int:\n"
+        '    """First item halved.\n\n    >>> half([4])\n    2\n    """\n'
+        "    return items[0] // 2\n"
+    )
+    done = _without_isolation(
+        "check", str(source), "--format", "json", "--allow-unsandboxed", "--no-cache"
+    )
+    report = json.loads(done.stdout)
+    assert any(f["rule"] == "AS602" for f in report["findings"]), report
+    degraded = [w for w in report["warnings"] if w.startswith("sandbox degraded: ")]
+    assert degraded, report["warnings"]
+    assert not [w for w in report["warnings"] if "did not run" in w]

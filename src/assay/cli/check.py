@@ -105,6 +105,12 @@ def check_command(
         "--no-cache",
         help="Check every file again instead of reusing cached results (or ASSAY_NO_CACHE=1).",
     ),
+    allow_unsandboxed: bool = typer.Option(
+        False,
+        "--allow-unsandboxed",
+        help="Where no isolation works, still run the dynamic probes, with resource limits "
+        "only (every gap is listed in the report's warnings). Default: they do not run.",
+    ),
 ) -> int:
     """Check Python files for hallucinated APIs, deprecated calls, security holes, silent failures, performance traps and wrong behaviour. Functions with examples or type hints are also run, in the sandbox (--no-dynamic: static rules only)."""
     if fmt not in FORMAT_CHOICES:
@@ -128,6 +134,11 @@ def check_command(
         overrides["offline"] = True
     settings = settings.with_overrides(**overrides)
     started = time.perf_counter()
+    if allow_unsandboxed:
+        from assay.sandbox import ALLOW_UNSANDBOXED_VARIABLE
+
+        # The sandbox reads this opt-in in one place, for every stage that starts one.
+        os.environ[ALLOW_UNSANDBOXED_VARIABLE] = "1"
     cache_dir = None
     if not (no_cache or env_flag("ASSAY_NO_CACHE")):
         from assay.knowledge.resolve import cache_dir as user_cache_dir

@@ -43,9 +43,11 @@ from assay.sandbox._model import (
     Status,
     WarningInfo,
 )
+from assay.sandbox._policy import ALLOW_UNSANDBOXED_VARIABLE
 from assay.sandbox._sandbox import Sandbox, doctor, run_job
 
 __all__ = [
+    "ALLOW_UNSANDBOXED_VARIABLE",
     "Call",
     "DoctorReport",
     "ExceptionInfo",

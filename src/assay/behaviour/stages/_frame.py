@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 from assay.errors import SandboxError
 from assay.model import FileError
 
-__all__ = ["guarded", "plan_files"]
+__all__ = ["degraded_warnings", "guarded", "plan_files"]
 
 _W = TypeVar("_W")
 _R = TypeVar("_R")
@@ -53,3 +53,10 @@ def guarded(
     except Exception as error:  # noqa: BLE001 - one file's failure must not lose the report
         failed.append(FileError.from_crash(path, stage, error))
         return None
+
+
+def degraded_warnings(existing: list[str], gaps: tuple[str, ...]) -> list[str]:
+    """`existing` warnings plus one per isolation gap of the sandbox that ran the code (the
+    opt-in without isolation lists every mechanism it lacks), each said once per report."""
+    added = [f"sandbox degraded: {gap}" for gap in gaps]
+    return [*existing, *(w for w in added if w not in existing)]

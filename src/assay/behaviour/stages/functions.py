@@ -38,7 +38,7 @@ from assay.behaviour.probes import (
     runtime_findings,
 )
 from assay.behaviour.spec import NOT_LITERAL, Spec, extract_spec, literal_value
-from assay.behaviour.stages._frame import guarded, plan_files
+from assay.behaviour.stages._frame import degraded_warnings, guarded, plan_files
 from assay.config import Settings
 from assay.model import Finding, Report
 from assay.rules._registry import finding_for
@@ -650,11 +650,13 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
         return report.model_copy(update={"errors": [*report.errors, *crashed]})
     found: list[Finding] = []
     notes: list[str] = []
+    gaps: tuple[str, ...] = ()
     try:
         with (
             Sandbox(workers=1) as box,
             Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
         ):
+            gaps = box.degraded
             for path, (source, work) in works.items():
                 probed = guarded(
                     path,
@@ -687,6 +689,7 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
             "findings": sorted([*report.findings, *found], key=Finding.sort_key),
             "notes": [*report.notes, *notes],
             "errors": [*report.errors, *crashed],
+            "warnings": degraded_warnings(report.warnings, gaps),
         }
     )
 
