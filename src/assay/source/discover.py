@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pathspec
 
-from assay import config
+from assay.config import MAX_FILE_BYTES
 from assay.errors import SourceError
 
 __all__ = [
@@ -36,10 +36,6 @@ __all__ = [
     "resolve_under_root",
 ]
 
-# The default size cap (``max-file-bytes``): larger files are reported, not read. No
-# hand-written module is this large, and a generated blob read whole costs memory in every
-# stage after it.
-MAX_FILE_BYTES = config.MAX_FILE_BYTES
 
 _LINK_OUT = (
     "a symlink leading outside the checked paths; not followed "

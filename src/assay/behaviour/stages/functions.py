@@ -40,6 +40,7 @@ from assay.config import Settings
 from assay.model import Finding, Report
 from assay.rules._registry import finding_for
 from assay.sandbox import Limits, Outcome, Sandbox, Status
+from assay.source.segments import Segments
 
 __all__ = [
     "CHECK_BUDGET",
@@ -71,12 +72,13 @@ def probe_targets(source: str) -> list[tuple[ast.FunctionDef, Spec]]:
     if tree is None:
         return []
     grouped = {name for group in version_groups(tree).values() for name in group}
+    segments = Segments(source)
     targets: list[tuple[ast.FunctionDef, Spec]] = []
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef) or node.name in grouped or _unprobeable(node):
             continue
         # Only the function's own text: a module docstring's examples belong to nobody.
-        spec = extract_spec(ast.get_source_segment(source, node) or "", node.name)
+        spec = extract_spec(segments.of(node) or "", node.name)
         if spec.examples or _fully_hinted(spec):
             targets.append((node, spec))
     return targets[:MAX_FUNCTIONS]
