@@ -60,9 +60,7 @@ class Run:
 
 
 def _module(functions: int) -> str:
-    return '"""Generated helpers."""\n' + "".join(
-        _FUNCTION.format(n=n) for n in range(functions)
-    )
+    return '"""Generated helpers."""\n' + "".join(_FUNCTION.format(n=n) for n in range(functions))
 
 
 def _big_module(megabytes: int) -> str:
