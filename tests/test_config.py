@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from assay.config import Settings, env_flag, load_settings
+from assay import check
+from assay.config import MIN_PROBE_TIMEOUT, Settings, env_flag, load_settings
 from assay.errors import ConfigError
 from assay.ledger import ledger_disabled
 from assay.model import Severity
@@ -98,3 +100,69 @@ def test_env_flag_reads_on_off_values(raw: str | None, expected: bool | None) ->
 def test_env_flag_names_the_variable_and_the_values_it_takes() -> None:
     with pytest.raises(ConfigError, match=r"ASSAY_NO_LEDGER='off' must be 1/0/true/false"):
         ledger_disabled({"ASSAY_NO_LEDGER": "off"})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[tool]\nassay = 5\n",
+        "tool = 3\n",
+        "[tool]\nassay = ['AS1']\n",
+        "[project]\nrequires-python = 3\n",
+        "project = 'x'\n",
+    ],
+)
+def test_a_table_of_the_wrong_shape_is_a_config_error(tmp_path: Path, body: str) -> None:
+    path = _pyproject(tmp_path, body)
+    with pytest.raises(ConfigError, match=r"must be a (table|string)") as caught:
+        load_settings(pyproject=path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("probe-timeout = 1e7", "less than or equal to 600"),
+        ("probe-timeout = 1e-9", "greater than or equal to 0.1"),
+        ("probe-timeout = nan", "finite number"),
+        ("probe-timeout = inf", "finite number"),
+        ("network-timeout = 0", "greater than or equal to 0.01"),
+        ("network-timeout = 1e300", "less than or equal to 600"),
+        ("cache-ttl-hours = -1", "greater than or equal to 0"),
+        ("cache-ttl-hours = 1e18", "less than or equal to 87600"),
+        ("max-file-bytes = 10", "greater than or equal to 1000"),
+        ("max-file-bytes = 1_000_000_000_000", "less than or equal to 200000000"),
+    ],
+)
+def test_every_numeric_setting_has_a_range_stated_in_its_error(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    key = line.split(" = ")[0]
+    path = _pyproject(tmp_path, f"[tool.assay]\n{line}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(pyproject=path)
+    message = str(caught.value)
+    assert key in message and expected in message
+    # The message also states the valid range (the field's description).
+    assert re.search(r"\d[\d,.]*-[\d,.]+\d", message.split(expected, 1)[1])
+
+
+def test_the_smallest_probe_timeout_allowed_still_runs_the_probes(tmp_path: Path) -> None:
+    source = tmp_path / "adder.py"
+    source.write_text(
+        "def add(a: int, b: int) -> int:\n"
+        '    """Add.\n\n    >>> add(2, 3)\n    5\n    """\n'
+        "    return a - b\n",
+        encoding="utf-8",
+    )
+    _pyproject(tmp_path, f"[tool.assay]\nprobe-timeout = {MIN_PROBE_TIMEOUT}\n")
+    report = check(str(source), offline=True)
+    assert report.errors == []
+    assert any(finding.rule.startswith("AS6") for finding in report.findings)
+
+
+def test_file_walk_settings_load(tmp_path: Path) -> None:
+    path = _pyproject(tmp_path, "[tool.assay]\nmax-file-bytes = 2000\nfollow-symlinks = true\n")
+    settings = load_settings(pyproject=path)
+    assert settings.max_file_bytes == 2000 and settings.follow_symlinks is True
+    assert Settings().max_file_bytes == 5_000_000 and Settings().follow_symlinks is False

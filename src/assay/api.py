@@ -73,9 +73,16 @@ def check(
             raise InvalidArgument(
                 "check() takes paths, and this looks like source text; call check_source(text)"
             )
+    # Settings first: the walk needs the size cap and the symlink policy.
+    first = next((Path(item) for item in paths if item != "-"), Path.cwd())
+    effective = settings if settings is not None else load_settings(first)
     return check_inputs(
-        collect(paths),
-        settings=settings,
+        collect(
+            paths,
+            max_file_bytes=effective.max_file_bytes,
+            follow_symlinks=effective.follow_symlinks,
+        ),
+        settings=effective,
         select=select,
         ignore=ignore,
         offline=offline,
@@ -159,9 +166,10 @@ def check_under_root(
     """
     if not paths:
         raise InvalidArgument("check_under_root() needs at least one path relative to the root")
+    effective = settings if settings is not None else load_settings(root)
     return check_inputs(
-        collect_under_root(root, list(paths)),
-        settings=settings if settings is not None else load_settings(root),
+        collect_under_root(root, list(paths), max_file_bytes=effective.max_file_bytes),
+        settings=effective,
         select=select,
         ignore=ignore,
         offline=offline,

@@ -26,6 +26,22 @@ else:  # pragma: no cover - exercised only on 3.10
 
 __all__ = ["Settings", "find_pyproject", "load_settings"]
 
+MIN_PROBE_TIMEOUT = 0.1
+"""The probe timeout also bounds importing the checked module in the sandbox; below a tenth of
+a second an import of a small module no longer finishes reliably, so every dynamic check
+would silently time out."""
+MAX_PROBE_TIMEOUT = 600.0
+"""Ten minutes per call: beyond this the timeout overflows the sandbox's timers or never
+fires in practice."""
+MIN_NETWORK_TIMEOUT = 0.01
+MAX_NETWORK_TIMEOUT = 600.0
+MAX_CACHE_TTL_HOURS = 24.0 * 365 * 10
+MAX_FILE_BYTES = 5_000_000
+"""The default of ``max-file-bytes`` (the walk in `assay.source.discover` enforces it)."""
+MIN_FILE_BYTES_CAP = 1_000
+MAX_FILE_BYTES_CAP = 200_000_000
+"""A file cap beyond 200 MB would let one file need tens of gigabytes in the static stage."""
+
 
 def _kebab(name: str) -> str:
     return name.replace("_", "-")
@@ -34,8 +50,14 @@ def _kebab(name: str) -> str:
 class Settings(BaseModel):
     """Everything that changes what `assay check` does. Keys are kebab-case in TOML."""
 
+    # NaN and infinity are refused everywhere: `probe-timeout = inf` would never time out and
+    # `nan` compares false with every bound.
     model_config = ConfigDict(
-        extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True
+        extra="forbid",
+        frozen=True,
+        alias_generator=_kebab,
+        populate_by_name=True,
+        allow_inf_nan=False,
     )
 
     select: list[str] = Field(
@@ -63,19 +85,47 @@ class Settings(BaseModel):
         default=True, description="Run sandboxed probes on functions with examples or type hints."
     )
     probe_timeout: float = Field(
-        default=2.0, gt=0, description="Seconds per sandboxed call in probes."
+        default=2.0,
+        ge=MIN_PROBE_TIMEOUT,
+        le=MAX_PROBE_TIMEOUT,
+        description=(
+            f"Seconds per sandboxed call in probes (and for importing the module), "
+            f"{MIN_PROBE_TIMEOUT:g}-{MAX_PROBE_TIMEOUT:g}."
+        ),
     )
     index_url: str | None = Field(
         default=None,
         description="Package index (PEP 503/691) to ask about unknown packages; default: pip's configured index.",
     )
     cache_ttl_hours: float = Field(
-        default=24.0 * 7, ge=0, description="How long package-index answers are cached on disk."
+        default=24.0 * 7,
+        ge=0,
+        le=MAX_CACHE_TTL_HOURS,
+        description=(
+            f"How long package-index answers are cached on disk, 0-{MAX_CACHE_TTL_HOURS:g} hours."
+        ),
     )
     network_timeout: float = Field(
         default=3.0,
-        gt=0,
-        description="Total seconds allowed for package-index look-ups in one run.",
+        ge=MIN_NETWORK_TIMEOUT,
+        le=MAX_NETWORK_TIMEOUT,
+        description=(
+            "Total seconds allowed for package-index look-ups in one run, "
+            f"{MIN_NETWORK_TIMEOUT:g}-{MAX_NETWORK_TIMEOUT:g}."
+        ),
+    )
+    max_file_bytes: int = Field(
+        default=MAX_FILE_BYTES,
+        ge=MIN_FILE_BYTES_CAP,
+        le=MAX_FILE_BYTES_CAP,
+        description=(
+            "Files larger than this many bytes are reported, not read, "
+            f"{MIN_FILE_BYTES_CAP:,}-{MAX_FILE_BYTES_CAP:,}."
+        ),
+    )
+    follow_symlinks: bool = Field(
+        default=False,
+        description="Check what symlinks inside checked directories point to outside them.",
     )
     base: str | None = Field(
         default=None, description="Git revision to compare with for removed-validation checks."
@@ -142,8 +192,7 @@ def load_settings(start: Path | None = None, *, pyproject: Path | None = None) -
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise ConfigError(f"cannot read {path}: {error}; fix the TOML syntax") from error
-        table = dict(document.get("tool", {}).get("assay", {}))
-        requires_python = document.get("project", {}).get("requires-python")
+        table, requires_python = _tables(document, path)
     if "python" not in table and requires_python:
         lowest = _lowest_python(requires_python)
         if lowest:
@@ -153,6 +202,37 @@ def load_settings(start: Path | None = None, *, pyproject: Path | None = None) -
         return Settings.model_validate(table)
     except ValidationError as error:
         raise ConfigError(_describe(error, f"[tool.assay] in {path}")) from error
+
+
+def _tables(document: dict[str, Any], path: Path) -> tuple[dict[str, Any], str | None]:
+    """``[tool.assay]`` and ``project.requires-python`` of a parsed pyproject.toml.
+
+    Raises:
+        ConfigError: ``tool``, ``tool.assay`` or ``project`` is not a table, or
+            ``requires-python`` is not a string.
+    """
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(
+            f"[tool] in {path} must be a table, not {type(tool).__name__} {tool!r}; "
+            "write the options under a [tool.assay] header"
+        )
+    table = tool.get("assay", {})
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"tool.assay in {path} must be a table, not {type(table).__name__} {table!r}; "
+            "write the options under a [tool.assay] header"
+        )
+    project = document.get("project", {})
+    if not isinstance(project, dict):
+        raise ConfigError(f"[project] in {path} must be a table, not {type(project).__name__}")
+    requires_python = project.get("requires-python")
+    if requires_python is not None and not isinstance(requires_python, str):
+        raise ConfigError(
+            f"project.requires-python in {path} must be a string like '>=3.10', "
+            f"not {requires_python!r}"
+        )
+    return dict(table), requires_python
 
 
 def _lowest_python(spec: str) -> str | None:
@@ -189,5 +269,12 @@ def _describe(error: ValidationError, where: str) -> str:
         if item["type"] == "extra_forbidden":
             problems.append(f"unknown key {key!r} (valid keys: {valid})")
         else:
-            problems.append(f"{key}: {item['msg']} (got {item.get('input')!r})")
+            field = (
+                Settings.model_fields.get(str(item["loc"][0]).replace("-", "_"))
+                if item["loc"]
+                else None
+            )
+            # The field's description states its range, so the message carries the remedy.
+            meaning = f": {field.description}" if field is not None and field.description else ""
+            problems.append(f"{key}: {item['msg']} (got {item.get('input')!r}){meaning}")
     return f"invalid {where}: " + "; ".join(problems)

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from assay.model import Finding, Severity
+from assay.source.segments import Segments
 
 if TYPE_CHECKING:
     from assay.config import Settings
@@ -124,9 +125,13 @@ class Context:
             return None
         return ".".join([binding.target, *reversed(parts)])
 
+    @cached_property
+    def _segments(self) -> Segments:
+        return Segments(self.source)
+
     def segment(self, node: ast.AST) -> str:
-        """The source text of `node`."""
-        return ast.get_source_segment(self.source, node) or ""
+        """The source text of `node` (the file is split into lines once, not per call)."""
+        return self._segments.of(node) or ""
 
     def suppressed(self, line: int, rule_id: str) -> bool:
         """True when line `line` carries ``# assay: ignore`` or ``# assay: ignore[rule_id]``."""

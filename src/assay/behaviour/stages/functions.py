@@ -44,6 +44,7 @@ from assay.model import Finding, Report
 from assay.rules._registry import finding_for
 from assay.sandbox import Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize
+from assay.source.segments import Segments
 
 __all__ = [
     "CHECK_BUDGET",
@@ -78,6 +79,7 @@ def probe_targets(source: str) -> list[tuple[ast.FunctionDef, Spec]]:
     grouped = {name for group in version_groups(tree).values() for name in group}
     worldly = _worldly_helpers(tree)
     defined = _module_names(tree)
+    segments = Segments(source)
     targets: list[tuple[ast.FunctionDef, Spec]] = []
     for node in tree.body:
         if (
@@ -90,9 +92,7 @@ def probe_targets(source: str) -> list[tuple[ast.FunctionDef, Spec]]:
         # Only the function's own text: a module docstring's examples belong to nobody.
         # Its examples run inside the module, so they may use the module's names
         # (``round_money(Decimal("0.125"))``).
-        spec = extract_spec(
-            ast.get_source_segment(source, node) or "", node.name, module_names=defined
-        )
+        spec = extract_spec(segments.of(node) or "", node.name, module_names=defined)
         if spec.examples or _fully_hinted(spec):
             targets.append((node, spec))
     return targets[:MAX_FUNCTIONS]
