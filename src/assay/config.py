@@ -84,6 +84,11 @@ class Settings(BaseModel):
     dynamic: bool = Field(
         default=True, description="Run sandboxed probes on functions with examples or type hints."
     )
+    allow_unsandboxed: bool = Field(
+        default=False,
+        description="Where no isolation works, still run the dynamic probes with resource limits "
+        "only (every gap is listed in the report's warnings); default: they do not run.",
+    )
     probe_timeout: float = Field(
         default=2.0,
         ge=MIN_PROBE_TIMEOUT,

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import assay
 
 SRC = str(Path(assay.__file__).resolve().parents[1])
@@ -72,16 +74,18 @@ def test_allow_unsandboxed_runs_with_every_gap_said(tmp_path: Path) -> None:
     assert "warning: isolation degraded: user-namespace: no isolation works here" in allowed.stdout
 
 
-def test_the_opt_in_runs_the_probes_and_lists_every_gap(tmp_path: Path) -> None:
+@pytest.mark.parametrize("opt_in", ["flag", "setting"])
+def test_the_opt_in_runs_the_probes_and_lists_every_gap(tmp_path: Path, opt_in: str) -> None:
     source = tmp_path / "halves.py"
     source.write_text(
         "def half(items: list[int]) -> int:\n"
         '    """First item halved.\n\n    >>> half([4])\n    2\n    """\n'
         "    return items[0] // 2\n"
     )
-    done = _without_isolation(
-        "check", str(source), "--format", "json", "--allow-unsandboxed", "--no-cache"
-    )
+    flags = ["--allow-unsandboxed"] if opt_in == "flag" else []
+    if opt_in == "setting":
+        (tmp_path / "pyproject.toml").write_text("[tool.assay]\nallow-unsandboxed = true\n")
+    done = _without_isolation("check", str(source), "--format", "json", "--no-cache", *flags)
     report = json.loads(done.stdout)
     assert any(f["rule"] == "AS602" for f in report["findings"]), report
     degraded = [w for w in report["warnings"] if w.startswith("sandbox degraded: ")]

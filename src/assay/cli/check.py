@@ -134,7 +134,7 @@ def check_command(
         overrides["offline"] = True
     settings = settings.with_overrides(**overrides)
     started = time.perf_counter()
-    if allow_unsandboxed:
+    if allow_unsandboxed or settings.allow_unsandboxed:
         from assay.sandbox import ALLOW_UNSANDBOXED_VARIABLE
 
         # The sandbox reads this opt-in in one place, for every stage that starts one.
