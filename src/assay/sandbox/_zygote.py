@@ -245,10 +245,7 @@ def _denied(error: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno in _DENIED_ERRNOS:
             return True
-        try:
-            reason = getattr(current, "reason", None)
-        except BaseException:  # noqa: BLE001 - a hostile property only means "not denied"
-            reason = None
+        reason = getattr(current, "reason", None)
         if isinstance(reason, OSError) and reason.errno in _DENIED_ERRNOS:
             return True
         current = current.__cause__ or current.__context__

@@ -17,7 +17,9 @@ compared and clustered on the trusted side. The choices are deliberate:
 * ``bool`` is not ``int``: a function returning ``True`` where another returns ``1`` behaves
   differently, and the comparison should say so.
 * Cycles become ``{"__cycle__": type}``; very deep or very large values are truncated with
-  ``{"__truncated__": count}`` so a hostile value cannot exhaust the trusted side.
+  ``{"__truncated__": count}`` so a hostile value cannot exhaust the trusted side; since the
+  candidate can patch the runner that calls `canonicalize`, the trusted side applies the
+  same bounds again, without recursion, to whatever arrives (`bounded`).
 
 This module imports only the standard library: the sandbox runner loads it by path inside
 the isolation boundary.
