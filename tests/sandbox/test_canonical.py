@@ -12,7 +12,14 @@ from fractions import Fraction
 
 import pytest
 
-from assay.sandbox.canonical import MAX_ITEMS, canonical_key, canonicalize, equivalent
+from assay.sandbox.canonical import (
+    MAX_FORM_DEPTH,
+    MAX_ITEMS,
+    bounded,
+    canonical_key,
+    canonicalize,
+    equivalent,
+)
 
 
 class Colour(enum.Enum):
@@ -75,6 +82,40 @@ def test_cycles_and_sizes_are_bounded() -> None:
     for _ in range(200):
         deep = [deep]
     json.dumps(canonicalize(deep))
+
+
+@dataclasses.dataclass
+class Node:
+    child: object
+
+
+def test_bounded_keeps_every_form_canonicalize_makes() -> None:
+    # the deepest forms per Python level: dict items, dataclass fields, exception args
+    for wrap in (
+        lambda inner: {"key": inner},
+        lambda inner: Node(inner),
+        lambda inner: (ValueError(inner), {"key": [2]}),
+    ):
+        value: object = 1.5 + 2j
+        for _ in range(200):
+            value = wrap(value)
+        form = canonicalize(value)
+        assert bounded(form) == (form, "")
+
+
+def test_bounded_cuts_forged_forms_without_recursion() -> None:
+    forged: list[object] = []
+    for _ in range(100_000):
+        forged = [forged]
+    kept, note = bounded(forged)
+    assert note == f"value nested deeper than {MAX_FORM_DEPTH} levels: cut"
+    for _ in range(MAX_FORM_DEPTH):
+        (kept,) = kept
+    assert kept == {"__truncated__": note}
+    canonical_key(bounded([forged, forged])[0])
+    wide, note = bounded({"__dict__": list(range(MAX_ITEMS + 3))})
+    assert wide["__dict__"][-1] == {"__truncated__": 3}
+    assert note == f"container longer than {MAX_ITEMS} items: cut"
 
 
 def test_opaque_objects_and_hostile_repr_are_described() -> None:

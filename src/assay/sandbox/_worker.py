@@ -35,6 +35,7 @@ from assay.sandbox._model import (
     WarningInfo,
 )
 from assay.sandbox._policy import MEMORY_MARGIN_MB, Policy
+from assay.sandbox.canonical import bounded
 
 __all__ = ["Worker"]
 
@@ -54,6 +55,18 @@ def _exception(kind: str, message: str) -> ExceptionInfo:
 
 def _text(value: object, default: str = "") -> str:
     return value if isinstance(value, str) else default
+
+
+#: Characters kept of an exception's type name: real qualified names are far shorter, and a
+#: class named with a megabyte of text would otherwise become a megabyte-long finding.
+MAX_TYPE_NAME = 200
+
+
+def _capped(text: str, cap: int, what: str) -> str:
+    """`text` cut to `cap` characters, saying so in the text itself (it becomes evidence)."""
+    if len(text) <= cap:
+        return text
+    return f"{text[:cap]}... [{what} cut at {cap} of {len(text)} characters]"
 
 
 def _list(value: object) -> list[Any]:
@@ -79,13 +92,17 @@ def _outcome_from_reply(reply: dict[str, Any], wall_s: float, limits: Limits) ->
             exception=_exception("MalformedResult", "bad status"),
             wall_s=wall_s,
         )
+    cap = limits.output_bytes
+    # The runner answering here runs beside the candidate, which may have patched it: every
+    # field is capped (strings) or copied within bounds (values) before anything on this
+    # side walks it, and each cut is stated where the evidence shows it.
     raw_exception = reply.get("exception")
     exception = None
     if isinstance(raw_exception, dict):
         exception = ExceptionInfo(
-            type=_text(raw_exception.get("type"), "?"),
-            message=_text(raw_exception.get("message")),
-            traceback=_text(raw_exception.get("traceback")),
+            type=_capped(_text(raw_exception.get("type"), "?"), MAX_TYPE_NAME, "type name"),
+            message=_capped(_text(raw_exception.get("message")), cap, "message"),
+            traceback=_capped(_text(raw_exception.get("traceback")), cap, "traceback"),
         )
     warnings = tuple(
         WarningInfo(
@@ -97,12 +114,17 @@ def _outcome_from_reply(reply: dict[str, Any], wall_s: float, limits: Limits) ->
         for w in _list(reply.get("warnings"))[:100]
         if isinstance(w, dict)
     )
-    value_repr = reply.get("value_repr")
-    cap = limits.output_bytes
+    value, cut = bounded(reply.get("value"))
+    args_after, _ = bounded(reply.get("args_after"))
+    raw_repr = reply.get("value_repr")
+    value_repr = _capped(raw_repr, cap, "repr") if isinstance(raw_repr, str) else None
+    if cut:
+        # first, so that the shortest rendering of the value (300 characters) still says it
+        value_repr = f"<{cut}> {value_repr or ''}".rstrip()
     return Outcome(
         status=status,
-        value_repr=value_repr if isinstance(value_repr, str) else None,
-        value=reply.get("value"),
+        value_repr=value_repr,
+        value=value,
         exception=exception,
         stdout=_text(reply.get("stdout"))[: cap + 100],
         stderr=_text(reply.get("stderr"))[: cap + 100],
@@ -110,7 +132,7 @@ def _outcome_from_reply(reply: dict[str, Any], wall_s: float, limits: Limits) ->
         cpu_s=_number(reply.get("cpu_s")),
         peak_memory_kb=int(_number(reply.get("peak_memory_kb"))),
         warnings=warnings,
-        args_after=reply.get("args_after"),
+        args_after=args_after,
     )
 
 

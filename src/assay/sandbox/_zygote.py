@@ -253,19 +253,31 @@ def _denied(error: BaseException) -> bool:
 
 
 def _exception_info(error: BaseException, cap: int) -> dict[str, str]:
-    summary = traceback.TracebackException.from_exception(error, capture_locals=False)
-    frames = [frame for frame in summary.stack if frame.filename != _RUNNER_FILE]
-    summary.stack = traceback.StackSummary.from_list(frames)
-    text = "".join(summary.format())
+    # Describing runs the candidate's code again (__str__, a metaclass's attributes), which
+    # may raise anything, SystemExit included: each part falls back on its own, so the
+    # original exception's type survives whatever describing it raises.
+    try:
+        summary = traceback.TracebackException.from_exception(error, capture_locals=False)
+        frames = [frame for frame in summary.stack if frame.filename != _RUNNER_FILE]
+        summary.stack = traceback.StackSummary.from_list(frames)
+        text = "".join(summary.format())
+    except BaseException as failure:  # noqa: BLE001 - a hostile exception is described, not propagated
+        text = f"<traceback failed: {type(failure).__name__}>"
     kind = type(error)
+    # type's own descriptors: no metaclass __getattribute__ runs, and C types keep "zlib."
+    try:
+        module: object = type.__dict__["__module__"].__get__(kind)
+    except AttributeError:  # a class made where globals had no __name__
+        module = None
+    qualname = str(type.__dict__["__qualname__"].__get__(kind))
     name = (
-        kind.__qualname__
-        if kind.__module__ in ("builtins", "__candidate__", "__main__")
-        else f"{kind.__module__}.{kind.__qualname__}"
+        qualname
+        if not isinstance(module, str) or module in ("builtins", "__candidate__", "__main__")
+        else f"{module}.{qualname}"
     )
     try:
         message = str(error)
-    except Exception as failure:  # noqa: BLE001 - a hostile __str__ is described, not propagated
+    except BaseException as failure:  # noqa: BLE001 - a hostile __str__ is described, not propagated
         message = f"<str() failed: {type(failure).__name__}>"
     return {"type": name, "message": message[:cap], "traceback": text[-cap:]}
 

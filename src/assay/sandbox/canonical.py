@@ -17,7 +17,9 @@ compared and clustered on the trusted side. The choices are deliberate:
 * ``bool`` is not ``int``: a function returning ``True`` where another returns ``1`` behaves
   differently, and the comparison should say so.
 * Cycles become ``{"__cycle__": type}``; very deep or very large values are truncated with
-  ``{"__truncated__": count}`` so a hostile value cannot exhaust the trusted side.
+  ``{"__truncated__": count}`` so a hostile value cannot exhaust the trusted side; since the
+  candidate can patch the runner that calls `canonicalize`, the trusted side applies the
+  same bounds again, without recursion, to whatever arrives (`bounded`).
 
 This module imports only the standard library: the sandbox runner loads it by path inside
 the isolation boundary.
@@ -32,7 +34,14 @@ import re
 import sys
 from typing import Any
 
-__all__ = ["FLOAT_REL_TOL", "canonical_key", "canonicalize", "equivalent"]
+__all__ = [
+    "FLOAT_REL_TOL",
+    "MAX_FORM_DEPTH",
+    "bounded",
+    "canonical_key",
+    "canonicalize",
+    "equivalent",
+]
 
 #: Floats that agree to about 9 significant digits are the same result, as in
 #: `canonical_key`. Rounding noise (another summation order, ``x / 2`` against ``x * 0.5``)
@@ -46,6 +55,10 @@ MAX_ITEMS = 10_000
 MAX_DEPTH = 64
 #: Characters of ``repr`` kept for opaque objects.
 MAX_REPR = 2_000
+#: JSON nesting a form from `canonicalize` can reach: at most three JSON levels per Python
+#: level (``{"__dict__": [[key, value]]}``) plus a tagged leaf. The trusted side cuts what
+#: arrives deeper (see `bounded`), since only a runner the candidate patched sends it.
+MAX_FORM_DEPTH = 3 * MAX_DEPTH + 8
 
 
 def canonicalize(value: object) -> Any:
@@ -166,6 +179,58 @@ def _safe_repr(value: object) -> str:
     except Exception as error:  # noqa: BLE001 - a hostile __repr__ is described, not propagated
         text = f"<unrepresentable {type(value).__name__}: {type(error).__name__}>"
     return text if len(text) <= MAX_REPR else text[:MAX_REPR] + "..."
+
+
+def bounded(form: Any) -> tuple[Any, str]:
+    """Copy a form decoded from the sandbox channel within the bounds `canonicalize` keeps.
+
+    The runner inside the sandbox can be patched by the candidate, so what arrives may nest
+    arbitrarily deep or hold huge containers; every recursive consumer on the trusted side
+    (`canonical_key`, `equivalent`, the renderers) would then die with RecursionError and
+    lose the whole report. The copy is made with an explicit stack (no recursion), keeps
+    `MAX_ITEMS` elements per container and `MAX_FORM_DEPTH` levels, and puts
+    ``{"__truncated__": "<what was cut>"}`` where it cut.
+
+    Args:
+        form: JSON-decoded data (``None``, ``bool``, ``int``, ``float``, ``str``, ``list``,
+            ``dict``); anything else is kept as it is.
+
+    Returns:
+        The bounded copy, and a note saying what was cut (empty when nothing was).
+    """
+    deep = f"value nested deeper than {MAX_FORM_DEPTH} levels: cut"
+    cuts: set[str] = set()
+    root: list[Any] = [None]
+    # (value, container to store it in, slot in that container, depth of value)
+    stack: list[tuple[Any, Any, Any, int]] = [(form, root, 0, 0)]
+    while stack:
+        value, parent, slot, depth = stack.pop()
+        if not isinstance(value, (list, dict)):
+            parent[slot] = value
+            continue
+        if depth >= MAX_FORM_DEPTH:
+            parent[slot] = {"__truncated__": deep}
+            cuts.add(deep)
+            continue
+        copy: Any
+        if isinstance(value, list):
+            copy = [None] * min(len(value), MAX_ITEMS)
+            stack.extend(
+                (item, copy, index, depth + 1) for index, item in enumerate(value[: len(copy)])
+            )
+            if len(value) > MAX_ITEMS:
+                copy.append({"__truncated__": len(value) - MAX_ITEMS})
+                cuts.add(f"container longer than {MAX_ITEMS} items: cut")
+        else:
+            copy = {}
+            for key, item in list(value.items())[:MAX_ITEMS]:
+                copy[key] = None
+                stack.append((item, copy, key, depth + 1))
+            if len(value) > MAX_ITEMS:
+                copy["__truncated__"] = len(value) - MAX_ITEMS
+                cuts.add(f"mapping with more than {MAX_ITEMS} keys: cut")
+        parent[slot] = copy
+    return root[0], "; ".join(sorted(cuts))
 
 
 def canonical_key(value: Any) -> str:
