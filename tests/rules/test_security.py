@@ -264,3 +264,16 @@ def test_a_file_without_nosec_is_not_tokenized_for_nosec_marks(
     assert _nosec_lines("import subprocess  # no marks here\n") == {}
     assert tokenized == []
     assert _nosec_lines("x = 1  # nosec B101\n") == {1: {"B101"}}
+
+
+def test_bandit_leaves_no_parent_links_in_assays_tree() -> None:
+    import ast
+
+    from assay.config import Settings
+    from assay.rules._context import Context
+    from assay.rules.security._bandit import bandit_issues
+
+    source = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
+    ctx = Context(path="snippet.py", source=source, tree=ast.parse(source), settings=Settings())
+    assert bandit_issues(ctx)
+    assert not [node for node in ast.walk(ctx.tree) if hasattr(node, "_bandit_parent")]

@@ -184,7 +184,7 @@ def _visit(visitor: Any, tree: ast.Module) -> None:
     parsed: ``process`` only adds ``ast.parse`` in front (a tenth of Bandit's time on the
     real-code corpus, measured with bench/bandit_cost.py) and accepts no tree. The tree is
     parsed with the same flags; Bandit only adds its ``_bandit_parent`` attribute to nodes,
-    which no ``ast`` function (walk, dump, unparse) reads."""
+    removed again once the visit is done."""
     visitor.generic_visit(tree)
     # Then the tests that read the whole file rather than a node (B613 trojansource), with
     # the context ``process`` gives them.
@@ -196,6 +196,10 @@ def _visit(visitor: Any, tree: ast.Module) -> None:
         "col_offset": 0,
     }
     visitor.update_scores(visitor.tester.run_tests(visitor.context, "File"))
+    # Bandit's child-to-parent links make the tree cyclic: left in place, each file's tree
+    # would wait for the cycle collector instead of being freed when its check ends.
+    for node in ast.walk(tree):
+        node.__dict__.pop("_bandit_parent", None)
 
 
 def _nosec_lines(source: str) -> dict[int, set[str]]:
