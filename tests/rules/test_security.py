@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -195,3 +196,84 @@ def test_word_naming_a_sibling_module_is_not_a_secret() -> None:
         "    logger.debug('%s', auth_token)\n"
     )
     assert [f.line for f in _findings(source, ["AS308"])] == [7]
+
+
+def test_bandit_tests_assay_never_relays_are_not_run() -> None:
+    # issue 19: Bandit only where it adds; the skipped tests must not even be evaluated
+    from bandit.core import config, test_set
+
+    from assay.rules.security._bandit import _BANDIT_SKIPPED, _bandit
+
+    _, tests = _bandit()
+    # another Bandit test set in the same process (e.g. a BanditManager) must not undo it
+    test_set.BanditTestSet(config.BanditConfig(), {})
+    run = {getattr(test, "_test_id", None) for funcs in tests.tests.values() for test in funcs}
+    blacklisted = {
+        entry["id"]
+        for funcs in tests.tests.values()
+        for test in funcs
+        for entries in getattr(test, "_config", {}).values()
+        if isinstance(entries, list)
+        for entry in entries
+        if isinstance(entry, dict)
+    }
+    assert not (run | blacklisted) & _BANDIT_SKIPPED
+    assert {"B113", "B613"} <= run and {"B301", "B311"} <= blacklisted
+
+
+def test_bandit_runs_on_the_tree_assay_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 19: Bandit visits assay's tree instead of parsing the file a second time
+    import ast
+
+    from assay.config import Settings
+    from assay.rules._context import Context
+    from assay.rules.security._bandit import bandit_issues
+
+    source = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
+    ctx = Context(path="snippet.py", source=source, tree=ast.parse(source), settings=Settings())
+
+    parsed: list[object] = []
+    real_parse = ast.parse
+
+    def counting_parse(*args: Any, **kwargs: Any) -> ast.Module:
+        parsed.append(args)
+        return real_parse(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ast, "parse", counting_parse)
+        issues = bandit_issues(ctx)
+    assert parsed == []
+    assert [issue.test_id for issue in issues] == ["B113"]
+
+
+def test_a_file_without_nosec_is_not_tokenized_for_nosec_marks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tokenize
+
+    from assay.rules.security._bandit import _nosec_lines
+
+    tokenized: list[object] = []
+    real = tokenize.generate_tokens
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        tokenized.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tokenize, "generate_tokens", counting)
+    assert _nosec_lines("import subprocess  # no marks here\n") == {}
+    assert tokenized == []
+    assert _nosec_lines("x = 1  # nosec B101\n") == {1: {"B101"}}
+
+
+def test_bandit_leaves_no_parent_links_in_assays_tree() -> None:
+    import ast
+
+    from assay.config import Settings
+    from assay.rules._context import Context
+    from assay.rules.security._bandit import bandit_issues
+
+    source = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
+    ctx = Context(path="snippet.py", source=source, tree=ast.parse(source), settings=Settings())
+    assert bandit_issues(ctx)
+    assert not [node for node in ast.walk(ctx.tree) if hasattr(node, "_bandit_parent")]

@@ -10,18 +10,21 @@ import tokenize
 import warnings
 import weakref
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from assay.model import Finding, Severity
 from assay.rules._context import Context
 
-#: Bandit tests assay does not relay: B101 (any assert) is replaced by AS406, which only
-#: reports asserts that validate a function's inputs outside tests; the import-only notices
-#: for subprocess, pickle and the XML parsers repeat what the call-level tests (B301,
-#: B313-B320) say where the module is actually used; B603/B607 ("check for execution of
-#: untrusted input", "partial executable path") fire on every list-form subprocess call —
-#: the recommended fix — and AS302 follows the data into subprocess calls instead.
+#: Bandit tests assay does not relay, so does not run (issue 19: Bandit only where it adds;
+#: all are LOW-severity, below issue 21's warning floor): B101 (any assert) is replaced by
+#: AS406, which only reports asserts that validate a function's inputs outside tests; the
+#: import-only notices for subprocess, pickle and the XML parsers repeat what the call-level
+#: tests (B301, B313-B320) say where the module is actually used; B603/B607 ("check for
+#: execution of untrusted input", "partial executable path") fire on every list-form
+#: subprocess call — the recommended fix — and AS302 follows the data into subprocess calls
+#: instead. Measured with bench/bandit_cost.py on the real-code corpus (291 files): these
+#: produced 279 LOW results, none relayed; every other test keeps running.
 _BANDIT_SKIPPED = frozenset(
     {"B101", "B403", "B404", "B405", "B406", "B407", "B408", "B409", "B603", "B607"}
 )
@@ -111,8 +114,29 @@ def _load_bandit() -> tuple[Any, Any]:
         warnings.simplefilter("ignore", DeprecationWarning)
         from bandit.core import config, docs_utils, meta_ast, metrics, node_visitor, test_set
 
-        tests = test_set.BanditTestSet(config.BanditConfig(), {})
+        # The profile's exclude list also drops the import blacklist entries (B403-B409)
+        # from Bandit's shared blacklist function, so they are never evaluated.
+        profile = {"exclude": sorted(_BANDIT_SKIPPED)}
+        tests = test_set.BanditTestSet(config.BanditConfig(), profile)
+    # Bandit keeps each test's configuration on the shared test function (the blacklist
+    # function's `_config` is the filtered blacklist), so any later BanditTestSet in this
+    # process (a BanditManager, say) would put the excluded tests back into ours. Each test
+    # runs through a wrapper holding its own copy of those attributes.
+    tests.tests = {kind: [_own(test) for test in funcs] for kind, funcs in tests.tests.items()}
     return (node_visitor, meta_ast, metrics, docs_utils), tests
+
+
+def _own(test: Any) -> Any:
+    """`test` with its Bandit configuration (`_config`) copied onto a wrapper of its own, so
+    it no longer changes when Bandit reconfigures the shared function. Tests without a
+    configuration are returned as they are. A `partial` keeps the call in C: the wrapper
+    runs once per test per node."""
+    if not hasattr(test, "_config"):
+        return test
+    own = partial(test)
+    own.__dict__.update(test.__dict__)
+    own.__name__ = test.__name__  # type: ignore[attr-defined]
+    return own
 
 
 _BANDIT_CACHE: weakref.WeakKeyDictionary[ast.Module, tuple[BanditIssue, ...]] = (
@@ -136,9 +160,7 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
         name, io.BytesIO(data), meta_ast.BanditMetaAst(), tests, False,
         _nosec_lines(ctx.source), counts,
     )  # fmt: skip
-    # Bandit parses what it is given; the text (not bytes) keeps an encoding cookie in the
-    # file from re-decoding what assay already decoded.
-    visitor.process(ctx.source)
+    _visit(visitor, ctx.tree)
     issues = tuple(
         BanditIssue(
             test_id=result.test_id,
@@ -152,10 +174,32 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
             end_col=getattr(result, "end_col_offset", None),
         )
         for result in visitor.tester.results
-        if result.test_id not in _BANDIT_SKIPPED
     )
     _BANDIT_CACHE[ctx.tree] = issues
     return issues
+
+
+def _visit(visitor: Any, tree: ast.Module) -> None:
+    """What Bandit's ``BanditNodeVisitor.process(source)`` does, on the tree assay already
+    parsed: ``process`` only adds ``ast.parse`` in front (a tenth of Bandit's time on the
+    real-code corpus, measured with bench/bandit_cost.py) and accepts no tree. The tree is
+    parsed with the same flags; Bandit only adds its ``_bandit_parent`` attribute to nodes,
+    removed again once the visit is done."""
+    visitor.generic_visit(tree)
+    # Then the tests that read the whole file rather than a node (B613 trojansource), with
+    # the context ``process`` gives them.
+    visitor.context = {
+        "file_data": visitor.fdata,
+        "filename": visitor.fname,
+        "lineno": 0,
+        "linerange": [0, 1],
+        "col_offset": 0,
+    }
+    visitor.update_scores(visitor.tester.run_tests(visitor.context, "File"))
+    # Bandit's child-to-parent links make the tree cyclic: left in place, each file's tree
+    # would wait for the cycle collector instead of being freed when its check ends.
+    for node in ast.walk(tree):
+        node.__dict__.pop("_bandit_parent", None)
 
 
 def _nosec_lines(source: str) -> dict[int, set[str]]:
@@ -167,6 +211,10 @@ def _nosec_lines(source: str) -> dict[int, set[str]]:
         from bandit.core.manager import _parse_nosec_comment
 
     lines: dict[int, set[str]] = {}
+    if "nosec" not in source:
+        # Bandit's mark is the literal (case-sensitive) "nosec"; tokenizing a file without
+        # it cost an eighth of Bandit's time on the real-code corpus.
+        return lines
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             if token.type == tokenize.COMMENT:
