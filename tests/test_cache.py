@@ -88,3 +88,18 @@ def test_parallel_static_checks_give_the_same_report(tmp_path: Path) -> None:
     parallel = assay.check(root, offline=True, dynamic=False, jobs=2)
     assert parallel.findings == serial.findings and parallel.files == serial.files
     assert parallel.errors == serial.errors
+
+
+def test_a_cached_file_keeps_its_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "pkg"
+    root.mkdir()
+    (root / "mod.py").write_text(
+        "from .helpers import scale\n\n\ndef double(x: int) -> int:\n    return scale(x, 2)\n",
+        encoding="utf-8",
+    )
+    first = assay.check(root, offline=True, cache_dir=tmp_path / "cache")
+    assert len(first.notes) == 1 and first.notes[0].endswith(
+        "a module of its own package, or an optional dependency)"
+    )
+    _forbid_checking(monkeypatch)
+    assert assay.check(root, offline=True, cache_dir=tmp_path / "cache").notes == first.notes

@@ -52,14 +52,30 @@ class FileResult(BaseModel):
     functions: list[FunctionReview]
 
     @classmethod
-    def of(cls, report: Report, path: str) -> FileResult:
-        """The part of `report` that belongs to `path`."""
-        return cls(
-            findings=[f for f in report.findings if f.path == path],
-            errors=[e for e in report.errors if e.path == path],
-            notes=[n for n in report.notes if n.startswith(f"{path}: ")],
-            functions=[r for r in report.functions if r.path == path],
-        )
+    def per_file(cls, report: Report, paths: Iterable[str]) -> dict[str, FileResult]:
+        """The part of `report` that belongs to each of `paths`, grouped in one pass over
+        the report (a notes entry belongs to the file its text starts with)."""
+        wanted = list(paths)
+        parts: dict[str, tuple[list[Finding], list[FileError], list[str], list[FunctionReview]]]
+        parts = {path: ([], [], [], []) for path in wanted}
+        for finding in report.findings:
+            if finding.path in parts:
+                parts[finding.path][0].append(finding)
+        for error in report.errors:
+            if error.path in parts:
+                parts[error.path][1].append(error)
+        for note in report.notes:
+            head = note.split(": ", 1)[0]
+            owners = [head] if head in parts else [p for p in wanted if note.startswith(f"{p}: ")]
+            for owner in owners:
+                parts[owner][2].append(note)
+        for review in report.functions:
+            if review.path in parts:
+                parts[review.path][3].append(review)
+        return {
+            path: cls(findings=found, errors=errors, notes=notes, functions=functions)
+            for path, (found, errors, notes, functions) in parts.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -101,11 +117,9 @@ class ResultCache:
         if report.warnings:
             return []
         problems: list[str] = []
-        for path in paths:
-            text = report.sources.get(path)
-            if text is None:
-                continue
-            problem = self._write(self.key(path, text), FileResult.of(report, path))
+        readable = [path for path in paths if path in report.sources]
+        for path, result in FileResult.per_file(report, readable).items():
+            problem = self._write(self.key(path, report.sources[path]), result)
             if problem is not None:
                 problems.append(problem)
         return problems

@@ -47,6 +47,7 @@ __all__ = [
     "repeat_indices",
     "run_candidates",
     "runtime_findings",
+    "traceback_tail",
     "unpacked",
 ]
 
@@ -589,7 +590,7 @@ def _crashes_and_hangs(context: _Context) -> Iterator[Finding]:
                 "got": outcome_text(first.outcome),
                 "expected": "a value, or a deliberate exception for a refused input",
                 "crashing_inputs": [o.input.call_source(context.entry) for o in crashes[:5]],
-                "traceback_tail": _traceback_tail(first.outcome),
+                "traceback_tail": traceback_tail(first.outcome),
             },
             fix="handle this input, or reject it explicitly with a clear exception",
             confidence="medium",
@@ -612,7 +613,8 @@ def _crashes_and_hangs(context: _Context) -> Iterator[Finding]:
         )
 
 
-def _traceback_tail(outcome: Outcome) -> str:
+def traceback_tail(outcome: Outcome) -> str:
+    """The last three lines of the outcome's traceback ('' when it raised nothing)."""
     if outcome.exception is None:
         return ""
     return "\n".join(outcome.exception.traceback.strip().splitlines()[-3:])

@@ -36,6 +36,7 @@ from assay.behaviour.probes import (
     outcome_text,
     run_candidates,
     runtime_findings,
+    traceback_tail,
 )
 from assay.behaviour.spec import NOT_LITERAL, Spec, extract_spec, literal_value
 from assay.behaviour.stages._frame import degraded_warnings, guarded, plan_files
@@ -361,7 +362,7 @@ def _unimportable(
             "got": outcome_text(outcome),
             "expected": "the module imports",
             "status": str(outcome.status),
-            "traceback_tail": _traceback_tail(outcome),
+            "traceback_tail": traceback_tail(outcome),
             "not_verified": unverified,
         },
         fix="make the module's top-level code run without input, network or files (move "
@@ -376,12 +377,6 @@ def _failing_line(outcome: Outcome) -> int:
         return 1
     lines = re.findall(r'File "<[^"]*>", line (\d+)', outcome.exception.traceback)
     return int(lines[-1]) if lines else 1
-
-
-def _traceback_tail(outcome: Outcome) -> str:
-    if outcome.exception is None:
-        return ""
-    return "\n".join(outcome.exception.traceback.strip().splitlines()[-3:])
 
 
 def _probe_function(
