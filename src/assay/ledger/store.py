@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from assay._extras import require
 from assay.errors import InvalidArgument, LedgerError
 from assay.ledger import _schema as t
 from assay.ledger.types import (
@@ -99,6 +100,8 @@ def open_ledger(url: str | None = None) -> Ledger:
     if parsed.get_backend_name() == "sqlite":
         engine = _sqlite_engine(parsed)
     elif parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql+psycopg":
+            require("psycopg", extra="postgres")
         engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     else:
         raise LedgerError(

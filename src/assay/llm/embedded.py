@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assay._extras import require
 from assay.errors import BackendError
 from assay.llm.base import Completion, Params, Request, sample_each
 from assay.llm.models import ModelSpec, ensure_model, resolve_model
@@ -114,12 +115,7 @@ class EmbeddedBackend:
 
 
 def _load(path: Path, *, threads: int, n_ctx: int) -> Any:
-    try:
-        import xllamacpp
-    except ImportError as error:
-        raise BackendError(
-            "the embedded backend needs xllamacpp; run: pip install xllamacpp"
-        ) from error
+    xllamacpp = require("xllamacpp", extra="local-model")
     params = xllamacpp.CommonParams()
     params.model.path = str(path)
     params.n_ctx = n_ctx

@@ -17,7 +17,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assay.errors import BackendError, InvalidArgument, ModelIntegrityError
+from assay._extras import Extra
+from assay.errors import BackendError, InvalidArgument, MissingExtra, ModelIntegrityError
 
 __all__ = [
     "MODELS",
@@ -42,6 +43,8 @@ class ModelSpec:
     version: str
     size: int
     sha256: str
+    #: The assay extra that installs the packages (None: installed by hand, `requirements()`).
+    extra: Extra | None = None
 
     @property
     def filename(self) -> str:
@@ -50,6 +53,8 @@ class ModelSpec:
 
     def requirements(self) -> str:
         """The pip command that installs exactly these packages."""
+        if self.extra is not None:
+            return f"pip install 'assay[{self.extra}]'"
         pins = " ".join(f"{dist}=={self.version}" for dist, _ in self.packages)
         return f"pip install {pins}"
 
@@ -62,6 +67,7 @@ MODELS: dict[str, ModelSpec] = {
         version="0.9.0",
         size=491_400_064,
         sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        extra="local-model",
     ),
     # Opt-in (its 22 packages, 1.1 GB, are not installed with assay). The pin was computed
     # here from the 0.2.0 packages (parts 1..22 concatenated in order, as for the default
@@ -154,9 +160,10 @@ def _part_paths(spec: ModelSpec) -> list[Path]:
         try:
             installed = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
-            raise BackendError(
-                f"model package {dist} is not installed; run: {spec.requirements()}"
-            ) from None
+            message = f"model package {dist} is not installed; run: {spec.requirements()}"
+            if spec.extra is not None:
+                raise MissingExtra(message, extra=spec.extra) from None
+            raise BackendError(message) from None
         if installed != spec.version:
             raise BackendError(
                 f"model package {dist} is version {installed}, assay pins {spec.version}; "
