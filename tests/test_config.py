@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 
+import assay.config
 from assay import check
-from assay.config import MIN_PROBE_TIMEOUT, Settings, env_flag, load_settings
+from assay.config import (
+    ENVIRONMENT_VARIABLES,
+    MIN_PROBE_TIMEOUT,
+    Environment,
+    Settings,
+    env_flag,
+    load_settings,
+    read_environment,
+)
 from assay.errors import ConfigError
 from assay.ledger import ledger_disabled
 from assay.model import Severity
@@ -166,3 +177,68 @@ def test_file_walk_settings_load(tmp_path: Path) -> None:
     settings = load_settings(pyproject=path)
     assert settings.max_file_bytes == 2000 and settings.follow_symlinks is True
     assert Settings().max_file_bytes == 5_000_000 and Settings().follow_symlinks is False
+
+
+# --------------------------------------------------------------------------- environment
+# The sandbox's child side reads the private start-up variables its parent set for it.
+_CHILD_SIDE = {"sandbox/_zygote.py", "sandbox/_isolate.py"}
+
+
+def _environment_reads(tree: ast.AST) -> list[int]:
+    """Lines reading os.environ / os.getenv; writes (``os.environ[k] = v``, ``setdefault``)
+    pass configuration on to libraries and child processes and are not reads."""
+    writes: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            writes.add(id(node.value))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setdefault"
+        ):
+            writes.add(id(node.func.value))
+    lines = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+            and node.attr in {"environ", "getenv", "environb"}
+            and id(node) not in writes
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_environment_is_read_in_config_only() -> None:
+    src = Path(assay.config.__file__).resolve().parent
+    offenders = []
+    for path in sorted(src.rglob("*.py")):
+        relative = path.relative_to(src).as_posix()
+        if relative == "config.py" or relative in _CHILD_SIDE:
+            continue
+        for line in _environment_reads(ast.parse(path.read_text(encoding="utf-8"))):
+            offenders.append(f"{relative}:{line}")
+    assert offenders == [], "read the environment through assay.config.read_environment"
+
+
+def test_every_variable_read_is_documented_and_parsed() -> None:
+    fields = {field.name for field in dataclasses.fields(Environment)}
+    assert len(ENVIRONMENT_VARIABLES) == len(fields)
+    everything = {name: "1" for name in ENVIRONMENT_VARIABLES}
+    everything["ASSAY_CACHE_DIR"] = "/tmp/assay-cache"
+    parsed = read_environment(everything)
+    assert all(getattr(parsed, name) not in (None, False) for name in fields)
+    assert read_environment({}) == Environment()
+
+
+def test_empty_means_unset_and_flags_are_strict() -> None:
+    assert read_environment({"ASSAY_LEDGER_URL": "  ", "FORCE_COLOR": "0"}) == Environment()
+    with pytest.raises(ConfigError, match="ASSAY_NO_CACHE='maybe'"):
+        read_environment({"ASSAY_NO_CACHE": "maybe"})
+
+
+def test_the_readme_lists_every_environment_variable() -> None:
+    readme = (Path(assay.config.__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    for name, effect in ENVIRONMENT_VARIABLES.items():
+        assert f"| `{name}` | {effect} |" in readme, name

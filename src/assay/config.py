@@ -1,8 +1,11 @@
 """One typed schema for every option, read from ``[tool.assay]`` in pyproject.toml.
 
 Options are declared once here (type, default, doc). Unknown keys are rejected with a
-message naming the key and the valid ones. Environment variables are parsed here and only
-here (`ASSAY_OFFLINE`, `ASSAY_CACHE_DIR`).
+message naming the key and the valid ones. Environment variables are read here and only here:
+`read_environment` returns every one assay uses as a typed `Environment` (the table
+`ENVIRONMENT_VARIABLES` documents them; `tests/test_config.py` keeps other modules from reading
+``os.environ``). The sandbox's child side is the one exception: it reads the private variables
+its parent set for it inside the sandbox, which are a start-up protocol, not user settings.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised only on 3.10
     import tomli as tomllib
 
-__all__ = ["Settings", "find_pyproject", "load_settings"]
+__all__ = [
+    "ENVIRONMENT_VARIABLES",
+    "Environment",
+    "Settings",
+    "env_flag",
+    "find_pyproject",
+    "load_settings",
+    "read_environment",
+]
 
 MIN_PROBE_TIMEOUT = 0.1
 """The probe timeout also bounds importing the checked module in the sandbox; below a tenth of
@@ -261,8 +273,83 @@ def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool | None
     return lowered in {"1", "true", "yes"}
 
 
+#: Every environment variable assay reads, with what it does (the README's table says the same).
+ENVIRONMENT_VARIABLES: dict[str, str] = {
+    "ASSAY_OFFLINE": "1: never ask the package index (same as offline = true)",
+    "ASSAY_CACHE_DIR": "where caches and assembled models live (default: the user cache dir)",
+    "ASSAY_NO_CACHE": "1: check every file again instead of reusing cached results",
+    "ASSAY_LEDGER_URL": "the ledger database (sqlite:///path or postgresql://...)",
+    "ASSAY_NO_LEDGER": "1: record nothing in the ledger",
+    "ASSAY_ALLOW_UNSANDBOXED": "1: run candidate code with rlimits only where no isolation works",
+    "ASSAY_API_KEY": "the service's API key(s), comma-separated",
+    "OPENAI_BASE_URL": "the OpenAI-compatible server of the openai backend",
+    "OPENAI_API_KEY": "its key",
+    "OPENAI_MODEL": "its model name",
+    "ANTHROPIC_API_KEY": "the anthropic backend's key",
+    "ANTHROPIC_BASE_URL": "the anthropic backend's server (default: Anthropic's)",
+    "PIP_INDEX_URL": "the package index to ask (pip's own variable)",
+    "NO_COLOR": "non-empty: no colour in text output (https://no-color.org)",
+    "FORCE_COLOR": "non-empty and not 0: colour even when not on a terminal",
+}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The environment variables of `ENVIRONMENT_VARIABLES`, parsed (empty means unset)."""
+
+    offline: bool | None = None
+    cache_dir: Path | None = None
+    no_cache: bool = False
+    ledger_url: str | None = None
+    no_ledger: bool = False
+    allow_unsandboxed: bool = False
+    api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    openai_model: str | None = None
+    anthropic_api_key: str | None = None
+    anthropic_base_url: str | None = None
+    pip_index_url: str | None = None
+    no_color: bool = False
+    force_color: bool = False
+
+
+def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
+    """The variables assay reads, from `environ` (default: the process environment).
+
+    Raises:
+        ConfigError: an on/off variable (ASSAY_OFFLINE, ASSAY_NO_CACHE, ASSAY_NO_LEDGER) holds
+            something other than 1/0/true/false/yes/no.
+    """
+    env = os.environ if environ is None else environ
+
+    def text(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    cache = text("ASSAY_CACHE_DIR")
+    return Environment(
+        offline=env_flag("ASSAY_OFFLINE", env),
+        cache_dir=Path(cache) if cache else None,
+        no_cache=env_flag("ASSAY_NO_CACHE", env) is True,
+        ledger_url=text("ASSAY_LEDGER_URL"),
+        no_ledger=env_flag("ASSAY_NO_LEDGER", env) is True,
+        # Lenient on purpose: an opt-in to weaker isolation is only taken when clearly given.
+        allow_unsandboxed=(text("ASSAY_ALLOW_UNSANDBOXED") or "").lower() in ("1", "true", "yes"),
+        api_key=text("ASSAY_API_KEY"),
+        openai_base_url=text("OPENAI_BASE_URL"),
+        openai_api_key=text("OPENAI_API_KEY"),
+        openai_model=text("OPENAI_MODEL"),
+        anthropic_api_key=text("ANTHROPIC_API_KEY"),
+        anthropic_base_url=text("ANTHROPIC_BASE_URL"),
+        pip_index_url=text("PIP_INDEX_URL"),
+        no_color=bool(env.get("NO_COLOR", "")),
+        force_color=env.get("FORCE_COLOR", "") not in ("", "0"),
+    )
+
+
 def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
-    offline = env_flag("ASSAY_OFFLINE", environ)
+    offline = read_environment(environ).offline
     return {} if offline is None else {"offline": offline}
 
 

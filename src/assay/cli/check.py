@@ -12,7 +12,7 @@ import typer
 
 from assay.api import check as api_check
 from assay.api import check_source as api_check_source
-from assay.config import env_flag, load_settings
+from assay.config import load_settings, read_environment
 from assay.errors import InvalidArgument
 from assay.model import Report, Severity
 
@@ -140,7 +140,7 @@ def check_command(
         # The sandbox reads this opt-in in one place, for every stage that starts one.
         os.environ[ALLOW_UNSANDBOXED_VARIABLE] = "1"
     cache_dir = None
-    if not (no_cache or env_flag("ASSAY_NO_CACHE")):
+    if not (no_cache or read_environment().no_cache):
         from assay.knowledge.resolve import cache_dir as user_cache_dir
 
         cache_dir = user_cache_dir()
@@ -226,12 +226,11 @@ def check_command(
 def _color(isatty: bool, environ: Mapping[str, str] | None = None) -> bool:
     """Whether to colour text: NO_COLOR (non-empty, https://no-color.org) turns it off, else
     FORCE_COLOR (non-empty, not 0) turns it on, else only on a terminal; NO_COLOR winning
-    over FORCE_COLOR is what ruff does. These are terminal conventions, not assay settings,
-    so they are read here rather than in config."""
-    env = os.environ if environ is None else environ
-    if env.get("NO_COLOR", ""):
+    over FORCE_COLOR is what ruff does."""
+    env = read_environment(environ)
+    if env.no_color:
         return False
-    if env.get("FORCE_COLOR", "") not in ("", "0"):
+    if env.force_color:
         return True
     return isatty
 

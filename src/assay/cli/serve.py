@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
+from assay.config import read_environment
 from assay.errors import InvalidArgument
 
 __all__ = ["api_keys", "register"]
@@ -37,7 +37,7 @@ def _root(option: Path | None) -> Path | None:
 
 def api_keys(option: str | None) -> tuple[str, ...]:
     """API keys from ``--api-key`` or else ``ASSAY_API_KEY`` (comma-separated for several)."""
-    raw = option if option is not None else os.environ.get("ASSAY_API_KEY", "")
+    raw = option if option is not None else (read_environment().api_key or "")
     keys = tuple(part.strip() for part in raw.split(",") if part.strip())
     short = [k for k in keys if len(k) < 16]
     if short:

@@ -30,7 +30,6 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import os
 import platform
 import re
 import subprocess
@@ -47,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from assay.config import Settings
+from assay.config import Settings, read_environment
 
 __all__ = [
     "OTHER_PYTHON_STDLIB",
@@ -139,9 +138,9 @@ def normalize(name: str) -> str:
 
 def cache_dir() -> Path:
     """Where assay keeps answers between runs: ``ASSAY_CACHE_DIR`` or the user cache dir."""
-    configured = os.environ.get("ASSAY_CACHE_DIR")
-    if configured:
-        return Path(configured)
+    configured = read_environment().cache_dir
+    if configured is not None:
+        return configured
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("assay"))
@@ -320,9 +319,9 @@ def pip_index_url(settings: Settings, environ: Mapping[str, str] | None = None) 
     """The index to ask: ``index-url`` in settings, else pip's configuration, else PyPI."""
     if settings.index_url:
         return _with_slash(settings.index_url)
-    env = os.environ if environ is None else environ
-    if env.get("PIP_INDEX_URL"):
-        return _with_slash(env["PIP_INDEX_URL"])
+    from_environment = read_environment(environ).pip_index_url
+    if from_environment:
+        return _with_slash(from_environment)
     return _with_slash(_pip_configured_index() or _PYPI_SIMPLE)
 
 

@@ -10,7 +10,6 @@ when the database is already at the newest revision.
 
 from __future__ import annotations
 
-import os
 import statistics
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -23,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from assay._extras import require
+from assay.config import read_environment
 from assay.errors import InvalidArgument, LedgerError
 from assay.ledger import _schema as t
 from assay.ledger.types import (
@@ -63,8 +63,7 @@ def resolve_url(url: str | None = None, environ: Mapping[str, str] | None = None
 
     A plain filesystem path is accepted and means a SQLite file there.
     """
-    env = os.environ if environ is None else environ
-    chosen = url or env.get("ASSAY_LEDGER_URL") or default_url()
+    chosen = url or read_environment(environ).ledger_url or default_url()
     if "://" not in chosen:
         chosen = f"sqlite:///{Path(chosen).expanduser().resolve()}"
     return chosen
@@ -76,9 +75,7 @@ def ledger_disabled(environ: Mapping[str, str] | None = None) -> bool:
     Raises:
         ConfigError: the variable holds something else.
     """
-    from assay.config import env_flag
-
-    return env_flag("ASSAY_NO_LEDGER", environ) is True
+    return read_environment(environ).no_ledger
 
 
 def open_ledger(url: str | None = None) -> Ledger:

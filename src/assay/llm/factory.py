@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from assay.config import read_environment
 from assay.errors import BackendError, InvalidArgument
 from assay.llm.base import Backend
 
@@ -31,20 +31,14 @@ class BackendEnv:
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> BackendEnv:
         """Read ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``OPENAI_MODEL``,
         ``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL`` and ``ASSAY_CACHE_DIR`` (empty = unset)."""
-        env = os.environ if environ is None else environ
-
-        def get(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
-
-        cache = get("ASSAY_CACHE_DIR")
+        env = read_environment(environ)
         return cls(
-            openai_base_url=get("OPENAI_BASE_URL"),
-            openai_api_key=get("OPENAI_API_KEY"),
-            openai_model=get("OPENAI_MODEL"),
-            anthropic_api_key=get("ANTHROPIC_API_KEY"),
-            anthropic_base_url=get("ANTHROPIC_BASE_URL"),
-            cache_dir=Path(cache) / "models" if cache else None,
+            openai_base_url=env.openai_base_url,
+            openai_api_key=env.openai_api_key,
+            openai_model=env.openai_model,
+            anthropic_api_key=env.anthropic_api_key,
+            anthropic_base_url=env.anthropic_base_url,
+            cache_dir=env.cache_dir / "models" if env.cache_dir else None,
         )
 
 

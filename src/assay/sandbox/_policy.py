@@ -34,6 +34,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from assay.config import read_environment
 from assay.errors import InvalidArgument, SandboxUnavailable
 from assay.sandbox import _seccomp
 from assay.sandbox._model import DoctorReport, Mechanism
@@ -338,7 +339,7 @@ def memory_cgroup_root() -> tuple[str, str] | None:
 def allow_unsandboxed_default() -> bool:
     """Whether ``ASSAY_ALLOW_UNSANDBOXED`` opts in to running candidate code with rlimits
     only where no isolation works (the default of every ``allow_unsandboxed=None``)."""
-    return os.environ.get(ALLOW_UNSANDBOXED_VARIABLE, "").strip().lower() in ("1", "true", "yes")
+    return read_environment().allow_unsandboxed
 
 
 def _probe(
