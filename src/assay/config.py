@@ -32,6 +32,8 @@ __all__ = [
     "ENVIRONMENT_VARIABLES",
     "Environment",
     "Settings",
+    "cache_dir",
+    "data_dir",
     "env_flag",
     "find_pyproject",
     "load_settings",
@@ -346,6 +348,24 @@ def read_environment(environ: Mapping[str, str] | None = None) -> Environment:
         no_color=bool(env.get("NO_COLOR", "")),
         force_color=env.get("FORCE_COLOR", "") not in ("", "0"),
     )
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where assay keeps answers between runs (package index, introspection, results, models):
+    ``ASSAY_CACHE_DIR``, else the platform's user cache directory (``~/.cache/assay``)."""
+    configured = read_environment(environ).cache_dir
+    if configured is not None:
+        return configured
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("assay"))
+
+
+def data_dir() -> Path:
+    """Where assay keeps what must survive a cache wipe (the default SQLite ledger)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("assay")
 
 
 def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -12,8 +12,8 @@ import sys
 
 import typer
 
+from assay.config import cache_dir
 from assay.errors import AssayError
-from assay.knowledge.resolve import cache_dir
 
 __all__ = ["app", "main"]
 

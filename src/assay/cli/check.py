@@ -12,6 +12,7 @@ import typer
 
 from assay.api import check as api_check
 from assay.api import check_source as api_check_source
+from assay.config import cache_dir as user_cache_dir
 from assay.config import load_settings, read_environment
 from assay.errors import InvalidArgument
 from assay.model import Report, Severity
@@ -141,8 +142,6 @@ def check_command(
         os.environ[ALLOW_UNSANDBOXED_VARIABLE] = "1"
     cache_dir = None
     if not (no_cache or read_environment().no_cache):
-        from assay.knowledge.resolve import cache_dir as user_cache_dir
-
         cache_dir = user_cache_dir()
     if stdin_filename is not None:
         report = api_check_source(

@@ -46,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from assay.config import Settings, read_environment
+from assay.config import Settings, cache_dir, read_environment
 
 __all__ = [
     "OTHER_PYTHON_STDLIB",
@@ -134,16 +134,6 @@ PYTHON_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 def normalize(name: str) -> str:
     """The PEP 503 normalised form of a project name (``Foo_Bar`` -> ``foo-bar``)."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def cache_dir() -> Path:
-    """Where assay keeps answers between runs: ``ASSAY_CACHE_DIR`` or the user cache dir."""
-    configured = read_environment().cache_dir
-    if configured is not None:
-        return configured
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("assay"))
 
 
 # --------------------------------------------------------------------------- packages

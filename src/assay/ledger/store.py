@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from assay._extras import require
-from assay.config import read_environment
+from assay.config import data_dir, read_environment
 from assay.errors import InvalidArgument, LedgerError
 from assay.ledger import _schema as t
 from assay.ledger.types import (
@@ -52,9 +52,7 @@ _DELAY_BUCKETS = ((3600.0, "<1h"), (86400.0, "<1d"), (7 * 86400.0, "<7d"))
 
 def default_url() -> str:
     """The SQLite file in the user's data directory (e.g. ~/.local/share/assay)."""
-    import platformdirs
-
-    path = platformdirs.user_data_path("assay") / "ledger.sqlite3"
+    path = data_dir() / "ledger.sqlite3"
     return f"sqlite:///{path}"
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assay._extras import Extra
+from assay.config import cache_dir as user_cache_dir
 from assay.errors import BackendError, InvalidArgument, MissingExtra, ModelIntegrityError
 
 __all__ = [
@@ -98,14 +99,7 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
     platform's user cache directory (``~/.cache/assay/models`` on Linux)."""
     if override is not None:
         return Path(override)
-    from assay.llm.factory import BackendEnv
-
-    from_env = BackendEnv.from_environ().cache_dir
-    if from_env is not None:
-        return from_env
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("assay")) / "models"
+    return user_cache_dir() / "models"
 
 
 def resolve_model(name: str | None) -> ModelSpec | Path:
