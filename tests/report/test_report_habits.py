@@ -19,7 +19,7 @@ from assay.report.text import render_text
 def test_json_columns_are_one_based_like_text_and_sarif() -> None:
     report = sample_report()
     data = json.loads(render(report, "json"))
-    assert data["schema_version"] == SCHEMA_VERSION == "2.0"
+    assert data["schema_version"] == SCHEMA_VERSION == "2.1"
     first = report.findings[0]
     as_json = next(f for f in data["findings"] if f["rule"] == first.rule)
     assert as_json["col"] == first.col + 1
@@ -216,4 +216,5 @@ def test_sarif_fixes_are_the_mechanical_replacements_and_nothing_else() -> None:
     assert two_typos and all("fixes" not in r for r in two_typos), "no guess between two edits"
     for result in results:
         for fix in result.get("fixes", []):
-            assert fix["description"]["text"].startswith("Replace `")
+            assert fix["description"]["text"].startswith(("Rename `", "Replace `"))
+            assert fix["properties"]["applicability"] == "safe"

@@ -17,8 +17,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from assay.model import Family, Finding, Report, Severity
-from assay.report.edits import Edit, mechanical_edit
+from assay.model import Family, Finding, Fix, Report, Severity
 from assay.report.fingerprint import FINGERPRINT_KEY, fingerprints
 from assay.rules._registry import Rule, all_rules
 
@@ -133,22 +132,25 @@ def _code_flow(finding: Finding, artifact: dict[str, Any]) -> dict[str, Any] | N
     return {"threadFlows": [{"locations": [{"location": step} for step in steps]}]}
 
 
-def _fix(edit: Edit, artifact: dict[str, Any]) -> dict[str, Any]:
-    """A SARIF fix object: one replacement in one file."""
-    deleted = {
-        "startLine": edit.line,
-        "startColumn": edit.start + 1,
-        "endLine": edit.line,
-        "endColumn": edit.end + 1,
-    }
+def _fix(fix: Fix, artifact: dict[str, Any]) -> dict[str, Any]:
+    """A SARIF fix object: the finding's edits as replacements in its file (the same edits
+    `assay check --fix` applies; columns 1-based as everywhere in SARIF)."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.line,
+                "startColumn": edit.col + 1,
+                "endLine": edit.end_line,
+                "endColumn": edit.end_col + 1,
+            },
+            "insertedContent": {"text": edit.text},
+        }
+        for edit in fix.edits
+    ]
     return {
-        "description": {"text": edit.description},
-        "artifactChanges": [
-            {
-                "artifactLocation": artifact,
-                "replacements": [{"deletedRegion": deleted, "insertedContent": {"text": edit.new}}],
-            }
-        ],
+        "description": {"text": fix.description},
+        "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+        "properties": {"applicability": fix.applicability},
     }
 
 
@@ -187,9 +189,8 @@ def sarif_dict(
         flow = _code_flow(finding, artifact)
         if flow is not None:
             result["codeFlows"] = [flow]
-        edit = mechanical_edit(finding, report.sources.get(finding.path))
-        if edit is not None:
-            result["fixes"] = [_fix(edit, artifact)]
+        if finding.autofix is not None:
+            result["fixes"] = [_fix(finding.autofix, artifact)]
         if finding.fix:
             result["properties"]["fix"] = finding.fix
         results.append(result)

@@ -104,6 +104,9 @@ class Rule:
     cwe: int | None = None
     confidence: str = "high"
     module: str = ""
+    #: A module rule that judges the other rules' findings on the file (`Context.reported`):
+    #: the engine runs it after all the others.
+    sees_findings: bool = False
 
     @property
     def help_uri(self) -> str:
@@ -125,6 +128,7 @@ def rule(
     kind: RuleKind | None = None,
     cwe: int | None = None,
     confidence: str = "high",
+    sees_findings: bool = False,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Declare a rule. The decorated function's docstring is its documentation.
 
@@ -137,6 +141,8 @@ def rule(
         kind: ``"ast"`` (default when `nodes` is given), ``"module"`` or ``"dynamic"``.
         cwe: CWE id, for security rules.
         confidence: ``"high"``, ``"medium"`` or ``"low"``.
+        sees_findings: a module rule run after every other rule of the file, with their
+            findings (before suppression comments apply) in ``ctx.reported``.
     """
     resolved_kind: RuleKind = kind or ("ast" if nodes else "module")
 
@@ -160,6 +166,7 @@ def rule(
             cwe=cwe,
             confidence=confidence,
             module=func.__module__,
+            sees_findings=sees_findings,
         )
         return func
 
