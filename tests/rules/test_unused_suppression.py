@@ -31,9 +31,7 @@ def test_a_suppression_that_hides_a_finding_is_used() -> None:
 
 
 def test_an_id_of_a_rule_left_out_of_the_run_is_reported_with_an_unsafe_fix() -> None:
-    report = assay.check_source(
-        SOURCE, name="m.py", offline=True, dynamic=False, ignore=["AS307"]
-    )
+    report = assay.check_source(SOURCE, name="m.py", offline=True, dynamic=False, ignore=["AS307"])
     (finding,) = [f for f in report.findings if f.rule == "AS409" and f.line == 12]
     assert finding.evidence["not_selected"] == ["AS307"]
     assert finding.autofix is not None and finding.autofix.applicability == "unsafe"
