@@ -18,7 +18,9 @@ from assay.model import Report, Severity
 
 __all__ = ["register"]
 
-FORMAT_CHOICES = ("text", "concise", "json", "sarif", "github", "junit", "markdown", "html")
+FORMAT_CHOICES = (
+    "text", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "html",
+)  # fmt: skip
 
 
 def _split(values: list[str] | None) -> list[str] | None:

@@ -12,13 +12,13 @@ URIs relative to the repository root under ``uriBaseId`` ``%SRCROOT%``, and `cod
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from pathlib import PurePosixPath
 from typing import Any
 
 from assay.model import Family, Finding, Fix, Report, Severity
 from assay.report.fingerprint import FINGERPRINT_KEY, fingerprints
+from assay.report.paths import repository_path
 from assay.rules._registry import Rule, all_rules
 
 __all__ = ["SARIF_SCHEMA_URI", "SRCROOT", "render_sarif", "sarif_dict", "security_severity"]
@@ -82,22 +82,12 @@ def _rule_entry(r: Rule) -> dict[str, Any]:
 def _artifact(path: str, root: PurePosixPath | None, cwd: PurePosixPath | None) -> dict[str, Any]:
     """An artifactLocation for `path`: relative to the repository root under %SRCROOT%, or,
     for a file outside it, an absolute file URI."""
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if not pure.is_absolute() and cwd is not None:
-        pure = cwd / pure
-    if pure.is_absolute():
-        normal = PurePosixPath(_normpath(pure))
-        if root is not None and normal.is_relative_to(root):
-            return {"uri": normal.relative_to(root).as_posix(), "uriBaseId": SRCROOT}
-        return {"uri": normal.as_uri()}
-    relative = _normpath(pure)
-    if relative == ".." or relative.startswith("../"):
-        return {"uri": relative}
-    return {"uri": relative, "uriBaseId": SRCROOT}
-
-
-def _normpath(path: PurePosixPath) -> str:
-    return posixpath.normpath(path.as_posix())
+    where, inside = repository_path(path, root, cwd)
+    if inside:
+        return {"uri": where, "uriBaseId": SRCROOT}
+    if where.startswith("/"):
+        return {"uri": PurePosixPath(where).as_uri()}
+    return {"uri": where}
 
 
 def _location(artifact: dict[str, Any], line: int, message: str | None = None) -> dict[str, Any]:
