@@ -71,8 +71,7 @@ def _rule_entry(r: Rule) -> dict[str, Any]:
         "shortDescription": {"text": _one_line(r.docs.summary)},
         "fullDescription": {"text": r.docs.sections.get("What it finds", r.docs.summary)},
         "help": {"text": r.docs.markdown(), "markdown": r.docs.markdown()},
-        # A reference relative to the repository root (docs/rules.md is generated from the
-        # registry): assay has no canonical hosting URL, and a made-up one would be a dead link.
+        # The rule's section of docs/rules.md (generated from the registry) in the repository.
         "helpUri": r.help_uri,
         "defaultConfiguration": {"level": _LEVEL[r.severity]},
         "properties": properties,

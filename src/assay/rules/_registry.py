@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from assay.rules._context import Context
 
 __all__ = [
+    "REPOSITORY_URL",
     "REQUIRED_SECTIONS",
     "Rule",
     "RuleDocs",
@@ -110,10 +111,15 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        """The rule's section of docs/rules.md (generated from this registry), relative to
-        the repository root: a stable reference that names no hosting site."""
-        return f"docs/rules.md#{self.id.lower()}"
+        """The rule's section of docs/rules.md (generated from this registry) in the
+        repository: what SARIF's `helpUri` links to."""
+        return f"{REPOSITORY_URL}/blob/main/docs/rules.md#{self.id.lower()}"
 
+
+#: The project's repository, as `[project.urls] Repository` in pyproject.toml states it (a
+#: test keeps the two equal; the installed metadata is not read, since an editable install
+#: keeps the URLs of the day it was installed).
+REPOSITORY_URL = "https://github.com/assay-dev/assay"
 
 _RULES: dict[str, Rule] = {}
 
