@@ -158,3 +158,14 @@ def test_standard_input_comes_back_fixed(
     monkeypatch.setattr("sys.stdin", io.StringIO("import os\nos.makedirs('x', exists_ok=True)\n"))
     code, out, _ = _check(["-", "--fix", "--stdin-filename", "app.py"], capsys)
     assert (code, out) == (0, "import os\nos.makedirs('x', exist_ok=True)\n")
+
+
+def test_fixable_findings_are_marked_as_ruff_marks_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _file(tmp_path, "app.py", "import os\n\nos.makedirs('x', exists_ok=True)\n")
+    _, out, _ = _check([str(path), "--output-format", "concise"], capsys)
+    assert f"{path}:3:1: AS104 [*] `os.makedirs(...)`" in out
+    assert out.endswith("[*] 1 fixable with --fix\n")
+    _, text, _ = _check([str(path)], capsys)
+    assert "AS104 [error] [*] `os.makedirs(...)`" in text and "[*] 1 fixable with --fix" in text
