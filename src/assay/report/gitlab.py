@@ -41,7 +41,7 @@ def gitlab_entries(
             lines["end"] = finding.end_line
         entries.append(
             {
-                "description": f"{finding.rule} {' '.join(finding.message.split())}",
+                "description": f"{finding.rule}: {' '.join(finding.message.split())}",
                 "check_name": finding.rule,
                 "fingerprint": fingerprint,
                 "severity": GITLAB_SEVERITY[finding.severity],
