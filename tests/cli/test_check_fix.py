@@ -169,3 +169,18 @@ def test_fixable_findings_are_marked_as_ruff_marks_them(
     assert out.endswith("[*] 1 fixable with --fix\n")
     _, text, _ = _check([str(path)], capsys)
     assert "AS104 [error] [*] `os.makedirs(...)`" in text and "[*] 1 fixable with --fix" in text
+
+
+def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> None:
+    from assay.cli._fix import fix_inputs, write_fixed
+    from assay.config import Settings
+
+    path = _file(tmp_path, "app.py", "import os\n\nos.makedirs('x', exists_ok=True)\n")
+    result = fix_inputs(
+        [str(path)], settings=Settings(offline=True), select=None, ignore=None, python=None,
+        unsafe=False,
+    )  # fmt: skip
+    assert result.fixed == 1 and result.changed == [str(path)]
+    path.write_text("edited meanwhile\n", encoding="utf-8")
+    assert write_fixed(result) == [str(path)]
+    assert path.read_text(encoding="utf-8") == "edited meanwhile\n"

@@ -40,7 +40,12 @@ class FixResult:
     before: dict[str, str] = field(default_factory=dict)
     after: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, SourceInput] = field(default_factory=dict)
-    fixed: int = 0
+    fixed_in: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def fixed(self) -> int:
+        """Fixes applied in all files."""
+        return sum(self.fixed_in.values())
 
     @property
     def changed(self) -> list[str]:
@@ -103,7 +108,7 @@ def fix_inputs(
             text, applied = apply_fixes(result.after[path], fixes)
             if applied and text != result.after[path]:
                 result.after[path] = text
-                result.fixed += applied
+                result.fixed_in[path] = result.fixed_in.get(path, 0) + applied
                 pending.append(path)
     return result
 

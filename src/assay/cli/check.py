@@ -183,10 +183,11 @@ def check_command(
                     err=True,
                 )
             return 1 if result.changed and not exit_zero else 0
+        fixed = result.fixed
         for display in write_fixed(result):
             if result.inputs[display].path is not None:
+                fixed -= result.fixed_in[display]
                 typer.echo(f"assay: {display} changed while it was checked; not fixed", err=True)
-        fixed = result.fixed
         if from_stdin:
             fixed_source = next(iter(result.after.values()), "")
     if fixed_source is not None or stdin_filename is not None:
