@@ -123,7 +123,8 @@ def _removal(ctx: Context, suppression: Suppression, drop: set[str]) -> Fix:
         return Fix(description="Remove the suppression comment's line", edits=[whole])
     start = len(before)
     if not before.endswith("#") and after.lstrip().startswith("#"):
-        # `x = 1  # assay: ignore[AS102]  # why`: the other comment keeps its own `#`.
+        # The directive followed by another comment (`...ignore[AS102]  # why`): the other
+        # comment keeps its own `#`.
         end = len(line) - len(after.lstrip())
         text = "  "
     else:
