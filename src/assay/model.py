@@ -10,16 +10,18 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "SCHEMA_VERSION",
     "Candidate",
+    "Edit",
     "Family",
     "FileError",
     "Finding",
+    "Fix",
     "FunctionReview",
     "JsonValue",
     "Report",
@@ -30,7 +32,8 @@ __all__ = [
 ]
 
 #: 2.0: columns in the JSON report are 1-based (they were Python's 0-based offsets in 1.x).
-SCHEMA_VERSION = "2.0"
+#: 2.1: a finding may carry `autofix`, the text edits that fix it (`assay check --fix`).
+SCHEMA_VERSION = "2.1"
 
 #: Evidence values are plain JSON so every renderer and every consumer can read them.
 JsonValue = Any
@@ -86,6 +89,31 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Edit(_Frozen):
+    """Replace the text from (`line`, `col`) to (`end_line`, `end_col`) with `text`: lines
+    1-based, columns 0-based UTF-8 byte offsets with the end exclusive, as in Python's AST
+    and `Finding.col` (an empty range inserts, an empty `text` deletes)."""
+
+    line: int = Field(ge=1)
+    col: int = Field(ge=0)
+    end_line: int = Field(ge=1)
+    end_col: int = Field(ge=0)
+    text: str
+
+
+class Fix(_Frozen):
+    """The edits that fix one finding, all or none (`assay check --fix` applies them).
+
+    `applicability` is ruff's distinction: ``safe`` fixes keep the program's meaning apart
+    from the problem they fix and are applied by ``--fix``; ``unsafe`` ones may change
+    behaviour a caller relies on and need ``--unsafe-fixes`` too.
+    """
+
+    description: str
+    edits: list[Edit] = Field(min_length=1)
+    applicability: Literal["safe", "unsafe"] = "safe"
+
+
 class Finding(_Frozen):
     """One problem found in one place, with the evidence that shows it.
 
@@ -105,6 +133,8 @@ class Finding(_Frozen):
     message: str
     evidence: dict[str, JsonValue] = Field(default_factory=dict)
     fix: str | None = None
+    #: The mechanical fix, when the rule knows the exact text to write (see `Fix`).
+    autofix: Fix | None = None
     confidence: str = "high"
     candidate: str | None = None
     function: str | None = None

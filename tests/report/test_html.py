@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.report.html_sample import SOURCE, sample_report
 
-from assay.model import Report
+from assay.model import Family, Finding, FunctionReview, Report, Severity, TrustTier
 from assay.report import FORMATS, render
 from assay.report.html import render_html, timing_series
 
@@ -83,16 +83,18 @@ def test_is_self_contained_and_script_free() -> None:
 
 def test_findings_sit_on_the_row_of_their_line() -> None:
     nodes = _parse(render_html(sample_report()))
+    numbers = [" ".join(n.text) for n in nodes if n.tag == "th" and "".join(n.text).isdigit()]
+    assert numbers == [str(i) for i in range(1, len(SOURCE.splitlines()) + 1)]
     rows = {n.attrs["id"]: n for n in nodes if n.tag == "tr" and "-L" in n.attrs.get("id", "")}
-    assert len(rows) == len(SOURCE.splitlines())
     for line, rule in [(25, "AS101"), (21, "AS301"), (14, "AS509"), (5, "AS601")]:
         text = "".join(rows[f"f-tool-py-L{line}"].text)
         assert rule in text, f"{rule} should be beside line {line}"
-    assert "AS101" not in "".join(rows["f-tool-py-L24"].text)
     hits = sorted(
         n.attrs["id"] for n in nodes if n.tag == "tr" and "hit" in n.attrs.get("class", "")
     )
-    assert hits == ["f-tool-py-L14", "f-tool-py-L21", "f-tool-py-L25", "f-tool-py-L5"]
+    assert (
+        hits == sorted(rows) == ["f-tool-py-L14", "f-tool-py-L21", "f-tool-py-L25", "f-tool-py-L5"]
+    )
 
 
 def test_counterexample_plot_clusters_tiers_and_orphans() -> None:
@@ -110,7 +112,8 @@ def test_counterexample_plot_clusters_tiers_and_orphans() -> None:
     assert [("winner" in c.attrs["class"]) for c in cards] == [True, False]
     assert "dedupe([])" in "".join(cards[1].text)
     tiers = [n for n in nodes if n.tag == "span" and "tier" in n.attrs.get("class", "").split()]
-    assert [" ".join(t.text) for t in tiers] == [
+    # Once in the legend of what to verify, once per function.
+    assert [" ".join(t.text) for t in tiers] == 2 * [
         "security-sensitive",
         "performance-critical",
         "logic",
@@ -127,11 +130,17 @@ def test_counterexample_plot_clusters_tiers_and_orphans() -> None:
 
 
 def test_escapes_everything_from_the_checked_code() -> None:
+    finding = Finding(
+        rule="AS102", family=Family.HALLUCINATION, severity=Severity.ERROR, path="x.py",
+        line=1, col=0, message="<b>not bold</b>",
+    )  # fmt: skip
     report = Report(
         files=["x.py"],
+        findings=[finding],
         sources={"x.py": 'html = "<script>alert(1)</script>"\n'},
     )
     html = render_html(report)
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in html
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -139,7 +148,19 @@ def test_escapes_everything_from_the_checked_code() -> None:
 def test_empty_report_says_nothing_was_found() -> None:
     html = render_html(Report(files=["a.py"], sources={"a.py": "x = 1\n"}))
     assert "Nothing found in what was checked." in html
-    assert "no findings" in html
+    assert "no findings" in html and "<li>a.py</li>" in html
+    assert "x = 1" not in html, "a file without findings is named, not printed"
+
+
+def test_shared_text_is_printed_once() -> None:
+    reviews = [
+        FunctionReview(
+            path="a.py", function=f"f{i}", line=i, tier=TrustTier.LOGIC, checklist=["check it"]
+        )
+        for i in range(1, 4)
+    ]
+    html = render_html(Report(files=["a.py"], functions=reviews))
+    assert html.count("check it") == 1 and html.count('href="#verify-1"') == 3
 
 
 @pytest.mark.parametrize(
@@ -235,7 +256,7 @@ def test_chromium_dom_has_the_report(rendered: Rendered) -> None:
         "AS101",
         "AS701",
     ]
-    assert len([n for n in nodes if n.tag == "tr" and "-L" in n.attrs.get("id", "")]) == 25
+    assert len([n for n in nodes if n.tag == "th" and "".join(n.text).isdigit()]) == 25
     assert not [n for n in nodes if n.tag == "script"]
     errors = next(n for n in nodes if n.attrs.get("id") == "count-error")
     assert "".join(errors.text).startswith("3")

@@ -33,6 +33,7 @@ EXTENSIONS = {
     "markdown": "md",
     "concise": "concise.txt",
     "github": "github.txt",
+    "gitlab": "gitlab.json",
     "junit": "junit.xml",
 }
 

@@ -4,6 +4,7 @@ mean what they say, lines that are not wrapped, and SARIF that GitHub code scann
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,18 @@ from assay.model import SCHEMA_VERSION, FileError, Report
 from assay.report import render
 from assay.report.sarif import sarif_dict
 from assay.report.text import render_text
+from assay.rules._registry import REPOSITORY_URL
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
 
 
 def test_json_columns_are_one_based_like_text_and_sarif() -> None:
     report = sample_report()
     data = json.loads(render(report, "json"))
-    assert data["schema_version"] == SCHEMA_VERSION == "2.0"
+    assert data["schema_version"] == SCHEMA_VERSION == "2.1"
     first = report.findings[0]
     as_json = next(f for f in data["findings"] if f["rule"] == first.rule)
     assert as_json["col"] == first.col + 1
@@ -85,6 +92,9 @@ def _run(report: Report, **where: str) -> dict[str, Any]:
 
 def test_sarif_rules_carry_what_code_scanning_ranks_alerts_by() -> None:
     rules = {r["id"]: r for r in _run(sample_report())["tool"]["driver"]["rules"]}
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    repository = urls["Repository"]
+    assert repository == REPOSITORY_URL and repository.startswith("https://")
     for entry in rules.values():
         props = entry["properties"]
         assert props["precision"] in {"very-high", "high", "medium", "low"}
@@ -92,9 +102,7 @@ def test_sarif_rules_carry_what_code_scanning_ranks_alerts_by() -> None:
         short = entry["shortDescription"]["text"]
         assert "\n" not in short and 0 < len(short) <= 1024, entry["id"]
         assert len(props["tags"]) == len(set(props["tags"])) <= 20
-        anchor = entry["helpUri"].rpartition("#")[2]
-        assert entry["helpUri"].endswith(f"docs/rules.md#{entry['id'].lower()}")
-        assert "assay-dev" not in entry["helpUri"] and anchor == entry["id"].lower()
+        assert entry["helpUri"] == f"{repository}/blob/main/docs/rules.md#{entry['id'].lower()}"
         if props["family"] == "security":
             score = float(props["security-severity"])
             assert 0.1 <= score <= 10.0 and "security" in props["tags"], entry["id"]
@@ -216,4 +224,5 @@ def test_sarif_fixes_are_the_mechanical_replacements_and_nothing_else() -> None:
     assert two_typos and all("fixes" not in r for r in two_typos), "no guess between two edits"
     for result in results:
         for fix in result.get("fixes", []):
-            assert fix["description"]["text"].startswith("Replace `")
+            assert fix["description"]["text"].startswith(("Rename `", "Replace `"))
+            assert fix["properties"]["applicability"] == "safe"

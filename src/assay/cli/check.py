@@ -19,7 +19,9 @@ from assay.model import Report, Severity
 
 __all__ = ["register"]
 
-FORMAT_CHOICES = ("text", "concise", "json", "sarif", "github", "junit", "markdown", "html")
+FORMAT_CHOICES = (
+    "text", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "html",
+)  # fmt: skip
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -64,6 +66,19 @@ def check_command(
         None,
         "--write-baseline",
         help="Write every finding's fingerprint to this file (for --baseline) and exit 0.",
+    ),
+    fix: bool = typer.Option(
+        False, "--fix", help="Apply the safe mechanical fixes to the files, then report the rest."
+    ),
+    unsafe_fixes: bool = typer.Option(
+        False,
+        "--unsafe-fixes",
+        help="With --fix or --diff: also apply fixes that may change behaviour in corner cases.",
+    ),
+    diff: bool = typer.Option(
+        False,
+        "--diff",
+        help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.",
     ),
     stdin_filename: str | None = typer.Option(
         None, "--stdin-filename", help="The name to report (and configure) standard input as."
@@ -143,10 +158,41 @@ def check_command(
     cache_dir = None
     if not (no_cache or read_environment().no_cache):
         cache_dir = user_cache_dir()
-    if stdin_filename is not None:
+    fixed_source: str | None = None
+    fixed = 0
+    if (fix or diff) and "-" in paths and not from_stdin:
+        raise InvalidArgument("--fix and --diff take standard input ('-') only as the one path")
+    if fix or diff:
+        from assay.cli._fix import fix_inputs, unified_diff, write_fixed
+
+        result = fix_inputs(
+            paths,
+            settings=settings,
+            select=_split(select),
+            ignore=_split(ignore),
+            python=python,
+            unsafe=unsafe_fixes,
+            stdin_name=stdin_filename or "-",
+        )
+        if diff:
+            sys.stdout.write(unified_diff(result))
+            if not quiet:
+                typer.echo(
+                    f"assay: would fix {result.fixed} finding(s) in {len(result.changed)} file(s)",
+                    err=True,
+                )
+            return 1 if result.changed and not exit_zero else 0
+        fixed = result.fixed
+        for display in write_fixed(result):
+            if result.inputs[display].path is not None:
+                fixed -= result.fixed_in[display]
+                typer.echo(f"assay: {display} changed while it was checked; not fixed", err=True)
+        if from_stdin:
+            fixed_source = next(iter(result.after.values()), "")
+    if fixed_source is not None or stdin_filename is not None:
         report = api_check_source(
-            sys.stdin.read(),
-            name=stdin_filename,
+            fixed_source if fixed_source is not None else sys.stdin.read(),
+            name=stdin_filename or "-",
             settings=settings,
             select=_split(select),
             ignore=_split(ignore),
@@ -186,6 +232,12 @@ def check_command(
         report, hidden = without_baselined(report, baseline)
         if hidden and not quiet:
             typer.echo(f"assay: {hidden} finding(s) in baseline {baseline} not shown", err=True)
+    if (fix or diff) and not quiet:
+        typer.echo(_fix_summary(fixed, report, unsafe_fixes), err=True)
+    if fixed_source is not None:
+        # ruff's habit: with --fix, standard input comes back fixed on standard output.
+        sys.stdout.write(fixed_source)
+        return 0 if exit_zero else exit_code(report, threshold)
     if statistics:
         from assay.report.lines import render_statistics
 
@@ -220,6 +272,20 @@ def check_command(
     else:
         sys.stdout.write(rendered)
     return 0 if exit_zero else exit_code(report, threshold)
+
+
+def _fix_summary(fixed: int, report: Report, unsafe_fixes: bool) -> str:
+    """ruff's line after --fix: how many were fixed and how many remain, and how many more
+    --unsafe-fixes would fix."""
+    line = f"assay: {fixed} fixed, {len(report.findings)} remaining"
+    hidden = sum(
+        1
+        for f in report.findings
+        if f.autofix is not None and f.autofix.applicability == "unsafe" and not unsafe_fixes
+    )
+    if hidden:
+        line += f" ({hidden} more fixable with --unsafe-fixes)"
+    return line
 
 
 def _color(isatty: bool, environ: Mapping[str, str] | None = None) -> bool:

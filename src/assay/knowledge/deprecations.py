@@ -55,6 +55,8 @@ __all__ = [
     "parse_version",
 ]
 
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
 ApiKind = Literal[
     "attribute", "call", "import", "keyword-argument", "method-on-receiver", "nested-class"
 ]
@@ -107,6 +109,17 @@ class ApiRecord:
     max_severity: Severity | None = None
     note: str | None = None
     distinctive: bool = False
+    #: ``safe``/``unsafe``: the replacement is a rename `assay check --fix` may make (see
+    #: `rename_target`); None: it takes a person.
+    fix: Literal["safe", "unsafe"] | None = None
+
+    @property
+    def rename_target(self) -> str | None:
+        """The dotted name to write instead, for a record with `fix`: the replacement up to
+        an optional " (or ...)" aside (``float (or numpy.float64)`` gives ``float``)."""
+        if self.fix is None:
+            return None
+        return self.replacement.partition(" (or ")[0]
 
     @property
     def owner(self) -> str:
@@ -152,6 +165,7 @@ def _record(raw: dict[str, object], index: int) -> ApiRecord:
     allowed = {
         "symbol", "kind", "package", "deprecated-in", "removed-in", "restored-in",
         "replacement", "source", "keyword", "when", "max-severity", "note", "distinctive",
+        "fix",
     }  # fmt: skip
     unknown = set(raw) - allowed
     if unknown:
@@ -168,6 +182,15 @@ def _record(raw: dict[str, object], index: int) -> ApiRecord:
     if kind == "keyword-argument" and not isinstance(raw.get("keyword"), str):
         raise ConfigError(f"{where}: keyword-argument records need keyword = '<name>'")
     cap = raw.get("max-severity")
+    fix = raw.get("fix")
+    if fix is not None and (
+        fix not in ("safe", "unsafe")
+        or not _DOTTED.fullmatch(str(raw["replacement"]).partition(" (or ")[0])
+    ):
+        raise ConfigError(
+            f"{where}: fix {fix!r} needs 'safe' or 'unsafe' and a replacement that is a dotted "
+            "name (optionally followed by ' (or ...)'); remove fix for other replacements"
+        )
     return ApiRecord(
         symbol=str(raw["symbol"]),
         kind=kind,  # type: ignore[arg-type]  # checked against KINDS above
@@ -182,6 +205,7 @@ def _record(raw: dict[str, object], index: int) -> ApiRecord:
         max_severity=Severity(str(cap)) if cap is not None else None,
         note=_optional_str(raw, "note"),
         distinctive=bool(raw.get("distinctive", False)),
+        fix=fix,
     )
 
 

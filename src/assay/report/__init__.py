@@ -46,6 +46,12 @@ def _github(report: Report) -> str:
     return render_github(report)
 
 
+def _gitlab(report: Report) -> str:
+    from assay.report.gitlab import render_gitlab
+
+    return render_gitlab(report)
+
+
 def _junit(report: Report) -> str:
     from assay.report.junit import render_junit
 
@@ -66,6 +72,7 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "html": _html,
     "concise": _concise,
     "github": _github,
+    "gitlab": _gitlab,
     "junit": _junit,
 }
 
@@ -82,7 +89,7 @@ def render(
 ) -> str:
     """Render `report` in format `fmt` (one of `FORMATS`). `color` adds ANSI styles and
     `tiers` the trust-tier block to text; `quiet` drops the summary of text and concise;
-    `root` and `cwd` make SARIF's URIs relative to the repository root."""
+    `root` and `cwd` make SARIF's URIs and GitLab's paths relative to the repository root."""
     if fmt == "text":
         from assay.report.text import render_text
 
@@ -95,6 +102,10 @@ def render(
         from assay.report.sarif import render_sarif
 
         return render_sarif(report, root=root, cwd=cwd)
+    if fmt == "gitlab":
+        from assay.report.gitlab import render_gitlab
+
+        return render_gitlab(report, root=root, cwd=cwd)
     try:
         renderer = FORMATS[fmt]
     except KeyError:

@@ -1,8 +1,9 @@
 """The HTML report: one self-contained file a person can read in any browser.
 
 Inline CSS, no scripts, no external assets (it works offline, in a CI artefact viewer and
-with JavaScript disabled). A pure function of the `Report`: the code of each checked file
-comes from ``report.sources``, with every finding shown beside the line it is about; then
+with JavaScript disabled). A pure function of the `Report`: the code of each file with findings
+(and of every candidate) comes from ``report.sources``, with every finding shown beside the
+line it is about, and files without findings are only named; then
 evidence (counterexamples as input / expected / got), the candidate clusters of a
 compare/gen run, timing plots (inline SVG) for complexity findings, and trust tiers.
 """
@@ -47,15 +48,15 @@ h3{font-size:15px;margin:0;font-family:var(--mono);font-weight:600}
 .file>summary{padding:10px 14px;background:var(--soft);cursor:pointer;display:flex;gap:12px;align-items:center}
 .file>summary h3{flex:1}
 table.code{border-collapse:collapse;width:100%;table-layout:fixed}
-table.code td{vertical-align:top;padding:0 10px}
-td.ln{width:52px;text-align:right;color:var(--muted);font:12px/20px var(--mono);user-select:none;background:var(--soft)}
-td.src{font:13px/20px var(--mono);white-space:pre-wrap;overflow-wrap:anywhere;width:55%}
-td.notes{width:45%;padding:0 12px}
-td.src span.line{display:block;min-height:20px}
-tr.hit td.src span.line{background:var(--warn-bg);box-shadow:-10px 0 0 var(--warn-bg),10px 0 0 var(--warn-bg)}
-tr.hit.error td.src span.line{background:var(--err-bg);box-shadow:-10px 0 0 var(--err-bg),10px 0 0 var(--err-bg)}
-tr.hit td.ln{color:var(--fg);font-weight:700;box-shadow:inset -3px 0 0 var(--warn)}
-tr.hit.error td.ln{box-shadow:inset -3px 0 0 var(--err)}
+table.code col.ln{width:52px}table.code col.src{width:55%}
+table.code td,table.code th{vertical-align:top;padding:0 10px}
+table.code th{text-align:right;color:var(--muted);font:12px/20px var(--mono);font-weight:400;user-select:none;background:var(--soft)}
+table.code td:nth-of-type(1){font:13px/20px var(--mono);white-space:pre-wrap;overflow-wrap:anywhere}
+table.code td:nth-of-type(2){padding:0 12px}
+tr.hit td:nth-of-type(1){background:var(--warn-bg)}
+tr.hit.error td:nth-of-type(1){background:var(--err-bg)}
+tr.hit th{color:var(--fg);font-weight:700;box-shadow:inset -3px 0 0 var(--warn)}
+tr.hit.error th{box-shadow:inset -3px 0 0 var(--err)}
 .finding{border-left:4px solid var(--line);background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 10px;margin:4px 0 8px;font-size:13.5px}
 .finding.error{border-left:4px solid var(--err)}.finding.warning{border-left:4px solid var(--warn)}.finding.info{border-left:4px solid var(--info)}
 .finding .head{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
@@ -229,38 +230,58 @@ def _clusters(clusters: Sequence[Mapping[str, Any]]) -> str:
 
 
 def _files(report: Report) -> str:
+    """The code of every file with findings, each finding beside its line. A file without
+    findings is only named: its code shows nothing to verify, and printing all of it made
+    the report of a whole tree megabytes long. Candidates of a compare/gen run are what is
+    judged, so their code is always shown."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_path[finding.path].append(finding)
     sections = []
+    clean = []
     for path in [*report.files, *(p for p in report.sources if p not in report.files)]:
         source = report.sources.get(path)
         if source is None:
             continue
         findings = by_path.get(path, [])
-        sections.append(_file(path, source, findings))
+        if findings or report.verdicts:
+            sections.append(_file(path, source, findings))
+        else:
+            clean.append(path)
+    if clean:
+        names = "".join(f"<li>{escape(path)}</li>" for path in clean)
+        sections.append(
+            f'<details class="file" id="clean-files"><summary><h3>{len(clean)} file(s)</h3>'
+            f'<span class="sev sev-ok">no findings</span></summary>'
+            f'<ul class="plain mono">{names}</ul></details>'
+        )
     if not sections:
         return ""
     return '<h2 id="files">Code and findings</h2>' + "\n".join(sections)
 
 
 def _file(path: str, source: str, findings: list[Finding]) -> str:
+    """One file's code as a table: line number, code, and the findings of that line. Only
+    rows with findings carry an id (``<file anchor>-L<line>``, to link to) and a third cell;
+    the markup of a plain row is kept to its minimum because a file has thousands."""
     lines = source.splitlines() or [""]
     at_line: dict[int, list[Finding]] = defaultdict(list)
     for finding in findings:
         line = min(max(finding.line, 1), len(lines))
         at_line[line].append(finding)
+    anchor = escape(_anchor(path))
     rows = []
     for number, text in enumerate(lines, start=1):
-        here = at_line.get(number, [])
-        classes = ""
-        if here:
-            worst = max((f.severity for f in here), key=lambda s: s.rank)
-            classes = f' class="hit {worst.value}"'
+        code = escape(text) or " "
+        here = at_line.get(number)
+        if not here:
+            rows.append(f"<tr><th>{number}</th><td>{code}</td></tr>")
+            continue
+        worst = max((f.severity for f in here), key=lambda s: s.rank)
         notes = "".join(_finding(f) for f in here)
         rows.append(
-            f'<tr id="{escape(_anchor(path))}-L{number}"{classes}><td class="ln">{number}</td>'
-            f'<td class="src"><span class="line">{escape(text) or " "}</span></td><td class="notes">{notes}</td></tr>'
+            f'<tr id="{anchor}-L{number}" class="hit {worst.value}"><th>{number}</th>'
+            f"<td>{code}</td><td>{notes}</td></tr>"
         )
     counts = Counter(f.severity for f in findings)
     badges = (
@@ -273,8 +294,9 @@ def _file(path: str, source: str, findings: list[Finding]) -> str:
     )
     opened = " open" if findings else ""
     return (
-        f'<details class="file"{opened} id="{escape(_anchor(path))}"><summary><h3>{escape(path)}</h3>'
-        f'{badges}</summary><table class="code">{"".join(rows)}</table></details>'
+        f'<details class="file"{opened} id="{anchor}"><summary><h3>{escape(path)}</h3>'
+        f'{badges}</summary><table class="code"><colgroup><col class="ln"><col class="src"><col>'
+        f"</colgroup>{''.join(rows)}</table></details>"
     )
 
 
@@ -436,23 +458,45 @@ def _plot(points: Sequence[tuple[float, float]], evidence: Mapping[str, Any]) ->
 
 
 def _tiers(functions: Iterable[FunctionReview]) -> str:
+    """Functions by trust tier. What to verify depends on the tier, not the function: each
+    distinct checklist is printed once, above the table, instead of once per function."""
+    reviews = list(functions)
+    if not reviews:
+        return ""
+    checklists: dict[tuple[str, tuple[str, ...]], int] = {}
+    for review in reviews:
+        checklists.setdefault((review.tier.value, tuple(review.checklist)), len(checklists) + 1)
+    legend = "".join(
+        f'<tr id="verify-{number}"><td>{_tier_badge(tier)}</td>'
+        f'<td><ul class="plain">{"".join(f"<li>{escape(item)}</li>" for item in items)}</ul></td></tr>'
+        for (tier, items), number in checklists.items()
+        if items
+    )
     rows = []
-    for review in functions:
-        checklist = "".join(f"<li>{escape(item)}</li>" for item in review.checklist)
+    for review in reviews:
+        number = checklists[(review.tier.value, tuple(review.checklist))]
+        verify = f'<a href="#verify-{number}">checklist</a>' if review.checklist else ""
         rows.append(
             f'<tr><td class="mono">{escape(review.path)}:{review.line}</td>'
             f'<td class="mono">{escape(review.function)}</td>'
-            f'<td><span class="tier tier-{escape(review.tier.value)}">{escape(review.tier.value)}</span></td>'
-            f"<td>{escape('; '.join(review.reasons))}</td>"
-            f'<td><ul class="plain">{checklist}</ul></td></tr>'
+            f"<td>{_tier_badge(review.tier.value)}</td>"
+            f"<td>{escape('; '.join(review.reasons))}</td><td>{verify}</td></tr>"
         )
-    if not rows:
-        return ""
     return (
-        '<h2 id="tiers">Trust tiers: how carefully to review each function</h2><table class="grid">'
-        "<thead><tr><th>Where</th><th>Function</th><th>Tier</th><th>Why</th><th>Verify</th>"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<h2 id="tiers">Trust tiers: how carefully to review each function</h2>'
+        + (
+            '<table class="grid"><thead><tr><th>Tier</th><th>What to verify</th></tr></thead>'
+            f"<tbody>{legend}</tbody></table>"
+            if legend
+            else ""
+        )
+        + '<table class="grid"><thead><tr><th>Where</th><th>Function</th><th>Tier</th>'
+        f"<th>Why</th><th>Verify</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _tier_badge(tier: str) -> str:
+    return f'<span class="tier tier-{escape(tier)}">{escape(tier)}</span>'
 
 
 def _value(value: Any) -> str:

@@ -13,15 +13,17 @@ __all__ = ["render_json", "report_dict"]
 def report_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON-compatible data (the schema other tools rely on).
 
-    Columns (`col`, `end_col` of findings and errors) are 1-based, as in the text and SARIF
-    reports and in editors (since schema 2.0; the model keeps Python's 0-based offsets).
+    Columns (`col`, `end_col` of findings, their fixes' edits and errors) are 1-based, as in
+    the text and SARIF reports and in editors (since schema 2.0; the model keeps Python's
+    0-based offsets).
     """
     data: dict[str, Any] = report.model_dump(mode="json", exclude={"sources"})
-    for entry in [*data["findings"], *data["errors"]]:
+    findings = [*data["findings"], *(f for v in data["verdicts"] for f in v["findings"])]
+    for entry in [*findings, *data["errors"]]:
         _one_based(entry)
-    for verdict in data["verdicts"]:
-        for entry in verdict["findings"]:
-            _one_based(entry)
+    for finding in findings:
+        for edit in (finding.get("autofix") or {}).get("edits", []):
+            _one_based(edit)
     return data
 
 

@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from assay.model import Report, Severity
+from assay.model import Finding, Report, Severity
 
-__all__ = ["checked_files", "render_concise", "render_github", "render_statistics"]
+__all__ = [
+    "checked_files",
+    "fix_hint",
+    "fix_mark",
+    "render_concise",
+    "render_github",
+    "render_statistics",
+]
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -20,11 +27,28 @@ def checked_files(report: Report) -> tuple[int, set[str]]:
     return len([path for path in report.files if path not in unchecked]), unchecked
 
 
+def fix_mark(finding: Finding) -> str:
+    """ruff's ``[*] `` before the message of a finding `--fix` fixes ("" otherwise)."""
+    fix = finding.autofix
+    return "[*] " if fix is not None and fix.applicability == "safe" else ""
+
+
+def fix_hint(report: Report) -> str | None:
+    """How many findings `--fix` (and `--unsafe-fixes`) would fix, for the summary; None
+    when none would."""
+    safe = sum(1 for f in report.findings if fix_mark(f))
+    unsafe = sum(1 for f in report.findings if f.autofix is not None and not fix_mark(f))
+    if not safe and not unsafe:
+        return None
+    hint = f"[*] {safe} fixable with --fix"
+    return hint + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "")
+
+
 def render_concise(report: Report, *, quiet: bool = False) -> str:
     """``path:line:col: CODE message`` per finding (1-based columns), then files that could
     not be checked as ``path:line:col: error: message``, then a count unless `quiet`."""
     out = [
-        f"{f.path}:{max(f.line, 1)}:{f.col + 1}: {f.rule} {_one_line(f.message)}"
+        f"{f.path}:{max(f.line, 1)}:{f.col + 1}: {f.rule} {fix_mark(f)}{_one_line(f.message)}"
         for f in report.findings
     ]
     out += [
@@ -36,6 +60,9 @@ def render_concise(report: Report, *, quiet: bool = False) -> str:
         checked, unchecked = checked_files(report)
         tail = f"; {len(unchecked)} could not be checked" if unchecked else ""
         out.append(f"Found {len(report.findings)} finding(s) in {checked} file(s) checked{tail}.")
+        hint = fix_hint(report)
+        if hint:
+            out.append(hint)
     return "".join(line + "\n" for line in out)
 
 

@@ -12,14 +12,13 @@ URIs relative to the repository root under ``uriBaseId`` ``%SRCROOT%``, and `cod
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from assay.model import Family, Finding, Report, Severity
-from assay.report.edits import Edit, mechanical_edit
+from assay.model import Family, Finding, Fix, Report, Severity
 from assay.report.fingerprint import FINGERPRINT_KEY, fingerprints
+from assay.report.paths import repository_path
 from assay.rules._registry import Rule, all_rules
 
 __all__ = ["SARIF_SCHEMA_URI", "SRCROOT", "render_sarif", "sarif_dict", "security_severity"]
@@ -72,8 +71,7 @@ def _rule_entry(r: Rule) -> dict[str, Any]:
         "shortDescription": {"text": _one_line(r.docs.summary)},
         "fullDescription": {"text": r.docs.sections.get("What it finds", r.docs.summary)},
         "help": {"text": r.docs.markdown(), "markdown": r.docs.markdown()},
-        # A reference relative to the repository root (docs/rules.md is generated from the
-        # registry): assay has no canonical hosting URL, and a made-up one would be a dead link.
+        # The rule's section of docs/rules.md (generated from the registry) in the repository.
         "helpUri": r.help_uri,
         "defaultConfiguration": {"level": _LEVEL[r.severity]},
         "properties": properties,
@@ -83,22 +81,12 @@ def _rule_entry(r: Rule) -> dict[str, Any]:
 def _artifact(path: str, root: PurePosixPath | None, cwd: PurePosixPath | None) -> dict[str, Any]:
     """An artifactLocation for `path`: relative to the repository root under %SRCROOT%, or,
     for a file outside it, an absolute file URI."""
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if not pure.is_absolute() and cwd is not None:
-        pure = cwd / pure
-    if pure.is_absolute():
-        normal = PurePosixPath(_normpath(pure))
-        if root is not None and normal.is_relative_to(root):
-            return {"uri": normal.relative_to(root).as_posix(), "uriBaseId": SRCROOT}
-        return {"uri": normal.as_uri()}
-    relative = _normpath(pure)
-    if relative == ".." or relative.startswith("../"):
-        return {"uri": relative}
-    return {"uri": relative, "uriBaseId": SRCROOT}
-
-
-def _normpath(path: PurePosixPath) -> str:
-    return posixpath.normpath(path.as_posix())
+    where, inside = repository_path(path, root, cwd)
+    if inside:
+        return {"uri": where, "uriBaseId": SRCROOT}
+    if where.startswith("/"):
+        return {"uri": PurePosixPath(where).as_uri()}
+    return {"uri": where}
 
 
 def _location(artifact: dict[str, Any], line: int, message: str | None = None) -> dict[str, Any]:
@@ -133,22 +121,25 @@ def _code_flow(finding: Finding, artifact: dict[str, Any]) -> dict[str, Any] | N
     return {"threadFlows": [{"locations": [{"location": step} for step in steps]}]}
 
 
-def _fix(edit: Edit, artifact: dict[str, Any]) -> dict[str, Any]:
-    """A SARIF fix object: one replacement in one file."""
-    deleted = {
-        "startLine": edit.line,
-        "startColumn": edit.start + 1,
-        "endLine": edit.line,
-        "endColumn": edit.end + 1,
-    }
+def _fix(fix: Fix, artifact: dict[str, Any]) -> dict[str, Any]:
+    """A SARIF fix object: the finding's edits as replacements in its file (the same edits
+    `assay check --fix` applies; columns 1-based as everywhere in SARIF)."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.line,
+                "startColumn": edit.col + 1,
+                "endLine": edit.end_line,
+                "endColumn": edit.end_col + 1,
+            },
+            "insertedContent": {"text": edit.text},
+        }
+        for edit in fix.edits
+    ]
     return {
-        "description": {"text": edit.description},
-        "artifactChanges": [
-            {
-                "artifactLocation": artifact,
-                "replacements": [{"deletedRegion": deleted, "insertedContent": {"text": edit.new}}],
-            }
-        ],
+        "description": {"text": fix.description},
+        "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}],
+        "properties": {"applicability": fix.applicability},
     }
 
 
@@ -187,9 +178,8 @@ def sarif_dict(
         flow = _code_flow(finding, artifact)
         if flow is not None:
             result["codeFlows"] = [flow]
-        edit = mechanical_edit(finding, report.sources.get(finding.path))
-        if edit is not None:
-            result["fixes"] = [_fix(edit, artifact)]
+        if finding.autofix is not None:
+            result["fixes"] = [_fix(finding.autofix, artifact)]
         if finding.fix:
             result["properties"]["fix"] = finding.fix
         results.append(result)

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from assay.model import Finding, Report, Severity, TrustTier
-from assay.report.lines import checked_files
+from assay.report.lines import checked_files, fix_hint, fix_mark
 
 __all__ = ["render_text"]
 
@@ -67,6 +67,9 @@ def render_text(
         _print_tiers(console, report)
     if not quiet:
         console.print(_summary(report))
+        hint = fix_hint(report)
+        if hint:
+            console.print(Text(hint, style="green"))
     return buffer.getvalue()
 
 
@@ -113,6 +116,7 @@ def _print_finding(console: Console, finding: Finding, lines: list[str]) -> None
     header.append(f"  {finding.line}:{finding.col + 1} ", style="dim")
     header.append(f"{finding.rule} ", style=_STYLE[finding.severity])
     header.append(f"[{finding.severity.value}] ", style=_STYLE[finding.severity])
+    header.append(fix_mark(finding), style="green")
     header.append(finding.message)
     console.print(header)
     if 1 <= finding.line <= len(lines):

@@ -8,20 +8,22 @@ qualified name, so rules can ask "what does `np.float` refer to?" without re-wal
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from assay.model import Finding, Severity
+from assay.model import Finding, Fix, Severity
 from assay.source.segments import Segments
 
 if TYPE_CHECKING:
     from assay.config import Settings
     from assay.rules._registry import Rule
 
-__all__ = ["Context", "ImportBinding", "qualified_name"]
+__all__ = ["Context", "ImportBinding", "Suppression", "qualified_name"]
 
 _SUPPRESSION = re.compile(r"#\s*assay:\s*ignore(?:\[(?P<ids>[A-Za-z0-9_,\s-]+)\])?")
 
@@ -34,6 +36,19 @@ class ImportBinding:
     target: str
     node: ast.Import | ast.ImportFrom
     is_module: bool
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One ``# assay: ignore[...]`` comment: its line, the character columns of the
+    directive and of the id list inside the brackets, and the ids (None: a bare ignore)."""
+
+    line: int
+    start: int
+    end: int
+    ids: tuple[str, ...] | None
+    ids_start: int | None
+    ids_end: int | None
 
 
 @dataclass
@@ -54,6 +69,9 @@ class Context:
     settings: Settings
     project_modules: frozenset[str] = frozenset()
     current_rule: Rule | None = None
+    #: The findings of the rules run so far on this file, before suppression comments
+    #: apply: what a `sees_findings` rule judges (the engine fills it).
+    reported: list[Finding] = field(default_factory=list)
     _parents: dict[ast.AST, ast.AST] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -143,6 +161,32 @@ class Context:
         ids = match.group("ids")
         return ids is None or rule_id in {part.strip() for part in ids.split(",")}
 
+    @cached_property
+    def suppressions(self) -> list[Suppression]:
+        """Every ``# assay: ignore`` comment of the file (comments only, not strings)."""
+        found: list[Suppression] = []
+        for token in tokenize.generate_tokens(io.StringIO(self.source).readline):
+            if token.type != tokenize.COMMENT:
+                continue
+            match = _SUPPRESSION.search(token.string)
+            if match is None:
+                continue
+            line, col = token.start
+            ids = match.group("ids")
+            found.append(
+                Suppression(
+                    line=line,
+                    start=col + match.start(),
+                    end=col + match.end(),
+                    ids=None
+                    if ids is None
+                    else tuple(p.strip() for p in ids.split(",") if p.strip()),
+                    ids_start=None if ids is None else col + match.start("ids"),
+                    ids_end=None if ids is None else col + match.end("ids"),
+                )
+            )
+        return found
+
     def finding(
         self,
         node: ast.AST | None,
@@ -150,6 +194,7 @@ class Context:
         *,
         evidence: dict[str, Any] | None = None,
         fix: str | None = None,
+        autofix: Fix | None = None,
         severity: Severity | None = None,
         line: int | None = None,
         col: int | None = None,
@@ -170,6 +215,7 @@ class Context:
             message=message,
             evidence=evidence or {},
             fix=fix,
+            autofix=autofix,
             confidence=current.confidence,
             function=_function_name(self, node) if node is not None else None,
         )

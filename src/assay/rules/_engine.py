@@ -186,6 +186,9 @@ def check_source(
         except (RecursionError, MemoryError) as error:
             # The walk itself, not one rule: the findings made so far stand.
             errors.append(FileError.from_crash(path, "the static stage", error))
+    # Rules that judge the others' findings (unused suppressions) run last and see them all.
+    module_rules.sort(key=lambda candidate: candidate.sees_findings)
+    context.reported = findings
     for candidate in module_rules:
         if candidate.check is not None:
             run(candidate, candidate.check(context))

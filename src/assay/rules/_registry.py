@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from assay.rules._context import Context
 
 __all__ = [
+    "REPOSITORY_URL",
     "REQUIRED_SECTIONS",
     "Rule",
     "RuleDocs",
@@ -104,13 +105,21 @@ class Rule:
     cwe: int | None = None
     confidence: str = "high"
     module: str = ""
+    #: A module rule that judges the other rules' findings on the file (`Context.reported`):
+    #: the engine runs it after all the others.
+    sees_findings: bool = False
 
     @property
     def help_uri(self) -> str:
-        """The rule's section of docs/rules.md (generated from this registry), relative to
-        the repository root: a stable reference that names no hosting site."""
-        return f"docs/rules.md#{self.id.lower()}"
+        """The rule's section of docs/rules.md (generated from this registry) in the
+        repository: what SARIF's `helpUri` links to."""
+        return f"{REPOSITORY_URL}/blob/main/docs/rules.md#{self.id.lower()}"
 
+
+#: The project's repository, as `[project.urls] Repository` in pyproject.toml states it (a
+#: test keeps the two equal; the installed metadata is not read, since an editable install
+#: keeps the URLs of the day it was installed).
+REPOSITORY_URL = "https://github.com/assay-dev/assay"
 
 _RULES: dict[str, Rule] = {}
 
@@ -125,6 +134,7 @@ def rule(
     kind: RuleKind | None = None,
     cwe: int | None = None,
     confidence: str = "high",
+    sees_findings: bool = False,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Declare a rule. The decorated function's docstring is its documentation.
 
@@ -137,6 +147,8 @@ def rule(
         kind: ``"ast"`` (default when `nodes` is given), ``"module"`` or ``"dynamic"``.
         cwe: CWE id, for security rules.
         confidence: ``"high"``, ``"medium"`` or ``"low"``.
+        sees_findings: a module rule run after every other rule of the file, with their
+            findings (before suppression comments apply) in ``ctx.reported``.
     """
     resolved_kind: RuleKind = kind or ("ast" if nodes else "module")
 
@@ -160,6 +172,7 @@ def rule(
             cwe=cwe,
             confidence=confidence,
             module=func.__module__,
+            sees_findings=sees_findings,
         )
         return func
 

@@ -10,6 +10,7 @@ FutureWarning captured in sandboxed runs into findings (`findings_from_warnings`
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
@@ -21,9 +22,10 @@ from assay.knowledge.deprecations import (
     installed_marker,
     load_table,
 )
-from assay.model import Family, Finding, Severity
+from assay.model import Family, Finding, Fix, Severity
 from assay.rules._context import Context
 from assay.rules._registry import declare, get_rule, rule
+from assay.rules._support.fixes import renaming_attribute, replacing
 
 __all__ = ["WarningLike", "findings_from_warnings", "infer_types"]
 
@@ -91,11 +93,50 @@ def deprecated_api(node: ast.AST, ctx: Context) -> Iterator[Finding]:
             verdict.message,
             evidence={**verdict.evidence, "status": verdict.status},
             fix=f"use {record.replacement}",
+            autofix=_rename_fix(node, record, ctx) if verdict.status != "upcoming" else None,
             severity=verdict.severity,
         )
         if verdict.confidence != finding.confidence:
             finding = finding.model_copy(update={"confidence": verdict.confidence})
         yield finding
+
+
+def _rename_fix(node: ast.AST, record: ApiRecord, ctx: Context) -> Fix | None:
+    """The rename a record marked `fix` asks for, on a reference to the name itself: a
+    builtin replaces the whole expression (``np.float`` -> ``float``, unless the file binds
+    that name itself), a dotted replacement renames the last attribute whatever the module
+    was imported as (``b64.encodestring`` -> ``b64.encodebytes``). Only for names deprecated
+    or removed now: a name deprecated in a newer version than the installed one may not
+    have its replacement yet."""
+    target = record.rename_target
+    if target is None or record.fix is None or not isinstance(node, ast.Attribute):
+        return None
+    description = f"Replace `{ctx.segment(node)}` with `{target}`"
+    if "." not in target:
+        if target not in _BUILTINS or target in _bound_names(ctx):
+            return None
+        return replacing(node, target, description, applicability=record.fix)
+    new = target.rpartition(".")[2]
+    if record.kind == "attribute" and target.rpartition(".")[0] != record.owner:
+        return None
+    fix = renaming_attribute(node, new, f"Rename `{node.attr}` to `{new}`")
+    return fix.model_copy(update={"applicability": record.fix}) if fix is not None else None
+
+
+_BUILTINS = frozenset(dir(builtins))
+
+
+def _bound_names(ctx: Context) -> set[str]:
+    """Names the file binds itself (assignments, definitions, imports, parameters)."""
+    names: set[str] = set(ctx.imports)
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return names
 
 
 def _matching_records(node: ast.AST, ctx: Context, table: DeprecationTable) -> Iterator[ApiRecord]:

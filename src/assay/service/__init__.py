@@ -8,5 +8,5 @@ without it raises `MissingExtra` with the install command.
 
 from assay._extras import require
 
-for _module in ("fastapi", "uvicorn", "mcp"):
+for _module in ("fastapi", "uvicorn", "mcp", "swagger_ui_bundle"):
     require(_module, extra="service")

@@ -107,6 +107,32 @@ def require_key_beyond_loopback(host: str, api_keys: Sequence[str]) -> None:
         )
 
 
+# --- API documentation served locally -----------------------------------------------------
+
+_DOCS_ASSETS = "/docs/assets"
+
+
+def _serve_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the `swagger_ui_bundle` package's files: every URL the page
+    loads is on this server."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(_DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{_DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{_DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{_DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+
 # --- request and response shapes -------------------------------------------------------------
 
 
@@ -182,8 +208,14 @@ class GenerateRequest(_Body):
 class ReportResponse(BaseModel):
     """A report as JSON (the schema of `assay check --format json`), optionally rendered."""
 
-    report: dict[str, Any]
-    rendered: str | None = None
+    report: Report = Field(
+        description="The report, as `assay check --format json` writes it: findings with their "
+        "evidence and fixes, files, errors, warnings, notes, verdicts, trust tiers. Lines and "
+        "columns are 1-based."
+    )
+    rendered: str | None = Field(
+        None, description="The report in the requested `format`, unless that is json."
+    )
     run_id: int | None = Field(None, description="The ledger run id, when recorded.")
     ledger_error: str | None = None
     duration_s: float
@@ -319,7 +351,12 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         title="assay",
         version=__version__,
         description="Tell correct AI-written Python from plausible AI-written Python, with evidence.",
+        # FastAPI's own pages load Swagger UI and ReDoc from a CDN: blank offline and a
+        # third party told of every visit. /docs is served from the installed bundle below.
+        docs_url=None,
+        redoc_url=None,
     )
+    _serve_docs(app)
     app.add_middleware(
         RequestGuard,
         allowed_hosts=config.hosts,
@@ -377,7 +414,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             except LedgerError as error:
                 ledger_error = str(error)
         return ReportResponse(
-            report=report_dict(report),
+            # The JSON form (1-based columns) read back into the typed model, so the
+            # response is validated against the schema OpenAPI publishes.
+            report=Report.model_validate(report_dict(report)),
             rendered=None if fmt == "json" else render(report, fmt),
             run_id=run_id,
             ledger_error=ledger_error,

@@ -24,7 +24,7 @@ import hmac
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel, Field
@@ -53,6 +53,17 @@ _INSTRUCTIONS = (
     "that breaks the code, the unsafe call). When you have several candidate implementations, "
     "call compare_candidates to see which behave alike and on which inputs they differ."
 )
+
+
+# Descriptions of the tools' parameters, shared where two tools take the same one.
+_SOURCE = "Python source code to check: always text, never opened as a path."
+_PATH = "The file name to report the source as (also how its rules are configured)."
+_DYNAMIC = (
+    "Also run the code's functions in the sandbox on their examples and generated inputs "
+    "(slower; static rules only when false)."
+)
+_TASK = "The task: a request in words, or a stub (signature and docstring with examples)."
+_ENTRY_POINT = "The name of the function that implements the task (default: inferred)."
 
 
 class FindingOut(BaseModel):
@@ -175,7 +186,11 @@ def build_server(
     recorder = _Recorder(record, ledger_url)
 
     @server.tool(title="Check Python code")
-    def check_code(source: str, path: str = "snippet.py", dynamic: bool = False) -> CheckCodeResult:
+    def check_code(
+        source: Annotated[str, Field(description=_SOURCE)],
+        path: Annotated[str, Field(description=_PATH)] = "snippet.py",
+        dynamic: Annotated[bool, Field(description=_DYNAMIC)] = False,
+    ) -> CheckCodeResult:
         """Check Python source for hallucinated APIs, deprecated calls, security holes, silent
         failures and performance traps; with dynamic=true also run the code's functions in a
         sandbox on their examples and generated inputs. Returns findings with evidence."""
@@ -193,11 +208,19 @@ def build_server(
 
     @server.tool(title="Compare candidate implementations")
     def compare_candidates(
-        task: str,
-        candidates: list[str],
-        names: list[str] | None = None,
-        entry_point: str | None = None,
-        extra_tests: list[str] | None = None,
+        task: Annotated[str, Field(description=_TASK)],
+        candidates: Annotated[
+            list[str], Field(description="The implementations' source code, one string each.")
+        ],
+        names: Annotated[
+            list[str] | None,
+            Field(description="A name per candidate, in the same order (default candidate-<i>)."),
+        ] = None,
+        entry_point: Annotated[str | None, Field(description=_ENTRY_POINT)] = None,
+        extra_tests: Annotated[
+            list[str] | None,
+            Field(description="More test code (assert statements) every candidate must pass."),
+        ] = None,
     ) -> CompareResult:
         """Run several implementations of one task (a prompt or a stub with a docstring and
         examples) on the same inputs in a sandbox, cluster them by behaviour and select one.
@@ -260,7 +283,13 @@ def _check_result(report: Report, run_id: int | None, ledger_error: str | None) 
 
 def _add_check_files_tool(server: MCPServer, recorder: _Recorder, root: Path) -> None:
     @server.tool(title="Check files under the server's root")
-    def check_files(paths: list[str], dynamic: bool = False) -> CheckCodeResult:
+    def check_files(
+        paths: Annotated[
+            list[str],
+            Field(description="Files or folders relative to the server's --root; no '..'."),
+        ],
+        dynamic: Annotated[bool, Field(description=_DYNAMIC)] = False,
+    ) -> CheckCodeResult:
         """Check Python files or folders named relative to the folder the server's operator
         opened (assay mcp --root); nothing outside it is read."""
         from assay.api import check_under_root
@@ -276,12 +305,21 @@ def _add_check_files_tool(server: MCPServer, recorder: _Recorder, root: Path) ->
 def _add_generate_tool(server: MCPServer, recorder: _Recorder, backends: Backends) -> None:
     @server.tool(title="Generate verified code")
     def generate_verified(
-        prompt: str,
-        n: int = 4,
-        entry_point: str | None = None,
-        backend: str | None = None,
-        criteria: list[str] | None = None,
-        use_ledger: bool = True,
+        prompt: Annotated[str, Field(description=_TASK)],
+        n: Annotated[int, Field(description="How many candidates to draft (1 to 16).")] = 4,
+        entry_point: Annotated[str | None, Field(description=_ENTRY_POINT)] = None,
+        backend: Annotated[
+            str | None,
+            Field(description="One of the backends the server offers; default: its first."),
+        ] = None,
+        criteria: Annotated[
+            list[str] | None,
+            Field(description="Acceptance criteria the code must meet, in plain words."),
+        ] = None,
+        use_ledger: Annotated[
+            bool,
+            Field(description="Add criteria learnt from failures recorded for similar tasks."),
+        ] = True,
     ) -> GenerateResult:
         """Write a Python function for the task (a request, or a stub with signature and
         docstring): n candidates from an LLM (default: the embedded offline model), each

@@ -7,9 +7,10 @@ import builtins
 from collections.abc import Iterator
 
 from assay.knowledge.resolve import ApiLookup, closest_names, signature_problems
-from assay.model import Family, Finding, Severity
+from assay.model import Family, Finding, Fix, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
+from assay.rules._support.fixes import renaming_keyword
 from assay.rules.hallucination._common import (
     attribute_target,
     checkable,
@@ -105,7 +106,21 @@ def call_signature_mismatch(node: ast.AST, ctx: Context) -> Iterator[Finding]:
             "parameters": parameters,
             "closest": {k: c for k, c in closest.items() if c},
         },
+        autofix=_keyword_fix(node, closest, keywords),
     )
+
+
+def _keyword_fix(node: ast.Call, closest: dict[str, list[str]], keywords: list[str]) -> Fix | None:
+    """The rename of the one unknown keyword that has exactly one close real parameter not
+    passed already (two typos, or two candidates, are a person's call). Safe: the call
+    raises TypeError on every run as written, so no working behaviour can change."""
+    if len(closest) != 1:
+        return None
+    ((wrong, options),) = closest.items()
+    if len(options) != 1 or options[0] in keywords:
+        return None
+    keyword = next(k for k in node.keywords if k.arg == wrong)
+    return renaming_keyword(keyword, options[0], f"Rename `{wrong}=` to `{options[0]}=`")
 
 
 def _name_target(func: ast.expr, ctx: Context, state: FileState) -> str | None:

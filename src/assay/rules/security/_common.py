@@ -7,7 +7,7 @@ import ast
 from collections.abc import Iterable
 from typing import Any
 
-from assay.model import Finding, Severity
+from assay.model import Finding, Fix, Severity
 from assay.rules._context import Context, qualified_name
 from assay.rules.security._bandit import _bandit_on_lines, _covered_lines
 
@@ -55,6 +55,7 @@ def _finding(
     fix: str,
     severity: Severity | None = None,
     built_at: Iterable[int] = (),
+    autofix: Fix | None = None,
 ) -> Finding:
     """A finding of the running rule with its CWE, the lines where the reported value was
     built (`built_at`), and the Bandit results it supersedes on those lines.
@@ -67,7 +68,9 @@ def _finding(
     construction = sorted(set(built_at))
     if construction:
         extra["construction_lines"] = construction
-    finding = ctx.finding(node, message, evidence=extra, fix=fix, severity=severity)
+    finding = ctx.finding(
+        node, message, evidence=extra, fix=fix, autofix=autofix, severity=severity
+    )
     if current is not None:
         relayed = _bandit_on_lines(ctx, _covered_lines(finding), current.id)
         if relayed:
