@@ -152,6 +152,17 @@ def test_yaml_load_without_a_loader_becomes_safe_load(
     assert "yaml.load(fh, Loader=yaml.FullLoader)" in text, "a chosen Loader is a person's call"
 
 
+def test_yaml_load_of_a_constant_file_is_fixed_through_bandit_b506(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # No data flow for AS307 to report here; Bandit's B506 (AS300) carries the same fix.
+    text = 'import yaml\n\nwith open("config.yml") as fh:\n    config = yaml.load(fh)\n'
+    path = _file(tmp_path, "conf.py", text)
+    _, _, err = _check([str(path), "--fix"], capsys)
+    assert path.read_text(encoding="utf-8") == text.replace("yaml.load(", "yaml.safe_load(")
+    assert "assay: 1 fixed, 0 remaining" in err
+
+
 def test_standard_input_comes_back_fixed(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from assay.model import Finding, Fix, Severity
 from assay.rules._context import Context, qualified_name
+from assay.rules._support.fixes import renaming_attribute
 from assay.rules.security._bandit import _bandit_on_lines, _covered_lines
 
 
@@ -82,3 +83,16 @@ def _finding(
                 update["severity"] = floor
             finding = finding.model_copy(update=update)
     return finding
+
+
+def safe_yaml_fix(callee: str, call: ast.Call) -> Fix | None:
+    """``yaml.load(stream)`` -> ``yaml.safe_load(stream)`` (and ``load_all``) when no Loader
+    is passed. Safe: since PyYAML 6 a call without Loader raises TypeError, and before it
+    loaded with FullLoader, which PyYAML documents as unsafe for untrusted input; a call
+    that names a Loader chose one, and stays a person's decision."""
+    if callee not in {"yaml.load", "yaml.load_all"} or not isinstance(call.func, ast.Attribute):
+        return None
+    if _argument(call, 1, "Loader") is not None or any(k.arg is None for k in call.keywords):
+        return None
+    new = "safe_" + call.func.attr
+    return renaming_attribute(call.func, new, f"Replace `{callee}` with `yaml.{new}`")

@@ -6,10 +6,11 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from assay.model import Family, Finding, Severity
+from assay.model import Family, Finding, Fix, Severity
 from assay.rules._context import Context
 from assay.rules._registry import Rule, all_rules, iter_selected, rule
 from assay.rules.security._bandit import _SUPERSEDED, _bandit_url, _covered_lines, bandit_issues
+from assay.rules.security._common import _callee, safe_yaml_fix
 from assay.rules.security._harmless import why_harmless
 
 __all__: list[str] = []
@@ -138,5 +139,19 @@ def bandit(ctx: Context) -> Iterator[Finding]:
             severity=severity,
             line=issue.line,
             col=issue.col,
+            autofix=_yaml_fix_on_line(ctx, issue.line) if issue.test_id == "B506" else None,
         )
         yield finding.model_copy(update={"confidence": confidence})
+
+
+def _yaml_fix_on_line(ctx: Context, line: int) -> Fix | None:
+    """B506 (`yaml.load`) names a line, not a call: the fix of the one yaml.load call that
+    starts there (AS307 offers the same fix where it reports the call itself)."""
+    fixes = [
+        fix
+        for node in ast.walk(ctx.tree)
+        if isinstance(node, ast.Call) and node.lineno == line
+        for fix in [safe_yaml_fix(_callee(ctx, node), node)]
+        if fix is not None
+    ]
+    return fixes[0] if len(fixes) == 1 else None

@@ -5,11 +5,18 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from assay.model import Family, Finding, Fix, Severity
+from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules._support.fixes import renaming_attribute
-from assay.rules.security._common import _argument, _callee, _finding, _is_const, _keyword, _last
+from assay.rules.security._common import (
+    _argument,
+    _callee,
+    _finding,
+    _is_const,
+    _keyword,
+    _last,
+    safe_yaml_fix,
+)
 from assay.rules.security._sinks import _USER, _flow_evidence, _source_text, _tainted
 
 __all__: list[str] = []
@@ -97,18 +104,5 @@ def deserialize_untrusted(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         evidence={"sink": callee, "data": ctx.segment(data), **_flow_evidence(flow, _USER)},
         fix="Exchange data as JSON (or yaml.safe_load / torch.load(weights_only=True)); "
         "if objects must be restored, sign them with hmac and verify before loading.",
-        autofix=_safe_yaml_fix(callee, node),
+        autofix=safe_yaml_fix(callee, node),
     )
-
-
-def _safe_yaml_fix(callee: str, call: ast.Call) -> Fix | None:
-    """``yaml.load(stream)`` -> ``yaml.safe_load(stream)`` (and ``load_all``) when no Loader
-    is passed. Safe: since PyYAML 6 a call without Loader raises TypeError, and before it
-    loaded with FullLoader, which PyYAML documents as unsafe for untrusted input; a call
-    that names a Loader chose one, and stays a person's decision."""
-    if callee not in {"yaml.load", "yaml.load_all"} or not isinstance(call.func, ast.Attribute):
-        return None
-    if _argument(call, 1, "Loader") is not None or any(k.arg is None for k in call.keywords):
-        return None
-    new = "safe_" + call.func.attr
-    return renaming_attribute(call.func, new, f"Replace `{callee}` with `yaml.{new}`")
