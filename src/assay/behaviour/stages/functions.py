@@ -410,6 +410,7 @@ def _probe_function(
             limits=limits,
             preamble="",
             reseeded=reseeded,
+            cover=True,
         )
         if not run.imported:
             raise _Unimportable(run.import_outcome)
@@ -441,6 +442,8 @@ def _probe_function(
     if blamed is not None:
         notes.append(f"{path}: {node.name} not verifiable here: {blamed}")
         findings = [f for f in findings if f.rule not in {"AS602", "AS606"}]
+    findings, path_note = _judged_by_paths(path, node, merged, findings)
+    notes.extend(path_note)
     fallback = _returned_a_default(node, merged)
     if fallback is not None and any(f.rule == "AS606" for f in findings):
         notes.append(
@@ -535,6 +538,92 @@ def _sandbox_blame(run: CandidateRun) -> str | None:
                 reason.replace(" at import", "") + f" (on {observation.input.call_source('f')[1:]})"
             )
     return None
+
+
+#: Nodes that give a function more than one path through its own code.
+_BRANCHING = (
+    ast.If,
+    ast.For,
+    ast.While,
+    ast.Try,
+    ast.TryStar,
+    ast.IfExp,
+    ast.BoolOp,
+    ast.Match,
+    ast.Assert,
+    ast.comprehension,
+)
+
+
+def _own_nodes(node: ast.FunctionDef) -> list[ast.AST]:
+    """The nodes of `node`'s body that run in its own frame (not in nested functions,
+    lambdas or classes, which have code objects of their own)."""
+    found: list[ast.AST] = []
+    pending: list[ast.AST] = list(node.body)
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        pending.extend(ast.iter_child_nodes(current))
+    return found
+
+
+def _judged_by_paths(
+    path: str, node: ast.FunctionDef, run: CandidateRun, findings: list[Finding]
+) -> tuple[list[Finding], list[str]]:
+    """AS606 kept only when the inputs reached different branches of the function (its
+    line arcs differ between inputs) or when it has no branch at all; then the evidence
+    shows the paths. When every input went the same way through a function that has other
+    ways, a constant output says nothing about the code: the finding is dropped and a note
+    says what was never reached."""
+    constant = [f for f in findings if f.rule == "AS606"]
+    ran = [
+        o.outcome.arcs
+        for o in run.observations
+        if o.outcome.arcs and not _not_built(o) and o.outcome.status in (Status.OK, Status.ERROR)
+    ]
+    if not constant or not ran or any((-1, -1) in arcs for arcs in ran):
+        return findings, []
+    paths = {frozenset(arcs) for arcs in ran}
+    reached = sorted({line for arcs in ran for pair in arcs for line in pair if line > 0})
+    own = _own_nodes(node)
+    branches = sorted({n.lineno for n in own if isinstance(n, _BRANCHING)})
+    if len(paths) >= 2 or not branches:
+        shown = {
+            "paths": len(paths),
+            "lines_covered": reached,
+            "branches_at": branches,
+        }
+        kept = [
+            f.model_copy(update={"evidence": {**f.evidence, **shown}}) if f.rule == "AS606" else f
+            for f in findings
+        ]
+        return kept, []
+    statements = sorted(
+        {
+            n.lineno
+            for n in own
+            if isinstance(n, ast.stmt)
+            and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+        }
+    )
+    unreached = [line for line in statements if line not in reached]
+    never = (
+        f"{_lines(unreached)} never ran"
+        if unreached
+        else f"the branches at {_lines(branches)} always went the same way"
+    )
+    note = (
+        f"{path}: {node.name} returned {constant[0].evidence.get('got')} for every input tried, "
+        f"and every input took the same path through it ({_lines(reached)}); "
+        f"{never}: constant output is not claimed"
+    )
+    return [f for f in findings if f.rule != "AS606"], [note]
+
+
+def _lines(numbers: Sequence[int]) -> str:
+    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
 
 
 def _returned_a_default(node: ast.FunctionDef, run: CandidateRun) -> str | None:
