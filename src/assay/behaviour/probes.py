@@ -367,9 +367,7 @@ def run_candidates(
     """
     chosen = limits or Limits(timeout_s=2.0, memory_mb=512)
     built = [
-        _build_job(
-            source, spec, inputs, limits=chosen, preamble=preamble, name=name, cover=cover
-        )
+        _build_job(source, spec, inputs, limits=chosen, preamble=preamble, name=name, cover=cover)
         for name, source in candidates
     ]
     if sandbox is None:

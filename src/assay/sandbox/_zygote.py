@@ -969,9 +969,14 @@ def main() -> None:
     with contextlib.suppress(OSError):
         _prctl(_PR_SET_DUMPABLE, 0)
         _prctl(_PR_SET_CHILD_SUBREAPER, 1)
-    for name in WARM_MODULES:
+    asked = [m for m in os.environ.pop("ASSAY_SANDBOX_WARM", "").split(",") if m]
+    for name in (*WARM_MODULES, *asked):
         with contextlib.suppress(ImportError):
             __import__(name)
+    # Drawn inputs (`_draw.py`) are asked for by name from the checked module's calls.
+    draw = sys.modules["_assay_draw"] = _sibling("_draw")
+    if "hypothesis" in sys.modules:
+        draw.warm()
     _capture_warnings()
     _warm_up()
     # every child starts from this state (it has no at-fork reseed, see the imports)

@@ -28,8 +28,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from assay.behaviour.inputs import ProbeInput
+from assay.errors import InvalidArgument
 
-__all__ = ["Expr", "ModuleTypes", "TypedPlan", "stated_domains", "typed_inputs"]
+__all__ = [
+    "CANNOT_BUILD",
+    "DRAWN_MARKER",
+    "Expr",
+    "ModuleTypes",
+    "TypedPlan",
+    "drawn_inputs",
+    "stated_domains",
+    "typed_inputs",
+]
 
 #: Nesting of classes and collections followed when building one value.
 _MAX_DEPTH = 4
@@ -739,3 +749,30 @@ def _call_expression(entry: str, args: tuple[Expr, ...], kwargs: dict[str, Expr]
         "for __x in (*__a[0], *__a[1].values()))))"
         f"({entry}(*__a[0], **__a[1])))({built}, {built})"
     )
+
+
+# ------------------------------------------------------------------------------ drawn
+
+#: The first line a drawn input prints: the arguments' reprs as JSON (`assay.sandbox._draw`).
+DRAWN_MARKER = "\x00assay-drawn:"
+#: The exception the sandbox raises for a type Hypothesis cannot build there.
+CANNOT_BUILD = "_assay_draw.CannotBuild"
+
+
+def drawn_inputs(entry: str, *, budget: int, seed: int = 0) -> list[ProbeInput]:
+    """Up to `budget` inputs for `entry` drawn with Hypothesis in the sandbox, after the
+    module is imported (``st.from_type`` on the resolved annotations: classes the AST does
+    not describe, string annotations, library types). Until they run, each input is a
+    placeholder (``drawn#3``); the run prints the drawn arguments (`DRAWN_MARKER`), which
+    replace it in the evidence. The same seed gives the same arguments in every job."""
+    if not entry.isidentifier():
+        raise InvalidArgument(f"entry {entry!r} is not a Python identifier: pass a function name")
+    return [
+        ProbeInput(
+            (Expr(f"drawn#{index}"),),
+            {},
+            "typed",
+            expression=f"__import__('_assay_draw').call({entry}, {seed}, {index})",
+        )
+        for index in range(budget)
+    ]

@@ -20,13 +20,22 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assay.behaviour.crosscheck import CandidateSource, crosscheck
 from assay.behaviour.inputs import ProbeInput, Shape, generate_inputs, infer_shapes
-from assay.behaviour.inputs.typed import ModuleTypes, stated_domains, typed_inputs
+from assay.behaviour.inputs.typed import (
+    CANNOT_BUILD,
+    DRAWN_MARKER,
+    Expr,
+    ModuleTypes,
+    drawn_inputs,
+    stated_domains,
+    typed_inputs,
+)
 from assay.behaviour.probes import (
     NOT_BUILT,
     OTHER_HASH_SEED,
@@ -61,6 +70,9 @@ MAX_FUNCTIONS = 12
 CHECK_BUDGET = 24
 #: Inputs in the first sandbox job: when one of them times out, the rest is skipped.
 CHUNK = 4
+
+#: How a drawn input's expression starts (`drawn_inputs`).
+DRAWN_CALL = "__import__('_assay_draw')"
 
 _VERSION = re.compile(r"^(?P<stem>[A-Za-z_]\w*?)_v(?P<number>\d+)$")
 _WORLDLY = re.compile(
@@ -215,11 +227,12 @@ def dynamic_findings(
     work = _dynamic_work(source, rules)
     if work is None:
         return []
+    warm = _warm_for([work])
     with contextlib.ExitStack() as stack:
         if sandbox is None:
-            sandbox = stack.enter_context(Sandbox(workers=1))
+            sandbox = stack.enter_context(Sandbox(workers=1, warm=warm))
         if reseeded is None:
-            reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED))
+            reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED, warm=warm))
         return _run_dynamic(source, path, work, rules, sandbox, reseeded, timeout_s).findings
 
 
@@ -241,6 +254,18 @@ def _dynamic_work(source: str, rules: frozenset[str]) -> _Work | None:
     if not targets and not groups:
         return None
     return tree, targets, groups
+
+
+def _warm_for(works: Sequence[_Work]) -> tuple[str, ...]:
+    """The modules the sandbox should import before forking jobs: Hypothesis when some
+    function of these files gets inputs drawn there (each job would import it again)."""
+    for tree, targets, _ in works:
+        types = ModuleTypes.of(tree)
+        for node, spec in targets:
+            inputs, _, _ = _inputs_for("", node, spec, types)
+            if any(i.expression.startswith(DRAWN_CALL) for i in inputs):
+                return ("hypothesis",)
+    return ()
 
 
 @dataclass(frozen=True)
@@ -417,7 +442,9 @@ def _probe_function(
         runs.append(run)
         if any(o.outcome.status is Status.TIMEOUT for o in run.observations):
             break
-    merged = _merge(runs)
+    merged, unbuilt = _drawn_arguments(_merge(runs))
+    if unbuilt is not None:
+        notes.append(f"{path}: {node.name} {_unprobed(spec)}: cannot build {unbuilt}")
     positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
     findings = runtime_findings(
         merged,
@@ -428,7 +455,7 @@ def _probe_function(
         ),
     )
     typed = [o for o in merged.observations if o.input.origin == "typed"]
-    if typed and all(_not_built(o) for o in typed) and not spec.examples:
+    if typed and all(_not_built(o) for o in typed) and not spec.examples and unbuilt is None:
         refusals = {
             o.outcome.exception.message.splitlines()[0][:120]
             for o in typed
@@ -480,12 +507,94 @@ def _inputs_for(
     if plan.missing:
         if plain:
             return generate_inputs(spec, budget=CHECK_BUDGET), {}, []
-        names = ", ".join(f"`{name}`" for name in plan.missing)
         examples = [i for i in generate_inputs(spec, budget=CHECK_BUDGET) if i.origin == "example"]
-        what = "only its examples were run" if spec.examples else "not probed"
-        return examples, {}, [f"{path}: {node.name} {what}: cannot build {names}"]
+        if not any(_hopeless(name) for name in plan.missing):
+            # The AST does not say how to build these types; the imported module does:
+            # Hypothesis draws them in the sandbox.
+            drawn = drawn_inputs(node.name, budget=CHECK_BUDGET - len(examples))
+            return [*examples, *drawn], values, []
+        names = ", ".join(f"`{name}`" for name in plan.missing)
+        return examples, {}, [f"{path}: {node.name} {_unprobed(spec)}: cannot build {names}"]
     examples = [i for i in generate_inputs(spec, budget=CHECK_BUDGET) if i.origin == "example"]
     return [*examples, *plan.inputs][:CHECK_BUDGET], plan.domains, []
+
+
+def _hopeless(name: str) -> bool:
+    """A missing type that nothing can build: no annotation, or one that admits anything."""
+    return name.endswith("(no annotation)") or name in {"Any", "typing.Any", "object"}
+
+
+def _unprobed(spec: Spec) -> str:
+    return "only its examples were run" if spec.examples else "not probed"
+
+
+def _drawn_arguments(run: CandidateRun) -> tuple[CandidateRun, str | None]:
+    """`run` with each drawn input (`drawn_inputs`) shown as the arguments the sandbox drew
+    and printed, and without the repeated calls whose draw came out different (another
+    process, another hash seed: their results are not comparable); and the type the
+    sandbox could not build, if one stopped the drawing."""
+    unbuilt: str | None = None
+    observations: list[Observation] = []
+    for observation in run.observations:
+        outcome = observation.outcome
+        if not observation.input.expression.startswith(DRAWN_CALL):
+            observations.append(observation)
+            continue
+        if outcome.exception is not None and CANNOT_BUILD in outcome.exception.traceback:
+            message = outcome.exception.message
+            unbuilt = unbuilt or (message.split(" (", 1)[0] if message else "its arguments")
+        shown = _drawn_shown(outcome)
+        if shown is None:
+            observations.append(observation)
+            continue
+        args, kwargs = shown
+        placeholder = observation.input
+        given = replace(
+            placeholder, args=tuple(Expr(a) for a in args), kwargs={k: Expr(v) for k, v in kwargs}
+        )
+        after = outcome.args_after
+        if after is not None and canonical_key(after) == placeholder.key:
+            # the call left its arguments as drawn (see `probes.unpacked`)
+            after = canonicalize((given.args, given.kwargs))
+        observations.append(
+            replace(
+                observation,
+                input=given,
+                outcome=replace(
+                    outcome, stdout=outcome.stdout.split("\n", 1)[-1], args_after=after
+                ),
+            )
+        )
+
+    def same_draw(index: int, again: Outcome) -> bool:
+        first = run.observations[index]
+        return not first.input.expression.startswith(DRAWN_CALL) or _drawn_shown(
+            again
+        ) == _drawn_shown(first.outcome)
+
+    return (
+        replace(
+            run,
+            observations=tuple(observations),
+            repeats=tuple((i, o) for i, o in run.repeats if same_draw(i, o)),
+            reseeded=tuple((i, o) for i, o in run.reseeded if same_draw(i, o)),
+        ),
+        unbuilt,
+    )
+
+
+def _drawn_shown(outcome: Outcome) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """The arguments a drawn call printed first (reprs), or None when it printed none."""
+    first = outcome.stdout.split("\n", 1)[0]
+    if not first.startswith(DRAWN_MARKER):
+        return None
+    try:
+        args, kwargs = json.loads(first[len(DRAWN_MARKER) :])
+        return [str(a) for a in args], [(str(k), str(v)) for k, v in kwargs]
+    except (ValueError, TypeError):
+        # The module ran beside the printing and may have patched it: an unreadable line
+        # shows no arguments (the placeholder stays), it is not the sandbox failing.
+        return None
 
 
 def _not_built(observation: Observation) -> bool:
@@ -540,7 +649,9 @@ def _sandbox_blame(run: CandidateRun) -> str | None:
     return None
 
 
-#: Nodes that give a function more than one path through its own code.
+#: Nodes that give a function more than one path through its own code (a comprehension
+#: runs in a frame of its own before Python 3.12, whose lines are not traced: a function
+#: that branches only there counts as branch-free, as AS606 judged it before arcs).
 _BRANCHING = (
     ast.If,
     ast.For,
@@ -551,7 +662,6 @@ _BRANCHING = (
     ast.BoolOp,
     ast.Match,
     ast.Assert,
-    ast.comprehension,
 )
 
 
@@ -735,10 +845,11 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
     found: list[Finding] = []
     notes: list[str] = []
     gaps: tuple[str, ...] = ()
+    warm = _warm_for([work for _, work in works.values()])
     try:
         with (
-            Sandbox(workers=1) as box,
-            Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
+            Sandbox(workers=1, warm=warm) as box,
+            Sandbox(workers=1, hash_seed=OTHER_HASH_SEED, warm=warm) as reseeded,
         ):
             gaps = box.degraded
             for path, (source, work) in works.items():
