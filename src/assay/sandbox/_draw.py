@@ -179,7 +179,7 @@ def _strategy(st: Any, hint: Any) -> Any:
 
 def _type_name(hint: Any, error: BaseException | None = None) -> str:
     """The class a failure names (``of class=<class 'm.LineItem'>``), else the hint's."""
-    named = re.findall(r"<class '(?:[\w.]*\.)?(\w+)'>", str(error or ""))
+    named: list[str] = re.findall(r"<class '(?:[\w.]*\.)?(\w+)'>", str(error or ""))
     if named:
         return named[-1]
     name = getattr(hint, "__qualname__", None)
