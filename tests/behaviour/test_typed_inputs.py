@@ -167,17 +167,45 @@ def test_bugs_in_typed_code_are_caught_with_the_input() -> None:
 
 
 UNBUILDABLE = """
-import httpx
+class Connection:
+    def __init__(self, dsn):
+        self.dsn = dsn
 
-def status_of(client: httpx.Client, url: str) -> int:
-    return client.get(url).status_code
+def status_of(connection: Connection, table: str) -> int:
+    return len(connection.dsn + table)
+
+def echo(value: "Any") -> str:
+    return str(value)
 """
 
 
-def test_a_class_assay_cannot_build_is_a_note_not_a_none() -> None:
+def test_a_class_nothing_can_build_is_a_note_not_a_none() -> None:
     report = assay.check_source(UNBUILDABLE, select=["runtime"], offline=True)
     assert report.findings == []
-    assert report.notes == ["<source>: status_of not probed: cannot build `httpx.Client`"]
+    assert report.notes == [
+        "<source>: status_of not probed: cannot build `Connection`",
+        "<source>: echo not probed: cannot build `Any`",
+    ]
+
+
+LIBRARY_CLASS = """
+import httpx
+
+def home_status(client: httpx.Client) -> int:
+    return client.get("http://example.com/").status_code
+
+def host_initial(client: httpx.Client) -> str:
+    return client.base_url.host[0]
+"""
+
+
+def test_a_library_class_is_built_in_the_sandbox_and_its_network_is_the_sandboxs_fault() -> None:
+    report = assay.check_source(LIBRARY_CLASS, select=["runtime"], offline=True)
+    (crash,) = report.findings
+    assert (crash.rule, crash.evidence["input"]) == ("AS602", "host_initial(<httpx.Client object>)")
+    (note,) = report.notes
+    assert note.startswith("<source>: home_status not verifiable here:"), note
+    assert note.endswith("(on (<httpx.Client object>))"), note
 
 
 DOCTEST_WITH_MODULE_NAMES = '''

@@ -34,6 +34,8 @@ MARKER = "\x00assay-drawn:"
 #: Characters kept of one argument's repr.
 _REPR_CAP = 300
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
 _CACHE: dict[tuple[int, int, int], tuple[tuple[Any, ...], dict[str, Any]]] = {}
 
 
@@ -56,8 +58,12 @@ def call(function: Any, seed: int, index: int) -> Any:
     args, kwargs = _drawn(function, seed, index)
     shown = [[_repr(a) for a in args], [[k, _repr(v)] for k, v in kwargs.items()]]
     print(MARKER + json.dumps(shown))
-    before = copy.deepcopy((args, kwargs))
-    given_args, given_kwargs = copy.deepcopy((args, kwargs))
+    try:
+        before = copy.deepcopy((args, kwargs))
+        given_args, given_kwargs = copy.deepcopy((args, kwargs))
+    except Exception:  # a client holding a lock, a file: copies cannot be made, so draw them
+        before = _draw_one(function, seed, index)
+        given_args, given_kwargs = _draw_one(function, seed, index)
     result = function(*given_args, **given_kwargs)
     returned_an_argument = any(
         result is x and not isinstance(x, (list, dict, set, bytearray))
@@ -83,7 +89,9 @@ def warm() -> None:
 
 
 def _repr(value: object) -> str:
-    text = repr(value)
+    # ``<Client object at 0x7f...>`` differs in every process: the address is left out, so
+    # the same draw reads the same everywhere.
+    text = _ADDRESS.sub("", repr(value))
     return text if len(text) <= _REPR_CAP else text[: _REPR_CAP - 3] + "..."
 
 
@@ -94,9 +102,13 @@ def _drawn(function: Any, seed: int, index: int) -> tuple[tuple[Any, ...], dict[
     others, and a repeated call (another process, another hash seed) draws it again."""
     key = (id(function), seed, index)
     if key not in _CACHE:
-        examples = _draw(function, seed * 1000 + index, 1 if index == 0 else 2)
-        _CACHE[key] = examples[0] if index == 0 else examples[-1]
+        _CACHE[key] = _draw_one(function, seed, index)
     return _CACHE[key]
+
+
+def _draw_one(function: Any, seed: int, index: int) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    examples = _draw(function, seed * 1000 + index, 1 if index == 0 else 2)
+    return examples[0] if index == 0 else examples[-1]
 
 
 def _parameters(function: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:

@@ -338,6 +338,12 @@ _ENVIRONMENT_EXCEPTIONS = frozenset(
 )
 
 
+#: What HTTP clients (httpx, requests, urllib3) raise when no connection can be made.
+_CLIENT_NETWORK_ERRORS = frozenset(
+    {"ConnectError", "ConnectTimeout", "NewConnectionError", "MaxRetryError", "NameResolutionError"}
+)
+
+
 def _caused_by_the_sandbox(outcome: Outcome) -> str | None:
     """Why the sandbox, not the code, made the import fail; None when the code did."""
     if outcome.status is Status.BLOCKED:
@@ -354,6 +360,9 @@ def _caused_by_the_sandbox(outcome: Outcome) -> str | None:
                 else "it imports what the sandbox does not have"
             )
         return f"it needs the file system or the network at import ({outcome_text(outcome)})"
+    if exception.type.rsplit(".", 1)[-1] in _CLIENT_NETWORK_ERRORS:
+        # an HTTP client's own exception for a connection the sandbox has no network for
+        return f"it needs the network at import ({outcome_text(outcome)})"
     if exception.type == "AttributeError" and re.search(
         r"__spec__|__package__|__loader__", exception.traceback
     ):
