@@ -95,6 +95,8 @@ _SETS = {"set", "Set", "frozenset", "FrozenSet", "AbstractSet", "MutableSet"}
 _MAPPINGS = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict"}
 _TUPLES = {"tuple", "Tuple"}
 _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
+#: Bases that add no field of their own to a class whose fields are read from its body.
+_FIELD_BASES = {"NamedTuple", "BaseModel", "TypedDict", "object", "Generic", "Protocol"}
 _FIELD_CLASSES = {
     "dataclass": "dataclass",
     "define": "dataclass",
@@ -258,6 +260,10 @@ def _describe_class(node: ast.ClassDef) -> _Class | None:
             if isinstance(target, ast.Name) and not target.id.startswith("_")
         )
         return _Class(node.name, "enum", members=members) if members else None
+    if bases - _FIELD_BASES:
+        # Fields inherited from another class (``class Employee(Person)``) are not in this
+        # class's body: the AST cannot list them, the imported module can (drawn inputs).
+        return None
     kind = ""
     if bases & {"NamedTuple", "BaseModel"} or any(
         _decorator_name(d) in _FIELD_CLASSES for d in node.decorator_list
