@@ -23,13 +23,13 @@ def test_a_constant_from_one_path_of_several_is_a_note_naming_what_never_ran() -
     ]
 
 
-SEVERAL_PATHS = '''
+SEVERAL_PATHS = """
 def word_count(text: str) -> int:
     count = 0
     for _word in text.split():
         count + 1
     return count
-'''
+"""
 
 
 def test_a_constant_over_different_paths_is_claimed_with_the_paths_as_evidence() -> None:

@@ -1,5 +1,5 @@
 """Line arcs of the entry point (`Job.cover`), inputs drawn with Hypothesis in the sandbox
-(`_draw.py`, issue 20 items 1 and 5) and workers that pre-import modules (`Sandbox(warm=)`)."""
+(`draw.py`, issue 20 items 1 and 5) and workers that pre-import modules (`Sandbox(warm=)`)."""
 
 from __future__ import annotations
 

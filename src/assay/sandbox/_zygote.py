@@ -916,11 +916,11 @@ def _set_import_path() -> None:
     site.setcopyright()
 
 
-def _sibling(name: str) -> types.ModuleType:
+def _sibling(name: str, module_name: str = "") -> types.ModuleType:
     """Load ``name.py`` from this directory by path (the zygote runs as a script, with
-    this directory off the import path)."""
+    this directory off the import path), as `module_name` (default ``_assay<name>``)."""
     spec = importlib.util.spec_from_file_location(
-        f"_assay{name}", os.path.join(_HERE, f"{name}.py")
+        module_name or f"_assay{name}", os.path.join(_HERE, f"{name}.py")
     )
     if spec is None or spec.loader is None:
         raise ImportError(f"assay sandbox: cannot load {name}.py next to {__file__}")
@@ -973,8 +973,8 @@ def main() -> None:
     for name in (*WARM_MODULES, *asked):
         with contextlib.suppress(ImportError):
             __import__(name)
-    # Drawn inputs (`_draw.py`) are asked for by name from the checked module's calls.
-    draw = sys.modules["_assay_draw"] = _sibling("_draw")
+    # Drawn inputs (`draw.py`) are asked for by name from the checked module's calls.
+    draw = sys.modules["_assay_draw"] = _sibling("draw", "_assay_draw")
     if "hypothesis" in sys.modules:
         draw.warm()
     _capture_warnings()

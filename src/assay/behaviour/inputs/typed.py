@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from assay.behaviour.inputs import ProbeInput
 from assay.errors import InvalidArgument
+from assay.sandbox.draw import MARKER
 
 __all__ = [
     "CANNOT_BUILD",
@@ -759,8 +760,8 @@ def _call_expression(entry: str, args: tuple[Expr, ...], kwargs: dict[str, Expr]
 
 # ------------------------------------------------------------------------------ drawn
 
-#: The first line a drawn input prints: the arguments' reprs as JSON (`assay.sandbox._draw`).
-DRAWN_MARKER = "\x00assay-drawn:"
+#: The first line a drawn input prints: the arguments' reprs as JSON (`assay.sandbox.draw`).
+DRAWN_MARKER = MARKER
 #: The exception the sandbox raises for a type Hypothesis cannot build there.
 CANNOT_BUILD = "_assay_draw.CannotBuild"
 

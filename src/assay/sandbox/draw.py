@@ -1,8 +1,8 @@
 """Arguments drawn with Hypothesis INSIDE the sandbox, where the checked module is imported.
 
-The zygote loads this file as ``_assay_draw`` (it imports nothing beyond the standard library
-until a draw is asked for). A call written ``__import__('_assay_draw').call(f, seed, index)``
-and evaluated in the checked module:
+The zygote loads this file by path as ``_assay_draw``, like ``canonical.py`` (it imports
+nothing beyond the standard library until a draw is asked for). A call written
+``__import__('_assay_draw').call(f, seed, index)`` and evaluated in the checked module:
 
 * resolves ``f``'s annotations in its own module (``typing.get_type_hints``: string
   annotations under ``from __future__ import annotations`` too);
@@ -61,7 +61,7 @@ def call(function: Any, seed: int, index: int) -> Any:
     try:
         before = copy.deepcopy((args, kwargs))
         given_args, given_kwargs = copy.deepcopy((args, kwargs))
-    except Exception:  # a client holding a lock, a file: copies cannot be made, so draw them
+    except Exception:  # noqa: BLE001 - a client holding a lock: no copy, so draw it again
         before = _draw_one(function, seed, index)
         given_args, given_kwargs = _draw_one(function, seed, index)
     result = function(*given_args, **given_kwargs)
@@ -168,7 +168,7 @@ def _draw(function: Any, seed: int, count: int) -> list[tuple[tuple[Any, ...], d
             reject()
         drawn.append((args, kwargs))
 
-    with _constants_of_no_module():
+    with constants_of_no_module():
         try:
             collect()
         except HypothesisException as error:
@@ -225,9 +225,10 @@ def _plain_values(st: Any) -> None:
 
 
 @contextlib.contextmanager
-def _constants_of_no_module() -> Iterator[None]:
+def constants_of_no_module() -> Iterator[None]:
     """Draw without the constants Hypothesis harvests from the modules loaded in this
-    process (the same as `assay.behaviour.inputs`' trusted-side draws: see there)."""
+    process (the trusted side's draws use it too, under a lock: see
+    `assay.behaviour.inputs`). Not thread-safe on its own."""
     from hypothesis.internal.conjecture import providers
     from hypothesis.internal.constants_ast import Constants
 
