@@ -8,7 +8,13 @@ import re
 
 import assay
 from assay.behaviour.inputs import ProbeInput
-from assay.behaviour.inputs.typed import Expr, ModuleTypes, stated_domains, typed_inputs
+from assay.behaviour.inputs.typed import (
+    Expr,
+    ModuleTypes,
+    drawn_inputs,
+    stated_domains,
+    typed_inputs,
+)
 from assay.behaviour.probes import NOT_BUILT, unpacked
 from assay.behaviour.stages.functions import probe_targets
 from assay.sandbox import ExceptionInfo, Outcome, Status
@@ -342,3 +348,27 @@ def test_stated_field_bounds_are_kept_and_defaulted_fields_are_set_too() -> None
     )
     ids = [int(m) for s in sources for m in re.findall(r"customer_id=(-?\d+)", s)]
     assert ids and min(ids) > 0
+
+
+def test_a_drawn_call_that_timed_out_before_its_arguments_existed_was_never_a_call() -> None:
+    from assay.behaviour.probes import CandidateRun, Observation
+    from assay.behaviour.stages.functions import _drawn_arguments
+
+    (placeholder,) = drawn_inputs("grid", budget=1)
+    drawn_line = "\x00assay-drawn:" + '[["[[0]]"], [["fill", "1"]]]' + "\n"
+    undrawn = Outcome(status=Status.TIMEOUT)
+    hung = Outcome(status=Status.TIMEOUT, stdout=drawn_line)
+    run = CandidateRun(
+        name="grid",
+        source="",
+        import_outcome=Outcome(status=Status.OK),
+        observations=(Observation(placeholder, undrawn), Observation(placeholder, hung)),
+        examples=(),
+    )
+    judged, unbuilt = _drawn_arguments(run)
+    first, second = judged.observations
+    assert unbuilt is None
+    assert first.outcome.exception is not None and first.outcome.exception.type == NOT_BUILT
+    assert second.outcome.status is Status.TIMEOUT
+    assert second.input.call_source("grid") == "grid([[0]], fill=1)"
+    assert second.outcome.stdout == ""

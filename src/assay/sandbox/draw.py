@@ -10,7 +10,7 @@ nothing beyond the standard library until a draw is asked for). A call written
   keywords) with ``st.from_type``, seeded (``@seed``), without the example database and
   without the constants Hypothesis harvests from loaded modules: the same module, seed and
   index give the same arguments in every job, process and hash seed;
-* prints the drawn arguments' reprs as the call's first line of output (the trusted side
+* writes the drawn arguments' reprs as one line of the call's raw output (the trusted side
   shows them as the input, whatever the call then does), then calls ``f`` on one copy and
   compares with another (see `assay.behaviour.inputs.typed`'s expressions for the tuple).
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -57,7 +58,10 @@ def call(function: Any, seed: int, index: int) -> Any:
     whether the result is one of the arguments)``."""
     args, kwargs = _drawn(function, seed, index)
     shown = [[_repr(a) for a in args], [[k, _repr(v)] for k, v in kwargs.items()]]
-    print(MARKER + json.dumps(shown))
+    # Straight to file descriptor 1, which the parent drains even when the call is killed:
+    # a call that times out shows whether its arguments were drawn (then the function
+    # hung) or not (then the drawing did not finish, which says nothing about it).
+    os.write(1, (MARKER + json.dumps(shown) + "\n").encode())
     try:
         before = copy.deepcopy((args, kwargs))
         given_args, given_kwargs = copy.deepcopy((args, kwargs))

@@ -72,9 +72,10 @@ _SCALARS: dict[str, tuple[str, ...]] = {
     "bytes": ("b''", "b'\\x00\\x01'", "b'hello'", "bytes(range(16))"),
     "bytearray": ("bytearray()", "bytearray(b'abc')"),
     # Finite values only: no invoice holds Decimal('NaN') or Decimal('Infinity').
+    # A negative amount too (a refund, a credit), as the int and float pools have.
     "Decimal": tuple(
         f"{_DECIMAL}({v!r})"
-        for v in ("0", "1.00", "19.99", "0.125", "1000", "2.5", "750", "12345.67", "0.01")
+        for v in ("0", "1.00", "19.99", "0.125", "1000", "2.5", "750", "-5.00", "12345.67", "0.01")
     ),
     "date": tuple(
         f"{_DATETIME}.date({y}, {m}, {d})"
@@ -760,7 +761,7 @@ def _call_expression(entry: str, args: tuple[Expr, ...], kwargs: dict[str, Expr]
 
 # ------------------------------------------------------------------------------ drawn
 
-#: The first line a drawn input prints: the arguments' reprs as JSON (`assay.sandbox.draw`).
+#: Starts the line a drawn input writes: the arguments' reprs as JSON (`assay.sandbox.draw`).
 DRAWN_MARKER = MARKER
 #: The exception the sandbox raises for a type Hypothesis cannot build there.
 CANNOT_BUILD = "_assay_draw.CannotBuild"
@@ -771,7 +772,8 @@ def drawn_inputs(entry: str, *, budget: int, seed: int = 0) -> list[ProbeInput]:
     module is imported (``st.from_type`` on the resolved annotations: classes the AST does
     not describe, string annotations, library types). Until they run, each input is a
     placeholder (``drawn#3``); the run prints the drawn arguments (`DRAWN_MARKER`), which
-    replace it in the evidence. The same seed gives the same arguments in every job."""
+    replace it in the evidence. The same seed gives the same arguments in every job.
+    A drawn input whose call timed out before that line was written was never called."""
     if not entry.isidentifier():
         raise InvalidArgument(f"entry {entry!r} is not a Python identifier: pass a function name")
     return [

@@ -52,7 +52,7 @@ from assay.behaviour.stages._frame import degraded_warnings, guarded, plan_files
 from assay.config import Settings
 from assay.model import Finding, Report
 from assay.rules._registry import finding_for
-from assay.sandbox import Limits, Outcome, Sandbox, Status
+from assay.sandbox import ExceptionInfo, Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize
 from assay.source.segments import Segments
 
@@ -73,6 +73,8 @@ CHUNK = 4
 
 #: How a drawn input's expression starts (`drawn_inputs`).
 DRAWN_CALL = "__import__('_assay_draw')"
+#: Why a drawn input whose call timed out before its arguments were written did not count.
+_NOT_DRAWN = "its arguments were not drawn within the time limit"
 
 _VERSION = re.compile(r"^(?P<stem>[A-Za-z_]\w*?)_v(?P<number>\d+)$")
 _WORLDLY = re.compile(
@@ -470,10 +472,13 @@ def _probe_function(
             for o in typed
             if o.outcome.exception and o.outcome.exception.message
         }
-        notes.append(
-            f"{path}: {node.name} not probed: the module refused every argument assay built"
-            + (f" ({sorted(refusals)[0]})" if refusals else "")
-        )
+        if refusals == {_NOT_DRAWN}:
+            notes.append(f"{path}: {node.name} not probed: {_NOT_DRAWN}")
+        else:
+            notes.append(
+                f"{path}: {node.name} not probed: the module refused every argument assay built"
+                + (f" ({sorted(refusals)[0]})" if refusals else "")
+            )
     blamed = _sandbox_blame(merged)
     if blamed is not None:
         notes.append(f"{path}: {node.name} not verifiable here: {blamed}")
@@ -554,7 +559,14 @@ def _drawn_arguments(run: CandidateRun) -> tuple[CandidateRun, str | None]:
             unbuilt = unbuilt or (message.split(" (", 1)[0] if message else "its arguments")
         shown = _drawn_shown(outcome)
         if shown is None:
-            observations.append(observation)
+            if outcome.status is Status.TIMEOUT:
+                # the time ran out while drawing: the function was never called
+                outcome = replace(
+                    outcome,
+                    status=Status.ERROR,
+                    exception=ExceptionInfo(type=NOT_BUILT, message=_NOT_DRAWN, traceback=""),
+                )
+            observations.append(replace(observation, outcome=outcome))
             continue
         args, kwargs = shown
         placeholder = observation.input
@@ -569,9 +581,7 @@ def _drawn_arguments(run: CandidateRun) -> tuple[CandidateRun, str | None]:
             replace(
                 observation,
                 input=given,
-                outcome=replace(
-                    outcome, stdout=outcome.stdout.split("\n", 1)[-1], args_after=after
-                ),
+                outcome=replace(outcome, stdout=_without_marker(outcome.stdout), args_after=after),
             )
         )
 
@@ -592,13 +602,19 @@ def _drawn_arguments(run: CandidateRun) -> tuple[CandidateRun, str | None]:
     )
 
 
+def _without_marker(stdout: str) -> str:
+    return "".join(
+        line for line in stdout.splitlines(keepends=True) if not line.startswith(DRAWN_MARKER)
+    )
+
+
 def _drawn_shown(outcome: Outcome) -> tuple[list[str], list[tuple[str, str]]] | None:
-    """The arguments a drawn call printed first (reprs), or None when it printed none."""
-    first = outcome.stdout.split("\n", 1)[0]
-    if not first.startswith(DRAWN_MARKER):
+    """The arguments a drawn call wrote (reprs), or None when it wrote none."""
+    lines = [line for line in outcome.stdout.splitlines() if line.startswith(DRAWN_MARKER)]
+    if not lines:
         return None
     try:
-        args, kwargs = json.loads(first[len(DRAWN_MARKER) :])
+        args, kwargs = json.loads(lines[-1][len(DRAWN_MARKER) :])
         return [str(a) for a in args], [(str(k), str(v)) for k, v in kwargs]
     except (ValueError, TypeError):
         # The module ran beside the printing and may have patched it: an unreadable line
