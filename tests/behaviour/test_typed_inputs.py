@@ -8,7 +8,13 @@ import re
 
 import assay
 from assay.behaviour.inputs import ProbeInput
-from assay.behaviour.inputs.typed import Expr, ModuleTypes, stated_domains, typed_inputs
+from assay.behaviour.inputs.typed import (
+    Expr,
+    ModuleTypes,
+    drawn_inputs,
+    stated_domains,
+    typed_inputs,
+)
 from assay.behaviour.probes import NOT_BUILT, unpacked
 from assay.behaviour.stages.functions import probe_targets
 from assay.sandbox import ExceptionInfo, Outcome, Status
@@ -167,17 +173,45 @@ def test_bugs_in_typed_code_are_caught_with_the_input() -> None:
 
 
 UNBUILDABLE = """
-import httpx
+class Connection:
+    def __init__(self, dsn):
+        self.dsn = dsn
 
-def status_of(client: httpx.Client, url: str) -> int:
-    return client.get(url).status_code
+def status_of(connection: Connection, table: str) -> int:
+    return len(connection.dsn + table)
+
+def echo(value: "Any") -> str:
+    return str(value)
 """
 
 
-def test_a_class_assay_cannot_build_is_a_note_not_a_none() -> None:
+def test_a_class_nothing_can_build_is_a_note_not_a_none() -> None:
     report = assay.check_source(UNBUILDABLE, select=["runtime"], offline=True)
     assert report.findings == []
-    assert report.notes == ["<source>: status_of not probed: cannot build `httpx.Client`"]
+    assert report.notes == [
+        "<source>: status_of not probed: cannot build `Connection`",
+        "<source>: echo not probed: cannot build `Any`",
+    ]
+
+
+LIBRARY_CLASS = """
+import httpx
+
+def home_status(client: httpx.Client) -> int:
+    return client.get("http://example.com/").status_code
+
+def host_initial(client: httpx.Client) -> str:
+    return client.base_url.host[0]
+"""
+
+
+def test_a_library_class_is_built_in_the_sandbox_and_its_network_is_the_sandboxs_fault() -> None:
+    report = assay.check_source(LIBRARY_CLASS, select=["runtime"], offline=True)
+    (crash,) = report.findings
+    assert (crash.rule, crash.evidence["input"]) == ("AS602", "host_initial(<httpx.Client object>)")
+    (note,) = report.notes
+    assert note.startswith("<source>: home_status not verifiable here:"), note
+    assert note.endswith("(on (<httpx.Client object>))"), note
 
 
 DOCTEST_WITH_MODULE_NAMES = '''
@@ -314,3 +348,27 @@ def test_stated_field_bounds_are_kept_and_defaulted_fields_are_set_too() -> None
     )
     ids = [int(m) for s in sources for m in re.findall(r"customer_id=(-?\d+)", s)]
     assert ids and min(ids) > 0
+
+
+def test_a_drawn_call_that_timed_out_before_its_arguments_existed_was_never_a_call() -> None:
+    from assay.behaviour.probes import CandidateRun, Observation
+    from assay.behaviour.stages.functions import _drawn_arguments
+
+    (placeholder,) = drawn_inputs("grid", budget=1)
+    drawn_line = "\x00assay-drawn:" + '[["[[0]]"], [["fill", "1"]]]' + "\n"
+    undrawn = Outcome(status=Status.TIMEOUT)
+    hung = Outcome(status=Status.TIMEOUT, stdout=drawn_line)
+    run = CandidateRun(
+        name="grid",
+        source="",
+        import_outcome=Outcome(status=Status.OK),
+        observations=(Observation(placeholder, undrawn), Observation(placeholder, hung)),
+        examples=(),
+    )
+    judged, unbuilt = _drawn_arguments(run)
+    first, second = judged.observations
+    assert unbuilt is None
+    assert first.outcome.exception is not None and first.outcome.exception.type == NOT_BUILT
+    assert second.outcome.status is Status.TIMEOUT
+    assert second.input.call_source("grid") == "grid([[0]], fill=1)"
+    assert second.outcome.stdout == ""

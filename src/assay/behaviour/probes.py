@@ -178,6 +178,7 @@ def _build_job(
     limits: Limits,
     preamble: str,
     name: str,
+    cover: bool = False,
 ) -> tuple[Job, _Layout]:
     calls: list[Call] = [
         Call.expr(i.expression)
@@ -212,6 +213,7 @@ def _build_job(
         name=name,
         preamble=preamble,
         entry_point=spec.entry_point,
+        cover=cover,
     )
     return job, _Layout(len(inputs), tuple(slots), repeats)
 
@@ -344,6 +346,7 @@ def run_candidates(
     preamble: str = "from typing import *",
     workers: int = 2,
     reseeded: Sandbox | None = None,
+    cover: bool = False,
 ) -> list[CandidateRun]:
     """Run every ``(name, source)`` candidate on the same `inputs` and spec examples.
 
@@ -359,10 +362,12 @@ def run_candidates(
         reseeded: a sandbox whose workers hash strings under another seed (see
             `Sandbox`'s `hash_seed`): the repeated inputs run there too, in a fresh process,
             and `CandidateRun.reseeded` holds what they gave; default: not done.
+        cover: record the line arcs of the entry point on every call (`Outcome.arcs`:
+            which branches each input reached); default: not recorded.
     """
     chosen = limits or Limits(timeout_s=2.0, memory_mb=512)
     built = [
-        _build_job(source, spec, inputs, limits=chosen, preamble=preamble, name=name)
+        _build_job(source, spec, inputs, limits=chosen, preamble=preamble, name=name, cover=cover)
         for name, source in candidates
     ]
     if sandbox is None:

@@ -280,7 +280,13 @@ declare(
     that accepts everything; ``False`` for every input is left alone, as ``name == "root"``
     is False for almost anything drawn). Not claimed when the one result is the default of
     an optional parameter that no input passed: the function handed back the caller's own
-    fallback, and no input reached a branch with another result.
+    fallback, and no input reached a branch with another result. Under `assay check` the
+    sandbox records which lines of the function each input went through: the finding needs
+    inputs that took different paths (its evidence gives the number of paths, the lines
+    covered and the lines where the function branches) or a function without any branch;
+    when every input took the same path through a function that has others (a correct
+    ``parse_order_ref`` that no random string reaches the number branch of), a note says
+    which lines never ran instead.
 
     ## Why it matters for AI-written code
     Format over logic: a placeholder ``return 0``, an accumulator that is never updated

@@ -155,6 +155,9 @@ class Job:
     #: a callable the module must define: when it does not, the import itself fails with a
     #: NameError that lists what the module does define (instead of every call failing)
     entry_point: str = ""
+    #: record, for each call, the line arcs `entry_point`'s own code went through
+    #: (`Outcome.arcs`): which branches an input reached
+    cover: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.source, str):
@@ -201,6 +204,10 @@ class Outcome:
     warnings: tuple[WarningInfo, ...] = ()
     #: canonical form of ``(args, kwargs)`` after a `Call.function` ran, else None
     args_after: Any = None
+    #: the line arcs ``(from, to)`` the job's entry point went through during the call (0:
+    #: entering or leaving it; ``(-1, -1)``: tracing stopped early), when the job asked for
+    #: them (`Job.cover`), else None
+    arcs: tuple[tuple[int, int], ...] | None = None
 
     @property
     def ok(self) -> bool:
@@ -235,6 +242,7 @@ class Outcome:
                 for w in self.warnings
             ],
             "args_after": self.args_after,
+            **({} if self.arcs is None else {"arcs": [list(arc) for arc in self.arcs]}),
         }
 
 

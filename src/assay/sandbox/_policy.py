@@ -149,14 +149,32 @@ class Policy:
             raise InvalidArgument(
                 f"hash_seed={seed!r} must be an integer from 0 to {MAX_HASH_SEED}"
             )
-        value = str(seed)
+        return self._with_env("PYTHONHASHSEED", str(seed))
+
+    def with_warm(self, modules: tuple[str, ...]) -> Policy:
+        """The same policy with workers that import `modules` once, before they fork a job
+        (a job that needs them then pays nothing for the import)."""
+        if not all(
+            isinstance(m, str) and all(p.isidentifier() for p in m.split(".")) for m in modules
+        ):
+            raise InvalidArgument(
+                f"warm={modules!r} must be dotted module names, e.g. ('hypothesis',)"
+            )
+        return self._with_env("ASSAY_SANDBOX_WARM", ",".join(modules))
+
+    def _with_env(self, key: str, value: str) -> Policy:
+        """The same policy with `key` set to `value` in the workers' environment (bubblewrap
+        clears the environment and sets each variable on its command line)."""
         prefix = list(self.prefix)
+        found = False
         for index in range(len(prefix) - 2):
-            if prefix[index] == "--setenv" and prefix[index + 1] == "PYTHONHASHSEED":
+            if prefix[index] == "--setenv" and prefix[index + 1] == key:
                 prefix[index + 2] = value
-        return dataclasses.replace(
-            self, prefix=tuple(prefix), env={**self.env, "PYTHONHASHSEED": value}
-        )
+                found = True
+        if not found and "--clearenv" in prefix:
+            at = prefix.index("--clearenv") + 1
+            prefix[at:at] = ["--setenv", key, value]
+        return dataclasses.replace(self, prefix=tuple(prefix), env={**self.env, key: value})
 
     def report(self) -> DoctorReport:
         """This policy as a `DoctorReport`."""

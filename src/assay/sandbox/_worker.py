@@ -133,6 +133,24 @@ def _outcome_from_reply(reply: dict[str, Any], wall_s: float, limits: Limits) ->
         peak_memory_kb=int(_number(reply.get("peak_memory_kb"))),
         warnings=warnings,
         args_after=args_after,
+        arcs=_arcs(reply.get("arcs")),
+    )
+
+
+#: Arcs kept per call (the runner sends at most this many; a patched one may send more).
+MAX_ARCS = 2_000
+
+
+def _arcs(raw: object) -> tuple[tuple[int, int], ...] | None:
+    """The ``[from, to]`` line pairs of a reply, kept when both are small integers."""
+    if not isinstance(raw, list):
+        return None
+    return tuple(
+        (int(pair[0]), int(pair[1]))
+        for pair in raw[:MAX_ARCS]
+        if isinstance(pair, list)
+        and len(pair) == 2
+        and all(type(n) is int and -1 <= n < 1 << 24 for n in pair)
     )
 
 
@@ -621,6 +639,7 @@ class Worker:
                 "preamble": job.preamble,
                 "run_name": job.run_name,
                 "entry_point": job.entry_point,
+                "cover": job.cover,
                 "filename": f"<{job.name or 'candidate'}>",
                 "last": not calls,
             }

@@ -307,12 +307,58 @@ def _defined_here(value: object, module_name: str) -> bool:
         return False
 
 
+#: Line events traced per call before tracing stops (a hot loop must not slow the call
+#: towards its time limit); the arcs seen so far are kept and the reply says it stopped.
+_TRACE_EVENTS = 20_000
+#: Distinct arcs kept per call.
+_MAX_ARCS = 2_000
+
+
+def _traced(code: types.CodeType, thunk: Any, arcs: set[tuple[int, int]]) -> Any:
+    """Run `thunk` recording the line arcs (``(from, to)``, 0 for entering and leaving) of
+    every frame of `code`, and only of those: other frames cost one identity test. Each
+    frame keeps its own last line, so recursion does not mix the arcs of two frames."""
+    budget = [_TRACE_EVENTS]
+    settrace = sys.settrace
+
+    def enter(frame: types.FrameType, event: str, arg: object) -> Any:
+        if frame.f_code is not code or budget[0] <= 0:
+            return None
+        last = 0
+
+        def step(frame: types.FrameType, event: str, arg: object) -> Any:
+            nonlocal last
+            if event == "line":
+                budget[0] -= 1
+                if budget[0] <= 0:
+                    settrace(None)
+                    return None
+                if len(arcs) < _MAX_ARCS:
+                    arcs.add((last, frame.f_lineno))
+                last = frame.f_lineno
+            elif event == "return" and len(arcs) < _MAX_ARCS:
+                arcs.add((last, 0))
+            return step
+
+        return step
+
+    settrace(enter)
+    try:
+        return thunk()
+    finally:
+        settrace(None)
+        if budget[0] <= 0:
+            arcs.add((-1, -1))
+
+
 class _Runner:
     """Executes the import and the calls of one job in this (child) process."""
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
         self.module = types.ModuleType("__candidate__")
+        #: the entry point's code object when the job asked for its line arcs
+        self.covered: types.CodeType | None = None
 
     def execute(
         self, thunk: Any, *, keep_value: bool, args: Any = None, clean_exit_ok: bool = False
@@ -330,8 +376,10 @@ class _Runner:
         }
         _CAUGHT.clear()
         _filters_mutated()  # each distinct warning location once per import or call again
+        arcs: set[tuple[int, int]] = set()
+        covered = self.covered if keep_value else None
         try:
-            value = thunk()
+            value = thunk() if covered is None else _traced(covered, thunk, arcs)
             if keep_value:
                 reply["value_repr"] = _safe_repr(value, self.cap)
                 reply["value"] = canonicalize(value)
@@ -354,6 +402,8 @@ class _Runner:
                 }
         cpu = time.process_time() - started
         sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__ = saved  # type: ignore[misc]
+        if covered is not None:
+            reply["arcs"] = [list(arc) for arc in sorted(arcs)]
         reply.update(
             stdout=out.getvalue(),
             stderr=err.getvalue(),
@@ -398,7 +448,11 @@ class _Runner:
                     + (f" (it defines {', '.join(defined[:8])})" if defined else "")
                 )
 
-        return self.execute(thunk, keep_value=False, clean_exit_ok=module.__name__ == "__main__")
+        reply = self.execute(thunk, keep_value=False, clean_exit_ok=module.__name__ == "__main__")
+        if request.get("cover") and entry_point:
+            code = getattr(module.__dict__.get(entry_point), "__code__", None)
+            self.covered = code if isinstance(code, types.CodeType) else None
+        return reply
 
     def do_call(self, request: dict[str, Any]) -> dict[str, Any]:
         kind, code = str(request["kind"]), str(request["code"])
@@ -862,11 +916,11 @@ def _set_import_path() -> None:
     site.setcopyright()
 
 
-def _sibling(name: str) -> types.ModuleType:
+def _sibling(name: str, module_name: str = "") -> types.ModuleType:
     """Load ``name.py`` from this directory by path (the zygote runs as a script, with
-    this directory off the import path)."""
+    this directory off the import path), as `module_name` (default ``_assay<name>``)."""
     spec = importlib.util.spec_from_file_location(
-        f"_assay{name}", os.path.join(_HERE, f"{name}.py")
+        module_name or f"_assay{name}", os.path.join(_HERE, f"{name}.py")
     )
     if spec is None or spec.loader is None:
         raise ImportError(f"assay sandbox: cannot load {name}.py next to {__file__}")
@@ -915,9 +969,14 @@ def main() -> None:
     with contextlib.suppress(OSError):
         _prctl(_PR_SET_DUMPABLE, 0)
         _prctl(_PR_SET_CHILD_SUBREAPER, 1)
-    for name in WARM_MODULES:
+    asked = [m for m in os.environ.pop("ASSAY_SANDBOX_WARM", "").split(",") if m]
+    for name in (*WARM_MODULES, *asked):
         with contextlib.suppress(ImportError):
             __import__(name)
+    # Drawn inputs (`draw.py`) are asked for by name from the checked module's calls.
+    draw = sys.modules["_assay_draw"] = _sibling("draw", "_assay_draw")
+    if "hypothesis" in sys.modules:
+        draw.warm()
     _capture_warnings()
     _warm_up()
     # every child starts from this state (it has no at-fork reseed, see the imports)

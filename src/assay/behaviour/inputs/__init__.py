@@ -1099,18 +1099,10 @@ def _constants_of_no_module() -> Iterator[None]:
     `test_draws_do_not_depend_on_the_modules_the_process_has_loaded` fails if a Hypothesis
     release moves these internals.
     """
-    from hypothesis.internal.conjecture import providers
-    from hypothesis.internal.constants_ast import Constants
+    from assay.sandbox.draw import constants_of_no_module
 
-    with _DRAW_LOCK:
-        harvest = providers._get_local_constants
-        providers._get_local_constants = Constants
-        providers.CONSTANTS_CACHE.cache.clear()
-        try:
-            yield
-        finally:
-            providers._get_local_constants = harvest
-            providers.CONSTANTS_CACHE.cache.clear()
+    with _DRAW_LOCK, constants_of_no_module():
+        yield
 
 
 def _strategy(shape: Shape) -> Any:

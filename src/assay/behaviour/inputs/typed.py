@@ -28,8 +28,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from assay.behaviour.inputs import ProbeInput
+from assay.errors import InvalidArgument
+from assay.sandbox.draw import MARKER
 
-__all__ = ["Expr", "ModuleTypes", "TypedPlan", "stated_domains", "typed_inputs"]
+__all__ = [
+    "CANNOT_BUILD",
+    "DRAWN_MARKER",
+    "Expr",
+    "ModuleTypes",
+    "TypedPlan",
+    "drawn_inputs",
+    "stated_domains",
+    "typed_inputs",
+]
 
 #: Nesting of classes and collections followed when building one value.
 _MAX_DEPTH = 4
@@ -61,9 +72,10 @@ _SCALARS: dict[str, tuple[str, ...]] = {
     "bytes": ("b''", "b'\\x00\\x01'", "b'hello'", "bytes(range(16))"),
     "bytearray": ("bytearray()", "bytearray(b'abc')"),
     # Finite values only: no invoice holds Decimal('NaN') or Decimal('Infinity').
+    # A negative amount too (a refund, a credit), as the int and float pools have.
     "Decimal": tuple(
         f"{_DECIMAL}({v!r})"
-        for v in ("0", "1.00", "19.99", "0.125", "1000", "2.5", "750", "12345.67", "0.01")
+        for v in ("0", "1.00", "19.99", "0.125", "1000", "2.5", "750", "-5.00", "12345.67", "0.01")
     ),
     "date": tuple(
         f"{_DATETIME}.date({y}, {m}, {d})"
@@ -85,6 +97,8 @@ _SETS = {"set", "Set", "frozenset", "FrozenSet", "AbstractSet", "MutableSet"}
 _MAPPINGS = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict"}
 _TUPLES = {"tuple", "Tuple"}
 _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
+#: Bases that add no field of their own to a class whose fields are read from its body.
+_FIELD_BASES = {"NamedTuple", "BaseModel", "TypedDict", "object", "Generic", "Protocol"}
 _FIELD_CLASSES = {
     "dataclass": "dataclass",
     "define": "dataclass",
@@ -248,6 +262,10 @@ def _describe_class(node: ast.ClassDef) -> _Class | None:
             if isinstance(target, ast.Name) and not target.id.startswith("_")
         )
         return _Class(node.name, "enum", members=members) if members else None
+    if bases - _FIELD_BASES:
+        # Fields inherited from another class (``class Employee(Person)``) are not in this
+        # class's body: the AST cannot list them, the imported module can (drawn inputs).
+        return None
     kind = ""
     if bases & {"NamedTuple", "BaseModel"} or any(
         _decorator_name(d) in _FIELD_CLASSES for d in node.decorator_list
@@ -739,3 +757,31 @@ def _call_expression(entry: str, args: tuple[Expr, ...], kwargs: dict[str, Expr]
         "for __x in (*__a[0], *__a[1].values()))))"
         f"({entry}(*__a[0], **__a[1])))({built}, {built})"
     )
+
+
+# ------------------------------------------------------------------------------ drawn
+
+#: Starts the line a drawn input writes: the arguments' reprs as JSON (`assay.sandbox.draw`).
+DRAWN_MARKER = MARKER
+#: The exception the sandbox raises for a type Hypothesis cannot build there.
+CANNOT_BUILD = "_assay_draw.CannotBuild"
+
+
+def drawn_inputs(entry: str, *, budget: int, seed: int = 0) -> list[ProbeInput]:
+    """Up to `budget` inputs for `entry` drawn with Hypothesis in the sandbox, after the
+    module is imported (``st.from_type`` on the resolved annotations: classes the AST does
+    not describe, string annotations, library types). Until they run, each input is a
+    placeholder (``drawn#3``); the run prints the drawn arguments (`DRAWN_MARKER`), which
+    replace it in the evidence. The same seed gives the same arguments in every job.
+    A drawn input whose call timed out before that line was written was never called."""
+    if not entry.isidentifier():
+        raise InvalidArgument(f"entry {entry!r} is not a Python identifier: pass a function name")
+    return [
+        ProbeInput(
+            (Expr(f"drawn#{index}"),),
+            {},
+            "typed",
+            expression=f"__import__('_assay_draw').call({entry}, {seed}, {index})",
+        )
+        for index in range(budget)
+    ]

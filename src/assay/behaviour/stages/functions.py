@@ -20,13 +20,22 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assay.behaviour.crosscheck import CandidateSource, crosscheck
 from assay.behaviour.inputs import ProbeInput, Shape, generate_inputs, infer_shapes
-from assay.behaviour.inputs.typed import ModuleTypes, stated_domains, typed_inputs
+from assay.behaviour.inputs.typed import (
+    CANNOT_BUILD,
+    DRAWN_MARKER,
+    Expr,
+    ModuleTypes,
+    drawn_inputs,
+    stated_domains,
+    typed_inputs,
+)
 from assay.behaviour.probes import (
     NOT_BUILT,
     OTHER_HASH_SEED,
@@ -43,7 +52,7 @@ from assay.behaviour.stages._frame import degraded_warnings, guarded, plan_files
 from assay.config import Settings
 from assay.model import Finding, Report
 from assay.rules._registry import finding_for
-from assay.sandbox import Limits, Outcome, Sandbox, Status
+from assay.sandbox import ExceptionInfo, Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize
 from assay.source.segments import Segments
 
@@ -61,6 +70,11 @@ MAX_FUNCTIONS = 12
 CHECK_BUDGET = 24
 #: Inputs in the first sandbox job: when one of them times out, the rest is skipped.
 CHUNK = 4
+
+#: How a drawn input's expression starts (`drawn_inputs`).
+DRAWN_CALL = "__import__('_assay_draw')"
+#: Why a drawn input whose call timed out before its arguments were written did not count.
+_NOT_DRAWN = "its arguments were not drawn within the time limit"
 
 _VERSION = re.compile(r"^(?P<stem>[A-Za-z_]\w*?)_v(?P<number>\d+)$")
 _WORLDLY = re.compile(
@@ -215,11 +229,12 @@ def dynamic_findings(
     work = _dynamic_work(source, rules)
     if work is None:
         return []
+    warm = _warm_for([work])
     with contextlib.ExitStack() as stack:
         if sandbox is None:
-            sandbox = stack.enter_context(Sandbox(workers=1))
+            sandbox = stack.enter_context(Sandbox(workers=1, warm=warm))
         if reseeded is None:
-            reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED))
+            reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED, warm=warm))
         return _run_dynamic(source, path, work, rules, sandbox, reseeded, timeout_s).findings
 
 
@@ -241,6 +256,18 @@ def _dynamic_work(source: str, rules: frozenset[str]) -> _Work | None:
     if not targets and not groups:
         return None
     return tree, targets, groups
+
+
+def _warm_for(works: Sequence[_Work]) -> tuple[str, ...]:
+    """The modules the sandbox should import before forking jobs: Hypothesis when some
+    function of these files gets inputs drawn there (each job would import it again)."""
+    for tree, targets, _ in works:
+        types = ModuleTypes.of(tree)
+        for node, spec in targets:
+            inputs, _, _ = _inputs_for("", node, spec, types)
+            if any(i.expression.startswith(DRAWN_CALL) for i in inputs):
+                return ("hypothesis",)
+    return ()
 
 
 @dataclass(frozen=True)
@@ -313,6 +340,12 @@ _ENVIRONMENT_EXCEPTIONS = frozenset(
 )
 
 
+#: What HTTP clients (httpx, requests, urllib3) raise when no connection can be made.
+_CLIENT_NETWORK_ERRORS = frozenset(
+    {"ConnectError", "ConnectTimeout", "NewConnectionError", "MaxRetryError", "NameResolutionError"}
+)
+
+
 def _caused_by_the_sandbox(outcome: Outcome) -> str | None:
     """Why the sandbox, not the code, made the import fail; None when the code did."""
     if outcome.status is Status.BLOCKED:
@@ -329,6 +362,9 @@ def _caused_by_the_sandbox(outcome: Outcome) -> str | None:
                 else "it imports what the sandbox does not have"
             )
         return f"it needs the file system or the network at import ({outcome_text(outcome)})"
+    if exception.type.rsplit(".", 1)[-1] in _CLIENT_NETWORK_ERRORS:
+        # an HTTP client's own exception for a connection the sandbox has no network for
+        return f"it needs the network at import ({outcome_text(outcome)})"
     if exception.type == "AttributeError" and re.search(
         r"__spec__|__package__|__loader__", exception.traceback
     ):
@@ -410,13 +446,16 @@ def _probe_function(
             limits=limits,
             preamble="",
             reseeded=reseeded,
+            cover=True,
         )
         if not run.imported:
             raise _Unimportable(run.import_outcome)
         runs.append(run)
         if any(o.outcome.status is Status.TIMEOUT for o in run.observations):
             break
-    merged = _merge(runs)
+    merged, unbuilt = _drawn_arguments(_merge(runs))
+    if unbuilt is not None:
+        notes.append(f"{path}: {node.name} {_unprobed(spec)}: cannot build {unbuilt}")
     positional = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
     findings = runtime_findings(
         merged,
@@ -427,20 +466,25 @@ def _probe_function(
         ),
     )
     typed = [o for o in merged.observations if o.input.origin == "typed"]
-    if typed and all(_not_built(o) for o in typed) and not spec.examples:
+    if typed and all(_not_built(o) for o in typed) and not spec.examples and unbuilt is None:
         refusals = {
             o.outcome.exception.message.splitlines()[0][:120]
             for o in typed
             if o.outcome.exception and o.outcome.exception.message
         }
-        notes.append(
-            f"{path}: {node.name} not probed: the module refused every argument assay built"
-            + (f" ({sorted(refusals)[0]})" if refusals else "")
-        )
+        if refusals == {_NOT_DRAWN}:
+            notes.append(f"{path}: {node.name} not probed: {_NOT_DRAWN}")
+        else:
+            notes.append(
+                f"{path}: {node.name} not probed: the module refused every argument assay built"
+                + (f" ({sorted(refusals)[0]})" if refusals else "")
+            )
     blamed = _sandbox_blame(merged)
     if blamed is not None:
         notes.append(f"{path}: {node.name} not verifiable here: {blamed}")
         findings = [f for f in findings if f.rule not in {"AS602", "AS606"}]
+    findings, path_note = _judged_by_paths(path, node, merged, findings)
+    notes.extend(path_note)
     fallback = _returned_a_default(node, merged)
     if fallback is not None and any(f.rule == "AS606" for f in findings):
         notes.append(
@@ -477,12 +521,105 @@ def _inputs_for(
     if plan.missing:
         if plain:
             return generate_inputs(spec, budget=CHECK_BUDGET), {}, []
-        names = ", ".join(f"`{name}`" for name in plan.missing)
         examples = [i for i in generate_inputs(spec, budget=CHECK_BUDGET) if i.origin == "example"]
-        what = "only its examples were run" if spec.examples else "not probed"
-        return examples, {}, [f"{path}: {node.name} {what}: cannot build {names}"]
+        if not any(_hopeless(name) for name in plan.missing):
+            # The AST does not say how to build these types; the imported module does:
+            # Hypothesis draws them in the sandbox.
+            drawn = drawn_inputs(node.name, budget=CHECK_BUDGET - len(examples))
+            return [*examples, *drawn], values, []
+        names = ", ".join(f"`{name}`" for name in plan.missing)
+        return examples, {}, [f"{path}: {node.name} {_unprobed(spec)}: cannot build {names}"]
     examples = [i for i in generate_inputs(spec, budget=CHECK_BUDGET) if i.origin == "example"]
     return [*examples, *plan.inputs][:CHECK_BUDGET], plan.domains, []
+
+
+def _hopeless(name: str) -> bool:
+    """A missing type that nothing can build: no annotation, or one that admits anything."""
+    return name.endswith("(no annotation)") or name in {"Any", "typing.Any", "object"}
+
+
+def _unprobed(spec: Spec) -> str:
+    return "only its examples were run" if spec.examples else "not probed"
+
+
+def _drawn_arguments(run: CandidateRun) -> tuple[CandidateRun, str | None]:
+    """`run` with each drawn input (`drawn_inputs`) shown as the arguments the sandbox drew
+    and printed, and without the repeated calls whose draw came out different (another
+    process, another hash seed: their results are not comparable); and the type the
+    sandbox could not build, if one stopped the drawing."""
+    unbuilt: str | None = None
+    observations: list[Observation] = []
+    for observation in run.observations:
+        outcome = observation.outcome
+        if not observation.input.expression.startswith(DRAWN_CALL):
+            observations.append(observation)
+            continue
+        if outcome.exception is not None and CANNOT_BUILD in outcome.exception.traceback:
+            message = outcome.exception.message
+            unbuilt = unbuilt or (message.split(" (", 1)[0] if message else "its arguments")
+        shown = _drawn_shown(outcome)
+        if shown is None:
+            if outcome.status is Status.TIMEOUT:
+                # the time ran out while drawing: the function was never called
+                outcome = replace(
+                    outcome,
+                    status=Status.ERROR,
+                    exception=ExceptionInfo(type=NOT_BUILT, message=_NOT_DRAWN, traceback=""),
+                )
+            observations.append(replace(observation, outcome=outcome))
+            continue
+        args, kwargs = shown
+        placeholder = observation.input
+        given = replace(
+            placeholder, args=tuple(Expr(a) for a in args), kwargs={k: Expr(v) for k, v in kwargs}
+        )
+        after = outcome.args_after
+        if after is not None and canonical_key(after) == placeholder.key:
+            # the call left its arguments as drawn (see `probes.unpacked`)
+            after = canonicalize((given.args, given.kwargs))
+        observations.append(
+            replace(
+                observation,
+                input=given,
+                outcome=replace(outcome, stdout=_without_marker(outcome.stdout), args_after=after),
+            )
+        )
+
+    def same_draw(index: int, again: Outcome) -> bool:
+        first = run.observations[index]
+        return not first.input.expression.startswith(DRAWN_CALL) or _drawn_shown(
+            again
+        ) == _drawn_shown(first.outcome)
+
+    return (
+        replace(
+            run,
+            observations=tuple(observations),
+            repeats=tuple((i, o) for i, o in run.repeats if same_draw(i, o)),
+            reseeded=tuple((i, o) for i, o in run.reseeded if same_draw(i, o)),
+        ),
+        unbuilt,
+    )
+
+
+def _without_marker(stdout: str) -> str:
+    return "".join(
+        line for line in stdout.splitlines(keepends=True) if not line.startswith(DRAWN_MARKER)
+    )
+
+
+def _drawn_shown(outcome: Outcome) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """The arguments a drawn call wrote (reprs), or None when it wrote none."""
+    lines = [line for line in outcome.stdout.splitlines() if line.startswith(DRAWN_MARKER)]
+    if not lines:
+        return None
+    try:
+        args, kwargs = json.loads(lines[-1][len(DRAWN_MARKER) :])
+        return [str(a) for a in args], [(str(k), str(v)) for k, v in kwargs]
+    except (ValueError, TypeError):
+        # The module ran beside the printing and may have patched it: an unreadable line
+        # shows no arguments (the placeholder stays), it is not the sandbox failing.
+        return None
 
 
 def _not_built(observation: Observation) -> bool:
@@ -535,6 +672,93 @@ def _sandbox_blame(run: CandidateRun) -> str | None:
                 reason.replace(" at import", "") + f" (on {observation.input.call_source('f')[1:]})"
             )
     return None
+
+
+#: Nodes that give a function more than one path through its own code (a comprehension
+#: runs in a frame of its own before Python 3.12, whose lines are not traced: a function
+#: that branches only there counts as branch-free, as AS606 judged it before arcs).
+_BRANCHING = (
+    ast.If,
+    ast.For,
+    ast.While,
+    ast.Try,
+    ast.TryStar,
+    ast.IfExp,
+    ast.BoolOp,
+    ast.Match,
+    ast.Assert,
+)
+
+
+def _own_nodes(node: ast.FunctionDef) -> list[ast.AST]:
+    """The nodes of `node`'s body that run in its own frame (not in nested functions,
+    lambdas or classes, which have code objects of their own)."""
+    found: list[ast.AST] = []
+    pending: list[ast.AST] = list(node.body)
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        pending.extend(ast.iter_child_nodes(current))
+    return found
+
+
+def _judged_by_paths(
+    path: str, node: ast.FunctionDef, run: CandidateRun, findings: list[Finding]
+) -> tuple[list[Finding], list[str]]:
+    """AS606 kept only when the inputs reached different branches of the function (its
+    line arcs differ between inputs) or when it has no branch at all; then the evidence
+    shows the paths. When every input went the same way through a function that has other
+    ways, a constant output says nothing about the code: the finding is dropped and a note
+    says what was never reached."""
+    constant = [f for f in findings if f.rule == "AS606"]
+    ran = [
+        o.outcome.arcs
+        for o in run.observations
+        if o.outcome.arcs and not _not_built(o) and o.outcome.status in (Status.OK, Status.ERROR)
+    ]
+    if not constant or not ran or any((-1, -1) in arcs for arcs in ran):
+        return findings, []
+    paths = {frozenset(arcs) for arcs in ran}
+    reached = sorted({line for arcs in ran for pair in arcs for line in pair if line > 0})
+    own = _own_nodes(node)
+    branches = sorted({n.lineno for n in own if isinstance(n, _BRANCHING)})
+    if len(paths) >= 2 or not branches:
+        shown = {
+            "paths": len(paths),
+            "lines_covered": reached,
+            "branches_at": branches,
+        }
+        kept = [
+            f.model_copy(update={"evidence": {**f.evidence, **shown}}) if f.rule == "AS606" else f
+            for f in findings
+        ]
+        return kept, []
+    statements = sorted(
+        {
+            n.lineno
+            for n in own
+            if isinstance(n, ast.stmt)
+            and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))
+        }
+    )
+    unreached = [line for line in statements if line not in reached]
+    never = (
+        f"{_lines(unreached)} never ran"
+        if unreached
+        else f"the branches at {_lines(branches)} always went the same way"
+    )
+    note = (
+        f"{path}: {node.name} returned {constant[0].evidence.get('got')} for every input tried, "
+        f"and every input took the same path through it ({_lines(reached)}); "
+        f"{never}: constant output is not claimed"
+    )
+    return [f for f in findings if f.rule != "AS606"], [note]
+
+
+def _lines(numbers: Sequence[int]) -> str:
+    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(map(str, numbers))
 
 
 def _returned_a_default(node: ast.FunctionDef, run: CandidateRun) -> str | None:
@@ -646,10 +870,11 @@ def with_dynamic_findings(report: Report, settings: Settings) -> Report:
     found: list[Finding] = []
     notes: list[str] = []
     gaps: tuple[str, ...] = ()
+    warm = _warm_for([work for _, work in works.values()])
     try:
         with (
-            Sandbox(workers=1) as box,
-            Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded,
+            Sandbox(workers=1, warm=warm) as box,
+            Sandbox(workers=1, hash_seed=OTHER_HASH_SEED, warm=warm) as reseeded,
         ):
             gaps = box.degraded
             for path, (source, work) in works.items():

@@ -1,0 +1,27 @@
+"""Payroll figures for the HR dashboard; people and employees are pydantic models."""
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class Person(BaseModel):
+    name: str
+    email: str
+
+
+class Employee(Person):
+    weekly_salary: Decimal = Field(ge=0)
+    weekly_hours: int = Field(ge=0, le=80)
+
+
+def hourly_rate(employee: Employee) -> Decimal:
+    """Salary per hour worked, rounded to cents; 0 for someone with no hours this week."""
+    if employee.weekly_hours == 0:
+        return Decimal("0.00")
+    return (employee.weekly_salary / employee.weekly_hours).quantize(Decimal("0.01"))
+
+
+def display_name(employee: Employee) -> str:
+    """``Name <email>`` as the dashboard lists people."""
+    return f"{employee.name} <{employee.email}>"
