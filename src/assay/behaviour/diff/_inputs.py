@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,7 +25,8 @@ from typing import Any
 from assay.behaviour.diff._match import Defined
 from assay.behaviour.inputs import ProbeInput, Shape, generate_inputs, infer_shapes
 from assay.behaviour.inputs import _literal_calls as literal_calls
-from assay.behaviour.inputs.typed import ModuleTypes, stated_domains, typed_inputs
+from assay.behaviour.inputs.typed import Expr, ModuleTypes, stated_domains, typed_inputs
+from assay.behaviour.inputs.typed import _call_expression as call_expression
 from assay.behaviour.spec import Spec, extract_spec
 from assay.sandbox.canonical import canonical_key, canonicalize
 from assay.source.segments import Segments
@@ -107,6 +110,58 @@ def _as_function(function: Defined) -> ast.FunctionDef:
     return plain
 
 
+#: Argument combinations enumerated at most by `_combined` (beyond, the plan's rows stay).
+_MAX_COMBINATIONS = 4096
+
+
+def _combined(
+    inputs: Sequence[ProbeInput],
+    budget: int,
+    names: Sequence[str],
+    domains: dict[str, tuple[str, ...]],
+) -> list[ProbeInput]:
+    """More combinations of the values `typed_inputs` chose per parameter: every value of
+    every parameter with every other, the earliest values (the stated domain's) first.
+
+    The plan's rows show each value once, which suffices to see a crash; a behaviour
+    change often needs one particular pair (the half-cent amount *and* a rate that is a
+    key of the table), which only the product of the columns is sure to hold.
+    """
+    if not inputs:
+        return []
+    keywords = list(inputs[0].kwargs)
+    columns: list[list[Expr]] = [[] for _ in range(len(inputs[0].args) + len(keywords))]
+    for item in inputs:
+        values = [*item.args, *(item.kwargs.get(k) for k in keywords)]
+        if len(values) != len(columns):
+            return []
+        for column, value in zip(columns, values, strict=True):
+            if isinstance(value, Expr) and value not in column:
+                column.append(value)
+    for name, column in zip(names, columns, strict=False):
+        # The rows already tried the values outside a stated domain (a missing key
+        # raises the same in both versions): the combinations stay inside it.
+        inside = [value for value in column if value.source in domains.get(name, ())]
+        if inside:
+            column[:] = inside
+    if not all(columns) or math.prod(len(c) for c in columns) > _MAX_COMBINATIONS:
+        return []
+    ranked = sorted(
+        itertools.product(*(range(len(c)) for c in columns)),
+        key=lambda indices: (max(indices), sum(indices), indices),
+    )
+    made: list[ProbeInput] = []
+    positional = len(columns) - len(keywords)
+    for indices in ranked[: budget * 2]:
+        row = [columns[k][i] for k, i in enumerate(indices)]
+        args = tuple(row[:positional])
+        kwargs = dict(zip(keywords, row[positional:], strict=True))
+        made.append(
+            ProbeInput(args, kwargs, "typed", expression=call_expression(ALIAS, args, kwargs))
+        )
+    return made
+
+
 def pair_inputs(
     old: Side,
     new: Side,
@@ -164,7 +219,11 @@ def pair_inputs(
             missing.extend(plan.missing)
             add(examples)
             continue
-        add([*examples, *plan.inputs])
+        function = _as_function(side.function)
+        positional = [*function.args.posonlyargs, *function.args.args]
+        names = [a.arg for a in positional[: len(positional) - len(function.args.defaults)]]
+        names += list(plan.inputs[0].kwargs) if plan.inputs else []
+        add([*examples, *plan.inputs, *_combined(plan.inputs, budget, names, plan.domains)])
     if not found:
         named = ", ".join(f"`{name}`" for name in dict.fromkeys(missing)) or "its parameters"
         return [], f"cannot build {named}"
