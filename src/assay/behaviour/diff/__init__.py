@@ -100,7 +100,7 @@ class _Options:
     performance: bool
     limits: Limits
     symbolic_timeout_s: float
-    callers: tuple[ast.AST, ...]
+    callers: tuple[str, ...]
 
 
 def _parse(source: str, which: str) -> tuple[ast.Module | None, str | None]:
@@ -186,7 +186,7 @@ def diff_sources(
         performance=performance,
         limits=Limits(timeout_s=timeout_s, memory_mb=512),
         symbolic_timeout_s=symbolic_timeout_s,
-        callers=tuple(tree for tree in (_parse(text, "test")[0] for text in callers) if tree),
+        callers=tuple(callers),
     )
     to_run = [
         (index, pair)
