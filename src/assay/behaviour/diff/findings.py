@@ -96,7 +96,8 @@ def _slower(pair: PairResult, path: str) -> Finding | None:
         path=path,
         line=pair.new_line,
         message=(
-            f"{pair.new} is {growth.new_class} where {pair.old} was {growth.old_class}: time "
+            f"the new {pair.new} is {growth.new_class} where the old {pair.old} was "
+            f"{growth.old_class}: time "
             f"grows like {new_exponent} (was {old_exponent}) over n = {growth.sizes[0]}.."
             f"{growth.sizes[-1]}, {growth.new_seconds[-1] / max(growth.old_seconds[-1], 1e-9):.1f}"
             "× slower at the largest size"
