@@ -24,7 +24,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assay.behaviour.diff._match import Defined
-from assay.behaviour.inputs import ProbeInput, Shape, generate_inputs, infer_shapes
+from assay.behaviour.inputs import (
+    ProbeInput,
+    Shape,
+    generate_inputs,
+    infer_shapes,
+    inputs_of_size,
+)
 from assay.behaviour.inputs import _literal_calls as literal_calls
 from assay.behaviour.inputs.typed import Expr, ModuleTypes, stated_domains, typed_inputs
 from assay.behaviour.inputs.typed import _call_expression as call_expression
@@ -37,6 +43,10 @@ __all__ = ["ALIAS", "Side", "pair_inputs", "side_spec"]
 #: The function both modules get, calling their version of the function, so that one list
 #: of calls (and one expression per typed input) runs on both, whatever each is called.
 ALIAS = "__assay_diff_entry__"
+#: Filling the budget after `generate_inputs`: sizes 0..7 (collection lengths, or the
+#: magnitude of numbers when there is no collection), two draws each, at most 4 turns.
+_FILL_SIZES = 8
+_FILL_TURNS = 4
 #: Literal calls taken from the modules and the repository's tests, at most.
 _PROPOSED = 16
 
@@ -323,8 +333,22 @@ def pair_inputs(
     if plain and not has_domains:
         # Each version's own examples, then the generated inputs, half the budget each so
         # that what the new version states is tried too.
-        for spec, share in ((old_spec, budget - budget // 2), (new_spec, budget)):
-            add(generate_inputs(spec, budget=share, seed=seed, hints=hints, proposed=proposed))
+        # The new version's draws come from the next seed: with the same one, a spec that
+        # did not change would draw the very inputs the old half already holds.
+        for offset, spec in enumerate((old_spec, new_spec)):
+            share = budget - budget // 2 if offset == 0 else budget
+            drawn = generate_inputs(
+                spec, budget=share, seed=seed + offset, hints=hints, proposed=proposed
+            )
+            add(drawn, limit=share)
+        # generate_inputs' draws are derandomized and stop early on small shapes (a single
+        # float gives 14): the rest of the budget is drawn at growing sizes from the seed.
+        for turn in range(_FILL_TURNS):
+            before = len(found)
+            for size in range(_FILL_SIZES):
+                add(inputs_of_size(old_spec, size, count=2, seed=seed + turn, hints=hints))
+            if len(found) >= budget or len(found) == before:
+                break
         return list(found.values()), None
     missing: list[str] = []
     add([ProbeInput(args, origin="proposed") for args in proposed])
