@@ -134,3 +134,14 @@ def test_parsers_and_compared_strings_state_what_a_text_parameter_holds() -> Non
     assert "'70000'" in domains["count"] and "'-1'" in domains["count"]
     assert "n" not in domains  # int(n) of an int parameter is a conversion, not a parser
     assert {"'welcome10'", "' WELCOME10 '"} <= set(domains["code"])
+
+
+def test_a_commit_message_line_must_name_the_function() -> None:
+    from assay.behaviour.diff import declared_in_messages
+
+    message = "Tidy up\n\nBehaviour change: mean() raises on an empty list.\n"
+    assert declared_in_messages([message], {"mean"})
+    assert not declared_in_messages([message], {"me"})
+    assert not declared_in_messages(["Behaviour change: meaning of life"], {"mean"})
+    assert not declared_in_messages(["mean changed behaviour"], {"mean"})
+    assert declared_in_messages(["behavior change: Cart.total rounds"], {"Cart.total"})

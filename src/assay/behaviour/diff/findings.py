@@ -220,7 +220,7 @@ def _diff_file(
     settings: Settings,
     sandbox: Sandbox,
 ) -> tuple[list[Finding], list[str]]:
-    from assay.source.gitbase import file_at
+    from assay.source.gitbase import file_at, messages_since
 
     real = Path(path)
     old = file_at(revision, real)
@@ -232,6 +232,7 @@ def _diff_file(
         timeout_s=settings.probe_timeout,
         performance="AS703" in rules,
         callers=repository_tests(real),
+        messages=(messages_since(revision, real),),
         sandbox=sandbox,
     )
     notes = diff_notes(diff, path)
