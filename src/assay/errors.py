@@ -12,7 +12,8 @@ The hierarchy, so callers can catch exactly what they can handle::
     ├── BackendError              an LLM backend failed (unreachable, bad key, bad answer)
     │   └── ModelIntegrityError   model weights do not match their pinned hash
     ├── LedgerError               the outcomes store cannot be opened or written
-    └── BenchmarkError            a benchmark dataset or sample file is malformed
+    ├── BenchmarkError            a benchmark dataset or sample file is malformed
+    └── BatchError                a batch's input or output file, or its executor, is unusable
 
 Messages name the offending value and say what to do about it. Execution outcomes of
 untrusted code are *not* exceptions: they are values (``assay.sandbox.Outcome``).
@@ -23,6 +24,7 @@ from __future__ import annotations
 __all__ = [
     "AssayError",
     "BackendError",
+    "BatchError",
     "BenchmarkError",
     "ConfigError",
     "InvalidArgument",
@@ -77,3 +79,7 @@ class LedgerError(AssayError):
 
 class BenchmarkError(AssayError):
     """A benchmark dataset or samples file is missing or malformed."""
+
+
+class BatchError(AssayError):
+    """A batch cannot run: its input or output file is malformed, or its executor failed."""

@@ -1,0 +1,216 @@
+"""`RayExecutor`: chunks on a Ray cluster (the optional ``assay[ray]`` extra).
+
+One actor per CPU of the cluster; each owns a warm one-worker sandbox (the same bubblewrap
+or namespace isolation as on this machine) and runs the chunks sent to it one at a time. An
+actor whose node has no isolation fails when it starts, and the executor refuses to run
+rather than run candidate code unisolated there (unless ``allow_unsandboxed`` says so, as
+for a local `Sandbox`).
+
+A worker process that dies is restarted by Ray and its unfinished calls are retried
+(``max_restarts``/``max_task_retries``); a chunk whose actor is gone for good is sent to
+another one. Evaluation is a pure function of the item, so running a chunk twice is
+harmless, and the driver writes each id once.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+
+from assay.batch.executors import Chunk, ChunkResult
+from assay.batch.work import Options, Workbench
+from assay.errors import BatchError, InvalidArgument, SandboxUnavailable
+
+__all__ = ["RayExecutor", "import_ray"]
+
+#: chunks queued per actor: one running and one waiting, so an actor never idles for a
+#: driver round trip between chunks
+_QUEUED_PER_ACTOR = 2
+#: how often a chunk is sent again after its actor died for good
+_RESUBMISSIONS = 3
+
+
+def import_ray() -> Any:
+    """The `ray` module, or a `BatchError` that says how to install it."""
+    try:
+        import ray
+    except ImportError as error:
+        raise BatchError(
+            "running a batch on Ray needs the ray package: pip install 'assay[ray]'"
+        ) from error
+    return ray
+
+
+class _BatchWorker:
+    """The actor body: a `Workbench` whose sandbox starts with the actor."""
+
+    def __init__(self, options: Options) -> None:
+        self._bench = Workbench(options)
+        if options.mode == "score":
+            # fail closed now, on this node, rather than on the first item
+            self._bench.open()
+
+    def ready(self) -> dict[str, Any]:
+        """Where this actor runs and which isolation gaps it has."""
+        sandbox = self._bench.open() if self._bench.options.mode == "score" else None
+        return {
+            "node": socket.gethostname(),
+            "pid": os.getpid(),
+            "degraded": list(sandbox.degraded) if sandbox is not None else [],
+        }
+
+    def run(self, chunk: Chunk) -> ChunkResult:
+        """Evaluate one chunk."""
+        started = time.perf_counter()
+        lines = self._bench.run(chunk.items)
+        return ChunkResult(
+            index=chunk.index,
+            lines=tuple(lines),
+            seconds=time.perf_counter() - started,
+            worker=f"ray-{socket.gethostname()}-{os.getpid()}",
+        )
+
+
+class RayExecutor:
+    """Chunks on Ray actors.
+
+    Args:
+        options: how items are evaluated.
+        address: ``"auto"`` starts a local Ray runtime for this batch (stopped on close);
+            otherwise the address of a running cluster to join (``HOST:PORT`` or
+            ``ray://HOST:PORT``).
+        workers: actors to start; default: one per CPU the cluster has.
+
+    Raises:
+        BatchError: ray is not installed, or the cluster cannot be reached.
+        SandboxUnavailable: an actor's node has no working isolation.
+    """
+
+    name = "ray"
+
+    def __init__(self, options: Options, *, address: str, workers: int | None = None) -> None:
+        if workers is not None and (not isinstance(workers, int) or workers < 1):
+            raise InvalidArgument(f"workers={workers!r} must be a positive integer")
+        ray = import_ray()
+        self._ray = ray
+        try:
+            if address == "auto":
+                ray.init(include_dashboard=False, logging_level="WARNING", log_to_driver=False)
+            else:
+                ray.init(address=address, logging_level="WARNING", log_to_driver=False)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            raise BatchError(
+                f"cannot join the Ray cluster at {address!r}: {error}; start one with "
+                "`ray start --head` or pass --ray auto"
+            ) from error
+        try:
+            count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            actor = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=-1)(_BatchWorker)
+            self._actors = [actor.remote(options) for _ in range(count)]
+            self.nodes = self._ready()
+        except BaseException:
+            self.close()
+            raise
+
+    def _ready(self) -> list[dict[str, Any]]:
+        ray = self._ray
+        try:
+            return list(ray.get([a.ready.remote() for a in self._actors]))
+        except ray.exceptions.RayError as error:
+            cause = _cause(error)
+            if isinstance(cause, SandboxUnavailable):
+                raise SandboxUnavailable(
+                    f"a Ray worker refuses to run candidate code: {cause}"
+                ) from error
+            raise BatchError(f"a Ray worker could not start: {error}") from error
+
+    @property
+    def slots(self) -> int:
+        """Actors (each runs one item at a time)."""
+        return len(self._actors)
+
+    @property
+    def degraded(self) -> list[str]:
+        """Isolation gaps of any actor's node."""
+        return sorted({gap for node in self.nodes for gap in node["degraded"]})
+
+    def run(self, chunks: Iterator[Chunk]) -> Iterator[ChunkResult]:
+        """Send chunks to the actors with the fewest queued; yield results as they come."""
+        ray = self._ray
+        queued = {index: 0 for index in range(len(self._actors))}
+        pending: dict[Any, tuple[int, Chunk, int]] = {}
+        exhausted = False
+        while True:
+            while not exhausted and min(queued.values()) < _QUEUED_PER_ACTOR:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                self._send(chunk, queued, pending, attempt=0)
+            if not pending:
+                return
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                actor, chunk, attempt = pending.pop(ref)
+                queued[actor] -= 1
+                try:
+                    result = ray.get(ref)
+                except ray.exceptions.RayActorError as error:
+                    if attempt >= _RESUBMISSIONS:
+                        raise BatchError(
+                            f"chunk {chunk.index} lost its worker {attempt + 1} times: {error}"
+                        ) from error
+                    self._send(chunk, queued, pending, attempt=attempt + 1, avoid=actor)
+                    continue
+                except ray.exceptions.RayTaskError as error:
+                    cause = _cause(error)
+                    if isinstance(cause, Exception):
+                        raise cause from error
+                    raise BatchError(f"chunk {chunk.index} failed on Ray: {error}") from error
+                yield result
+
+    def _send(
+        self,
+        chunk: Chunk,
+        queued: dict[int, int],
+        pending: dict[Any, tuple[int, Chunk, int]],
+        *,
+        attempt: int,
+        avoid: int | None = None,
+    ) -> None:
+        choices = [i for i in queued if i != avoid] or list(queued)
+        actor = min(choices, key=lambda i: (queued[i], i))
+        queued[actor] += 1
+        pending[self._actors[actor].run.remote(chunk)] = (actor, chunk, attempt)
+
+    def close(self) -> None:
+        """End the actors; shut down the Ray runtime this executor started."""
+        ray = self._ray
+        for actor in getattr(self, "_actors", []):
+            ray.kill(actor, no_restart=True)
+        if ray.is_initialized():
+            ray.shutdown()
+
+    def __enter__(self) -> RayExecutor:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _cause(error: BaseException) -> BaseException | None:
+    """The exception an actor raised, as Ray wraps it (`RayTaskError.cause`, or the
+    creation error inside an `ActorDiedError`)."""
+    cause = getattr(error, "cause", None)
+    if isinstance(cause, BaseException):
+        return _cause(cause) or cause
+    return None
