@@ -21,6 +21,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "ASSAY_RAY_TEST_CLUSTER"
+#: run a command in a user namespace of its own that may create no further user namespace
+_NO_NAMESPACES = (
+    "unshare",
+    "--user",
+    "--map-root-user",
+    "--mount",
+    "sh",
+    "-c",
+    'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"',
+    "sh",
+)
 
 
 def _free_port() -> int:
@@ -42,12 +53,26 @@ class LocalRayCluster:
     Args:
         workers: worker nodes besides the head.
         cpus: CPUs each node offers (one actor each).
+        head_cpus: CPUs of the head node (default `cpus`; 0 keeps work off it).
         object_store_mb: each node's object store (Ray's minimum is about 75 MB).
+        isolated_workers: False starts the worker nodes where no user namespace can be
+            created (as tests/sandbox/test_fail_closed.py does), so neither bubblewrap nor
+            assay's namespaces work there: a node without isolation.
     """
 
-    def __init__(self, *, workers: int = 1, cpus: int = 1, object_store_mb: int = 80) -> None:
+    def __init__(
+        self,
+        *,
+        workers: int = 1,
+        cpus: int = 1,
+        head_cpus: int | None = None,
+        object_store_mb: int = 80,
+        isolated_workers: bool = True,
+    ) -> None:
         self.workers = workers
         self.cpus = cpus
+        self.head_cpus = cpus if head_cpus is None else head_cpus
+        self.isolated_workers = isolated_workers
         self.object_store_mb = object_store_mb
         self.marker = uuid.uuid4().hex
         self.port = _free_port()
@@ -68,13 +93,15 @@ class LocalRayCluster:
         env["RAY_USAGE_STATS_ENABLED"] = "0"
         return env
 
-    def _node(self, *args: str) -> subprocess.Popen[bytes]:
+    def _node(self, *args: str, cpus: int, isolated: bool = True) -> subprocess.Popen[bytes]:
+        prefix = [] if isolated else [*_NO_NAMESPACES]
         command = [
+            *prefix,
             _ray_command(),
             "start",
             *args,
             "--num-cpus",
-            str(self.cpus),
+            str(cpus),
             "--object-store-memory",
             str(self.object_store_mb * 1024 * 1024),
             "--block",
@@ -99,12 +126,20 @@ class LocalRayCluster:
                 "false",
                 "--temp-dir",
                 str(self.temp_dir),
+                cpus=self.head_cpus,
             )
         )
         for _ in range(self.workers):
             self.wait_for_nodes(len(self.nodes), deadline=started + timeout_s)
             self.nodes.append(
-                self._node("--address", self.address, "--node-ip-address", "127.0.0.1")
+                self._node(
+                    "--address",
+                    self.address,
+                    "--node-ip-address",
+                    "127.0.0.1",
+                    cpus=self.cpus,
+                    isolated=self.isolated_workers,
+                )
             )
         self.wait_for_nodes(len(self.nodes), deadline=started + timeout_s)
         self.start_s = time.monotonic() - started
@@ -129,6 +164,18 @@ class LocalRayCluster:
         return "\n".join(
             path.read_text(errors="replace")[-2000:] for path in sorted(self.temp_dir.glob("*.log"))
         )
+
+    def actor_processes(self) -> list[int]:
+        """Pids of the batch actors' worker processes (Ray titles them ``ray::_BatchWorker``)."""
+        found = []
+        for pid in self.processes():
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"ray::_BatchWorker"):
+                found.append(pid)
+        return found
 
     def processes(self) -> list[int]:
         """Pids of every live process carrying this cluster's marker (nodes, raylets,

@@ -2,7 +2,7 @@
 
 One actor per CPU of the cluster; each owns a warm one-worker sandbox (the same bubblewrap
 or namespace isolation as on this machine) and runs the chunks sent to it one at a time. An
-actor whose node has no isolation fails when it starts, and the executor refuses to run
+actor whose node has no isolation fails its start-up check, and the executor refuses to run
 rather than run candidate code unisolated there (unless ``allow_unsandboxed`` says so, as
 for a local `Sandbox`).
 
@@ -46,21 +46,21 @@ def import_ray() -> Any:
 
 
 class _BatchWorker:
-    """The actor body: a `Workbench` whose sandbox starts with the actor."""
+    """The actor body: a `Workbench` whose sandbox `ready` starts."""
 
     def __init__(self, options: Options) -> None:
         self._bench = Workbench(options)
-        if options.mode == "score":
-            # fail closed now, on this node, rather than on the first item
-            self._bench.open()
 
     def ready(self) -> dict[str, Any]:
-        """Where this actor runs and which isolation gaps it has."""
-        sandbox = self._bench.open() if self._bench.options.mode == "score" else None
+        """Start the sandbox (whatever the mode: check and compare items run candidate code
+        too) and say where this actor runs and which isolation gaps it has. Raises
+        `SandboxUnavailable` on a node without isolation: a method's exception reaches the
+        driver as itself, where a failed ``__init__`` would reach it only as text."""
+        sandbox = self._bench.open()
         return {
             "node": socket.gethostname(),
             "pid": os.getpid(),
-            "degraded": list(sandbox.degraded) if sandbox is not None else [],
+            "degraded": list(sandbox.degraded),
         }
 
     def run(self, chunk: Chunk) -> ChunkResult:

@@ -1,0 +1,156 @@
+"""`assay batch --ray ADDRESS` on a real Ray cluster started from this checkout: a head node on
+127.0.0.1 and a second node process, one CPU each. The output equals the local executor's;
+a worker process killed mid-batch and a driver killed and resumed still give every id
+once, with the same results; a node without isolation refuses work; nothing is left
+running afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.batch.programs import results, score_rows, write_jsonl
+from tests.batch.ray_cluster import ROOT, LocalRayCluster
+
+import assay
+
+pytest.importorskip("ray", reason="the Ray tests need the ray package: pip install -e '.[ray]'")
+
+pytestmark = [pytest.mark.slow, pytest.mark.ray, pytest.mark.timeout(240)]
+
+#: a few hundred programs: enough that a kill lands mid-batch, two of them hang
+_ITEMS = 300
+_TIMEOUT = "1.0"
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalRayCluster]:
+    started = LocalRayCluster(workers=1, cpus=1).start()
+    try:
+        yield started
+    finally:
+        stragglers = started.stop()
+    assert stragglers == [], f"processes outlived the cluster: {stragglers}"
+    assert started.processes() == []
+
+
+@pytest.fixture(scope="module")
+def batch_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("ray-batch")
+    return write_jsonl(folder / "in.jsonl", score_rows(_ITEMS, seed=11, hangs=2))
+
+
+@pytest.fixture(scope="module")
+def local_results(batch_input: Path) -> dict[str, Any]:
+    out = batch_input.with_name("local.jsonl")
+    assay.batch(batch_input, out, jobs=2, timeout=float(_TIMEOUT))
+    return results(out)
+
+
+def _driver(
+    cluster: LocalRayCluster, source: Path, out: Path, *extra: str
+) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "assay", "batch", str(source), "--out", str(out)]
+    command += ["--ray", cluster.address, "--timeout", _TIMEOUT, "--no-progress", *extra]
+    return subprocess.Popen(
+        command,
+        env=cluster.env(),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(driver: subprocess.Popen[str]) -> dict[str, Any]:
+    stdout, stderr = driver.communicate(timeout=180)
+    assert driver.returncode == 0, stderr[-3000:]
+    # the last line: Ray's driver prints its own notices (a task retried) on stdout too
+    summary: dict[str, Any] = json.loads(stdout.splitlines()[-1])
+    return summary
+
+
+def _wait_for_lines(out: Path, count: int, driver: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and driver.poll() is None:
+        if out.exists() and out.read_bytes().count(b"\n") >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{out} never reached {count} lines (driver: {driver.poll()})")
+
+
+def test_the_ray_output_equals_the_local_executors(
+    cluster: LocalRayCluster, batch_input: Path, local_results: dict[str, Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "ray.jsonl"
+    summary = _finish(_driver(cluster, batch_input, out))
+    assert (summary["executor"], summary["workers"], summary["written"]) == ("ray", 2, _ITEMS)
+    assert summary["chunks"] < _ITEMS  # chunked, not sent one by one
+    assert results(out) == local_results
+    workers = {json.loads(line)["id"] for line in out.read_text().splitlines()}
+    assert len(workers) == _ITEMS
+
+
+def test_a_worker_process_killed_mid_batch_changes_nothing(
+    cluster: LocalRayCluster, batch_input: Path, local_results: dict[str, Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "ray.jsonl"
+    driver = _driver(cluster, batch_input, out)
+    _wait_for_lines(out, _ITEMS // 5, driver)
+    victims = cluster.actor_processes()
+    assert victims, "no batch actor process found"
+    os.kill(victims[0], signal.SIGKILL)
+    summary = _finish(driver)
+    assert summary["written"] == _ITEMS
+    assert results(out) == local_results
+    assert victims[0] not in cluster.actor_processes()
+
+
+def test_a_killed_driver_resumes_without_duplicates(
+    cluster: LocalRayCluster, batch_input: Path, local_results: dict[str, Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "ray.jsonl"
+    driver = _driver(cluster, batch_input, out)
+    _wait_for_lines(out, _ITEMS // 4, driver)
+    driver.send_signal(signal.SIGKILL)
+    driver.wait(timeout=30)
+    done = out.read_bytes().count(b"\n")
+    assert 0 < done < _ITEMS
+    # as if the kill had landed mid-write: a partial line of an id not yet written
+    written = {json.loads(line)["id"] for line in out.read_text().splitlines()}
+    pending = next(
+        row["id"]
+        for row in map(json.loads, batch_input.read_text().splitlines())
+        if row["id"] not in written
+    )
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": pending, "mode": "score"})[:20])
+    summary = _finish(_driver(cluster, batch_input, out, "--resume"))
+    assert summary["skipped"] == done
+    assert summary["written"] == _ITEMS - done
+    assert results(out) == local_results
+
+
+def test_a_node_without_isolation_refuses_work(batch_input: Path, tmp_path: Path) -> None:
+    # the head offers no CPU, so every actor lands on the node without user namespaces
+    bare = LocalRayCluster(workers=1, cpus=1, head_cpus=0, isolated_workers=False).start()
+    try:
+        driver = _driver(bare, batch_input, tmp_path / "out.jsonl")
+        stdout, stderr = driver.communicate(timeout=180)
+    finally:
+        stragglers = bare.stop()
+    assert stragglers == [] and bare.processes() == []
+    assert driver.returncode == 2, stderr[-3000:]
+    assert "assay: error: a Ray worker refuses to run candidate code" in stderr
+    assert "no isolation" in stderr
+    assert not (tmp_path / "out.jsonl").read_text()
+    assert stdout == ""
