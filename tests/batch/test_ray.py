@@ -22,6 +22,7 @@ from tests.batch.programs import results, score_rows, write_jsonl
 from tests.batch.ray_cluster import ROOT, LocalRayCluster
 
 import assay
+from assay.benchmarks.humaneval import load_humaneval
 
 pytest.importorskip("ray", reason="the Ray tests need the ray package: pip install -e '.[ray]'")
 
@@ -154,3 +155,35 @@ def test_a_node_without_isolation_refuses_work(batch_input: Path, tmp_path: Path
     assert "no isolation" in stderr
     assert not (tmp_path / "out.jsonl").read_text()
     assert stdout == ""
+
+
+def test_bench_scores_samples_on_ray_as_it_does_locally(
+    cluster: LocalRayCluster, tmp_path: Path
+) -> None:
+    problems = load_humaneval()
+    rows = []
+    for number in range(6):
+        problem = problems[f"HumanEval/{number}"]
+        rows.append({"task_id": problem.task_id, "completion": problem.canonical_solution})
+        rows.append({"task_id": problem.task_id, "completion": "    return None\n"})
+    samples = write_jsonl(tmp_path / "samples.jsonl", rows)
+    summaries = []
+    command = [sys.executable, "-m", "assay", "bench", "humaneval", "--samples", str(samples)]
+    for extra in ([], ["--ray", cluster.address]):
+        done = subprocess.run(
+            [*command, "--format", "json", "-j", "2", *extra],
+            env=cluster.env(),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        summary = json.loads(done.stdout[done.stdout.index("{") :])
+        summaries.append(summary)
+    local, on_ray = summaries
+    assert on_ray["executor"] == "ray"
+    for key in ("tasks", "samples", "pass_at_1", "pass_at_k", "statuses"):
+        assert on_ray[key] == local[key]
+    assert local["pass_at_1"] == 0.5
