@@ -10,14 +10,16 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assay.batch.items import Item
 from assay.batch.work import Options, Workbench
 from assay.errors import InvalidArgument
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["Chunk", "ChunkResult", "Chunker", "Executor", "LocalExecutor"]
 
@@ -148,6 +150,9 @@ class LocalExecutor:
             raise InvalidArgument(f"workers={workers!r} must be a positive integer")
         self._benches = [Workbench(options) for _ in range(count)]
         self._idle = list(self._benches)
+        # imported here: `import assay` (which exports `batch`) does not pay for it
+        from concurrent.futures import ThreadPoolExecutor
+
         self._pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="assay-batch")
 
     @property
@@ -162,6 +167,8 @@ class LocalExecutor:
 
     def run(self, chunks: Iterator[Chunk]) -> Iterator[ChunkResult]:
         """Run chunks on idle workers; yield each result as it finishes."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         running: dict[Future[ChunkResult], Workbench] = {}
         exhausted = False
         while True:

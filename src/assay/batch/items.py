@@ -11,11 +11,14 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from assay.benchmarks.humaneval import Problem
 from assay.errors import BatchError, BenchmarkError, SourceError
 from assay.source.discover import read_text_file
+
+if TYPE_CHECKING:
+    # the datasets load on first use: `import assay` does not pay for them
+    from assay.benchmarks.humaneval import Problem
 
 __all__ = ["MODES", "Item", "OutputLog", "read_items"]
 

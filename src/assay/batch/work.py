@@ -13,14 +13,17 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assay.batch.items import Item
-from assay.benchmarks.scoring import SampleScore
 from assay.config import Settings
 from assay.errors import InvalidArgument, SourceError
 from assay.model import Report
-from assay.sandbox import Job, Limits, Outcome, Sandbox, Status
+
+if TYPE_CHECKING:
+    # The sandbox is imported when an item runs: `import assay` (which exports `batch`)
+    # does not pay for it.
+    from assay.sandbox import Outcome, Sandbox
 
 __all__ = ["MEASURED_KEYS", "Options", "Workbench", "result_line"]
 
@@ -61,6 +64,8 @@ class Workbench:
         """The sandbox, started now if it is not yet (raises `SandboxUnavailable` where no
         isolation works and running without it was not allowed)."""
         if self._sandbox is None:
+            from assay.sandbox import Sandbox
+
             self._sandbox = Sandbox(
                 workers=1,
                 isolation=self.options.isolation,
@@ -94,6 +99,8 @@ class Workbench:
         return result_line(item, result, {"wall_s": round(time.perf_counter() - started, 6)})
 
     def _score(self, item: Item) -> dict[str, Any]:
+        from assay.sandbox import Job, Limits
+
         payload = item.payload
         job = Job(
             source=f"{payload['program']}\n{payload['tests']}",
@@ -142,6 +149,9 @@ def score_line(item: Item, outcome: Outcome, timeout: float) -> dict[str, Any]:
     A wall-clock timeout's message states the seconds it took to notice, which vary; the
     result states the limit (`timeout`) instead, and ``measured`` keeps the original.
     """
+    from assay.benchmarks.scoring import SampleScore
+    from assay.sandbox import Status
+
     measured: dict[str, Any] = {}
     info = outcome.exception
     if outcome.status is Status.TIMEOUT and info is not None and info.type == "Timeout":
