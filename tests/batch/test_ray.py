@@ -141,6 +141,43 @@ def test_a_killed_driver_resumes_without_duplicates(
     assert results(out) == local_results
 
 
+def test_check_and_compare_lines_on_ray_equal_the_local_ones(
+    cluster: LocalRayCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)  # the driver below runs there: the same [tool.assay] settings
+    checks = write_jsonl(
+        tmp_path / "check.jsonl",
+        [
+            {"id": "import", "source": "import os\nos.path.splitall('a')\n"},
+            {
+                "id": "probed",
+                "source": 'def inc(x: int) -> int:\n    """>>> inc(1)\n    3\n    """\n    return x + 1\n',
+            },
+        ],
+    )
+    task = 'def inc(x):\n    """>>> inc(1)\n    2\n    """\n'
+    compares = write_jsonl(
+        tmp_path / "compare.jsonl",
+        [
+            {
+                "id": 1,
+                "task": task,
+                "candidates": ["def inc(x):\n    return x + 1\n", "def inc(x):\n    return 2\n"],
+            }
+        ],
+    )
+    for mode, source in (("check", checks), ("compare", compares)):
+        local = tmp_path / f"{mode}-local.jsonl"
+        assay.batch(source, local, mode=mode, jobs=1, budget=8, timeout=float(_TIMEOUT))
+        remote = tmp_path / f"{mode}-ray.jsonl"
+        _finish(_driver(cluster, source, remote, "--mode", mode, "--budget", "8"))
+        assert results(remote) == results(local)
+    findings = results(tmp_path / "check-ray.jsonl")["import"]["result"]["findings"]
+    assert [f["rule"] for f in findings] == ["AS102"]
+    verdicts = results(tmp_path / "compare-ray.jsonl")[1]["result"]["verdicts"]
+    assert [v["accepted"] for v in verdicts] == [True, False]
+
+
 def test_a_node_without_isolation_refuses_work(batch_input: Path, tmp_path: Path) -> None:
     # the head offers no CPU, so every actor lands on the node without user namespaces
     bare = LocalRayCluster(workers=1, cpus=1, head_cpus=0, isolated_workers=False).start()

@@ -127,7 +127,7 @@ def test_the_command_prints_a_summary_and_refuses_duplicate_ids(
 ) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", score_rows(6, seed=1))
     out = tmp_path / "out.jsonl"
-    assert main(["batch", str(source), "--out", str(out), "-j", "2", "--no-progress"]) == 0
+    assert main(["batch", str(source), "--out", str(out), "-j", "2", "--progress"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["items"], summary["written"], summary["executor"]) == (6, 6, "local")
     assert main(["batch", str(source), "--out", str(out)]) == 2
