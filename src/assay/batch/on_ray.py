@@ -82,7 +82,8 @@ class RayExecutor:
         options: how items are evaluated.
         address: ``"auto"`` starts a local Ray runtime for this batch (stopped on close);
             otherwise the address of a running cluster to join (``HOST:PORT`` or
-            ``ray://HOST:PORT``).
+            ``ray://HOST:PORT``). A process already connected (its own ``ray.init``) uses
+            that connection and keeps it.
         workers: actors to start; default: one per CPU the cluster has.
 
     Raises:
@@ -97,10 +98,12 @@ class RayExecutor:
             raise InvalidArgument(f"workers={workers!r} must be a positive integer")
         ray = import_ray()
         self._ray = ray
+        # a caller already connected (its own ray.init) keeps its connection after the batch
+        self._connected = not ray.is_initialized()
         try:
-            if address == "auto":
+            if self._connected and address == "auto":
                 ray.init(include_dashboard=False, logging_level="WARNING", log_to_driver=False)
-            else:
+            elif self._connected:
                 ray.init(address=address, logging_level="WARNING", log_to_driver=False)
         except (ConnectionError, RuntimeError, ValueError) as error:
             raise BatchError(
@@ -188,11 +191,12 @@ class RayExecutor:
         pending[self._actors[actor].run.remote(chunk)] = (actor, chunk, attempt)
 
     def close(self) -> None:
-        """End the actors; shut down the Ray runtime this executor started."""
+        """End the actors; disconnect if this executor connected (and so stop the runtime
+        ``"auto"`` started)."""
         ray = self._ray
         for actor in getattr(self, "_actors", []):
             ray.kill(actor, no_restart=True)
-        if ray.is_initialized():
+        if self._connected and ray.is_initialized():
             ray.shutdown()
 
     def __enter__(self) -> RayExecutor:
