@@ -128,7 +128,7 @@ def _ray_config(
     items: list[Item], *, workers: int, cpus: int, head_cpus: int, out: Path
 ) -> dict[str, Any]:
     cluster = LocalRayCluster(workers=workers, cpus=cpus, head_cpus=head_cpus, object_store_mb=100)
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    os.environ.update({k: cluster.env()[k] for k in ("RAY_USAGE_STATS_ENABLED", "RAY_AUTH_MODE")})
     cluster.start()
     try:
         result = _run(items, ray=cluster.address, jobs=None, out=out)

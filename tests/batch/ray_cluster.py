@@ -84,13 +84,16 @@ class LocalRayCluster:
 
     def env(self) -> dict[str, str]:
         """The environment of the nodes and of drivers run against them: this checkout's
-        sources first, the marker, and Ray's usage statistics off."""
+        sources first, the marker, Ray's usage statistics and token authentication off."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             [str(ROOT / "src"), *filter(None, [env.get("PYTHONPATH")])]
         )
         env[MARKER] = self.marker
         env["RAY_USAGE_STATS_ENABLED"] = "0"
+        # Ray turns token authentication on when ~/.ray/auth_token exists (`ray.init()` writes
+        # one), and then a second node of this loopback cluster cannot join: state it here
+        env["RAY_AUTH_MODE"] = "disabled"
         return env
 
     def _node(self, *args: str, cpus: int, isolated: bool = True) -> subprocess.Popen[bytes]:
