@@ -51,3 +51,14 @@ def results(path: Path) -> dict[str, Any]:
         line.pop("measured")
         by_id[line["id"]] = line
     return by_id
+
+
+def same_results(got: Mapping[Any, Any], expected: Mapping[Any, Any]) -> str:
+    """A unified diff of two `results` (empty when equal), for an assertion message that
+    shows which field of which line differs."""
+    import difflib
+
+    def text(lines: Mapping[Any, Any]) -> list[str]:
+        return json.dumps(lines, indent=1, sort_keys=True, default=str).splitlines()
+
+    return "\n".join(difflib.unified_diff(text(expected), text(got), lineterm="", n=2))

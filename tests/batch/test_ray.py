@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.batch.programs import results, score_rows, write_jsonl
+from tests.batch.programs import results, same_results, score_rows, write_jsonl
 from tests.batch.ray_cluster import ROOT, LocalRayCluster
 
 import assay
@@ -29,7 +29,7 @@ pytest.importorskip("ray", reason="the Ray tests need the ray package: pip insta
 pytestmark = [pytest.mark.slow, pytest.mark.ray, pytest.mark.timeout(240)]
 
 #: a few hundred programs: enough that a kill lands mid-batch, two of them hang
-_ITEMS = 300
+_ITEMS = 240
 _TIMEOUT = "1.0"
 
 
@@ -151,7 +151,9 @@ def test_check_and_compare_lines_on_ray_equal_the_local_ones(
             {"id": "import", "source": "import os\nos.path.splitall('a')\n"},
             {
                 "id": "probed",
-                "source": 'def inc(x: int) -> int:\n    """>>> inc(1)\n    3\n    """\n    return x + 1\n',
+                # no type hints: probed on its example only, so a loaded machine cannot turn
+                # a generated input's slow call into another result
+                "source": 'def inc(x):\n    """>>> inc(1)\n    3\n    """\n    return x + 1\n',
             },
         ],
     )
@@ -171,9 +173,11 @@ def test_check_and_compare_lines_on_ray_equal_the_local_ones(
         assay.batch(source, local, mode=mode, jobs=1, budget=8, timeout=float(_TIMEOUT))
         remote = tmp_path / f"{mode}-ray.jsonl"
         _finish(_driver(cluster, source, remote, "--mode", mode, "--budget", "8"))
-        assert results(remote) == results(local)
-    findings = results(tmp_path / "check-ray.jsonl")["import"]["result"]["findings"]
-    assert [f["rule"] for f in findings] == ["AS102"]
+        difference = same_results(results(remote), results(local))
+        assert not difference, difference
+    checked = results(tmp_path / "check-ray.jsonl")
+    assert [f["rule"] for f in checked["import"]["result"]["findings"]] == ["AS102"]
+    assert [f["rule"] for f in checked["probed"]["result"]["findings"]] == ["AS601"]
     verdicts = results(tmp_path / "compare-ray.jsonl")[1]["result"]["verdicts"]
     assert [v["accepted"] for v in verdicts] == [True, False]
 
