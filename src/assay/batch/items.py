@@ -8,7 +8,7 @@ same item gives the same line wherever it runs.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -245,8 +245,14 @@ def _written_keys(path: Path, mode: str) -> set[str]:
         # a killed run's partial last line: cut it off so its id is run again
         with path.open("r+b") as handle:
             handle.truncate(complete)
+    try:
+        text = data[:complete].decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BatchError(f"{path} is not UTF-8 text ({error}); is it a batch output?") from error
     keys: set[str] = set()
-    for number, raw in enumerate(_lines(data[:complete]), 1):
+    for number, raw in enumerate(text.split("\n"), 1):
+        if not raw.strip():
+            continue
         try:
             row = json.loads(raw)
         except ValueError as error:
@@ -262,9 +268,3 @@ def _written_keys(path: Path, mode: str) -> set[str]:
             )
         keys.add(str(row["id"]))
     return keys
-
-
-def _lines(data: bytes) -> Iterator[str]:
-    for raw in data.decode("utf-8").split("\n"):
-        if raw.strip():
-            yield raw
