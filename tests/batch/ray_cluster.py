@@ -116,35 +116,40 @@ class LocalRayCluster:
         )
 
     def start(self, timeout_s: float = 120.0) -> LocalRayCluster:
-        """Start the head and the workers; return once every node has joined."""
+        """Start the head and the workers; return once every node has joined. A node that
+        fails to start stops the others first: nothing is left behind for the caller."""
         started = time.monotonic()
-        self.nodes.append(
-            self._node(
-                "--head",
-                "--port",
-                str(self.port),
-                "--node-ip-address",
-                "127.0.0.1",
-                "--include-dashboard",
-                "false",
-                "--temp-dir",
-                str(self.temp_dir),
-                cpus=self.head_cpus,
-            )
-        )
-        for _ in range(self.workers):
-            self.wait_for_nodes(len(self.nodes), deadline=started + timeout_s)
+        try:
             self.nodes.append(
                 self._node(
-                    "--address",
-                    self.address,
+                    "--head",
+                    "--port",
+                    str(self.port),
                     "--node-ip-address",
                     "127.0.0.1",
-                    cpus=self.cpus,
-                    isolated=self.isolated_workers,
+                    "--include-dashboard",
+                    "false",
+                    "--temp-dir",
+                    str(self.temp_dir),
+                    cpus=self.head_cpus,
                 )
             )
-        self.wait_for_nodes(len(self.nodes), deadline=started + timeout_s)
+            for _ in range(self.workers):
+                self.wait_for_nodes(len(self.nodes), deadline=started + timeout_s)
+                self.nodes.append(
+                    self._node(
+                        "--address",
+                        self.address,
+                        "--node-ip-address",
+                        "127.0.0.1",
+                        cpus=self.cpus,
+                        isolated=self.isolated_workers,
+                    )
+                )
+            self.wait_for_nodes(len(self.nodes), deadline=started + timeout_s)
+        except BaseException:
+            self.stop()
+            raise
         self.start_s = time.monotonic() - started
         return self
 

@@ -228,3 +228,12 @@ def test_bench_scores_samples_on_ray_as_it_does_locally(
     for key in ("tasks", "samples", "pass_at_1", "pass_at_k", "statuses"):
         assert on_ray[key] == local[key]
     assert local["pass_at_1"] == 0.5
+
+
+def test_a_cluster_that_fails_to_start_leaves_nothing_running() -> None:
+    # Ray refuses an object store this small: the head node exits at once
+    broken = LocalRayCluster(workers=1, object_store_mb=1)
+    with pytest.raises(RuntimeError, match="exited early"):
+        broken.start()
+    assert broken.processes() == []
+    assert not broken.temp_dir.exists()
