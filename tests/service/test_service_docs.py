@@ -63,6 +63,7 @@ def test_every_mcp_tool_parameter_has_a_description(tmp_path: Path) -> None:
         "check_code",
         "check_files",
         "compare_candidates",
+        "diff_behaviour",
         "generate_verified",
     }
     for tool in tools:

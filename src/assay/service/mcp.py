@@ -279,10 +279,18 @@ def build_server(
 
     @server.tool(title="Diff the behaviour of two versions")
     def diff_behaviour(
-        old: str,
-        new: str,
-        entry_points: list[str] | None = None,
-        allow_change: list[str] | None = None,
+        old: Annotated[str, Field(description="The module's source before the change (text).")],
+        new: Annotated[str, Field(description="The module's source after the change (text).")],
+        entry_points: Annotated[
+            list[str] | None,
+            Field(description="Compare only these functions (qualified names); default: all."),
+        ] = None,
+        allow_change: Annotated[
+            list[str] | None,
+            Field(
+                description="Functions whose behaviour is meant to change: reported as declared."
+            ),
+        ] = None,
     ) -> DiffResult:
         """Run every changed function of the old and the new version of a module on the same
         inputs in a sandbox. Per function: equivalent on N inputs, or counterexamples (the
