@@ -53,6 +53,18 @@ _SUPERSEDED = {
 }
 
 
+#: Weaknesses a Bandit test's result also is, beside the one CWE Bandit names: templates
+#: rendered without escaping (B701 Jinja2 autoescape off, B702 Mako, B703/B308 Django's
+#: mark_safe) are reported as code injection (CWE-94) or CWE-80, and are cross-site
+#: scripting (CWE-79) too.
+_ALSO_CWE: dict[str, tuple[int, ...]] = {
+    "B308": (79,),
+    "B701": (79,),
+    "B702": (79,),
+    "B703": (79,),
+}
+
+
 #: Bandit severities a build must not pass silently: issue 21's floor ("never weaker than
 #: Bandit") makes each such result at least a warning, whichever assay rule speaks for it.
 BLOCKING_SEVERITIES = frozenset({"MEDIUM", "HIGH"})
@@ -80,7 +92,7 @@ class BanditIssue:
 
     def evidence(self) -> dict[str, Any]:
         """The JSON evidence AS300 and superseding rules attach."""
-        return {
+        evidence: dict[str, Any] = {
             "bandit_test_id": self.test_id,
             "bandit_test": self.test,
             "bandit_message": self.text,
@@ -88,6 +100,10 @@ class BanditIssue:
             "bandit_confidence": self.confidence,
             "cwe": self.cwe,
         }
+        also = [cwe for cwe in _ALSO_CWE.get(self.test_id, ()) if cwe != self.cwe]
+        if also:
+            evidence["cwe_also"] = also
+        return evidence
 
 
 @cache
