@@ -43,6 +43,9 @@ __all__ = [
     "ModuleFlows",
     "Source",
     "SourceKind",
+    "Summary",
+    "is_request_expression",
+    "is_route",
     "module_flows",
 ]
 
@@ -184,7 +187,9 @@ def is_request_expression(expr: ast.AST) -> bool:
     return chain[-1] in REQUEST_ATTRIBUTES
 
 
-def _is_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def is_route(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """True for a web handler: a function decorated with ``@app.route``/``@router.get``/...
+    (its parameters are request data)."""
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
@@ -222,7 +227,7 @@ class FunctionFlow:
     # -- building ---------------------------------------------------------------------------
 
     def _bind_parameters(self, scope: FunctionNode) -> None:
-        route = isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_route(scope)
+        route = isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_route(scope)
         arguments = scope.args
         every = [
             *arguments.posonlyargs,
