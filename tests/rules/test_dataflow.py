@@ -162,3 +162,15 @@ def test_environment_and_socket_reads_are_sources() -> None:
     )
     flow = module_flows(tree, qualified_name).flow(sink.args[0])
     assert flow.kinds() == {"environment", "input"}
+
+
+def test_route_parameters_converted_to_numbers_carry_no_request_data() -> None:
+    flask = _flow_at_sink(
+        "@app.get('/item/<int:item_id>/<name>')\ndef f(item_id, name):\n    sink(item_id)\n"
+    )
+    assert flask.constant
+    fastapi = _flow_at_sink(
+        "@app.get('/item/{item_id}')\ndef f(item_id: int, q: str):\n    sink(item_id + q)\n"
+    )
+    assert fastapi.kinds() == {"request"}
+    assert [s.description for s in fastapi.sources] == ["parameter 'q'"]

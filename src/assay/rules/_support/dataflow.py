@@ -29,6 +29,7 @@ parameterised query must stay silent — not to prove exploitability.
 from __future__ import annotations
 
 import ast
+import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -236,9 +237,16 @@ class FunctionFlow:
             *([arguments.vararg] if arguments.vararg else []),
             *([arguments.kwarg] if arguments.kwarg else []),
         ]
+        typed = (
+            _typed_route_parameters(scope)
+            if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) and route
+            else set()
+        )
         for argument in every:
             if argument.arg in {"self", "cls"}:
                 continue
+            if argument.arg in typed:
+                continue  # an int/float/UUID parameter: the framework converted it
             kind: SourceKind = "request" if route else "param"
             source = Source(kind, f"parameter {argument.arg!r}", scope.lineno)
             self.parameters[argument.arg] = source
@@ -319,7 +327,9 @@ class FunctionFlow:
         if not leaves or not _validates(statement.test):
             return
         for node in ast.walk(statement.test):
-            if isinstance(node, ast.Name):
+            # `if "next" in request.args:` asks whether a value is there, not what it is:
+            # the request object itself is never validated by a test that mentions it.
+            if isinstance(node, ast.Name) and node.id not in _REQUEST_NAMES:
                 self.guards.setdefault(node.id, []).append(statement.lineno)
 
     # -- querying ---------------------------------------------------------------------------
@@ -562,6 +572,31 @@ class FunctionFlow:
             if binding.unconditional:
                 start = index
         return [b.value for b in history[start:] if b.value is not None and not b.element]
+
+
+#: Route converters and annotations that leave no room for text an attacker chooses.
+_NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid", "path_int"})
+_NUMERIC_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "datetime"})
+_CONVERTED = re.compile(r"<(\w+)(?:\([^)]*\))?:(\w+)>")
+
+
+def _typed_route_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Parameters a route receives already converted to a number or UUID: Flask's
+    ``<int:id>`` and FastAPI/Starlette's ``id: int`` annotation."""
+    typed: set[str] = set()
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call):
+            for argument in decorator.args:
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    for converter, name in _CONVERTED.findall(argument.value):
+                        if converter in _NUMERIC_CONVERTERS:
+                            typed.add(name)
+    arguments = function.args
+    for parameter in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+        annotation = parameter.annotation
+        if annotation is not None and qualified_name(annotation) in _NUMERIC_ANNOTATIONS:
+            typed.add(parameter.arg)
+    return typed
 
 
 def _validates(test: ast.AST) -> bool:

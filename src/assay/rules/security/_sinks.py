@@ -12,6 +12,8 @@ from assay.rules._support.dataflow import Flow, FunctionFlow, SourceKind, module
 _ANY_KIND: tuple[SourceKind, ...] = ("request", "input", "param", "call")
 _REQUEST: tuple[SourceKind, ...] = ("request",)
 _USER: tuple[SourceKind, ...] = ("request", "input", "param")
+#: Data from outside the program only (a parameter may be something the caller wrote).
+_OUTSIDE: tuple[SourceKind, ...] = ("request", "input")
 
 
 def _flow_of(ctx: Context, expr: ast.AST, at: ast.AST) -> tuple[Flow, FunctionFlow]:
