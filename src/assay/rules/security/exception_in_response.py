@@ -38,6 +38,28 @@ def _client_facing(handler: ast.ExceptHandler) -> bool:
     )
 
 
+def _client_error(sent: ast.AST) -> bool:
+    """The response names a 4xx status (``abort(404, ...)``, ``HTTPException(400, ...)``,
+    ``return str(e), 422``, ``status_code=409``): the handler maps the error to a client
+    mistake on purpose."""
+    candidates: list[ast.AST] = []
+    if isinstance(sent, ast.Tuple) and len(sent.elts) > 1:
+        candidates.append(sent.elts[1])
+    if isinstance(sent, ast.Call):
+        candidates.extend(sent.args[:1])
+        candidates.extend(k.value for k in sent.keywords if k.arg in {"status_code", "code"})
+    return any(
+        isinstance(c, ast.Constant) and isinstance(c.value, int) and 400 <= c.value < 500
+        for c in candidates
+    )
+
+
+def _specific(handler: ast.ExceptHandler) -> bool:
+    """The handler catches named exceptions, not everything."""
+    names = _caught_names(handler)
+    return bool(names) and not {"Exception", "BaseException"} & set(names)
+
+
 def _own_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
     stack: list[ast.AST] = list(reversed(body))
     while stack:
@@ -91,8 +113,10 @@ def exception_in_response(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     raises an HTTP error with) something built from `e` — `str(e)`, `f"Error: {e}"`,
     `jsonify(error=repr(e))`, a local assigned from them — or `traceback.format_exc()`.
     Handlers that only catch exceptions whose message is meant for the client (`ValueError`,
-    `*ValidationError`, `BadRequest`) and `type(e).__name__` stay silent, as do functions
-    that are not routes (a CLI may print its errors).
+    `*ValidationError`, `BadRequest`), named exceptions answered with an explicit 4xx
+    status (`except NotFound as e: abort(404, str(e))`: a deliberate mapping) and
+    `type(e).__name__` stay silent, as do functions that are not routes (a CLI may print its
+    errors).
 
     ## Why it matters for AI-written code
     `except Exception as e: return str(e), 500` is the default error handling of generated
@@ -152,7 +176,7 @@ def exception_in_response(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         if sent is None:
             continue
         carrier = _mentions(ctx, sent, tainted)
-        if carrier is None:
+        if carrier is None or (_specific(node) and _client_error(sent)):
             continue
         yield _finding(
             ctx,
