@@ -9,7 +9,7 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules.security._common import _callee, _finding, _keyword, _last
-from assay.rules.security._sinks import _REQUEST, _flow_of
+from assay.rules.security._sinks import _REQUEST, _tainted
 
 __all__: list[str] = []
 
@@ -75,7 +75,7 @@ def cors_any_origin(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     `CORS(app)` (flask-cors, whose default is every origin) or `CORS(app, origins="*")`,
     `CORSMiddleware` with `allow_origins=["*"]`, Django's `CORS_ALLOW_ALL_ORIGINS = True`,
     and a handler setting `Access-Control-Allow-Origin` to `"*"` or to the request's own
-    `Origin` header. With credentials allowed as well the finding is an error: any site the
+    `Origin` header unchecked. With credentials allowed as well the finding is an error: any site the
     user visits can then act with their cookies. Lists of named origins stay silent.
 
     ## Why it matters for AI-written code
@@ -136,7 +136,8 @@ def cors_any_origin(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         and target.slice.value.lower() == _ALLOW_ORIGIN
     ):
         return
-    reflected = bool(_flow_of(ctx, node.value, node)[0].from_kinds(_REQUEST))
+    # an origin checked first (`if origin not in ALLOWED: return ...`) is an allow-list
+    reflected = _tainted(ctx, node.value, node, _REQUEST) is not None
     if not (_wildcard(node.value) and isinstance(node.value, ast.Constant)) and not reflected:
         return
     yield _finding(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules._support.dataflow import is_route
+from assay.rules._support.dataflow import is_route, module_flows
 from assay.rules.security._common import _argument, _callee, _finding, _last
 from assay.rules.security._sinks import _REQUEST, _flow_evidence, _source_text, _tainted
 
@@ -55,6 +55,13 @@ def _body(ctx: Context, node: ast.AST) -> tuple[ast.AST, str] | None:
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
         if value.func.attr == "format":
             return value, "the returned page"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+        # a helper of this module that assembles the page: `return page(title)`
+        flows = module_flows(ctx.tree, ctx.qualname)
+        helper = flows.function_named(value.func.id)
+        summary = flows.summary(helper) if helper is not None else None
+        if summary is not None and summary.interpolated:
+            return value, f"the page {value.func.id}() builds"
     return None
 
 

@@ -33,7 +33,16 @@ def _is_logger(ctx: Context, call: ast.Call) -> bool:
     if _callee(ctx, call).startswith("logging."):
         return True
     receiver = call.func.value
-    return "log" in _last(receiver).lower()
+    if "log" in _last(receiver).lower():
+        return True
+    # `audit = logging.getLogger("audit")` at module level: a logger by another name
+    return isinstance(receiver, ast.Name) and any(
+        isinstance(statement, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == receiver.id for t in statement.targets)
+        and isinstance(statement.value, ast.Call)
+        and _callee(ctx, statement.value) in {"logging.getLogger", "structlog.get_logger"}
+        for statement in ctx.tree.body
+    )
 
 
 def _line_breaks_removed(expr: ast.AST, flows: FunctionFlow, line: int) -> bool:
