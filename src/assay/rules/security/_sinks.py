@@ -43,6 +43,8 @@ def _guarded(expr: ast.AST, flows: FunctionFlow, line: int) -> bool:
 def _tainted(
     ctx: Context, expr: ast.AST, at: ast.AST, kinds: tuple[SourceKind, ...]
 ) -> tuple[Flow, FunctionFlow] | None:
+    if isinstance(expr, ast.Constant):
+        return None  # a literal carries no source: no need to build the module's flows
     flow, flows = _flow_of(ctx, expr, at)
     if not flow.from_kinds(kinds) or _guarded(expr, flows, getattr(at, "lineno", 0)):
         return None

@@ -4,9 +4,12 @@ and methods, the decorators on them and what they hand back to the client."""
 from __future__ import annotations
 
 import ast
+import re
+import weakref
 from collections.abc import Iterator
 from typing import TypeAlias
 
+from assay.rules._context import Context
 from assay.rules._support.dataflow import is_route
 from assay.rules._support.naming import words
 
@@ -82,3 +85,19 @@ def name_words(*names: str) -> set[str]:
     for name in names:
         found.update(words(name))
     return found
+
+
+_MENTIONS: weakref.WeakKeyDictionary[ast.Module, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
+def source_mentions(ctx: Context, pattern: re.Pattern[str]) -> bool:
+    """Whether the file's text matches `pattern`, computed once per file: a cheap test that
+    lets a rule skip files that cannot hold what it looks for."""
+    cached = _MENTIONS.setdefault(ctx.tree, {})
+    if pattern.pattern not in cached:
+        cached[pattern.pattern] = pattern.search(ctx.source) is not None
+    return cached[pattern.pattern]
+
+
+#: A route decorator anywhere in the file (``@app.route(``, ``@router.get(``).
+ROUTE_DECORATOR = re.compile(r"@\w+(?:\.\w+)*\.(?:route|get|post|put|delete|patch|api_route)\(")

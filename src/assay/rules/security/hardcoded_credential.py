@@ -53,8 +53,17 @@ def _compared_password(node: ast.Compare) -> tuple[str, str] | None:
     return None
 
 
+def _may_hold_credentials(node: ast.Call) -> bool:
+    """A literal argument at all, before the callee is resolved (most calls have none)."""
+    return any(
+        isinstance(k.value, ast.Constant) and isinstance(k.value.value, str) for k in node.keywords
+    ) or any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
+
+
 def _call_credentials(ctx: Context, node: ast.Call) -> Iterator[tuple[ast.AST, str, str]]:
     """(where, what, literal) for each credential a call is given as a literal."""
+    if not _may_hold_credentials(node):
+        return
     callee = _callee(ctx, node)
     connects = _last(node.func).lower() == "connect" or callee.endswith(".connect")
     for keyword in node.keywords:
@@ -121,11 +130,9 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         )
     ```
     """
-    if is_test_path(ctx.path):
-        return
     if isinstance(node, ast.Compare):
         compared = _compared_password(node)
-        if compared is None:
+        if compared is None or is_test_path(ctx.path):
             return
         name, value = compared
         yield _finding(
@@ -137,7 +144,9 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> Iterator[Finding]:
             "(hmac.compare_digest on a KDF's output); keep secrets out of the source.",
         )
         return
-    if not isinstance(node, ast.Call):
+    if not isinstance(node, ast.Call) or not _may_hold_credentials(node):
+        return
+    if is_test_path(ctx.path):
         return
     callee = _callee(ctx, node)
     for where, what, value in _call_credentials(ctx, node):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
@@ -11,6 +12,7 @@ from assay.rules._registry import rule
 from assay.rules._support.dataflow import is_route, module_flows
 from assay.rules.security._common import _argument, _callee, _finding, _last
 from assay.rules.security._sinks import _REQUEST, _flow_evidence, _source_text, _tainted
+from assay.rules.security._web import source_mentions
 
 __all__: list[str] = []
 
@@ -27,7 +29,13 @@ _HTML_RESPONSES = frozenset(
 _STRING_IS_HTML = ("flask", "bottle")
 
 
+#: An import of a framework that serves returned strings as HTML.
+_HTML_FRAMEWORK = re.compile(r"^\s*(?:from|import)\s+(?:flask|bottle)\b", re.MULTILINE)
+
+
 def _returns_html(ctx: Context) -> bool:
+    if not source_mentions(ctx, _HTML_FRAMEWORK):
+        return False
     return any(binding.target.split(".")[0] in _STRING_IS_HTML for binding in ctx.imports.values())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
@@ -10,6 +11,7 @@ from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules.security._common import _argument, _finding
 from assay.rules.security._sinks import _USER, _flow_evidence, _source_text, _tainted
+from assay.rules.security._web import source_mentions
 
 __all__: list[str] = []
 
@@ -20,7 +22,12 @@ _PYTHON_LDAP = frozenset({"search", "search_s", "search_st", "search_ext", "sear
 _LDAP3 = frozenset({"search", "search_paged"})
 
 
+_IMPORTS_LDAP = re.compile(r"^\s*(?:from|import)\s+ldap3?\b", re.MULTILINE)
+
+
 def _uses(ctx: Context, package: str) -> bool:
+    if not source_mentions(ctx, _IMPORTS_LDAP):
+        return False
     return any(b.target.split(".")[0] == package for b in ctx.imports.values())
 
 

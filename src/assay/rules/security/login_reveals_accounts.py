@@ -11,7 +11,7 @@ from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.naming import identifier, is_password_name
 from assay.rules.security._common import _finding, _last
-from assay.rules.security._web import own_nodes
+from assay.rules.security._web import own_nodes, source_mentions
 
 __all__: list[str] = []
 
@@ -106,6 +106,8 @@ def login_reveals_accounts(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     ```
     """
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return
+    if not source_mentions(ctx, _UNKNOWN_ACCOUNT) or not source_mentions(ctx, _WRONG_PASSWORD):
         return
     unknown: tuple[ast.AST, str] | None = None
     wrong: tuple[ast.AST, str] | None = None

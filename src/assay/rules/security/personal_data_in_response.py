@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
@@ -12,6 +13,7 @@ from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow, is_route, module_flows
 from assay.rules._support.naming import identifier, words
 from assay.rules.security._common import _finding, _last
+from assay.rules.security._web import ROUTE_DECORATOR, source_mentions
 
 __all__: list[str] = []
 
@@ -29,6 +31,10 @@ _MASKING_WORDS = frozenset(
     {"mask", "masked", "redact", "redacted", "hash", "encrypt", "last", "truncate", "len",
      "bool", "obfuscate", "anonymize", "anonymise", "tail"}
 )  # fmt: skip
+#: The words above as they can appear in a file's text (a cheap test before any analysis).
+_MENTIONED = re.compile(
+    r"ssn|cvv|cvc|iban|social|card|account|passport|tax|national|routing|sin", re.IGNORECASE
+)
 #: How far back through local assignments a returned value is followed.
 _DEPTH = 4
 
@@ -113,6 +119,8 @@ def personal_data_in_response(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     ```
     """
     if not isinstance(node, ast.Return) or node.value is None:
+        return
+    if not source_mentions(ctx, _MENTIONED) or not source_mentions(ctx, ROUTE_DECORATOR):
         return
     function = ctx.enclosing_function(node)
     if function is None or not is_route(function):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _argument, _callee, _finding
+from assay.rules.security._common import _argument, _callee, _finding, _last
 from assay.rules.security._sinks import _OUTSIDE, _flow_evidence, _source_text, _tainted
 
 __all__: list[str] = []
@@ -21,6 +21,9 @@ _PATTERN_FIRST = frozenset(
         "regex.fullmatch", "regex.findall", "regex.finditer", "regex.sub", "regex.split",
     }
 )  # fmt: skip
+
+
+_PATTERN_FUNCTIONS = frozenset(name.rsplit(".", 1)[1] for name in _PATTERN_FIRST)
 
 
 @rule(
@@ -70,7 +73,7 @@ def regex_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return [line for line in open("index.txt") if pattern.search(line)]
     ```
     """
-    if not isinstance(node, ast.Call):
+    if not isinstance(node, ast.Call) or _last(node.func) not in _PATTERN_FUNCTIONS:
         return
     callee = _callee(ctx, node)
     if callee not in _PATTERN_FIRST:

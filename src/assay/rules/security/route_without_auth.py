@@ -11,6 +11,7 @@ from assay.rules._registry import rule
 from assay.rules._support.dataflow import is_route
 from assay.rules.security._common import _finding
 from assay.rules.security._web import (
+    ROUTE_DECORATOR,
     STATE_CHANGING,
     Function,
     decorator_name,
@@ -18,6 +19,7 @@ from assay.rules.security._web import (
     own_nodes,
     route_paths_and_methods,
     routes,
+    source_mentions,
 )
 
 __all__: list[str] = []
@@ -171,6 +173,8 @@ def route_without_auth(ctx: Context) -> Iterator[Finding]:
         return "saved"
     ```
     """
+    if not source_mentions(ctx, ROUTE_DECORATOR):
+        return
     handlers = list(routes(ctx.tree))
     decorators = _defined_auth_decorators(ctx.tree)
     used = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
@@ -10,6 +11,7 @@ from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules.security._common import _argument, _callee, _finding
 from assay.rules.security._sinks import _USER, _flow_evidence, _source_text, _tainted
+from assay.rules.security._web import source_mentions
 
 __all__: list[str] = []
 
@@ -18,6 +20,7 @@ __all__: list[str] = []
 _XPATH_METHODS = frozenset({"xpath", "find", "findall", "findtext", "iterfind"})
 _XPATH_CLASSES = frozenset({"lxml.etree.XPath", "lxml.etree.ETXPath"})
 _XML_PACKAGES = ("lxml", "xml")
+_IMPORTS_XML = re.compile(r"^\s*(?:from|import)\s+(?:lxml|xml)\b", re.MULTILINE)
 #: What the constant text of an ElementTree path has that ``str.find``'s argument does not.
 _PATH_MARKS = ("[@", "//", "./", "[text()", "[contains(", "[position()")
 
@@ -67,7 +70,9 @@ def xpath_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(node, ast.Call):
         return
-    if not any(b.target.split(".")[0] in _XML_PACKAGES for b in ctx.imports.values()):
+    if not source_mentions(ctx, _IMPORTS_XML) or not any(
+        b.target.split(".")[0] in _XML_PACKAGES for b in ctx.imports.values()
+    ):
         return
     callee = _callee(ctx, node)
     method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
