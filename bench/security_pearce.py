@@ -13,8 +13,8 @@ completed for 29 CWE scenarios, each labelled vulnerable or not for its scenario
 * assay runs ``assay.check_source(code, select=["security"])``, offline, static only.
 
 A result is *relevant* when its CWE is the scenario's CWE or one of its MITRE descendants
-(``DESCENDANTS``: CWE-259/321 are kinds of CWE-798, CWE-23/36 of CWE-22, CWE-209/215/532 of
-CWE-200), nothing looser:
+(``DESCENDANTS``: CWE-259/321 are kinds of CWE-798, CWE-23/36 of CWE-22, CWE-203/204/209/215/
+359/532 of CWE-200, CWE-256/257 of CWE-522), nothing looser:
 for assay the finding's ``cwe`` or ``cwe_also`` evidence, or the CWE of a Bandit result it
 relays; for Bandit the test's CWE. A result is *blocking* when it would fail a build: Bandit
 severity MEDIUM or HIGH, assay warning or error. Per CWE the script prints, for both tools,
@@ -42,7 +42,12 @@ from assay.model import Finding, Severity
 DATA = Path("/work/shared/data/security/pearce2022_copilot_cwe.json")
 #: MITRE CWE ChildOf relations (transitively) for the scenario CWEs where a tool reports a
 #: more specific weakness: a hard-coded password (259) is a hard-coded credential (798).
-DESCENDANTS = {798: {259, 321}, 22: {23, 36}, 200: {209, 215, 532}}
+DESCENDANTS = {
+    798: {259, 321},
+    22: {23, 36},
+    200: {203, 204, 209, 215, 359, 532},
+    522: {256, 257},
+}
 
 
 Results = dict[str, list[tuple[int, bool, frozenset[int]]]]
@@ -79,7 +84,8 @@ def _finding_cwes(finding: Finding) -> set[int]:
     """Every CWE a finding speaks for: its own, its secondary ones, relayed Bandit results'."""
     evidence = finding.evidence
     cwes = {evidence.get("cwe")} | set(evidence.get("cwe_also", ()))
-    cwes |= {relayed.get("cwe") for relayed in evidence.get("bandit", ())}
+    for relayed in evidence.get("bandit", ()):
+        cwes |= {relayed.get("cwe"), *relayed.get("cwe_also", ())}
     return {int(cwe) for cwe in cwes if isinstance(cwe, int) and cwe}
 
 

@@ -91,3 +91,86 @@ def test_sources_on_one_line_come_in_the_same_order_in_every_process() -> None:
             "parameter 'cache_dir'",
             "parameter 'mode'",
         ]
+
+
+def test_local_helper_passes_its_argument_to_the_caller() -> None:
+    flow = _flow_at_sink(
+        "def page(title, body):\n"
+        "    return '<h1>' + title + '</h1>'\n"
+        "def f():\n"
+        "    sink(page(request.args['t'], 'x'))\n"
+    )
+    assert [s.description for s in flow.from_kinds(["request"])] == ["request.args['t']"]
+    assert flow.interpolated
+    assert flow.via[-1] == "page() (line 4)"
+
+
+def test_local_helper_that_sanitises_or_drops_an_argument_cleans_it() -> None:
+    escaped = (
+        "def clean(v):\n    return html.escape(v)\ndef f():\n    sink(clean(request.args['t']))\n"
+    )
+    assert _flow_at_sink(escaped).constant
+    dropped = "def g(a, b):\n    return b\ndef f():\n    sink(g(b='x', a=request.args['t']))\n"
+    assert _flow_at_sink(dropped).constant
+
+
+def test_local_helper_reading_the_request_itself_is_a_request_source() -> None:
+    flow = _flow_at_sink("def name():\n    return request.form['n']\ndef f():\n    sink(name())\n")
+    assert flow.kinds() == {"request"}
+
+
+def test_recursive_helper_and_unknown_call_shapes_fall_back_to_every_argument() -> None:
+    recursive = "def r(x):\n    return r(x)\ndef f(p):\n    sink(r(p))\n"
+    assert _flow_at_sink(recursive).kinds() == {"param"}
+    starred = "def g(a, b):\n    return b\ndef f(p):\n    sink(g(*p))\n"
+    assert _flow_at_sink(starred).kinds() == {"param"}
+
+
+def test_attribute_assigned_in_one_method_reaches_another() -> None:
+    flow = _flow_at_sink(
+        "class Job:\n"
+        "    def __init__(self):\n"
+        "        self.cmd = input()\n"
+        "        self.name = 'job'\n"
+        "    def run(self):\n"
+        "        sink(self.cmd)\n"
+    )
+    assert flow.kinds() == {"input"}
+    assert flow.via == ("self.cmd (line 3)",)
+    constant = _flow_at_sink(
+        "class Job:\n    def __init__(self):\n        self.name = 'job'\n"
+        "    def run(self):\n        sink(self.name)\n"
+    )
+    assert constant.constant
+
+
+def test_items_put_into_a_container_taint_it() -> None:
+    appended = "def f(p):\n    parts = []\n    parts.append(p)\n    sink(' '.join(parts))\n"
+    assert _flow_at_sink(appended).kinds() == {"param"}
+    stored = "def f(p):\n    d = {}\n    d['k'] = p\n    sink(d['k'])\n"
+    assert _flow_at_sink(stored).kinds() == {"param"}
+
+
+def test_environment_and_socket_reads_are_sources() -> None:
+    from assay.rules._context import qualified_name
+
+    tree = ast.parse(
+        "import os\ndef f(conn):\n    sink(os.environ['A'] + os.getenv('B') + conn.recv(10))\n"
+    )
+    sink = next(
+        n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "sink"
+    )
+    flow = module_flows(tree, qualified_name).flow(sink.args[0])
+    assert flow.kinds() == {"environment", "input"}
+
+
+def test_route_parameters_converted_to_numbers_carry_no_request_data() -> None:
+    flask = _flow_at_sink(
+        "@app.get('/item/<int:item_id>/<name>')\ndef f(item_id, name):\n    sink(item_id)\n"
+    )
+    assert flask.constant
+    fastapi = _flow_at_sink(
+        "@app.get('/item/{item_id}')\ndef f(item_id: int, q: str):\n    sink(item_id + q)\n"
+    )
+    assert fastapi.kinds() == {"request"}
+    assert [s.description for s in fastapi.sources] == ["parameter 'q'"]

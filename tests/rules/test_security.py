@@ -277,3 +277,52 @@ def test_bandit_leaves_no_parent_links_in_assays_tree() -> None:
     ctx = Context(path="snippet.py", source=source, tree=ast.parse(source), settings=Settings())
     assert bandit_issues(ctx)
     assert not [node for node in ast.walk(ctx.tree) if hasattr(node, "_bandit_parent")]
+
+
+_ACROSS_FUNCTIONS = """import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def archive_command(name):
+    return "tar czf /backups/" + name + ".tgz /srv/data"
+
+
+class Backup:
+    def __init__(self, name):
+        self.command = archive_command(name)
+
+    def run(self):
+        return subprocess.run(self.command, shell=True, check=False)
+
+
+@app.post("/backup")
+def backup():
+    return str(Backup(request.form["name"]).run())
+"""
+
+
+def test_taint_path_through_a_helper_and_an_attribute_is_evidence_and_a_code_flow() -> None:
+    from assay.report.sarif import sarif_dict
+
+    report = assay.check_source(
+        _ACROSS_FUNCTIONS, select=["AS302"], name="backup.py", offline=True, dynamic=False
+    )
+    (finding,) = report.findings
+    # inside the class the name is a parameter of __init__; the path names each hop
+    assert finding.evidence["via"] == ["archive_command() (line 13)", "self.command (line 13)"]
+    (result,) = sarif_dict(report)["runs"][0]["results"]
+    (flow,) = result["codeFlows"]
+    lines = [
+        step["location"]["physicalLocation"]["region"]["startLine"]
+        for step in flow["threadFlows"][0]["locations"]
+    ]
+    assert lines == [12, 13, 13, 16]
+
+
+def test_new_web_rules_stay_silent_on_a_careful_app() -> None:
+    source = (FIXTURES.parent.parent / "corpus" / "security" / "admin_tools_clean.py").read_text(
+        encoding="utf-8"
+    )
+    assert _findings(source, ["security"]) == []

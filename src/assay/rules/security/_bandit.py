@@ -48,8 +48,23 @@ _SUPERSEDED = {
     "B501": ("AS313",),
     "B201": ("AS314",),
     "B104": ("AS314",),
+    "B105": ("AS316",),
+    "B106": ("AS316",),
+    "B310": ("AS322",),
     "B110": ("AS401", "AS402"),
     "B112": ("AS402",),
+}
+
+
+#: Weaknesses a Bandit test's result also is, beside the one CWE Bandit names: templates
+#: rendered without escaping (B701 Jinja2 autoescape off, B702 Mako, B703/B308 Django's
+#: mark_safe) are reported as code injection (CWE-94) or CWE-80, and are cross-site
+#: scripting (CWE-79) too.
+_ALSO_CWE: dict[str, tuple[int, ...]] = {
+    "B308": (79,),
+    "B701": (79,),
+    "B702": (79,),
+    "B703": (79,),
 }
 
 
@@ -80,7 +95,7 @@ class BanditIssue:
 
     def evidence(self) -> dict[str, Any]:
         """The JSON evidence AS300 and superseding rules attach."""
-        return {
+        evidence: dict[str, Any] = {
             "bandit_test_id": self.test_id,
             "bandit_test": self.test,
             "bandit_message": self.text,
@@ -88,6 +103,10 @@ class BanditIssue:
             "bandit_confidence": self.confidence,
             "cwe": self.cwe,
         }
+        also = [cwe for cwe in _ALSO_CWE.get(self.test_id, ()) if cwe != self.cwe]
+        if also:
+            evidence["cwe_also"] = also
+        return evidence
 
 
 @cache

@@ -12,6 +12,8 @@ from assay.rules._support.dataflow import Flow, FunctionFlow, SourceKind, module
 _ANY_KIND: tuple[SourceKind, ...] = ("request", "input", "param", "call")
 _REQUEST: tuple[SourceKind, ...] = ("request",)
 _USER: tuple[SourceKind, ...] = ("request", "input", "param")
+#: Data from outside the program only (a parameter may be something the caller wrote).
+_OUTSIDE: tuple[SourceKind, ...] = ("request", "input")
 
 
 def _flow_of(ctx: Context, expr: ast.AST, at: ast.AST) -> tuple[Flow, FunctionFlow]:
@@ -41,6 +43,8 @@ def _guarded(expr: ast.AST, flows: FunctionFlow, line: int) -> bool:
 def _tainted(
     ctx: Context, expr: ast.AST, at: ast.AST, kinds: tuple[SourceKind, ...]
 ) -> tuple[Flow, FunctionFlow] | None:
+    if isinstance(expr, ast.Constant):
+        return None  # a literal carries no source: no need to build the module's flows
     flow, flows = _flow_of(ctx, expr, at)
     if not flow.from_kinds(kinds) or _guarded(expr, flows, getattr(at, "lineno", 0)):
         return None

@@ -49,8 +49,10 @@ def password_fast_hash(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     `h.update(password)` on such a hash object, where the hashed value is named like a
     password. Without a salt the finding is an error (CWE-916 and CWE-328: identical passwords
     give identical hashes, rainbow tables apply); with a salt it is a warning (still billions
-    of guesses per second on a GPU). `hashlib.pbkdf2_hmac`, `scrypt`, bcrypt and argon2 stay
-    silent, as do fast hashes of data that is not a password.
+    of guesses per second on a GPU). A password kept that way is also an insufficiently
+    protected credential (CWE-522: a stolen table gives the passwords back).
+    `hashlib.pbkdf2_hmac`, `scrypt`, bcrypt and argon2 stay silent, as do fast hashes of data
+    that is not a password.
 
     ## Why it matters for AI-written code
     `hashlib.sha256(password.encode()).hexdigest()` is the most common "hash the password"
@@ -104,7 +106,7 @@ def password_fast_hash(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         node,
         f"{callee}() hashes {password!r} with a fast hash"
         + (" (salted, still brute-forceable)" if salted else " and no salt"),
-        evidence={"hash": callee, "password": password, "salted": salted, "cwe_also": [328]},
+        evidence={"hash": callee, "password": password, "salted": salted, "cwe_also": [328, 522]},
         fix="Use a password KDF: hashlib.scrypt / hashlib.pbkdf2_hmac with a random salt "
         "and a high iteration count, or bcrypt/argon2 (passlib, argon2-cffi).",
         severity=Severity.WARNING if salted else None,

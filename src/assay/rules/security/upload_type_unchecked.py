@@ -20,6 +20,8 @@ _UPLOAD_ANNOTATIONS = frozenset({"UploadFile", "fastapi.UploadFile", "starlette.
 _PRESENCE = frozenset({"len", "bool", "isinstance", "hasattr"})
 _TYPE_ATTRIBUTES = frozenset({"mimetype", "content_type", "mimetype_params"})
 _HOPS = 3
+#: Calls that store their arguments in a database (DB-API cursors).
+_DATABASE_WRITES = frozenset({"execute", "executemany"})
 
 
 def _is_request_files(ctx: Context, expr: ast.AST) -> bool:
@@ -121,8 +123,9 @@ def _type_checked(ctx: Context, function: ast.AST, related: set[str], line: int)
 
 
 def _stored_upload(ctx: Context, call: ast.Call) -> tuple[ast.AST, ast.AST | None] | None:
-    """(the upload, where it goes) for `f.save(path)`, `shutil.copyfileobj(f.file, out)`
-    and `out.write(f.read())`."""
+    """(the upload, where it goes) for `f.save(path)`, `shutil.copyfileobj(f.file, out)`,
+    `out.write(f.read())` and a database write of its content
+    (`cursor.execute("INSERT ...", (name, f.read()))`)."""
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr == "save" and call.args:
         return func.value, call.args[0]
@@ -135,31 +138,41 @@ def _stored_upload(ctx: Context, call: ast.Call) -> tuple[ast.AST, ast.AST | Non
         read = _read_of(ctx, call.args[0])
         if read is not None:
             return read, func.value
+    if isinstance(func, ast.Attribute) and func.attr in _DATABASE_WRITES:
+        for argument in call.args:
+            read = _read_of(ctx, argument)
+            if read is not None:
+                return read, func.value
     return None
 
 
 def _read_of(ctx: Context, data: ast.AST) -> ast.AST | None:
-    """What `data` was read from: `f.read()` in it, directly or in the value of a local it
-    uses (`data = f.read()` then `out.write(b64encode(data))`)."""
-    candidates = [data]
+    """What `data` was read from: `f.read()` in it, directly or in the values of the locals
+    it uses, a few assignments back (`data = f.read()`, `encoded = b64encode(data)`, then
+    `out.write(encoded)`)."""
     function = ctx.enclosing_function(data)
-    names = {n.id for n in ast.walk(data) if isinstance(n, ast.Name)}
-    if function is not None and names:
-        candidates += [
-            n.value
-            for n in ast.walk(function)
-            if isinstance(n, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id in names for t in n.targets)
+    assignments = [n for n in ast.walk(function) if isinstance(n, ast.Assign)] if function else []
+    candidates = [data]
+    seen: set[str] = set()
+    for _ in range(_HOPS + 1):
+        for candidate in candidates:
+            for node in ast.walk(candidate):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "read"
+                    and not node.args
+                ):
+                    return node.func.value
+        names = {n.id for c in candidates for n in ast.walk(c) if isinstance(n, ast.Name)} - seen
+        seen |= names
+        candidates = [
+            a.value
+            for a in assignments
+            if any(isinstance(t, ast.Name) and t.id in names for t in a.targets)
         ]
-    for candidate in candidates:
-        for node in ast.walk(candidate):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "read"
-                and not node.args
-            ):
-                return node.func.value
+        if not candidates:
+            return None
     return None
 
 
@@ -173,8 +186,9 @@ def upload_type_unchecked(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     ## What it finds
     A file from `request.files[...]` / `request.files.get(...)` / `request.FILES[...]` or a
     FastAPI `UploadFile` parameter that is stored (`f.save(path)`,
-    `shutil.copyfileobj(f.file, out)`, `out.write(f.read())`, also through a local:
-    `data = f.read()` then `out.write(data)`) in a function where no test
+    `shutil.copyfileobj(f.file, out)`, `out.write(f.read())`, a database write of its content
+    `cursor.execute(sql, (name, f.read()))`, also through locals: `data = f.read()` then
+    `out.write(b64encode(data))`) in a function where no test
     before the store inspects its name or type: no call on it (`allowed_file(f.filename)`,
     `f.filename.endswith(".pdf")`), no membership test (`ext in ALLOWED_EXTENSIONS`), no
     comparison with a non-empty string (`name[-4:] != ".jpg"`), no look at `f.mimetype` /

@@ -1,0 +1,15 @@
+# Product search page.
+from flask import Flask, request
+from markupsafe import escape
+
+app = Flask(__name__)
+
+
+def no_results(term):
+    return "<p>No products match <b>" + str(escape(term)) + "</b>.</p>"
+
+
+@app.route("/search")
+def search():
+    term = request.args.get("q", "")
+    return no_results(term)

@@ -1,0 +1,8 @@
+# Find a user's role in the XML user store.
+from lxml import etree
+
+
+def user_role(store_path, username):
+    tree = etree.parse(store_path, etree.XMLParser(resolve_entities=False))
+    roles = tree.xpath("/users/user[@name=$name]/role/text()", name=username)
+    return roles[0] if roles else None
