@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -208,3 +209,31 @@ def test_inferred_receiver_of_the_projects_own_class_is_not_asked() -> None:
         "Api().get().anything()\n"
     )
     assert _findings(source, "AS103") == []
+
+
+def test_a_name_bound_many_times_is_judged_once_for_inference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 40 names, each bound from all the others: following every binding of every name is
+    # exponential; each name must be judged once per file.
+    from assay.rules.hallucination import _common
+
+    names = [f"v{i}" for i in range(40)]
+    lines = ["import httpx", ""]
+    lines += [f"{a} = {b}.attr" for a in names for b in names]
+    lines.append("v0.anything()")
+    judged: list[str] = []
+    original = _common._name_seeded
+
+    def counting(key: str, *args: Any, **kwargs: Any) -> bool:
+        judged.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(_common, "_name_seeded", counting)
+    report = assay.check_source(
+        "\n".join(lines) + "\n", select=["AS103"], offline=True, dynamic=False
+    )
+    assert not report.errors and report.findings == []
+    assert set(judged) == set(names)
+    # Each binding is followed once, and each attribute of the file asks once (memo hits).
+    assert len(judged) <= 2 * len(names) * len(names) + 1

@@ -474,12 +474,22 @@ def _with_facts(marker: Marker, call: ast.Call | None) -> Marker:
     if "message" in facts and message in ("marked @deprecated", ""):
         message = facts["message"]
     since, removed, replacement = message_facts(message)
+    since = facts.get("since") or since
+    removed = facts.get("removed_in") or removed
+    replacement = facts.get("replacement") or replacement
+    if message in {since, replacement, removed}:
+        # matplotlib's `deprecated("3.8", alternative=...)`: the first string is no message.
+        message = " ".join(
+            part
+            for part in (
+                f"deprecated since {since}" if since else "deprecated",
+                f"removed in {removed}" if removed else "",
+                f"use {replacement}" if replacement else "",
+            )
+            if part
+        )
     return replace(
-        marker,
-        message=message,
-        since=facts.get("since") or since,
-        removed_in=facts.get("removed_in") or removed,
-        replacement=facts.get("replacement") or replacement,
+        marker, message=message, since=since, removed_in=removed, replacement=replacement
     )
 
 

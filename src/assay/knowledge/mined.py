@@ -51,7 +51,7 @@ from assay.knowledge.resolve import cache_dir, normalize
 __all__ = ["MINER_VERSION", "Mined", "MinedIndex", "mine", "mined_entry", "mined_for"]
 
 #: Bump when what is mined changes: cached indexes of older miners are mined again.
-MINER_VERSION = 1
+MINER_VERSION = 2
 #: Files without a form the miner reads are not parsed (most of a library): a deprecating
 #: decorator, a directive, a warning call or helper, a module ``__getattr__``.
 _MENTIONS = re.compile(
@@ -406,9 +406,23 @@ def _forwarding_shim(
         )
     )
     docstring = " ".join((ast.get_docstring(tree) or "").split())[:240]
+    # SciPy's helper names the public subpackage a name should be imported from.
+    public = next(
+        (
+            k.value.value
+            for k in helper.keywords
+            if k.arg == "sub_package"
+            and isinstance(k.value, ast.Constant)
+            and isinstance(k.value.value, str)
+        ),
+        None,
+    )
+    top = module.partition(".")[0]
     for name in exported or {}:
         message = docstring or f"{module} is a deprecated path"
         since, removed, replacement = message_facts(message)
+        if replacement is None and public:
+            replacement = f"{top}.{public}.{name}"
         yield Mined(
             symbol=f"{module}.{name}",
             status="deprecated",

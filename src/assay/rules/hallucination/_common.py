@@ -251,13 +251,14 @@ def _worth_inferring(expr: ast.expr, ctx: Context, state: FileState) -> bool:
 
 
 #: How many name bindings and local-function returns a seed is followed through.
-_SEED_DEPTH = 4
+_SEED_DEPTH = 6
 
 
 def _seeded(expr: ast.expr, ctx: Context, state: FileState, *, depth: int) -> bool:
-    """Whether `expr`'s value may come from a standard or installed module: its root is such
-    an import or a builtin call, or a name or local function whose bound values, returns or
-    annotations are (followed `_SEED_DEPTH` steps; a cycle or the limit means no)."""
+    """Whether `expr`'s value may come from an installed third-party module: its root is such
+    an import, or a name, ``self`` attribute or local function whose bound values, returns or
+    annotations are (followed `_SEED_DEPTH` steps). Each name is judged once per file (a
+    name bound hundreds of times must not multiply the work); a cycle counts as no."""
     if depth > _SEED_DEPTH:
         return False
     while isinstance(expr, (ast.Call, ast.Subscript, ast.Attribute, ast.Await)):
@@ -267,18 +268,25 @@ def _seeded(expr: ast.expr, ctx: Context, state: FileState, *, depth: int) -> bo
             and expr.value.id in _SELF_NAMES
         ):
             # `self.session`: what the class assigns to `self.session` anywhere.
-            held = state.bindings(ctx).get(f".{expr.attr}", [])
-            return any(_seeded(value, ctx, state, depth=depth + 1) for value in held)
+            return _name_seeded(f".{expr.attr}", ctx, state, depth=depth)
         expr = expr.func if isinstance(expr, ast.Call) else expr.value
     if not isinstance(expr, ast.Name):
         return False
     binding = ctx.imports.get(expr.id)
     if binding is not None:
         return top_kind(binding.target.split(".")[0], ctx) == "installed"
-    sources = state.bindings(ctx).get(expr.id)
-    if sources is None:
-        return False
-    return any(_seeded(value, ctx, state, depth=depth + 1) for value in sources)
+    return _name_seeded(expr.id, ctx, state, depth=depth)
+
+
+def _name_seeded(key: str, ctx: Context, state: FileState, *, depth: int) -> bool:
+    known = state.seeds.get(key)
+    if known is not None:
+        return known
+    state.seeds[key] = False  # in progress: a cycle through this name adds nothing
+    sources = state.bindings(ctx).get(key, [])
+    found = any(_seeded(value, ctx, state, depth=depth + 1) for value in sources)
+    state.seeds[key] = found
+    return found
 
 
 def _inferred_lookup(node: ast.Attribute, ctx: Context, state: FileState) -> ApiLookup | None:

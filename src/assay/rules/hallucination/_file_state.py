@@ -52,6 +52,8 @@ class FileState:
     inference: FileInference | None = None
     #: Member look-ups on inferred receivers, by Attribute node id (AS103 and AS104 share them).
     inferred: dict[int, ApiLookup | None] = field(default_factory=dict)
+    #: Names (``.attr`` for ``self.attr``) whose value may come from an installed package.
+    seeds: dict[str, bool] = field(default_factory=dict)
     _analysis: tuple[dict[int, frozenset[str]], dict[int, _Chain], frozenset[str]] | None = None
     _scopes: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
     _bindings: dict[str, list[ast.expr]] | None = None
