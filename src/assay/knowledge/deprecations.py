@@ -456,8 +456,13 @@ def _call_facts(call: ast.Call) -> dict[str, str]:
         if text is None and keyword.arg in _FACT_KEYWORDS["replacement"]:
             text = dotted_name(value)
         for fact, names in _FACT_KEYWORDS.items():
-            if text and keyword.arg in names:
-                facts.setdefault(fact, " ".join(text.split())[:240])
+            if not text or keyword.arg not in names:
+                continue
+            if fact == "replacement" and len(text.split()) > 1:
+                # Prose ("No replacement. Please open an issue"), not a name to use: keep
+                # what the message itself says instead.
+                continue
+            facts.setdefault(fact, " ".join(text.split())[:240])
     if call.args:
         first = call.args[0]
         # matplotlib's `deprecated("3.8")` and TensorFlow's dates lead with the version.

@@ -51,7 +51,7 @@ from assay.knowledge.resolve import cache_dir, normalize
 __all__ = ["MINER_VERSION", "Mined", "MinedIndex", "mine", "mined_entry", "mined_for"]
 
 #: Bump when what is mined changes: cached indexes of older miners are mined again.
-MINER_VERSION = 2
+MINER_VERSION = 3
 #: Files without a form the miner reads are not parsed (most of a library): a deprecating
 #: decorator, a directive, a warning call or helper, a module ``__getattr__``.
 _MENTIONS = re.compile(
