@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -94,3 +96,20 @@ def test_defines_finds_instance_attributes_set_in_init() -> None:
     inference = FileInference(source, sys_path=SYS_PATH)
     assert inference.defines(3, 12) is True
     assert inference.defines(4, 13) is False
+
+
+def test_importing_jedi_leaves_the_recursion_limit_alone() -> None:
+    # A fresh interpreter: jedi's import sets the limit to 3000 as a side effect.
+    code = (
+        "import sys\n"
+        "from assay.knowledge.infer import FileInference\n"
+        "before = sys.getrecursionlimit()\n"
+        "FileInference('x = 1\\nx.real\\n', sys_path=sys.path).type_at(2, 1)\n"
+        "import jedi\n"
+        "print(before, sys.getrecursionlimit())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    before, after = done.stdout.split()
+    assert before == after

@@ -24,6 +24,7 @@ that jedi fails on internally is also "not known"; failures are counted, not rai
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,8 +59,13 @@ class InferredType:
 @lru_cache(maxsize=1)
 def _engine(sys_path: tuple[str, ...]) -> tuple[Any, Any, Any]:
     """jedi's module, a project over the installed `sys_path` and the environment (once)."""
+    limit = sys.getrecursionlimit()
     import jedi
     from jedi.api.environment import SameEnvironment
+
+    # Importing jedi sets the process's recursion limit to 3000; the other stages were
+    # written (and hostile input is handled) for the interpreter's own limit.
+    sys.setrecursionlimit(limit)
 
     # Types from call sites or from appends elsewhere are guesses, not inferences.
     jedi.settings.dynamic_params = False
