@@ -18,6 +18,7 @@ import assay
 from assay.config import Settings
 from assay.knowledge.resolve import (
     ApiResolver,
+    ClassDetail,
     IndexClient,
     closest_names,
     is_installed,
@@ -233,3 +234,76 @@ def test_index_that_does_not_answer_gives_a_warning_not_an_error() -> None:
     assert finding.severity == assay.Severity.WARNING
     assert finding.message.startswith("cannot verify online: `ghost_pkg_abc`")
     assert "did not answer" in finding.message
+
+
+_CLASSES = """
+import abc
+
+
+class Plain:
+    def run(self, limit=1):
+        return limit
+
+
+class Child(Plain):
+    def extra(self):
+        return 2
+
+
+class Items:
+    def __getitem__(self, key):
+        return key
+
+    def __getattr__(self, name):
+        if name.isidentifier():
+            return self[name]
+        return object.__getattribute__(self, name)
+
+
+class Proxy:
+    def __getattr__(self, name):
+        return getattr(object(), name)
+
+
+class FromKeywords:
+    def __init__(self, **values):
+        for key, value in values.items():
+            setattr(self, key, value)
+
+
+class Restores:
+    def __setstate__(self, state):
+        for key, value in state.items():
+            setattr(self, key, value)
+
+    def set_axis(self, axis, labels):
+        setattr(self, axis, labels)
+
+
+class Shape(abc.ABC):
+    @abc.abstractmethod
+    def area(self): ...
+"""
+
+
+def test_class_detail_says_why_instances_may_have_more_names(tmp_path: Path) -> None:
+    (tmp_path / "kn_classes.py").write_text(_CLASSES, encoding="utf-8")
+    resolver = ApiResolver(use_disk_cache=False)
+    resolver._sys_path = [str(tmp_path), *resolver.sys_path]
+
+    def detail(name: str) -> ClassDetail:
+        found = resolver.class_detail("kn_classes", name)
+        assert found is not None, name
+        return found
+
+    plain = detail("Plain")
+    assert plain.dynamic == frozenset() and "extra" in plain.subclass_names
+    assert plain.members["run"]["sig"] == [["self", 1, False], ["limit", 1, True]]
+    items = detail("Items")
+    assert items.dynamic == {"getattr-items"}
+    assert items.hides(called=False) and not items.hides(called=True)
+    assert detail("Proxy").dynamic == {"getattr"} and detail("Proxy").hides(called=True)
+    assert detail("FromKeywords").dynamic == {"setattr-code"}
+    assert detail("Restores").dynamic == frozenset()
+    assert detail("Shape").dynamic == {"abstract"}
+    assert resolver.class_detail("kn_classes", "Missing") is None

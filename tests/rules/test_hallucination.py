@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,3 +180,60 @@ def test_online_settings_are_honoured_offline_by_default() -> None:
     report = assay.check_source("import ghost_pkg_xyz\n", settings=settings, select=["AS101"])
     assert [f.rule for f in report.findings] == ["AS101"]
     assert all("pypi.org" not in c for c in report.findings[0].evidence["checked"])
+
+
+def test_method_on_inferred_receiver_names_the_type_and_the_release() -> None:
+    source = "import httpx\n\n\ndef fetch(url):\n    r = httpx.get(url)\n    return r.json_data()\n"
+    (finding,) = _findings(source, "AS103")
+    owner = finding.evidence["type"]
+    assert owner.startswith("httpx.") and owner.endswith(".Response")
+    assert finding.evidence["missing"] == f"{owner}.json_data"
+    assert finding.evidence["receiver"] == "r"
+    assert finding.evidence["inferred_by"] == "jedi"
+    assert finding.evidence["installed"].startswith("httpx ")
+    assert f"(`r` is inferred to be a `{owner}`)" in finding.message
+    assert "Python" not in finding.message.split(";")[0]
+
+
+def test_signature_on_inferred_receiver_is_checked() -> None:
+    source = "import httpx\n\nhttpx.Client().get('https://x.test', follow_redirect=True)\n"
+    (finding,) = _findings(source, "AS104")
+    assert "unexpected keyword argument 'follow_redirect'" in finding.message
+    assert finding.evidence["closest"] == {"follow_redirect": ["follow_redirects"]}
+    assert finding.evidence["inferred_by"] == "jedi"
+
+
+def test_inferred_receiver_of_the_projects_own_class_is_not_asked() -> None:
+    source = (
+        "import httpx\n\n\nclass Api:\n    def get(self):\n        return self\n\n\n"
+        "Api().get().anything()\n"
+    )
+    assert _findings(source, "AS103") == []
+
+
+def test_a_name_bound_many_times_is_judged_once_for_inference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 40 names, each bound from all the others: following every binding of every name is
+    # exponential; each name must be judged once per file.
+    from assay.rules.hallucination import _common
+
+    names = [f"v{i}" for i in range(40)]
+    lines = ["import httpx", ""]
+    lines += [f"{a} = {b}.attr" for a in names for b in names]
+    lines.append("v0.anything()")
+    judged: list[str] = []
+    original = _common._name_seeded
+
+    def counting(key: str, *args: Any, **kwargs: Any) -> bool:
+        judged.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(_common, "_name_seeded", counting)
+    report = assay.check_source(
+        "\n".join(lines) + "\n", select=["AS103"], offline=True, dynamic=False
+    )
+    assert not report.errors and report.findings == []
+    assert set(judged) == set(names)
+    # Each binding is followed once, and each attribute of the file asks once (memo hits).
+    assert len(judged) <= 2 * len(names) * len(names) + 1

@@ -1,11 +1,14 @@
 """Introspection worker: run in a separate interpreter by `assay.knowledge.resolve`, never imported.
 
 It reads a JSON request ``{"sys_path": [...], "modules": [...], "probes": {module: [names]},
-"out": path}`` from stdin, imports each requested module (installed distributions and the
+"out": path}`` (optionally ``"classes": [[module, class], ...]`` with ``"classes_out": path``)
+from stdin, imports each requested module (installed distributions and the
 standard library only; the checked project's directories are not on ``sys_path``) and
 writes, for each, the names it defines, its submodules, whether it has a module-level
-``__getattr__``, the members of its classes and the signatures of its callables. Output
-goes to the file named by ``out`` because imported packages may print to stdout.
+``__getattr__``, the members of its classes and the signatures of its callables; for each
+requested class, its members with their signatures and whether its instances get attributes
+at run time that no definition names. Output goes to the files named by ``out`` and
+``classes_out`` because imported packages may print to stdout.
 
 The parent decides what is safe to import; this file only describes what it imported.
 """
@@ -19,10 +22,13 @@ import json
 import os
 import pkgutil
 import sys
+import textwrap
 import types
 from typing import Any
 
 _MAX_CLASSES = 400
+#: Subclasses walked for the names an inferred base type may stand for.
+_MAX_SUBCLASSES = 2000
 #: Largest module (bytes) whose ``.pyi`` stub is read for names set at run time.
 _SHIM_SIZE = 8192
 #: Modules whose classes' method signatures are recorded (receivers of evident type).
@@ -80,6 +86,123 @@ def _class_surface(cls: type, *, signatures: bool) -> dict[str, Any]:
         bound = isinstance(static, (staticmethod, classmethod))
         members[name] = {"sig": _signature(value), "bound": bound}
     return members
+
+
+#: Methods that restore or copy attributes a definition already names (pickling, copying):
+#: a ``setattr(self, ...)`` there adds no new names.
+_RESTORING_METHODS = frozenset({"__setstate__", "__copy__", "__deepcopy__", "__reduce__"})
+_OBJECT_HOOKS = ("__getattr__", "__getattribute__", "__setattr__")
+
+
+def _sets_attributes_at_run_time(tree: ast.AST) -> bool:
+    """Attribute names that come from data: ``setattr(self, ...)`` in a loop (over kwargs or a
+    mapping), ``self.__dict__`` or ``vars(self)``, outside restoring methods.
+
+    A single ``setattr(self, computed_name, value)`` outside a loop picks one of a few known
+    attributes (pandas' axis setter) and adds no unnamed ones.
+    """
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, looping = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.name in _RESTORING_METHODS:
+                continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Name) and first.id == "self":
+                if node.func.id == "vars" or (node.func.id == "setattr" and looping):
+                    return True
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "__dict__"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+        ):
+            return True
+        inner = looping or isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.comprehension))
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def _getattr_serves_items(tree: ast.AST) -> bool:
+    """Whether a ``__getattr__`` returns only items of the object (``self[name]``, pandas'
+    column access) or falls back to ``__getattribute__`` (which raises for missing names)."""
+    returns = [n for n in ast.walk(tree) if isinstance(n, ast.Return)]
+    for node in returns:
+        value = node.value
+        if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
+            if value.value.id == "self":
+                continue
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "__getattribute__"
+        ):
+            continue
+        return False
+    return bool(returns)
+
+
+def _class_detail(cls: type) -> dict[str, Any]:
+    """Members with signatures, and why instances may carry attributes ``dir`` misses:
+    ``getattr-items`` (a ``__getattr__`` serving the object's items), ``getattr``,
+    ``getattribute``, ``setattr-hook`` (a ``__setattr__``), ``setattr-code``, ``abstract``."""
+    reasons: set[str] = set()
+    if inspect.isabstract(cls) or getattr(cls, "_is_protocol", False):
+        # Instances of an abstract class or protocol are instances of concrete classes.
+        reasons.add("abstract")
+    for klass in cls.__mro__:
+        if klass is object:
+            continue
+        own = vars(klass)
+        if "__getattribute__" in own:
+            reasons.add("getattribute")
+        if "__setattr__" in own:
+            reasons.add("setattr-hook")
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError, SyntaxError, ValueError):
+            # A class without Python source (C, or generated) sets no attributes by setattr
+            # in Python code; its instance attributes are descriptors that dir() lists.
+            if "__getattr__" in own:
+                reasons.add("getattr")
+            continue
+        if "__getattr__" in own:
+            hook = next(
+                (
+                    n
+                    for n in ast.walk(tree)
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and n.name == "__getattr__"
+                ),
+                None,
+            )
+            served = hook is not None and _getattr_serves_items(hook)
+            reasons.add("getattr-items" if served else "getattr")
+        if _sets_attributes_at_run_time(tree):
+            reasons.add("setattr-code")
+    members = _class_surface(cls, signatures=True)
+    return {
+        "members": members,
+        "dynamic": sorted(reasons),
+        "subclass_names": sorted(_subclass_names(cls) - set(members)),
+    }
+
+
+def _subclass_names(cls: type) -> set[str]:
+    """Names the loaded subclasses of `cls` add: an inferred base type may stand for one of
+    them (typeshed's ``Self`` return types resolve to the defining class)."""
+    names: set[str] = set()
+    seen: set[type] = set()
+    stack: list[type] = list(type.__subclasses__(cls))
+    while stack and len(seen) < _MAX_SUBCLASSES:
+        sub = stack.pop()
+        if sub in seen:
+            continue
+        seen.add(sub)
+        names.update(dir(sub))
+        stack.extend(type.__subclasses__(sub))
+    return names
 
 
 def _stub_names(module: types.ModuleType) -> set[str]:
@@ -191,6 +314,20 @@ def main() -> None:
                 answers[nested] = _describe(nested, getattr(module, attribute), [])
     with open(request["out"], "w", encoding="utf-8") as handle:
         json.dump(answers, handle)
+    details: dict[str, Any] = {}
+    for module_name, class_name in request.get("classes", []):
+        try:
+            value = getattr(importlib.import_module(module_name), class_name)
+        except BaseException as error:  # noqa: BLE001 - any failure means "cannot describe"
+            details[f"{module_name}:{class_name}"] = {"error": f"{type(error).__name__}: {error}"}
+            continue
+        if isinstance(value, type):
+            details[f"{module_name}:{class_name}"] = _class_detail(value)
+        else:
+            details[f"{module_name}:{class_name}"] = {"error": "not a class"}
+    if request.get("classes_out"):
+        with open(request["classes_out"], "w", encoding="utf-8") as handle:
+            json.dump(details, handle)
 
 
 if __name__ == "__main__":

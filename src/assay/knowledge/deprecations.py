@@ -48,11 +48,18 @@ __all__ = [
     "Marker",
     "TypeRecord",
     "assess",
+    "block_end",
+    "definition_marker",
+    "dotted_name",
     "format_version",
     "installed_marker",
     "installed_version",
+    "is_deprecation_category",
+    "is_overload",
     "load_table",
+    "message_facts",
     "parse_version",
+    "top_level_statements",
 ]
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -382,22 +389,151 @@ class _Reached:
 
 @dataclass(frozen=True, kw_only=True)
 class Marker:
-    """A deprecation declared by an installed package itself."""
+    """A deprecation declared by an installed package itself.
+
+    `since`, `removed_in` and `replacement` come from the decorator's arguments
+    (``deprecated_in=``, ``removed_in=``, ``alternative=``, a leading version) or, when it
+    states them, the message text (`message_facts`); None when neither says.
+    """
 
     symbol: str
     how: str
     message: str
     file: str
     line: int
+    since: str | None = None
+    removed_in: str | None = None
+    replacement: str | None = None
 
 
 _DOCSTRING_DIRECTIVE = re.compile(r"^\s*\.\. deprecated::\s*(?P<version>\S*)(?P<rest>.*)$", re.M)
-_DEPRECATION_CATEGORIES = {"DeprecationWarning", "FutureWarning", "PendingDeprecationWarning"}
+_DEPRECATION_CATEGORIES = frozenset(
+    {"DeprecationWarning", "FutureWarning", "PendingDeprecationWarning"}
+)
 _MAX_HOPS = 6
 _DIRECTIVE_HEAD_LINES = 6
+#: Decorators that deprecate what they decorate: PEP 702's, the `deprecation` package's,
+#: scikit-learn's, TensorFlow's, matplotlib's ``_api.deprecated``, SciPy's ``_deprecated``,
+#: SQLAlchemy's ``deprecated_20``/``moved_20``. Argument-level ones (``deprecated_args``,
+#: ``_deprecate_positional_args``, ``rename_parameter``) deprecate a usage, not the API.
 _DEPRECATING_DECORATOR = re.compile(
-    r"^(deprecated?|deprecated_\d+|deprecated_cls|moved_(in_)?\d+)$"
+    r"^_?(deprecated?|deprecated_\d+|deprecated_cls|deprecated_class|deprecated_function"
+    r"|deprecated_method|moved_(in_)?\d+)$"
 )
+#: Calls that warn about a deprecation on the caller's behalf (matplotlib's
+#: ``_api.warn_deprecated("3.8", name=...)``, ``warn_deprecation(...)``).
+_WARNING_HELPER = re.compile(r"^_?warn_?deprecat\w*$|^_?deprecation_warning$", re.I)
+_VERSION = r"v?(\d+\.\d+(?:\.\d+)?)"
+_SINCE_PATTERNS = (
+    re.compile(
+        rf"deprecated\s+(?:since|in|as of|from)\s+(?:version\s+|release\s+)?(?:[A-Z][\w-]*\s+)?{_VERSION}",
+        re.I,
+    ),
+    re.compile(rf"since\s+(?:version\s+|release\s+)?(?:[A-Z][\w-]*\s+)?{_VERSION}", re.I),
+    re.compile(rf"^deprecated\s+{_VERSION}", re.I),
+)
+_REMOVED_PATTERN = re.compile(
+    rf"removed\s+(?:in|from|by|with|as of)\s+(?:the\s+)?(?:version\s+|release\s+)?"
+    rf"(?:[A-Z][\w-]*\s+)?{_VERSION}",
+    re.I,
+)
+_REPLACEMENT_PATTERNS = (
+    re.compile(r"use\s+`{1,2}([^`]+)`{1,2}\s+instead", re.I),
+    re.compile(r"use\s+([\w.()\[\]]+)\s+instead", re.I),
+    re.compile(r"instead,?\s+use\s+`{0,2}([\w.()\[\]]+)`{0,2}", re.I),
+    re.compile(r"in\s+favou?r\s+of\s+`{0,2}([\w.()\[\]]+)`{0,2}", re.I),
+    re.compile(r"(?:replaced|superseded)\s+by\s+`{0,2}([\w.()\[\]]+)`{0,2}", re.I),
+    re.compile(r"(?:please\s+)?use\s+`([^`]+)`", re.I),
+)
+_FACT_KEYWORDS = {
+    "since": ("deprecated_in", "since", "version", "deprecated_since", "start_version"),
+    "removed_in": ("removed_in", "removal", "removal_version", "remove_in", "end_version"),
+    "replacement": ("alternative", "alternative_name", "replacement", "instead", "use_instead"),
+    "message": ("details", "message", "msg", "reason", "instructions", "extra_message", "addendum"),
+}
+
+
+def message_facts(text: str) -> tuple[str | None, str | None, str | None]:
+    """``(since, removed_in, replacement)`` as a deprecation message states them, else None.
+
+    ``"deprecated since 1.4 and will be removed in 1.6. Use `fit_transform` instead."`` →
+    ``("1.4", "1.6", "fit_transform")``.
+    """
+    since = next((m.group(1) for p in _SINCE_PATTERNS if (m := p.search(text))), None)
+    removed = _REMOVED_PATTERN.search(text)
+    replacement = next(
+        (m.group(1).strip(" .,") for p in _REPLACEMENT_PATTERNS if (m := p.search(text))), None
+    )
+    return since, removed.group(1) if removed else None, replacement or None
+
+
+def _call_facts(call: ast.Call) -> dict[str, str]:
+    """What a deprecating decorator's or helper's arguments state (constants only)."""
+    facts: dict[str, str] = {}
+    for keyword in call.keywords:
+        value = keyword.value
+        text = (
+            value.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str)
+            else None
+        )
+        if text is None and keyword.arg in _FACT_KEYWORDS["replacement"]:
+            text = dotted_name(value)
+        for fact, names in _FACT_KEYWORDS.items():
+            if not text or keyword.arg not in names:
+                continue
+            if fact == "replacement" and len(text.split()) > 1:
+                # Prose ("No replacement. Please open an issue"), not a name to use: keep
+                # what the message itself says instead.
+                continue
+            facts.setdefault(fact, " ".join(text.split())[:240])
+    if call.args:
+        first = call.args[0]
+        # matplotlib's `deprecated("3.8")` and TensorFlow's dates lead with the version.
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            if re.fullmatch(r"v?\d+\.\d+(\.\d+)?", first.value.strip()):
+                facts.setdefault("since", first.value.strip().lstrip("v"))
+    return facts
+
+
+def _with_facts(marker: Marker, call: ast.Call | None) -> Marker:
+    """`marker` with since/removal/replacement from `call`'s arguments, then its message."""
+    facts = _call_facts(call) if call is not None else {}
+    message = marker.message
+    if "message" in facts and message in ("marked @deprecated", ""):
+        message = facts["message"]
+    since, removed, replacement = message_facts(message)
+    since = facts.get("since") or since
+    removed = facts.get("removed_in") or removed
+    replacement = facts.get("replacement") or replacement
+    if message in {since, replacement, removed}:
+        # matplotlib's `deprecated("3.8", alternative=...)`: the first string is no message.
+        message = " ".join(
+            part
+            for part in (
+                f"deprecated since {since}" if since else "deprecated",
+                f"removed in {removed}" if removed else "",
+                f"use {replacement}" if replacement else "",
+            )
+            if part
+        )
+    return replace(
+        marker, message=message, since=since, removed_in=removed, replacement=replacement
+    )
+
+
+def is_deprecation_category(name: str, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether warning class `name` (dotted or not) is a deprecation category: the three
+    built-in ones, a library's own subclass of them named as such
+    (``MatplotlibDeprecationWarning``, ``PydanticDeprecatedSince20``), or one of `extra`
+    (subclasses mined from the library itself, such as pandas' ``Pandas4Warning``)."""
+    last = name.rpartition(".")[2]
+    return (
+        last in _DEPRECATION_CATEGORIES
+        or last in extra
+        or last.endswith(("DeprecationWarning", "FutureWarning"))
+        or "Deprecated" in last
+    )
 
 
 def installed_marker(symbol: str) -> Marker | None:
@@ -543,14 +679,14 @@ def _definition_in(module: str, path: Path, attrs: list[str]) -> Marker | None:
     symbol = ".".join([module, *attrs[:2]])
     if len(attrs) == 1 and lines[start].lstrip().startswith("class"):
         return _class_head_marker(symbol, path, lines, first, start)
-    cut = lines[first : _block_end(lines, start, indent)]
+    cut = lines[first : block_end(lines, start, indent)]
     offset = first
     if len(attrs) > 1:
         inner = _segment(cut, attrs[1])
         if inner is None:
             return None
         first, start, indent = inner
-        cut = cut[first : _block_end(cut, start, indent)]
+        cut = cut[first : block_end(cut, start, indent)]
         offset += first
     try:
         tree = ast.parse(textwrap.dedent("\n".join(cut)))
@@ -558,7 +694,7 @@ def _definition_in(module: str, path: Path, attrs: list[str]) -> Marker | None:
         return _definition_by_parsing(module, path, attrs)
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            marker = _definition_marker(symbol, path, node)
+            marker = definition_marker(symbol, path, node)
             return None if marker is None else replace(marker, line=marker.line + offset)
     return None
 
@@ -613,7 +749,9 @@ def _decorator_line(line: str, indent: int) -> bool:
     return stripped.startswith("@") or own_indent > indent or stripped.startswith((")", "]"))
 
 
-def _block_end(lines: list[str], start: int, indent: int) -> int:
+def block_end(lines: list[str], start: int, indent: int) -> int:
+    """The line after the block whose header is ``lines[start]`` (indented `indent`):
+    the next non-blank, non-comment line at that indent or less, outside brackets."""
     depth = 0
     for number in range(start, len(lines)):
         line = lines[number]
@@ -633,29 +771,30 @@ def _definition_by_parsing(module: str, path: Path, attrs: list[str]) -> Marker 
     tree = _parse(path)
     if tree is None:
         return None
-    for statement in _top_level(tree.body):
+    for statement in top_level_statements(tree.body):
         if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        if statement.name != attrs[0] or _is_overload(statement):
+        if statement.name != attrs[0] or is_overload(statement):
             continue
         if len(attrs) > 1 and isinstance(statement, ast.ClassDef):
             return _member_marker(module, path, statement, attrs[1])
-        return _definition_marker(f"{module}.{attrs[0]}", path, statement)
+        return definition_marker(f"{module}.{attrs[0]}", path, statement)
     return None
 
 
-def _is_overload(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
-    return any((_dotted(d) or "").rpartition(".")[2] == "overload" for d in node.decorator_list)
+def is_overload(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+    """Whether `node` is decorated with ``@overload`` (a typing stub, not the definition)."""
+    return any((dotted_name(d) or "").rpartition(".")[2] == "overload" for d in node.decorator_list)
 
 
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+def top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Module-level statements, including those under ``if``/``try`` (TYPE_CHECKING, compat)."""
     for statement in body:
         if isinstance(statement, ast.If):
-            yield from _top_level(statement.body)
-            yield from _top_level(statement.orelse)
+            yield from top_level_statements(statement.body)
+            yield from top_level_statements(statement.orelse)
         elif isinstance(statement, ast.Try):
-            yield from _top_level(statement.body)
+            yield from top_level_statements(statement.body)
         else:
             yield statement
 
@@ -678,70 +817,101 @@ def _member_marker(module: str, path: Path, cls: ast.ClassDef, member: str) -> M
         if (
             isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
             and statement.name == member
-            and not _is_overload(statement)
+            and not is_overload(statement)
         ):
-            return _definition_marker(f"{module}.{cls.name}.{member}", path, statement)
+            return definition_marker(f"{module}.{cls.name}.{member}", path, statement)
     return None
 
 
-def _definition_marker(
-    symbol: str, path: Path, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+def definition_marker(
+    symbol: str,
+    path: Path,
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+    categories: frozenset[str] = frozenset(),
 ) -> Marker | None:
+    """The deprecation definition `node` (named `symbol`, in file `path`) declares itself:
+    a deprecating decorator, a leading ``.. deprecated::`` directive in its docstring, or
+    (functions) a deprecation warning among its first statements. `categories` are extra
+    deprecation warning classes of the library (see `is_deprecation_category`)."""
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = _dotted(target)
+        name = dotted_name(target)
         if name is not None and _DEPRECATING_DECORATOR.search(name.rpartition(".")[2]):
-            text = _first_string(decorator) if isinstance(decorator, ast.Call) else None
-            return Marker(
+            call = decorator if isinstance(decorator, ast.Call) else None
+            text = _first_string(call) if call is not None else None
+            marker = Marker(
                 symbol=symbol,
                 how=f"@{name}",
                 message=text or "marked @deprecated",
                 file=str(path),
                 line=decorator.lineno,
             )
+            return _with_facts(marker, call)
     docstring = ast.get_docstring(node)
     if docstring:
         match = _DOCSTRING_DIRECTIVE.search(docstring)
         # A directive deep in the text usually deprecates one usage, not the definition.
         if match and docstring[: match.start()].count("\n") <= _DIRECTIVE_HEAD_LINES:
             detail = (match.group("version") + match.group("rest")).strip()
-            return Marker(
+            marker = Marker(
                 symbol=symbol,
                 how=".. deprecated::",
                 message=f"deprecated {detail}".strip(),
                 file=str(path),
                 line=node.lineno,
             )
+            version = match.group("version").strip().rstrip(":").lstrip("v")
+            marker = _with_facts(marker, None)
+            if re.fullmatch(r"\d+\.\d+(\.\d+)?", version):
+                marker = replace(marker, since=version)
+            return marker
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return _warns_first(symbol, path, node)
+        return _warns_first(symbol, path, node, categories)
     return None
 
 
 def _warns_first(
-    symbol: str, path: Path, node: ast.FunctionDef | ast.AsyncFunctionDef
+    symbol: str,
+    path: Path,
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    categories: frozenset[str] = frozenset(),
 ) -> Marker | None:
     body = node.body[1:] if ast.get_docstring(node) else node.body
     for statement in body[:2]:
         if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
             continue
         call = statement.value
-        name = _dotted(call.func)
-        if name is None or name.rpartition(".")[2] != "warn":
+        name = dotted_name(call.func)
+        if name is None:
             continue
-        categories = [_dotted(a) for a in call.args[1:2]]
-        categories += [_dotted(k.value) for k in call.keywords if k.arg == "category"]
-        if any(c and c.rpartition(".")[2] in _DEPRECATION_CATEGORIES for c in categories):
-            return Marker(
+        last = name.rpartition(".")[2]
+        if _WARNING_HELPER.match(last):
+            marker = Marker(
+                symbol=symbol,
+                how=f"{name}(...)",
+                message=_first_string(call) or "warns of its deprecation when called",
+                file=str(path),
+                line=statement.lineno,
+            )
+            return _with_facts(marker, call)
+        if last != "warn":
+            continue
+        found = [dotted_name(a) for a in call.args[1:2]]
+        found += [dotted_name(k.value) for k in call.keywords if k.arg == "category"]
+        if any(c and is_deprecation_category(c, categories) for c in found):
+            marker = Marker(
                 symbol=symbol,
                 how="warnings.warn(DeprecationWarning)",
                 message=_first_string(call) or "warns DeprecationWarning when called",
                 file=str(path),
                 line=statement.lineno,
             )
+            return _with_facts(marker, None)
     return None
 
 
-def _dotted(node: ast.AST | None) -> str | None:
+def dotted_name(node: ast.AST | None) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

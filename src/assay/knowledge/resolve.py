@@ -54,6 +54,7 @@ __all__ = [
     "STDLIB_MODULES",
     "ApiLookup",
     "ApiResolver",
+    "ClassDetail",
     "IndexAnswer",
     "IndexClient",
     "PackageIndex",
@@ -527,7 +528,8 @@ class ApiLookup:
     silent). For a miss, `missing` is the dotted name up to the first missing part, `owner`
     the module or class it was looked up in, `closest` the most similar real names.
     For a hit, `signature` is the callable's parameters (or None) and `bound` tells whether
-    the first parameter is already bound when called through an instance.
+    the first parameter is already bound when called through an instance. `via` names how
+    the receiver's type was found when the source does not state it (``"jedi"``).
     """
 
     status: str
@@ -539,6 +541,34 @@ class ApiLookup:
     signature: list[list[Any]] | None = None
     bound: bool = True
     kind: str | None = None
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class ClassDetail:
+    """A class described with its method signatures (for receivers of inferred type).
+
+    `dynamic` says why its instances may carry attributes that no definition names (empty:
+    they cannot): ``getattr-items`` (a ``__getattr__`` that serves the object's items, such as
+    pandas' columns), ``getattr``, ``getattribute``, ``setattr-hook``, ``setattr-code``
+    (``setattr(self, ...)``-style code) somewhere in its hierarchy, or ``abstract`` (an abstract
+    class or protocol: instances are of concrete subclasses). `subclass_names` are the
+    names its loaded subclasses add: an inferred base type may stand for a subclass.
+    """
+
+    members: Mapping[str, Any]
+    dynamic: frozenset[str]
+    subclass_names: frozenset[str] = frozenset()
+
+    def hides(self, *, called: bool) -> bool:
+        """Whether a name missing from `members` may still exist on an instance.
+
+        A name that is *called* is a method: a ``__getattr__`` serving items returns data,
+        and a ``__setattr__`` hook guards assignment, so neither makes a method appear.
+        """
+        if called:
+            return bool(self.dynamic - {"getattr-items", "setattr-hook"})
+        return bool(self.dynamic)
 
 
 class ApiResolver:
@@ -546,8 +576,14 @@ class ApiResolver:
 
     def __init__(self, *, use_disk_cache: bool = True) -> None:
         self._surfaces: dict[str, Surface | None] = {}
+        self._details: dict[tuple[str, str], ClassDetail | None] = {}
         self._use_disk_cache = use_disk_cache
         self._sys_path = _child_sys_path()
+
+    @property
+    def sys_path(self) -> list[str]:
+        """The installed ``sys.path`` descriptions are made from (never the checked project)."""
+        return list(self._sys_path)
 
     # -- loading ---------------------------------------------------------------------
     def prefetch(self, modules: Iterable[str]) -> None:
@@ -606,29 +642,33 @@ class ApiResolver:
     def _remember(self, module: str, data: Mapping[str, Any]) -> None:
         self._surfaces[module] = None if "error" in data else Surface.from_json(data)
 
-    def _introspect(self, modules: list[str], probes: dict[str, list[str]]) -> None:
+    def _run_worker(self, request: dict[str, Any], *, classes: bool = False) -> dict[str, Any]:
+        """Run the introspection worker on `request`; its module (or class) answers."""
         worker = (Path(__file__).with_name("_introspect.py")).read_text(encoding="utf-8")
         with tempfile.TemporaryDirectory(prefix="assay-introspect-") as scratch:
             out = Path(scratch) / "answer.json"
-            request = {
-                "sys_path": self._sys_path,
-                "modules": modules,
-                "probes": probes,
-                "out": str(out),
-            }
+            classes_out = Path(scratch) / "classes.json"
+            full = {"sys_path": self._sys_path, "probes": {}, "modules": [], **request}
+            full |= {"out": str(out), "classes_out": str(classes_out)}
             try:
                 subprocess.run(
                     [sys.executable, "-I", "-c", worker],
-                    input=json.dumps(request),
+                    input=json.dumps(full),
                     capture_output=True,
                     text=True,
                     timeout=_INTROSPECTION_TIMEOUT,
                     cwd=scratch,
                     check=False,
                 )
-                answers: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+                answer: dict[str, Any] = json.loads(
+                    (classes_out if classes else out).read_text(encoding="utf-8")
+                )
             except (OSError, ValueError, subprocess.TimeoutExpired):
-                answers = {}
+                answer = {}
+        return answer
+
+    def _introspect(self, modules: list[str], probes: dict[str, list[str]]) -> None:
+        answers = self._run_worker({"modules": modules, "probes": probes})
         for module in modules:
             answers.setdefault(module, {"module": module, "error": "not described"})
         for module, data in answers.items():
@@ -640,14 +680,8 @@ class ApiResolver:
         if not self._use_disk_cache or data.get("error") == "not described":
             return
         path = self._cache_path(module)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(data), encoding="utf-8")
-        except OSError:
-            # An unwritable cache makes the next run slower, never wrong.
-            return
+        if path is not None:
+            _write_cache(path, data)
 
     # -- questions -------------------------------------------------------------------
     def lookup(self, qualname: str) -> ApiLookup:
@@ -746,12 +780,56 @@ class ApiResolver:
             closest=tuple(closest_names(name, _public(members, name), cutoff=0.6)),
         )
 
+    def class_detail(self, module: str, cls: str) -> ClassDetail | None:
+        """Members of class `module.cls` with their signatures (None: cannot be described).
+
+        Asked for inferred receivers only (one worker run per new class, then the disk
+        cache), because recording every method signature of every class is costly.
+        """
+        key = (module, cls)
+        if key in self._details:
+            return self._details[key]
+        path = self._cache_path(module)
+        cached = path.with_name(f"{module}:{cls}.class.json") if path is not None else None
+        data: Any = None
+        if cached is not None and self._use_disk_cache:
+            try:
+                data = json.loads(cached.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+        if data is None:
+            data = self._run_worker({"classes": [[module, cls]]}, classes=True).get(
+                f"{module}:{cls}"
+            )
+            if data is not None and cached is not None and self._use_disk_cache:
+                _write_cache(cached, data)
+        detail = (
+            None
+            if not isinstance(data, dict) or "error" in data
+            else ClassDetail(
+                members=data["members"],
+                dynamic=frozenset(data["dynamic"]),
+                subclass_names=frozenset(data.get("subclass_names", ())),
+            )
+        )
+        self._details[key] = detail
+        return detail
+
     def class_members(self, module: str, cls: str) -> Mapping[str, Any] | None:
         """The members of class `module.cls` (e.g. ``builtins.str``), or None."""
         surface = self.surface(module)
         if surface is None:
             return None
         return surface.classes.get(cls)
+
+
+def _write_cache(path: Path, data: Any) -> None:
+    """Store `data` as JSON at `path`; an unwritable cache makes the next run slower, never wrong."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data), encoding="utf-8")
+    except OSError:
+        return
 
 
 def _is_dunder(name: str) -> bool:

@@ -22,6 +22,7 @@ from assay.knowledge.deprecations import (
     installed_marker,
     load_table,
 )
+from assay.knowledge.mined import mined_entry
 from assay.model import Family, Finding, Fix, Severity
 from assay.rules._context import Context
 from assay.rules._registry import declare, get_rule, rule
@@ -425,8 +426,12 @@ def deprecated_in_installed_package(node: ast.AST, ctx: Context) -> Iterator[Fin
     the installed package's source (never imported), carries a PEP 702 ``@deprecated``
     decorator (or a library's own ``@deprecated(...)``/``@moved_20(...)``), a
     ``.. deprecated::`` docstring directive, or an unconditional
-    ``warnings.warn(..., DeprecationWarning)`` as its first statement. Names already covered
-    by AS201's table are left to AS201.
+    ``warnings.warn(..., DeprecationWarning)`` (or the library's own deprecation warning class
+    or helper) among its first statements, and names a module ``__getattr__`` serves with a
+    deprecation warning (mined from the whole distribution, cached per version). The version
+    that deprecated it, the one that removes it and the replacement are reported where the
+    decorator or the message states them. Names already covered by AS201's table are left to
+    AS201.
 
     ## Why it matters for AI-written code
     No table keeps up with every library. The package you actually have installed knows
@@ -453,18 +458,31 @@ def deprecated_in_installed_package(node: ast.AST, ctx: Context) -> Iterator[Fin
             continue
         marker = installed_marker(name)
         if marker is None:
+            # Mined from the whole distribution: names a module `__getattr__` warns about.
+            mined = mined_entry(name)
+            marker = mined if mined and mined.status == "deprecated" else None
+        if marker is None:
             continue
+        evidence = {
+            "symbol": name,
+            "defined_as": marker.symbol,
+            "marker": marker.how,
+            "declared_in": f"{marker.file}:{marker.line}",
+            "text": marker.message,
+        }
+        facts = {
+            "since": marker.since,
+            "removed_in": marker.removed_in,
+            "replacement": marker.replacement,
+        }
+        evidence |= {key: value for key, value in facts.items() if value}
         yield ctx.finding(
             node,
             f"{name} is deprecated by its installed package ({marker.how}): {marker.message}",
-            evidence={
-                "symbol": name,
-                "defined_as": marker.symbol,
-                "marker": marker.how,
-                "declared_in": f"{marker.file}:{marker.line}",
-                "text": marker.message,
-            },
-            fix="follow the replacement named in the deprecation message",
+            evidence=evidence,
+            fix=f"use {marker.replacement}"
+            if marker.replacement
+            else "follow the replacement named in the deprecation message",
         )
 
 

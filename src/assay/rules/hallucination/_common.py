@@ -6,8 +6,10 @@ receiver of evident type resolves to.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from functools import lru_cache
 
+from assay.knowledge.infer import FileInference
 from assay.knowledge.resolve import (
     OTHER_PYTHON_STDLIB,
     RUNTIME_MODULES,
@@ -201,10 +203,15 @@ def _receiver_type(expr: ast.expr, ctx: Context, state: FileState) -> tuple[str,
 
 
 def method_lookup(node: ast.Attribute, ctx: Context, state: FileState) -> ApiLookup | None:
-    """The attribute `node` names on a receiver of evident type, or None if not evident."""
-    receiver = _receiver_type(node.value, ctx, state)
-    if receiver is None or not isinstance(node.ctx, ast.Load):
+    """The attribute `node` names on a receiver of evident or inferred type, or None if
+    neither is known."""
+    if not isinstance(node.ctx, ast.Load):
         return None
+    receiver = _receiver_type(node.value, ctx, state)
+    if receiver is None:
+        if id(node) not in state.inferred:
+            state.inferred[id(node)] = _inferred_lookup(node, ctx, state)
+        return state.inferred[id(node)]
     module, cls = receiver
     prefetch(ctx, state)
     members = resolver().class_members(module, cls)
@@ -217,3 +224,115 @@ def method_lookup(node: ast.Attribute, ctx: Context, state: FileState) -> ApiLoo
         qualname=f"{cls}.{node.attr}",
         instance=True,
     )
+
+
+#: Receivers that are the method's own object: their class is the file's, never installed.
+_SELF_NAMES = frozenset({"self", "cls", "mcs", "metacls"})
+#: Modules of interface types (`typing.IO`, `collections.abc.Mapping`): a value annotated with
+#: one is an instance of some concrete class with more members.
+_INTERFACE_MODULES = frozenset(
+    {"typing", "typing_extensions", "collections.abc", "_typeshed", "abc"}
+)
+
+
+def _worth_inferring(expr: ast.expr, ctx: Context, state: FileState) -> bool:
+    """Receivers whose type jedi may know and the evident-type rules do not: call results,
+    subscripts, attributes of objects and names, when their value can come from a standard or
+    installed module (jedi is not asked about the project's own objects: their classes
+    cannot be described, and asking costs seconds per file)."""
+    if isinstance(expr, ast.Name) and (expr.id in _SELF_NAMES or expr.id in ctx.imports):
+        return False
+    if isinstance(expr, ast.Attribute) and attribute_target(expr, ctx, state) is not None:
+        # An import-rooted chain (`np.linalg`) is a module attribute: AS102's question.
+        return False
+    if not isinstance(expr, (ast.Call, ast.Subscript, ast.Name, ast.Attribute)):
+        return False
+    return _seeded(expr, ctx, state, depth=0)
+
+
+#: How many name bindings and local-function returns a seed is followed through.
+_SEED_DEPTH = 6
+
+
+def _seeded(expr: ast.expr, ctx: Context, state: FileState, *, depth: int) -> bool:
+    """Whether `expr`'s value may come from an installed third-party module: its root is such
+    an import, or a name, ``self`` attribute or local function whose bound values, returns or
+    annotations are (followed `_SEED_DEPTH` steps). Each name is judged once per file (a
+    name bound hundreds of times must not multiply the work); a cycle counts as no."""
+    if depth > _SEED_DEPTH:
+        return False
+    while isinstance(expr, (ast.Call, ast.Subscript, ast.Attribute, ast.Await)):
+        if (
+            isinstance(expr, ast.Attribute)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id in _SELF_NAMES
+        ):
+            # `self.session`: what the class assigns to `self.session` anywhere.
+            return _name_seeded(f".{expr.attr}", ctx, state, depth=depth)
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    if not isinstance(expr, ast.Name):
+        return False
+    binding = ctx.imports.get(expr.id)
+    if binding is not None:
+        return top_kind(binding.target.split(".")[0], ctx) == "installed"
+    return _name_seeded(expr.id, ctx, state, depth=depth)
+
+
+def _name_seeded(key: str, ctx: Context, state: FileState, *, depth: int) -> bool:
+    known = state.seeds.get(key)
+    if known is not None:
+        return known
+    state.seeds[key] = False  # in progress: a cycle through this name adds nothing
+    sources = state.bindings(ctx).get(key, [])
+    found = any(_seeded(value, ctx, state, depth=depth + 1) for value in sources)
+    state.seeds[key] = found
+    return found
+
+
+def _inferred_lookup(node: ast.Attribute, ctx: Context, state: FileState) -> ApiLookup | None:
+    """The attribute `node` names on a receiver whose type jedi infers, checked against the
+    class as the installed package really defines it (introspected, not guessed)."""
+    receiver = node.value
+    if node.attr.startswith("__") or not _worth_inferring(receiver, ctx, state):
+        return None
+    if receiver.end_lineno is None or receiver.end_col_offset is None:
+        return None
+    if state.inference is None:
+        state.inference = FileInference(ctx.source, sys_path=resolver().sys_path)
+    inferred = state.inference.type_at(receiver.end_lineno, receiver.end_col_offset)
+    if (
+        inferred is None
+        or inferred.module in _INTERFACE_MODULES
+        or not checkable(inferred.module.split(".")[0], ctx)
+    ):
+        return None
+    detail = resolver().class_detail(inferred.module, inferred.name)
+    if detail is None:
+        return None
+    parent = ctx.parent(node)
+    hidden = detail.hides(called=isinstance(parent, ast.Call) and parent.func is node)
+    # A __getattr__ that cannot make this name appear (it serves items, the name is called)
+    # does not make a missing name unknown.
+    members = (
+        detail.members
+        if hidden
+        else {k: v for k, v in detail.members.items() if k != "__getattr__"}
+    )
+    found = resolver().member(
+        members,
+        node.attr,
+        owner=inferred.qualname,
+        qualname=f"{inferred.qualname}.{node.attr}",
+        instance=True,
+    )
+    if found.status == "missing":
+        if hidden or node.attr in detail.subclass_names:
+            # typeshed's `Self` and factories declared to return a base class make jedi name
+            # the base type: a subclass's name proves nothing missing.
+            return None
+        if node.end_lineno is None or node.end_col_offset is None:
+            return None
+        # dir() of a class misses what __init__ sets on the instance; jedi reads it.
+        if state.inference.defines(node.end_lineno, node.end_col_offset) is not False:
+            return None
+    return replace(found, via="jedi")

@@ -9,7 +9,8 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from assay.knowledge.resolve import IndexAnswer
+from assay.knowledge.infer import FileInference
+from assay.knowledge.resolve import ApiLookup, IndexAnswer
 from assay.rules._context import Context
 
 __all__ = [
@@ -47,8 +48,23 @@ class FileState:
     prefetched: bool = False
     prefetched_api: bool = False
     reported: set[tuple[str | None, int, int]] = field(default_factory=set)
+    #: jedi over this file (made on the first receiver the source does not type).
+    inference: FileInference | None = None
+    #: Member look-ups on inferred receivers, by Attribute node id (AS103 and AS104 share them).
+    inferred: dict[int, ApiLookup | None] = field(default_factory=dict)
+    #: Names (``.attr`` for ``self.attr``) whose value may come from an installed package.
+    seeds: dict[str, bool] = field(default_factory=dict)
     _analysis: tuple[dict[int, frozenset[str]], dict[int, _Chain], frozenset[str]] | None = None
     _scopes: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    _bindings: dict[str, list[ast.expr]] | None = None
+
+    def bindings(self, ctx: Context) -> dict[str, list[ast.expr]]:
+        """What each name of the file may be bound to, whatever its scope: assigned values,
+        ``with`` contexts, annotations, and a function's returns and return annotation;
+        ``self.x``/``cls.x`` assignments under the key ``".x"``."""
+        if self._bindings is None:
+            self._bindings = _value_sources(ctx.tree)
+        return self._bindings
 
     def analysis(
         self, ctx: Context
@@ -136,6 +152,42 @@ def _scope_bindings(
     visit(ctx.tree, scopes[0], ())
     bindings = {key: frozenset(names) for key, names in scopes.items()}
     return bindings, chains, frozenset(evident)
+
+
+def _value_sources(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """Name -> the expressions it may be bound to anywhere in the file (one pass)."""
+    sources: dict[str, list[ast.expr]] = {}
+
+    def bind(target: ast.expr, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            sources.setdefault(target.id, []).append(value)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            if target.value.id in {"self", "cls"}:
+                # Instance attributes are keyed ".name" (no name of the file starts with a dot).
+                sources.setdefault(f".{target.attr}", []).append(value)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target, node.value)
+        elif isinstance(node, ast.AnnAssign):
+            bind(node.target, node.annotation)
+            if node.value is not None:
+                bind(node.target, node.value)
+        elif isinstance(node, ast.NamedExpr):
+            bind(node.target, node.value)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    bind(item.optional_vars, item.context_expr)
+        elif isinstance(node, ast.arg) and node.annotation is not None:
+            sources.setdefault(node.arg, []).append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            returns = sources.setdefault(node.name, [])
+            if node.returns is not None:
+                returns.append(node.returns)
+            returns += [r.value for r in _own_nodes(node) if isinstance(r, ast.Return) and r.value]
+    return sources
 
 
 def _scopes_of(node: ast.AST, ctx: Context, state: FileState) -> _Chain:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 from collections.abc import Iterator
+from typing import Any
 
 from assay.knowledge.resolve import ApiLookup, closest_names, signature_problems
 from assay.model import Family, Finding, Fix, Severity
@@ -38,7 +39,7 @@ def call_signature_mismatch(node: ast.AST, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     Calls to standard-library or installed functions, classes and methods (on receivers of
-    evident type) that pass an unknown keyword argument, pass a positional-only parameter by
+    evident type, or of a type jedi infers as AS103 describes) that pass an unknown keyword argument, pass a positional-only parameter by
     keyword, pass more positional arguments than the function accepts, or leave out a
     required argument. The signature is the real one (`inspect.signature` in a separate
     interpreter); `*args`/`**kwargs` on either side are respected, and callables without an
@@ -97,15 +98,18 @@ def call_signature_mismatch(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     unknown = [k for k in keywords if k not in parameters]
     closest = {k: closest_names(k, parameters) for k in unknown}
     hint = "".join(f"; did you mean `{c[0]}=` for `{k}=`?" for k, c in closest.items() if c)
+    evidence: dict[str, Any] = {
+        "callable": found.qualname,
+        "problems": problems,
+        "parameters": parameters,
+        "closest": {k: c for k, c in closest.items() if c},
+    }
+    if found.via is not None and isinstance(node.func, ast.Attribute):
+        evidence |= {"receiver": ast.unparse(node.func.value), "inferred_by": found.via}
     yield ctx.finding(
         node,
         f"`{ast.unparse(node.func)}(...)`: {problems[0]}{hint}",
-        evidence={
-            "callable": found.qualname,
-            "problems": problems,
-            "parameters": parameters,
-            "closest": {k: c for k, c in closest.items() if c},
-        },
+        evidence=evidence,
         autofix=_keyword_fix(node, closest, keywords),
     )
 

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from assay.knowledge.resolve import PYTHON_VERSION
+from assay.knowledge.resolve import PYTHON_VERSION, installed_version
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
@@ -59,7 +59,14 @@ def unknown_method(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     Attribute access on a receiver whose type is evident from the source: a `str`, `bytes`,
     `list`, `dict`, `set` or `tuple` literal or comprehension, an f-string,
     `pathlib.Path(...)`, or a name annotated with one of those types (`text: str`), where
-    the type has no such attribute in the running Python.
+    the type has no such attribute in the running Python. Receivers whose type the source
+    does not state (`requests.get(url)`, `df["x"].dropna()`, `with engine.connect() as
+    conn`, a local function's result) are typed by jedi's static inference over the
+    installed packages, and the class is then described as really installed; an inference
+    with several candidate types, or a class whose instances get attributes at run time
+    (`__getattr__`, `setattr(self, ...)` in a loop), stays silent. A `__getattr__` that only
+    serves the object's items (pandas' `df.column`) still lets a *called* missing method be
+    reported.
 
     ## Why it matters for AI-written code
     Assistants borrow method names from other languages and libraries: `str.contains`,
@@ -92,13 +99,27 @@ def unknown_method(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         "closest": closest,
         "python": PYTHON_VERSION,
     }
+    where = f"Python {PYTHON_VERSION}"
+    if found.via is not None:
+        # The source does not state the type: say how it was found and which release lacks it.
+        top = (found.owner or "").partition(".")[0]
+        version = installed_version(top)
+        where = f"{top} {version}" if version else where
+        evidence |= {"receiver": ast.unparse(node.value), "inferred_by": found.via}
+        if version:
+            evidence["installed"] = f"{top} {version}"
     meant = _FOREIGN_METHODS.get(node.attr)
     if meant is not None:
         evidence["python_equivalent"] = meant
         hint += f"; in Python use {meant}"
+    inferred = (
+        f" (`{ast.unparse(node.value)}` is inferred to be a `{found.owner}`)"
+        if found.via is not None
+        else ""
+    )
     yield ctx.finding(
         node,
-        f"`{found.missing}` does not exist in Python {PYTHON_VERSION}{hint}",
+        f"`{found.missing}` does not exist in {where}{inferred}{hint}",
         evidence=evidence,
         fix=f"use {meant or closest[0]}" if meant or closest else None,
     )

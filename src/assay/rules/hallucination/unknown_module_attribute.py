@@ -8,6 +8,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
+from assay.knowledge.mined import mined_entry
 from assay.knowledge.resolve import PYTHON_VERSION, STDLIB_MODULES, ApiLookup, installed_version
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
@@ -158,6 +159,25 @@ def _missing_finding(node: ast.AST, ctx: Context, found: ApiLookup, top: str) ->
         evidence["python"] = PYTHON_VERSION
     else:
         evidence["version"] = installed_version(top)
+    removed = None if top in STDLIB_MODULES else mined_entry(found.missing)
+    if removed is not None and removed.status == "removed":
+        # The package itself says the name existed and was taken out (NumPy 2.0's aliases).
+        evidence |= {
+            "removed_in": removed.removed_in,
+            "replacement": removed.replacement,
+            "declared_in": f"{removed.file}:{removed.line}",
+            "text": removed.message,
+        }
+        since = f" in {top} {removed.removed_in}" if removed.removed_in else ""
+        use = f"; use `{removed.replacement}`" if removed.replacement else ""
+        return ctx.finding(
+            node,
+            f"`{found.missing}` was removed{since} and does not exist in {where}{use}: "
+            f"{removed.message}",
+            evidence=evidence,
+            severity=severity,
+            fix=f"use {removed.replacement}" if removed.replacement else None,
+        )
     return ctx.finding(
         node,
         f"`{found.missing}` does not exist in {where}{hint}",
@@ -183,6 +203,9 @@ def unknown_module_attribute(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     package. The package is described from its real objects in a separate interpreter; the
     checked code is never imported. Names behind a module `__getattr__` are asked for
     explicitly; code under `try/except ImportError` or a version/platform test is skipped.
+    When the package's own source says the name was removed (a module `__getattr__` that
+    refuses it with a "was removed" message, as NumPy 2.0 does for `np.float_`), the finding
+    says so, with the release and the replacement the message names.
 
     ## Why it matters for AI-written code
     Assistants complete API names by analogy: `os.path.splitall`, `json.parse`,
