@@ -102,6 +102,12 @@ def _stages(
         report = with_dynamic_findings(report, effective)
         report = with_complexity_findings(report, effective)
         report = with_constant_output(report, effective)
+        if effective.base is not None:
+            from assay.behaviour.diff.findings import with_behaviour_diff
+
+            # Against a git revision: each file's changed functions, old and new on the
+            # same inputs (AS702), and timed side by side (AS703).
+            report = with_behaviour_diff(report, effective)
     return with_reviews(_without_per_file_ignores(report, effective.per_file_ignores, inputs))
 
 

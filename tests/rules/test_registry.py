@@ -24,7 +24,7 @@ _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
 #: Rules that compare with a git revision (--base). Their Example is checked against the Use
 #: instead code as the committed base, their Use instead against itself, and their fixture
 #: against `<ID>.base.py`, each in a real temporary git repository.
-NEEDS_GIT_BASE = frozenset({"AS407"})
+NEEDS_GIT_BASE = frozenset({"AS407", "AS702", "AS703"})
 
 
 def _ids_found(source: str, rule_id: str, name: str) -> list[int]:

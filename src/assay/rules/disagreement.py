@@ -6,6 +6,9 @@ behaviour. They fire in `assay compare TASK CANDIDATE...`, in `assay.compare(...
 benchmark harness, and in `assay check` on a file that holds several versions of one
 function side by side (``median_v1``, ``median_v2``, ``median_v3``: same stem plus
 ``_v<N>``, same parameters), which is how a single file can carry N candidates.
+
+AS702 and AS703 compare two versions of one module instead (`assay.behaviour.diff`): in
+`assay diff OLD NEW`, `assay.diff(...)`, and `assay check --base REV`.
 """
 
 from __future__ import annotations
@@ -80,6 +83,100 @@ declare(
         s = sorted(xs)
         n = len(s)
         return (s[(n - 1) // 2] + s[n // 2]) / 2
+    ```
+    """,
+)
+
+
+declare(
+    id="AS702",
+    name="behaviour-changed",
+    family=Family.DISAGREEMENT,
+    severity=Severity.ERROR,
+    module=__name__,
+    docs="""The new version of a function does something else than the old one on some input.
+
+    ## What it finds
+    With ``assay diff OLD.py NEW.py`` or ``assay check --base REV``, the functions of the two
+    versions are matched by qualified name (renames by body similarity) and every pair whose
+    code or dependencies changed runs on the same inputs in the sandbox: the old and new
+    docstring examples, inputs built from the annotations and from the constants the code
+    compares with, and the literal calls of the function in the module and the repository's
+    tests. A finding names the input where the results differ, shrunk to the smallest one
+    that still shows it, with both results: a different value, a different exception, an
+    argument changed in place, different printed output. A change declared with
+    ``--allow-change NAME`` or a "Behaviour change: ..." line in the new docstring is
+    reported as information.
+
+    ## Why it matters for AI-written code
+    Most AI-written code is an edit: "refactor this", "make it faster", "clean this up". The
+    rewrite reads better, passes the one test that exists, and returns something else for
+    the inputs nobody tried (an off-by-one in a slice, a dropped ``None`` guard, another
+    rounding mode). A concrete input with the old and the new result is the review comment
+    a reader can check in seconds.
+
+    ## Example
+    ```python
+    def last_n(items: list[int], n: int) -> list[int]:
+        \"\"\"The last n items, in order.\"\"\"
+        return items[len(items) - n + 1 :]
+    ```
+
+    ## Use instead
+    ```python
+    def last_n(items: list[int], n: int) -> list[int]:
+        \"\"\"The last n items, in order.\"\"\"
+        return items[len(items) - n :]
+    ```
+    """,
+)
+
+
+declare(
+    id="AS703",
+    name="performance-regressed",
+    family=Family.DISAGREEMENT,
+    severity=Severity.WARNING,
+    confidence="medium",
+    module=__name__,
+    docs="""The new version of a function grows clearly slower with its input than the old one.
+
+    ## What it finds
+    With ``assay diff`` or ``assay check --base REV``, each changed pair whose arguments can
+    be sized (collections and strings from the annotations or a docstring example) is timed
+    at 64, 128, ... elements in one sandbox job, old and new interleaved, five repetitions
+    per size with the minimum kept. It is reported when the fitted growth exponents differ
+    by at least 0.5, the new one is at least linear, the new version is at least twice as
+    slow at the largest size, and a second measurement confirms it: "the new version is
+    quadratic where the old one was linear", with both timing series.
+
+    ## Why it matters for AI-written code
+    A rewrite that "simplifies" a set into a list, or moves a sort into a loop, returns the
+    same results and passes every test written with ten elements; it only shows at the size
+    production data has. Both versions measured side by side make the regression a number.
+
+    ## Example
+    ```python
+    def dedupe(items: list[int]) -> list[int]:
+        seen = []
+        kept = []
+        for item in items:
+            if item not in seen:
+                seen.append(item)
+                kept.append(item)
+        return kept
+    ```
+
+    ## Use instead
+    ```python
+    def dedupe(items: list[int]) -> list[int]:
+        seen = set()
+        kept = []
+        for item in items:
+            if item not in seen:
+                seen.add(item)
+                kept.append(item)
+        return kept
     ```
     """,
 )

@@ -1,0 +1,266 @@
+"""A behaviour diff as findings and as a `Report`, and the stage of ``assay check --base REV``.
+
+`diff_findings` turns each changed pair into an AS702 finding (information when the change
+was declared) and each clear slow-down into AS703, at the new function's line, with the
+counterexamples (or both timing series) as evidence. `diff_report` wraps them in a `Report`
+whose notes say what was equivalent and on how many inputs, and what was not compared,
+so the existing renderers (text, SARIF, HTML, ...) show a diff like any check.
+
+`with_behaviour_diff` is the dynamic stage that `assay check --base REV` runs after the
+others: every checked file that existed at `REV` is diffed against that version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assay.behaviour.diff import BehaviourDiff, PairResult, diff_sources
+from assay.behaviour.stages._frame import degraded_warnings, guarded
+from assay.behaviour.stages.functions import _override, _suppressed
+from assay.config import Settings
+from assay.model import FileError, Finding, Report, Severity
+from assay.rules._registry import finding_for
+from assay.sandbox import Sandbox
+
+__all__ = [
+    "DIFF_RULES",
+    "diff_findings",
+    "diff_notes",
+    "diff_report",
+    "repository_tests",
+    "with_behaviour_diff",
+]
+
+#: The rules a behaviour diff reports.
+DIFF_RULES = frozenset({"AS702", "AS703"})
+#: Test files read for calls of the changed functions, and their total size, at most.
+MAX_TEST_FILES = 200
+MAX_TEST_BYTES = 4_000_000
+
+
+def _changed(pair: PairResult, path: str) -> Finding:
+    first = pair.counterexamples[0]
+    more = len(pair.counterexamples) - 1
+    name = pair.new if not pair.renamed else f"{pair.new} (was {pair.old})"
+    if first.kind == "import":
+        what = f"the new module no longer imports: {first.new}"
+    else:
+        what = f"{first.input} gave {first.old}, now {first.new}"
+    declared = f" (declared by {pair.declared_by})" if pair.declared else ""
+    message = (
+        f"{name} changed behaviour{declared}: {what}"
+        + (f" (and {more} more kind{'s' if more > 1 else ''} of difference)" if more else "")
+        + (f" [found by the {first.engine} engine]" if first.engine != "random" else "")
+    )
+    evidence: dict[str, Any] = {
+        "old": pair.old,
+        "new": pair.new,
+        "input": first.input,
+        "old_result": first.old,
+        "new_result": first.new,
+        "kind": first.kind,
+        "engine": first.engine,
+        "inputs_tried": pair.inputs_tried,
+        "counterexamples": [c.to_json() for c in pair.counterexamples],
+        "declared": pair.declared,
+    }
+    return finding_for(
+        "AS702",
+        severity=Severity.INFO if pair.declared else None,
+        path=path,
+        line=pair.new_line,
+        message=message,
+        evidence=evidence,
+        fix=None
+        if pair.declared
+        else "restore the old behaviour on this input, or declare the change (--allow-change "
+        f"{pair.new}, or a 'Behaviour change: ...' line in the docstring)",
+        function=pair.new,
+    )
+
+
+def _slower(pair: PairResult, path: str) -> Finding | None:
+    growth = pair.performance
+    if growth is None or not growth.regressed:
+        return None
+    old_exponent = (
+        "below the timer" if growth.old_exponent is None else f"n^{growth.old_exponent:.2f}"
+    )
+    new_exponent = "?" if growth.new_exponent is None else f"n^{growth.new_exponent:.2f}"
+    return finding_for(
+        "AS703",
+        path=path,
+        line=pair.new_line,
+        message=(
+            f"{pair.new} is {growth.new_class} where {pair.old} was {growth.old_class}: time "
+            f"grows like {new_exponent} (was {old_exponent}) over n = {growth.sizes[0]}.."
+            f"{growth.sizes[-1]}, {growth.new_seconds[-1] / max(growth.old_seconds[-1], 1e-9):.1f}"
+            "× slower at the largest size"
+        ),
+        evidence={"old": pair.old, "new": pair.new, **growth.to_json()},
+        fix="find the step the rewrite repeats per element (membership in a list, a sort or "
+        "copy inside the loop) and bring back the set, dict or single pass of the old version",
+        function=pair.new,
+    )
+
+
+def diff_findings(diff: BehaviourDiff, path: str) -> list[Finding]:
+    """AS702 for every pair that behaves differently (info when declared), AS703 for every
+    clear slow-down, reported at `path` on the new function's line."""
+    findings: list[Finding] = []
+    for pair in diff.pairs:
+        if pair.counterexamples:
+            findings.append(_changed(pair, path))
+        slower = _slower(pair, path)
+        if slower is not None:
+            findings.append(slower)
+    return sorted(findings, key=Finding.sort_key)
+
+
+def diff_notes(diff: BehaviourDiff, path: str) -> list[str]:
+    """What the findings do not say: equivalent pairs with their inputs, renames, added and
+    removed functions, pairs not compared."""
+    notes: list[str] = []
+    for pair in diff.pairs:
+        if pair.equivalent:
+            renamed = f" (renamed from {pair.old})" if pair.renamed else ""
+            engines = " + ".join(pair.engines)
+            notes.append(
+                f"{path}: {pair.new}{renamed} equivalent on {pair.inputs_tried} inputs "
+                f"({engines}): {pair.coverage}"
+            )
+    if diff.added:
+        notes.append(f"{path}: added (not diffed): {', '.join(diff.added)}")
+    if diff.removed:
+        notes.append(f"{path}: removed (not diffed): {', '.join(diff.removed)}")
+    notes.extend(f"{path}: {u.new} not compared: {u.reason}" for u in diff.unverified)
+    return notes
+
+
+def diff_report(diff: BehaviourDiff, path: str, *, source: str = "") -> Report:
+    """A `Report` of the diff at `path` (the new version), for the renderers; assay's
+    failures (an unparsable version, an old module that does not import) are its errors."""
+    return Report(
+        findings=diff_findings(diff, path),
+        files=[path],
+        errors=[FileError(path=path, kind="diff", message=error) for error in diff.errors],
+        notes=diff_notes(diff, path),
+        sources={path: source} if source else {},
+    )
+
+
+def repository_tests(path: Path) -> list[str]:
+    """The texts of the test files (``test_*.py``, ``*_test.py``) of the git repository
+    holding `path`, or of its directory when it is in none; at most `MAX_TEST_FILES`
+    files and `MAX_TEST_BYTES` in all."""
+    from assay.errors import InvalidArgument
+    from assay.source.gitbase import repository_root
+
+    try:
+        root = repository_root(path.resolve().parent)
+    except InvalidArgument:
+        root = path.resolve().parent
+    texts: list[str] = []
+    total = 0
+    for pattern in ("test_*.py", "*_test.py"):
+        for candidate in sorted(root.rglob(pattern)):
+            if len(texts) >= MAX_TEST_FILES or total >= MAX_TEST_BYTES:
+                return texts
+            if any(part.startswith(".") or part == "node_modules" for part in candidate.parts):
+                continue
+            try:
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            total += len(text)
+            texts.append(text)
+    return texts
+
+
+def _diff_file(
+    path: str,
+    source: str,
+    revision: str,
+    rules: frozenset[str],
+    settings: Settings,
+    sandbox: Sandbox,
+) -> tuple[list[Finding], list[str]]:
+    from assay.source.gitbase import file_at
+
+    real = Path(path)
+    old = file_at(revision, real)
+    if old is None:
+        return [], []
+    diff = diff_sources(
+        old,
+        source,
+        timeout_s=settings.probe_timeout,
+        performance="AS703" in rules,
+        callers=repository_tests(real),
+        sandbox=sandbox,
+    )
+    notes = diff_notes(diff, path)
+    notes.extend(f"{path}: behaviour diff against {revision} failed: {e}" for e in diff.errors)
+    findings = [
+        _override(f, settings)
+        for f in diff_findings(diff, path)
+        if f.rule in rules and not _suppressed(source, f)
+    ]
+    return findings, notes
+
+
+def with_behaviour_diff(report: Report, settings: Settings) -> Report:
+    """`report` plus the behaviour diff of every checked file against ``settings.base``
+    (AS702, AS703), when a base is set and those rules are active; files that did not
+    exist at the base, or are not files on disk, have nothing to compare."""
+    from assay.errors import SandboxError
+    from assay.rules._engine import active_rules
+
+    rules = frozenset(r.id for r in active_rules(settings)) & DIFF_RULES
+    revision = settings.base
+    files = {
+        path: source
+        for path, source in report.sources.items()
+        if path not in {"-", ""} and not path.startswith("<") and Path(path).is_file()
+    }
+    if revision is None or not rules or not files:
+        return report
+    found: list[Finding] = []
+    notes: list[str] = []
+    crashed: list[FileError] = []
+    gaps: Sequence[str] = ()
+    try:
+        with contextlib.ExitStack() as stack:
+            box = stack.enter_context(Sandbox(workers=2))
+            gaps = box.degraded
+            for path, source in files.items():
+                done = guarded(
+                    path,
+                    "the behaviour diff",
+                    crashed,
+                    _diff_file,
+                    path,
+                    source,
+                    revision,
+                    rules,
+                    settings,
+                    box,
+                )
+                if done is not None:
+                    found.extend(done[0])
+                    notes.extend(done[1])
+    except SandboxError as error:
+        return report.model_copy(
+            update={"warnings": [*report.warnings, f"behaviour diff did not run: {error}"]}
+        )
+    return report.model_copy(
+        update={
+            "findings": sorted([*report.findings, *found], key=Finding.sort_key),
+            "notes": [*report.notes, *notes],
+            "errors": [*report.errors, *crashed],
+            "warnings": degraded_warnings(report.warnings, tuple(gaps)),
+        }
+    )
