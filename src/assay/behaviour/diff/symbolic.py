@@ -283,6 +283,11 @@ def _plan(
         functions.append(function)
     old_params = [*functions[0].args.posonlyargs, *functions[0].args.args]
     new_params = [*functions[1].args.posonlyargs, *functions[1].args.args]
+    if param_types is not None and len(param_types) != len(old_params):
+        raise InvalidArgument(
+            f"param_types has {len(param_types)} entries but {old_name} takes "
+            f"{len(old_params)} parameters; pass one annotation text per parameter"
+        )
     reasons: list[str] = []
     for label, params in (("OLD", old_params), ("NEW", new_params)):
         if len(params) != len(old_params):
@@ -293,11 +298,6 @@ def _plan(
             return texts
         reasons.append(f"{label}: {texts}")
     if param_types is not None:
-        if len(param_types) != len(old_params):
-            raise InvalidArgument(
-                f"param_types has {len(param_types)} entries but {old_name} takes "
-                f"{len(old_params)} parameters; pass one annotation text per parameter"
-            )
         given: list[str] = []
         for param, text in zip(old_params, param_types, strict=True):
             try:
