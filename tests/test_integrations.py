@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,22 @@ def test_pre_commit_hooks_structure() -> None:
 def test_pre_commit_entries_parse_as_cli_options(tmp_path: Path) -> None:
     clean = tmp_path / "clean.py"
     clean.write_text("import json\n")
+    # The behaviour-diff hook compares with HEAD: the file is committed in a repository.
+    for step in (["init", "-q"], ["add", "clean.py"], ["commit", "-qm", "base"]):
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(tmp_path),
+                "-c",
+                "user.name=a",
+                "-c",
+                "user.email=a@b.invalid",
+                *step,
+            ],
+            check=True,
+            capture_output=True,
+        )
     for hook in _load(".pre-commit-hooks.yaml"):
         argv = [*shlex.split(hook["entry"])[1:], "--offline", str(clean)]
         assert main(argv) == 0, hook["id"]
@@ -101,3 +118,33 @@ def test_action_command_runs(tmp_path: Path) -> None:
     ]
     assert main(argv) == 0
     assert json.loads(sarif.read_text())["version"] == "2.1.0"
+
+
+def test_action_diff_step_command_runs(tmp_path: Path) -> None:
+    """The behaviour diff step's command on a repository whose function changed since the base."""
+    action = _load("action.yml")
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "diff")
+    assert 'assay diff --base "$DIFF_BASE"' in step["run"] and "--format sarif" in step["run"]
+    module = tmp_path / "stats.py"
+    module.write_text("def first(xs: list[int]) -> int | None:\n    return xs[0] if xs else None\n")
+    for command in (["init", "-q"], ["add", "stats.py"], ["commit", "-qm", "base"]):
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(tmp_path),
+                "-c",
+                "user.name=a",
+                "-c",
+                "user.email=a@b.invalid",
+                *command,
+            ],
+            check=True,
+            capture_output=True,
+        )
+    module.write_text("def first(xs: list[int]) -> int | None:\n    return xs[0]\n")
+    sarif = tmp_path / action["inputs"]["diff-sarif-file"]["default"]
+    argv = ["diff", "--base", "HEAD", str(module), "--format", "sarif", "--output", str(sarif)]
+    assert main([*argv, "--no-performance"]) == 1
+    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["AS702"]

@@ -10,7 +10,7 @@ The public API::
 from __future__ import annotations
 
 from assay._version import __version__
-from assay.api import check, check_source, check_under_root, compare, generate
+from assay.api import check, check_source, check_under_root, compare, diff, generate
 from assay.errors import AssayError
 from assay.model import (
     SCHEMA_VERSION,
@@ -40,5 +40,6 @@ __all__ = [
     "check_source",
     "check_under_root",
     "compare",
+    "diff",
     "generate",
 ]

@@ -21,10 +21,11 @@ from assay.source.discover import (
 if TYPE_CHECKING:
     # Generation (models, prompts) is imported when `generate` is called: a check does not
     # pay for it at start-up.
+    from assay.behaviour.diff import BehaviourDiff
     from assay.gen.loop import GenerationResult
     from assay.llm.base import Backend
 
-__all__ = ["check", "check_source", "check_under_root", "compare", "generate"]
+__all__ = ["check", "check_source", "check_under_root", "compare", "diff", "generate"]
 
 
 def check(
@@ -257,6 +258,58 @@ def compare(
 
     return with_candidate_growth(
         report, spec.entry_point, [(s.name, s.source) for s in sources], text
+    )
+
+
+def diff(
+    old: str | Path,
+    new: str | Path,
+    *,
+    entry_points: Sequence[str] = (),
+    allow_change: Sequence[str] = (),
+    seed: int = 0,
+    budget: int = 48,
+    symbolic: bool = True,
+    performance: bool = True,
+    timeout: float = 2.0,
+    callers: Sequence[str] = (),
+) -> BehaviourDiff:
+    """The behaviour diff of two versions of a module: each changed function run old and
+    new on the same inputs in the sandbox, equivalent on N inputs or counterexamples.
+
+    Args:
+        old: the old version: source text, or a `Path` to read it from.
+        new: the new version: source text, or a `Path`.
+        entry_points: compare only these functions (old or new name); default: every
+            function whose code or dependencies changed.
+        allow_change: functions whose change is intended (reported as declared).
+        seed: makes the inputs reproducible (both versions get the same ones).
+        budget: inputs per pair.
+        symbolic: ask the symbolic engine, when installed, where random inputs agree.
+        performance: also time both versions at growing sizes (AS703).
+        timeout: seconds per call in the sandbox.
+        callers: test files' texts, searched for calls of the old function.
+
+    Raises:
+        InvalidArgument: `budget` or `timeout` is not positive, or an entry point names no
+            function of either version.
+        SourceError: a `Path` cannot be read.
+    """
+    from assay.behaviour.diff import diff_sources
+
+    if timeout <= 0:
+        raise InvalidArgument(f"timeout must be positive, got {timeout}; pass e.g. timeout=2.0")
+    return diff_sources(
+        _read_text(old),
+        _read_text(new),
+        entry_points=entry_points,
+        allow_change=allow_change,
+        seed=seed,
+        budget=budget,
+        symbolic=symbolic,
+        performance=performance,
+        timeout_s=timeout,
+        callers=callers,
     )
 
 

@@ -206,3 +206,24 @@ def test_mcp_columns_are_one_based_like_the_json_report() -> None:
     report = report_dict(assay.check_source(source, name="snippet.py", dynamic=False))
     assert mcp_cols == {(f["rule"], f["col"]) for f in report["findings"]}
     assert ("AS102", 9) in mcp_cols
+
+
+def test_a_diff_of_server_file_names_is_a_diff_of_text(
+    client: TestClient, secret_file: Path
+) -> None:
+    response = client.post(
+        "/v1/diff",
+        json={"old": str(secret_file), "new": "/proc/self/environ", "performance": False},
+    )
+    assert SECRET not in response.text
+    assert response.status_code == 200, response.text
+    # Two one-line "modules" that are not Python: an error, never a file read.
+    assert response.json()["exit_code"] == 2
+
+
+def test_mcp_diff_behaviour_reads_no_file(secret_file: Path) -> None:
+    server = build_server(record=False)
+    result = asyncio.run(
+        server.call_tool("diff_behaviour", {"old": str(secret_file), "new": str(secret_file)})
+    )
+    assert SECRET not in str(result)

@@ -306,3 +306,31 @@ def test_a_prompt_naming_a_server_file_is_text_never_read(
     # The path is the request's text: it names no function, and the file is never opened.
     assert response.status_code == 422, response.text
     assert "hidden_function_name" not in response.text
+
+
+DIFF_OLD = "def mean(xs: list[float]) -> float | None:\n    if not xs:\n        return None\n    return sum(xs) / len(xs)\n"
+DIFF_NEW = "def mean(xs: list[float]) -> float | None:\n    return sum(xs) / len(xs)\n"
+
+
+def test_diff_returns_the_counterexample(client: TestClient) -> None:
+    response = client.post(
+        "/v1/diff",
+        json={"old": DIFF_OLD, "new": DIFF_NEW, "budget": 12, "performance": False},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["exit_code"] == 1
+    (pair,) = body["diff"]["pairs"]
+    assert pair["counterexamples"][0]["input"] == "mean([])"
+    declared = client.post(
+        "/v1/diff",
+        json={
+            "old": DIFF_OLD,
+            "new": DIFF_NEW,
+            "allow_change": ["mean"],
+            "budget": 12,
+            "performance": False,
+        },
+    )
+    assert declared.json()["exit_code"] == 0
+    assert client.post("/v1/diff", json={"old": DIFF_OLD}).status_code == 422

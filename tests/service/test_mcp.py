@@ -158,3 +158,24 @@ def test_streamable_http_with_api_key(http_server: str) -> None:
     checked = anyio.run(scenario)
     assert not checked.is_error, checked.content
     assert checked.structured_content["verdict"] == "findings"
+
+
+def test_diff_behaviour_tool_gives_the_counterexample() -> None:
+    import asyncio
+
+    from assay.service.mcp import build_server
+
+    old = "def first(xs: list[int]) -> int | None:\n    return xs[0] if xs else None\n"
+    new = "def first(xs: list[int]) -> int | None:\n    return xs[0]\n"
+    server = build_server(record=False)
+    result = asyncio.run(server.call_tool("diff_behaviour", {"old": old, "new": new}))
+    structured = result.structured_content
+    assert structured is not None
+    assert structured["verdict"] == "changed" and "first" in structured["summary"]
+    (pair,) = structured["pairs"]
+    assert pair["counterexamples"][0]["input"] == "first([])"
+    assert "IndexError" in pair["counterexamples"][0]["new"]
+    declared = asyncio.run(
+        server.call_tool("diff_behaviour", {"old": old, "new": new, "allow_change": ["first"]})
+    ).structured_content
+    assert declared is not None and declared["verdict"] == "declared"

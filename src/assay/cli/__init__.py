@@ -37,6 +37,7 @@ _COMMAND_MODULES = {
     "rules": "check",
     "explain": "check",
     "compare": "compare",
+    "diff": "diff",
     "gen": "gen",
     "complete": "gen",
     "serve": "serve",

@@ -3,10 +3,11 @@
     POST /v1/check        {"source": "...", "path": "tool.py"}         -> report (+ rendering)
     POST /v1/compare      {"task": "...", "candidates": [{"code": ...}]} -> report with clusters
     POST /v1/generate     {"prompt": "...", "n": 4}                    -> report + selected code
+    POST /v1/diff         {"old": "...", "new": "..."}                 -> behaviour diff (pairs)
     GET  /v1/ledger/runs, /v1/ledger/runs/{id}, /v1/ledger/stats;  POST /v1/ledger/runs/{id}/outcomes
     GET  /v1/health       (no key needed)                            OpenAPI: /openapi.json, /docs
 
-Client fields are data, never paths: ``source``, ``task`` and candidates are source text,
+Client fields are data, never paths: ``source``, ``task``, ``old``/``new`` and candidates are source text,
 whatever they say. Server files are read only when the operator names a folder
 (``assay serve --root DIR``), and then only through ``files`` paths resolved inside it.
 Only the Host names the operator allows are served (loopback names by default: a web page
@@ -177,6 +178,34 @@ class GenerateRequest(_Body):
     use_ledger: bool = Field(True, description="Add criteria learnt from past failures.")
     format: Format = "json"
     record: bool = True
+
+
+class DiffRequest(_Body):
+    """Two versions of one module: each changed function runs old and new on the same inputs."""
+
+    old: str = Field(description="The old version's source: always text, never a path.")
+    new: str = Field(description="The new version's source: always text, never a path.")
+    entry_points: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list, max_length=100, description="Compare only these functions."
+    )
+    allow_change: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list, max_length=100, description="Functions whose change is intended."
+    )
+    budget: int = Field(48, ge=1, le=500, description="Inputs per pair of functions.")
+    timeout: float = Field(2.0, gt=0, le=30, description="Seconds per call in the sandbox.")
+    seed: int = 0
+    symbolic: bool = Field(True, description="Ask the symbolic engine where random inputs agree.")
+    performance: bool = Field(True, description="Also time both versions at growing sizes.")
+
+
+class DiffResponse(BaseModel):
+    """The behaviour diff (the schema of `assay diff --format json`) and its exit code."""
+
+    diff: dict[str, Any]
+    exit_code: int = Field(
+        description="0 every pair equivalent or declared, 1 a behaviour changed, 2 assay failed."
+    )
+    duration_s: float
 
 
 class ReportResponse(BaseModel):
@@ -459,6 +488,33 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 started=started,
                 task=body.task,
                 candidates=candidates,
+            )
+
+        return await limiter.run(work)
+
+    @app.post("/v1/diff", response_model=DiffResponse, dependencies=guarded, tags=["verify"])
+    async def diff(body: DiffRequest) -> DiffResponse:
+        """Run each changed function of ``old`` and ``new`` on the same inputs in the sandbox:
+        per pair, equivalent on N inputs or the counterexamples (input, old, new)."""
+        from assay.api import diff as api_diff
+
+        def work() -> DiffResponse:
+            started = time.perf_counter()
+            result = api_diff(
+                body.old,
+                body.new,
+                entry_points=body.entry_points,
+                allow_change=body.allow_change,
+                seed=body.seed,
+                budget=body.budget,
+                symbolic=body.symbolic,
+                performance=body.performance,
+                timeout=body.timeout,
+            )
+            return DiffResponse(
+                diff=result.to_json(),
+                exit_code=result.exit_code,
+                duration_s=time.perf_counter() - started,
             )
 
         return await limiter.run(work)

@@ -7,12 +7,14 @@ Tools (each returns structured content, with a JSON schema the agent can read):
                          the selected one, and the inputs that tell them apart.
 * ``generate_verified``  generate candidates, verify them, return the selected code; past
                          failures on similar tasks (the ledger) become acceptance criteria.
+* ``diff_behaviour``     run each changed function of two versions of a module on the same
+                         inputs: equivalent on N inputs, or the counterexamples.
 
 Transports: stdio (``assay mcp``, what agents spawn) and streamable HTTP
 (``assay mcp --transport http``, at ``/mcp``; an API key is required beyond loopback, sent as
 ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``; only allowed Host names are served).
 
-Arguments are data, never paths: ``source`` and ``task`` are text whatever they say. A fourth
+Arguments are data, never paths: ``source``, ``task``, ``old`` and ``new`` are text whatever they say. A fourth
 tool, ``check_files``, exists only when the operator names a folder (``assay mcp --root DIR``)
 and reads nothing outside it. Registration with common agents is in
 docs/mcp.md. Also runnable as ``python -m assay.service.mcp``.
@@ -40,6 +42,7 @@ from assay.service._guard import RequestGuard, allowed_hosts_for
 __all__ = [
     "CheckCodeResult",
     "CompareResult",
+    "DiffResult",
     "FindingOut",
     "GenerateResult",
     "build_server",
@@ -51,7 +54,9 @@ _INSTRUCTIONS = (
     "Call check_code on code you wrote or were given before presenting it; fix every error "
     "finding (each carries its evidence: the missing API and its closest real ones, the input "
     "that breaks the code, the unsafe call). When you have several candidate implementations, "
-    "call compare_candidates to see which behave alike and on which inputs they differ."
+    "call compare_candidates to see which behave alike and on which inputs they differ. "
+    "After refactoring or editing existing code, call diff_behaviour with the old and the new "
+    "version: every counterexample is an input where your edit changed what the code does."
 )
 
 
@@ -127,6 +132,24 @@ class GenerateResult(BaseModel):
     findings: list[FindingOut]
     run_id: int | None = None
     ledger_error: str | None = None
+
+
+class DiffResult(BaseModel):
+    """The behaviour diff of two versions: per changed function, equivalent or counterexamples."""
+
+    verdict: str = Field(
+        description="equivalent (every pair), declared (the only changes are declared ones), "
+        "changed, or error."
+    )
+    summary: str
+    pairs: list[dict[str, Any]] = Field(
+        description="old, new, equivalent, inputs_tried, engine, counterexamples (input, old, "
+        "new), renamed, declared, coverage, performance."
+    )
+    added: list[str]
+    removed: list[str]
+    unverified: list[dict[str, Any]]
+    errors: list[str]
 
 
 def _findings(findings: Sequence[Finding]) -> list[FindingOut]:
@@ -231,8 +254,53 @@ def build_server(
             ledger_error=ledger_error,
         )
 
+    @server.tool(title="Diff the behaviour of two versions")
+    def diff_behaviour(
+        old: str,
+        new: str,
+        entry_points: list[str] | None = None,
+        allow_change: list[str] | None = None,
+    ) -> DiffResult:
+        """Run every changed function of the old and the new version of a module on the same
+        inputs in a sandbox. Per function: equivalent on N inputs, or counterexamples (the
+        input, the old result, the new result), shrunk to the smallest input. Functions in
+        allow_change are expected to change (reported as declared)."""
+        from assay.api import diff
+
+        result = diff(old, new, entry_points=entry_points or (), allow_change=allow_change or ())
+        return _diff_result(result.to_json(), result.exit_code)
+
     _add_generate_tool(server, recorder, Backends(backends, model=model))
     return server
+
+
+def _diff_result(document: dict[str, Any], exit_code: int) -> DiffResult:
+    pairs = document["pairs"]
+    changed = [p["new"] for p in pairs if not p["equivalent"] and not p["declared"]]
+    declared = [p["new"] for p in pairs if not p["equivalent"] and p["declared"]]
+    verdict = (
+        "error"
+        if exit_code == 2
+        else "changed"
+        if changed
+        else "declared"
+        if declared
+        else "equivalent"
+    )
+    summary = (
+        f"{len(pairs)} changed function(s) compared; "
+        + (f"behaviour changed: {', '.join(changed)}" if changed else "no undeclared change")
+        + (f"; {len(document['unverified'])} not compared" if document["unverified"] else "")
+    )
+    return DiffResult(
+        verdict=verdict,
+        summary=summary if exit_code != 2 else "; ".join(document["errors"]),
+        pairs=pairs,
+        added=document["added"],
+        removed=document["removed"],
+        unverified=document["unverified"],
+        errors=document["errors"],
+    )
 
 
 def _check_result(report: Report, run_id: int | None, ledger_error: str | None) -> CheckCodeResult:

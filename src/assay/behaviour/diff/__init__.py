@@ -55,6 +55,7 @@ from assay.behaviour.diff._types import (
 )
 from assay.behaviour.inputs import ProbeInput
 from assay.behaviour.probes import outcome_text
+from assay.behaviour.spec import Spec
 from assay.errors import InvalidArgument
 from assay.sandbox import Limits, Sandbox, Status
 
@@ -100,7 +101,7 @@ class _Options:
     performance: bool
     limits: Limits
     symbolic_timeout_s: float
-    callers: tuple[ast.AST, ...]
+    callers: tuple[str, ...]
 
 
 def _parse(source: str, which: str) -> tuple[ast.Module | None, str | None]:
@@ -186,7 +187,7 @@ def diff_sources(
         performance=performance,
         limits=Limits(timeout_s=timeout_s, memory_mb=512),
         symbolic_timeout_s=symbolic_timeout_s,
-        callers=tuple(tree for tree in (_parse(text, "test")[0] for text in callers) if tree),
+        callers=tuple(callers),
     )
     to_run = [
         (index, pair)
@@ -339,9 +340,9 @@ def _shrunk(
     for difference in found:
         if len(made) >= MAX_COUNTEREXAMPLES:
             break
-        if difference.signature in kinds:
+        if difference.pattern in kinds:
             continue
-        kinds.add(difference.signature)
+        kinds.add(difference.pattern)
         item = run.inputs[difference.index]
         small, smallest, _ = shrink(
             sources, item, difference, sandbox=sandbox, limits=options.limits, deadline=deadline
@@ -438,7 +439,7 @@ def _module_names(tree: ast.Module) -> set[str]:
 # ---------------------------------------------------------------------------- symbolic
 
 
-def _small_and_typed(old: Side, new: Side, specs: tuple[Any, Any]) -> bool:
+def _small_and_typed(old: Side, new: Side, specs: tuple[Spec, Spec]) -> bool:
     """Whether the symbolic engine is worth asking: top-level functions, every required
     parameter annotated, small bodies."""
     for side, spec in zip((old, new), specs, strict=True):

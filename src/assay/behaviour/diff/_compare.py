@@ -79,7 +79,7 @@ class Difference:
     new: Outcome
 
     @property
-    def signature(self) -> tuple[str, str, str]:
+    def pattern(self) -> tuple[str, str, str]:
         """What a smaller input must reproduce: the kind and each side's kind of outcome."""
         return self.kind, _outcome_kind(self.old), _outcome_kind(self.new)
 
@@ -345,7 +345,7 @@ def shrink(
             if kind is None:
                 continue
             candidate = Difference(index, kind, o.outcome, n.outcome)
-            if candidate.signature == found.signature:
+            if candidate.pattern == found.pattern:
                 better = (batch[index], candidate)
                 break
         if better is None:

@@ -67,8 +67,13 @@ def side_spec(side: Side, module_names: frozenset[str]) -> Spec:
     return replace(spec, entry_point=ALIAS)
 
 
-def _plain(spec: Spec, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    shapes = infer_shapes(spec)
+def _plain(
+    spec: Spec,
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    hints: dict[str, str],
+    proposed: Sequence[tuple[Any, ...]],
+) -> bool:
+    shapes = infer_shapes(spec, hints, proposed)
     keyword_only = any(default is None for default in node.args.kw_defaults)
     return shapes is not None and not any(_has_any(s) for s in shapes) and not keyword_only
 
@@ -77,11 +82,15 @@ def _has_any(shape: Shape) -> bool:
     return shape.kind == "any" or any(_has_any(item) for item in shape.items)
 
 
-def _called_with(trees: Sequence[ast.AST], names: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Literal positional arguments of every call of one of `names` anywhere in `trees`
-    (inside functions too: a test function's ``assert total([1, 2]) == 3``)."""
+def _called_with(
+    trees: Sequence[ast.AST], texts: Sequence[str], names: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """Literal positional arguments of every call of one of `names` anywhere in `trees` and
+    in the `texts` (test files) that mention one of them (inside functions too: a test
+    function's ``assert total([1, 2]) == 3``)."""
     found: dict[str, tuple[Any, ...]] = {}
-    for tree in trees:
+    mentioning = [text for text in texts if any(name in text for name in names)]
+    for tree in [*trees, *(t for t in map(_parsed, mentioning) if t is not None)]:
         for name in names:
             for values in literal_calls(tree, name):
                 try:
@@ -92,6 +101,13 @@ def _called_with(trees: Sequence[ast.AST], names: Sequence[str]) -> list[tuple[A
                 if len(found) >= _PROPOSED:
                     return list(found.values())
     return list(found.values())
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
 
 
 def _as_function(function: Defined) -> ast.FunctionDef:
@@ -169,7 +185,7 @@ def pair_inputs(
     *,
     budget: int,
     seed: int,
-    callers: Sequence[ast.AST] = (),
+    callers: Sequence[str] = (),
 ) -> tuple[list[ProbeInput], str | None]:
     """The inputs both versions run on, and None, or [] and why none could be built.
 
@@ -179,12 +195,17 @@ def pair_inputs(
         specs: the two versions' specs (`side_spec`).
         budget: the most inputs.
         seed: makes generation reproducible (the same for both sides).
-        callers: parsed test files of the repository, searched for literal calls.
+        callers: texts of the repository's test files, searched for literal calls.
     """
     old_spec, new_spec = specs
     is_method = old.function.owner is not None
+    names = list(dict.fromkeys([old.function.node.name, new.function.node.name]))
+    proposed = [] if is_method else _called_with([old.tree, new.tree], callers, names)
+    hints = {**new_spec.hints, **old_spec.hints}
+    # Unannotated code is plain too when its callers show what it takes.
     plain = not is_method and all(
-        _plain(spec, side.function.node) for spec, side in ((old_spec, old), (new_spec, new))
+        _plain(spec, side.function.node, hints, proposed)
+        for spec, side in ((old_spec, old), (new_spec, new))
     )
     has_domains = any(
         any(stated_domains(_as_function(side.function), ModuleTypes.of(side.tree)))
@@ -199,15 +220,13 @@ def pair_inputs(
             found.setdefault(item.expression or item.key, item)
 
     if plain and not has_domains:
-        names = list(dict.fromkeys([old.function.node.name, new.function.node.name]))
-        proposed = _called_with([old.tree, new.tree, *callers], names)
-        hints = {**new_spec.hints, **old_spec.hints}
         # Each version's own examples, then the generated inputs, half the budget each so
         # that what the new version states is tried too.
         for spec, share in ((old_spec, budget - budget // 2), (new_spec, budget)):
             add(generate_inputs(spec, budget=share, seed=seed, hints=hints, proposed=proposed))
         return list(found.values()), None
     missing: list[str] = []
+    add([ProbeInput(args, origin="proposed") for args in proposed])
     for side, spec in ((old, old_spec), (new, new_spec)):
         examples = [
             i for i in generate_inputs(spec, budget=budget, seed=seed) if i.origin == "example"

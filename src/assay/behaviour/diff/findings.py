@@ -13,6 +13,7 @@ others: every checked file that existed at `REV` is diffed against that version.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,8 @@ def diff_notes(diff: BehaviourDiff, path: str) -> list[str]:
     """What the findings do not say: equivalent pairs with their inputs, renames, added and
     removed functions, pairs not compared."""
     notes: list[str] = []
+    if not diff.pairs and not diff.unverified and not diff.errors:
+        notes.append(f"{path}: no function's code (or what it uses) changed")
     for pair in diff.pairs:
         if pair.equivalent:
             renamed = f" (renamed from {pair.old})" if pair.renamed else ""
@@ -152,7 +155,7 @@ def diff_report(diff: BehaviourDiff, path: str, *, source: str = "") -> Report:
     )
 
 
-def repository_tests(path: Path) -> list[str]:
+def repository_tests(path: Path) -> tuple[str, ...]:
     """The texts of the test files (``test_*.py``, ``*_test.py``) of the git repository
     holding `path`, or of its directory when it is in none; at most `MAX_TEST_FILES`
     files and `MAX_TEST_BYTES` in all."""
@@ -163,12 +166,19 @@ def repository_tests(path: Path) -> list[str]:
         root = repository_root(path.resolve().parent)
     except InvalidArgument:
         root = path.resolve().parent
+    return _tests_under(root)
+
+
+@functools.lru_cache(maxsize=8)
+def _tests_under(root: Path) -> tuple[str, ...]:
+    """`repository_tests` of one root, read once per process (``--base`` diffs many files
+    of one repository)."""
     texts: list[str] = []
     total = 0
     for pattern in ("test_*.py", "*_test.py"):
         for candidate in sorted(root.rglob(pattern)):
             if len(texts) >= MAX_TEST_FILES or total >= MAX_TEST_BYTES:
-                return texts
+                return tuple(texts)
             if any(part.startswith(".") or part == "node_modules" for part in candidate.parts):
                 continue
             try:
@@ -177,7 +187,7 @@ def repository_tests(path: Path) -> list[str]:
                 continue
             total += len(text)
             texts.append(text)
-    return texts
+    return tuple(texts)
 
 
 def _diff_file(

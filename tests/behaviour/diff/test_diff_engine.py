@@ -1,0 +1,265 @@
+"""The behaviour diff on real refactors: equivalent rewrites stay silent, subtle changes give
+a shrunk counterexample with both results, declared changes are marked, the symbolic hook's
+candidates are confirmed by a concrete run."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import types
+from collections.abc import Sequence
+
+import pytest
+
+from assay.behaviour.diff import SYMBOLIC_MODULE, BehaviourDiff, PairResult, diff_sources
+from assay.errors import InvalidArgument
+
+OLD = """
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def squares_of_evens(xs: list[int]) -> list[int]:
+    out = []
+    for x in xs:
+        if x % 2 == 0:
+            out.append(x * x)
+    return out
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def last_n(items: list[int], n: int) -> list[int]:
+    return items[len(items) - n :]
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def first_word(text: str | None) -> str:
+    if text is None:
+        return ""
+    return text.split(" ")[0]
+
+
+def parse_port(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(f"not a port: {text!r}")
+    return int(text)
+
+
+def top_three(scores: list[int]) -> list[int]:
+    return sorted(scores, reverse=True)[:3]
+
+
+def greet(name: str) -> str:
+    return "hello " + name
+
+
+def plural(count: int) -> str:
+    return "item" if count == 1 else "items"
+"""
+
+NEW = '''
+from decimal import ROUND_HALF_EVEN, Decimal
+
+
+def squares_of_evens(xs: list[int]) -> list[int]:
+    return [x * x for x in xs if x % 2 == 0]
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
+
+
+def last_n(items: list[int], n: int) -> list[int]:
+    return items[len(items) - n + 1 :]
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def first_word(text: str | None) -> str:
+    return text.split(" ")[0]
+
+
+def parse_port(text: str) -> int:
+    if not text.isdigit():
+        raise TypeError(f"not a port: {text!r}")
+    return int(text)
+
+
+def top_three(scores: list[int]) -> list[int]:
+    scores.sort(reverse=True)
+    return scores[:3]
+
+
+def greet(name: str) -> str:
+    print("greeting", name)
+    return "hello " + name
+
+
+def plural(count: int) -> str:
+    """Behaviour change: minus one is singular too."""
+    return "item" if count in (1, -1) else "items"
+'''
+
+
+@pytest.fixture(scope="module")
+def diff() -> BehaviourDiff:
+    return diff_sources(OLD, NEW, seed=0, performance=False, symbolic=False)
+
+
+def _pair(diff: BehaviourDiff, new: str) -> PairResult:
+    return next(p for p in diff.pairs if p.new == new)
+
+
+def test_equivalent_refactors_are_equivalent(diff: BehaviourDiff) -> None:
+    comprehension = _pair(diff, "squares_of_evens")
+    assert comprehension.equivalent
+    assert comprehension.inputs_tried >= 20
+    assert "returned a value" in comprehension.coverage
+    renamed = _pair(diff, "count_words")
+    assert renamed.equivalent and renamed.renamed and renamed.old == "word_count"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "old_says", "new_says"),
+    [
+        ("last_n", "value", "", ""),
+        ("to_cents", "value", "Decimal(", "Decimal("),
+        ("first_word", "exception", "''", "raises AttributeError"),
+        ("parse_port", "exception", "raises ValueError", "raises TypeError"),
+        ("top_three", "mutation", "arguments afterwards", "arguments afterwards"),
+        ("greet", "output", "prints ''", "prints 'greeting"),
+    ],
+)
+def test_subtle_changes_have_counterexamples(
+    diff: BehaviourDiff, name: str, kind: str, old_says: str, new_says: str
+) -> None:
+    pair = _pair(diff, name)
+    assert not pair.equivalent and pair.changed
+    first = pair.counterexamples[0]
+    assert first.kind == kind
+    assert first.input.startswith(f"{name}(")
+    assert old_says in first.old and new_says in first.new
+    assert first.old != first.new
+
+
+def test_counterexamples_are_shrunk(diff: BehaviourDiff) -> None:
+    first = _pair(diff, "last_n").counterexamples[0]
+    if first.shrunk_from is not None:
+        assert len(first.input) < len(first.shrunk_from)
+    # Nothing shorter than one element and one position can show the off-by-one.
+    assert len(first.input) <= len("last_n([0], 1)")
+
+
+def test_a_docstring_declares_an_intended_change(diff: BehaviourDiff) -> None:
+    pair = _pair(diff, "plural")
+    assert not pair.equivalent
+    assert pair.declared and pair.declared_by == "docstring"
+    assert not pair.changed
+
+
+def test_exit_code_and_json_contract(diff: BehaviourDiff) -> None:
+    assert diff.exit_code == 1
+    document = diff.to_json()
+    assert {"schema_version", "pairs", "errors"} <= set(document)
+    for pair in document["pairs"]:
+        assert {"old", "new", "equivalent", "inputs_tried", "engine", "counterexamples"} <= set(
+            pair
+        )
+        for example in pair["counterexamples"]:
+            assert {"input", "old", "new"} <= set(example)
+
+
+def test_allow_change_and_entry_points() -> None:
+    result = diff_sources(
+        OLD,
+        NEW,
+        entry_points=["last_n"],
+        allow_change=["last_n"],
+        performance=False,
+        symbolic=False,
+    )
+    assert [p.new for p in result.pairs] == ["last_n"]
+    assert result.pairs[0].declared_by == "--allow-change"
+    assert result.exit_code == 0
+    with pytest.raises(InvalidArgument, match="nope"):
+        diff_sources(OLD, NEW, entry_points=["nope"])
+
+
+def test_unparsable_version_is_an_error_not_a_diff() -> None:
+    result = diff_sources(OLD, "def broken(:\n")
+    assert result.errors and "new version does not parse" in result.errors[0]
+    assert result.exit_code == 2
+
+
+def test_unchanged_functions_are_not_run() -> None:
+    result = diff_sources(OLD, OLD, performance=False)
+    assert result.pairs == ()
+    assert "greet" in result.unchanged
+
+
+def test_a_module_that_no_longer_imports_changes_every_pair() -> None:
+    new = NEW.replace("from decimal import", "from decimal_gone import")
+    result = diff_sources(OLD, new, entry_points=["greet"], performance=False, symbolic=False)
+    assert result.pairs[0].counterexamples[0].kind == "import"
+    assert result.exit_code == 1
+
+
+def test_methods_run_on_built_instances() -> None:
+    old = (
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Counter:\n    start: int\n\n"
+        "    def bumped(self, by: int) -> int:\n        return self.start + by\n"
+    )
+    new = old.replace("self.start + by", "self.start + by + (1 if by > 5 else 0)")
+    result = diff_sources(old, new, performance=False, symbolic=False)
+    (pair,) = result.pairs
+    assert pair.new == "Counter.bumped"
+    assert not pair.equivalent
+    assert "Counter(" in pair.counterexamples[0].input
+
+
+_NEEDLE_OLD = "def bump(x: int) -> int:\n    return x\n"
+# No random draw reaches the changed branch, and it compares no parameter with a constant.
+_NEEDLE_NEW = (
+    "def bump(x: int) -> int:\n    return x + (1 if x > 10**7 and x % 999983 == 3 else 0)\n"
+)
+_NEEDLE = 999983 * 11 + 3
+
+
+def _fake_engine(monkeypatch: pytest.MonkeyPatch, proposed: Sequence[tuple[int, ...]]) -> None:
+    module = types.ModuleType(SYMBOLIC_MODULE)
+    module.__spec__ = importlib.util.spec_from_loader(SYMBOLIC_MODULE, loader=None)
+
+    def symbolic_inputs(
+        old: str, new: str, old_name: str, new_name: str, *, timeout_s: float
+    ) -> list[tuple[int, ...]]:
+        assert (old_name, new_name) == ("bump", "bump") and timeout_s > 0
+        return list(proposed)
+
+    module.symbolic_inputs = symbolic_inputs  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, SYMBOLIC_MODULE, module)
+
+
+def test_symbolic_candidates_are_confirmed_by_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_engine(monkeypatch, [(5,), (_NEEDLE,)])
+    result = diff_sources(_NEEDLE_OLD, _NEEDLE_NEW, performance=False)
+    (pair,) = result.pairs
+    assert pair.engines == ("random", "symbolic")
+    (example,) = pair.counterexamples
+    assert example.engine == "symbolic"
+    assert (example.old, example.new) == (str(_NEEDLE), str(_NEEDLE + 1))
+
+
+def test_symbolic_candidates_that_do_not_differ_are_not_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fake_engine(monkeypatch, [(5,), (6,)])
+    result = diff_sources(_NEEDLE_OLD, _NEEDLE_NEW, performance=False)
+    (pair,) = result.pairs
+    assert pair.equivalent and pair.engines == ("random", "symbolic")
