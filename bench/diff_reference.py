@@ -50,7 +50,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +250,22 @@ def judge(pair: Pair, sandbox: Sandbox, symbolic_timeout_s: float, seed: int) ->
         )
     seconds = time.perf_counter() - started
     result = next((p for p in diff.pairs if pair.entry in (p.old, p.new)), None)
+    if result is None and pair.entry in diff.unchanged:
+        # The same code as the reference (and the same dependencies): not run, equivalent.
+        return Verdict(
+            pair.task_id,
+            pair.first_index,
+            pair.passed,
+            pair.samples,
+            "equivalent",
+            ("unchanged",),
+            False,
+            0,
+            seconds,
+            "",
+            (),
+            "the code is the reference's",
+        )
     if result is None:
         reasons = [u.reason for u in diff.unverified] + list(diff.errors)
         outcome = "error" if diff.errors else "unverified"
@@ -341,12 +357,56 @@ def summary(verdicts: list[Verdict]) -> dict[str, Any]:
     }
     figures["kinds_on_passing"] = _count(k for v in verdicts if v.passed for k in v.kinds)
     figures["kinds_on_failing"] = _count(k for v in verdicts if not v.passed for k in v.kinds)
+    figures["misses_by_reason"] = _count(
+        miss_reason(v) for v in verdicts if not v.passed and v.outcome != "found"
+    )
+    figures["false_differences_by_class"] = _count(
+        false_difference_class(v) for v in verdicts if v.passed and v.outcome == "found"
+    )
     figures["seconds_per_pair"] = {
         "median": round(statistics.median(seconds), 2) if seconds else None,
         "mean": round(statistics.mean(seconds), 2) if seconds else None,
         "max": round(max(seconds), 2) if seconds else None,
     }
     return figures
+
+
+def miss_reason(verdict: Verdict) -> str:
+    """Why a failing program was not found different, in a few classes."""
+    if verdict.outcome == "unverified":
+        if "no annotation" in verdict.detail:
+            return "not run: no annotation and no input to take types from"
+        return "not run: " + verdict.detail[:60]
+    if verdict.outcome == "new_unparsable":
+        return "new version does not parse (an error of the diff, no counterexample)"
+    if verdict.outcome == "error":
+        return "diff failed: " + verdict.detail[:60]
+    if verdict.outcome == "old_raises_only":
+        return "differs only where the reference raises"
+    if verdict.engines == ("unchanged",):
+        return "same code as the reference"
+    if verdict.detail.startswith("0 returned"):
+        return "the reference raised on every input (argument types guessed wrong)"
+    if verdict.inputs_tried <= 3:
+        return "at most 3 inputs generated"
+    return "no generated input told them apart"
+
+
+def false_difference_class(verdict: Verdict) -> str:
+    """What kind of input a passing program was found different on, in a few classes."""
+    text = verdict.counterexample
+    call = text.split(": ", 1)[0]
+    if verdict.kinds == ("mutation",):
+        return "argument mutation only (the tests do not look)"
+    if verdict.kinds == ("output",):
+        return "printed output only"
+    if re.search(r"[^\x00-\x7f]|\\x|\\u", call):
+        return "non-ASCII or control characters"
+    if re.search(r"\(\)|''|\[\]|\(0[,)]|, 0[,)]|[(\[ ]-\d|\(0\.0", call):
+        return "empty, zero or negative argument"
+    if " -> raises" in text:
+        return "new raises where the reference answers"
+    return "another value on another input"
 
 
 def _count(items: Iterator[str]) -> dict[str, int]:
@@ -410,6 +470,28 @@ def run(
     return figures
 
 
+def symbolic_when_either_is_typed() -> None:
+    """Measure a proposed change of the diff engine: ask the symbolic engine when *either*
+    version annotates every parameter (today: both must). The reference solutions of MBPP
+    are untyped while the samples carry the typed prompts' annotations, so the symbolic
+    engine never runs there; `symbolic_search` already takes OLD's types, else NEW's.
+    Replaces the engine's eligibility check for this process only."""
+    import assay.behaviour.diff as engine
+
+    def either(old: Any, new: Any, specs: tuple[Any, Any]) -> bool:
+        typed = False
+        for side, spec in zip((old, new), specs, strict=True):
+            if side.function.owner is not None or spec.signature is None:
+                return False
+            statements = sum(1 for n in ast.walk(side.function.node) if isinstance(n, ast.stmt))
+            if statements > engine.SYMBOLIC_MAX_STATEMENTS:
+                return False
+            typed = typed or all(p.annotation for p in spec.signature.parameters if p.required)
+        return typed
+
+    engine._small_and_typed = either  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks asked for and print (and write) the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -421,8 +503,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--symbolic-timeout", type=float, default=4.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument(
+        "--symbolic-either-typed",
+        action="store_true",
+        help="measure the proposed engine change: symbolic search when either version is typed",
+    )
+    parser.add_argument(
+        "--summarise",
+        type=Path,
+        default=None,
+        help="print the figures of a details file written by an earlier run, and stop",
+    )
     args = parser.parse_args(argv)
+    if args.summarise:
+        rows = [Verdict(**json.loads(line)) for line in args.summarise.open(encoding="utf-8")]
+        rows = [replace(v, engines=tuple(v.engines), kinds=tuple(v.kinds)) for v in rows]
+        print(json.dumps(summary(rows), indent=2))
+        return 0
+    if args.symbolic_either_typed:
+        symbolic_when_either_is_typed()
     results = {}
+    suffix = "_either_typed" if args.symbolic_either_typed else ""
     for benchmark in (args.only,) if args.only else ("humaneval", "mbpp"):
         results[benchmark] = run(
             benchmark,
@@ -432,8 +533,9 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             symbolic_timeout_s=args.symbolic_timeout,
             threads=args.threads,
-            details=args.out / f"diff_reference_{benchmark}_details.jsonl",
+            details=args.out / f"diff_reference_{benchmark}{suffix}_details.jsonl",
         )
+        results[benchmark]["symbolic_either_typed"] = args.symbolic_either_typed
         print(json.dumps(results[benchmark], indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
