@@ -8,12 +8,13 @@ versions, as `strip_examples` does for the selection bench's hidden regime). Wha
 sample's own code calls at module level stays: that is part of the sample.
 
 * OLD, HumanEval: the prompt + the canonical solution; MBPP: the original MBPP ``code``
-  (the reference of the asserts the labels come from), its function renamed to the typed
-  prompts' entry point where only the case differs (``is_Product_Even``).
+  (the reference of the asserts the labels come from), the function its asserts call
+  renamed to the typed prompts' entry point where the names differ (``is_Product_Even``).
 * Both versions start with ``from typing import *``, the convention the labels were
   re-executed with (samples use ``List`` without importing it).
 * A NEW that does not parse is an error of the diff, not a counterexample: counted apart
-  (``new_unparsable``), never as found.
+  (``new_unparsable``), never as found; so is a NEW without a function of the entry point's
+  name (``new_lacks_entry``: the diff lists it as removed).
 * ``found``: the diff reports a counterexample on which OLD returned a value (the input is
   in the reference's domain). A difference only on inputs where OLD raises is counted apart
   (``old_raises_only``): the task never allows an input its reference rejects.
@@ -86,7 +87,8 @@ class Verdict:
     first_index: int
     passed: bool
     samples: int
-    outcome: str  # found | old_raises_only | equivalent | new_unparsable | unverified | error
+    #: found | old_raises_only | equivalent | new_unparsable | new_lacks_entry | unverified | error
+    outcome: str
     engines: tuple[str, ...]
     symbolic_found: bool
     inputs_tried: int
@@ -127,17 +129,17 @@ def hide_examples(source: str, entry: str) -> str:
     return "".join(lines)
 
 
-def _renamed(code: str, entry: str) -> str:
-    """The MBPP reference with its function called `entry` where only the case differs."""
-    tree = ast.parse(code)
-    for node in tree.body:
-        if (
-            isinstance(node, ast.FunctionDef)
-            and node.name != entry
-            and node.name.lower() == entry.lower()
-        ):
-            return re.sub(rf"\b{re.escape(node.name)}\b", entry, code)
-    return code
+def _renamed(code: str, entry: str, tests: list[str]) -> str:
+    """The MBPP reference with the function its asserts call renamed to `entry` (the typed
+    prompts call ``is_Product_Even`` ``is_product_even``, Mbpp/160's ``solution``
+    ``find_solution``)."""
+    called = (
+        re.match(r"\s*assert\s+(?:not\s+)?\(?\s*([A-Za-z_]\w*)\s*\(", tests[0]) if tests else None
+    )
+    defined = {n.name for n in ast.parse(code).body if isinstance(n, ast.FunctionDef)}
+    if entry in defined or called is None or called.group(1) not in defined:
+        return code
+    return re.sub(rf"\b{re.escape(called.group(1))}\b", entry, code)
 
 
 def references(benchmark: str, data: Path) -> dict[str, tuple[str, str]]:
@@ -154,7 +156,8 @@ def references(benchmark: str, data: Path) -> dict[str, tuple[str, str]]:
         if task_id in typed:
             entry = typed[task_id]["entry_point"]
             setup = row.get("test_setup_code") or ""
-            found[task_id] = (entry, setup + "\n" + _renamed(row["code"], entry))
+            code = _renamed(row["code"], entry, row.get("test_list") or [])
+            found[task_id] = (entry, setup + "\n" + code)
     return found
 
 
@@ -266,6 +269,23 @@ def judge(pair: Pair, sandbox: Sandbox, symbolic_timeout_s: float, seed: int) ->
             (),
             "the code is the reference's",
         )
+    if result is None and pair.entry in diff.removed:
+        # The sample defines no function of that name (the hidden tests call it): the diff
+        # lists it as removed, which is not a counterexample.
+        return Verdict(
+            pair.task_id,
+            pair.first_index,
+            pair.passed,
+            pair.samples,
+            "new_lacks_entry",
+            (),
+            False,
+            0,
+            seconds,
+            "",
+            (),
+            f"added: {', '.join(diff.added)}",
+        )
     if result is None:
         reasons = [u.reason for u in diff.unverified] + list(diff.errors)
         outcome = "error" if diff.errors else "unverified"
@@ -343,6 +363,10 @@ def summary(verdicts: list[Verdict]) -> dict[str, Any]:
                 "failing": sum(weight(v) for v in failing if v.outcome == "new_unparsable"),
                 "passing": sum(weight(v) for v in passing if v.outcome == "new_unparsable"),
             },
+            "new_lacks_entry": {
+                "failing": sum(weight(v) for v in failing if v.outcome == "new_lacks_entry"),
+                "passing": sum(weight(v) for v in passing if v.outcome == "new_lacks_entry"),
+            },
             "unverified_or_error": {
                 "failing": sum(weight(v) for v in failing if v.outcome in ("unverified", "error")),
                 "passing": sum(weight(v) for v in passing if v.outcome in ("unverified", "error")),
@@ -379,6 +403,8 @@ def miss_reason(verdict: Verdict) -> str:
         return "not run: " + verdict.detail[:60]
     if verdict.outcome == "new_unparsable":
         return "new version does not parse (an error of the diff, no counterexample)"
+    if verdict.outcome == "new_lacks_entry":
+        return "new version defines no function of the entry point's name"
     if verdict.outcome == "error":
         return "diff failed: " + verdict.detail[:60]
     if verdict.outcome == "old_raises_only":
