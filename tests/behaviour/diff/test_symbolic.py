@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import time
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ import pytest
 
 from assay.behaviour.diff import diff_sources
 from assay.behaviour.diff.symbolic import (
+    _finished,
     literal,
     param_types_of,
     symbolic_inputs,
@@ -203,6 +205,23 @@ def test_literal_parses_plain_data_only() -> None:
     for code in ("__import__('os')", "x", "[1] * 3", "set([[1]])", "{**a}", "-'a'"):
         with pytest.raises(ValueError):
             literal(code)
+
+
+def test_a_forged_reply_from_the_sandbox_is_data_not_a_crash() -> None:
+    # The checked code runs in the driver's process and can rewrite what it returns.
+    forged = json.dumps(
+        {
+            "inputs": [[1, 2], "x", ["(1,)"], ["__import__('os')"], ["[" * 5000]],
+            "paths": 3,
+            "exhausted": False,
+        }
+    )
+    search = _finished(forged, 0.1, ("int",))
+    assert search.status == "found"
+    assert search.inputs == (((1,),),)
+    assert search.unparsed == 4
+    assert _finished("not json", 0.1, ("int",)).status == "failed"
+    assert _finished('{"inputs": []}', 0.1, ("int",)).status == "failed"
 
 
 def test_param_types_of_concrete_inputs() -> None:

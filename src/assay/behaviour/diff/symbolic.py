@@ -236,7 +236,12 @@ def _finished(reply: str, seconds: float, plan: tuple[str, ...]) -> SymbolicSear
         )
     inputs: list[tuple[Any, ...]] = []
     unparsed = 0
+    # The checked code ran in the same process as the driver and could have rewritten
+    # the reply: take only rows of texts, and parse them as data.
     for row in rows if isinstance(rows, list) else ():
+        if not isinstance(row, list) or not all(isinstance(text, str) for text in row):
+            unparsed += 1
+            continue
         try:
             inputs.append(tuple(literal(text) for text in row))
         except ValueError:
@@ -447,11 +452,11 @@ def literal(text: str) -> Any:
         raise ValueError(f"repr of {len(text)} characters (at most {_MAX_REPR})")
     try:
         node = ast.parse(text, mode="eval").body
-    except SyntaxError as error:
+    except (SyntaxError, RecursionError, MemoryError) as error:
         raise ValueError(f"{text[:80]!r} is not a Python literal") from error
     try:
         return _value(node, 0)
-    except TypeError as error:  # an unhashable set element or dict key
+    except (TypeError, RecursionError) as error:  # an unhashable set element or dict key
         raise ValueError(f"{text[:80]!r}: {error}") from error
 
 
