@@ -273,6 +273,7 @@ def diff(
     performance: bool = True,
     timeout: float = 2.0,
     callers: Sequence[str] = (),
+    messages: Sequence[str] = (),
 ) -> BehaviourDiff:
     """The behaviour diff of two versions of a module: each changed function run old and
     new on the same inputs in the sandbox, equivalent on N inputs or counterexamples.
@@ -289,6 +290,8 @@ def diff(
         performance: also time both versions at growing sizes (AS703).
         timeout: seconds per call in the sandbox.
         callers: test files' texts, searched for calls of the old function.
+        messages: commit messages since the old version; a line "Behaviour change: ..."
+            naming a function declares its change.
 
     Raises:
         InvalidArgument: `budget` or `timeout` is not positive, or an entry point names no
@@ -310,6 +313,7 @@ def diff(
         performance=performance,
         timeout_s=timeout,
         callers=callers,
+        messages=messages,
     )
 
 

@@ -165,3 +165,16 @@ def test_check_base_reports_behaviour_changes(
     (finding,) = report["findings"]
     assert finding["rule"] == "AS702" and finding["evidence"]["input"] == "mean([])"
     assert any("total equivalent on" in note for note in report["notes"])
+
+
+def test_a_commit_message_declares_a_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = _repository(tmp_path)
+    _git(repo, "commit", "-qam", "Simplify stats\n\nBehaviour change: mean raises on no values.")
+    code, out, _ = _run(
+        ["--base", "HEAD~1", str(repo / "stats.py"), *QUICK, "--format", "json"], capsys
+    )
+    assert code == 0
+    mean = next(p for p in json.loads(out)["pairs"] if p["new"] == "mean")
+    assert mean["declared"] and mean["declared_by"] == "commit message"

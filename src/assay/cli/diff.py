@@ -35,7 +35,9 @@ def diff_command(
     allow_change: list[str] | None = typer.Option(
         None,
         "--allow-change",
-        help="A function whose behaviour change is intended: reported as info (repeatable).",
+        help="A function whose behaviour change is intended: reported as info (repeatable). "
+        "Also declared: a 'Behaviour change:' line in its new docstring, or (with --base) in a "
+        "commit message since the base that names it.",
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json, sarif, markdown or html."),
     seed: int = typer.Option(0, "--seed", help="Seed for input generation."),
@@ -67,13 +69,16 @@ def diff_command(
         )
     from assay.source.discover import read_text_file
 
+    messages: tuple[str, ...] = ()
     if base is None:
         old_path, new_path = paths
         versions = [(str(new_path), read_text_file(old_path), new_path)]
     else:
-        from assay.source.gitbase import check_revision, file_at
+        from assay.source.gitbase import check_revision, file_at, messages_since
 
         check_revision(base, paths)
+        # "Behaviour change: NAME ..." in a commit since the base declares that change.
+        messages = (messages_since(base, paths[0]),)
         versions = []
         for path in paths:
             old_text = file_at(base, path)
@@ -99,6 +104,7 @@ def diff_command(
             performance=not no_performance,
             timeout=timeout,
             callers=repository_tests(new_path),
+            messages=messages,
         )
         done.append((shown, new_text, result))
     if fmt == "json":

@@ -105,8 +105,9 @@ declare(
     tests. A finding names the input where the results differ, shrunk to the smallest one
     that still shows it, with both results: a different value, a different exception, an
     argument changed in place, different printed output. A change declared with
-    ``--allow-change NAME`` or a "Behaviour change: ..." line in the new docstring is
-    reported as information.
+    ``--allow-change NAME``, a "Behaviour change: ..." line in the new docstring, or (against
+    a git revision) such a line naming the function in a commit message since that
+    revision is reported as information.
 
     ## Why it matters for AI-written code
     Most AI-written code is an edit: "refactor this", "make it faster", "clean this up". The

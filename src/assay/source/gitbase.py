@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assay.errors import InvalidArgument
 
-__all__ = ["check_revision", "file_at", "repository_root"]
+__all__ = ["check_revision", "file_at", "messages_since", "repository_root"]
 
 _TIMEOUT_S = 20.0
 
@@ -85,6 +85,22 @@ def file_at(revision: str, path: Path) -> str | None:
     if done.returncode != 0:
         return None
     return done.stdout.decode("utf-8", errors="replace")
+
+
+def messages_since(revision: str, path: Path) -> str:
+    """The messages of the commits after `revision` up to HEAD, in the repository holding
+    `path` (what a behaviour diff against `revision` reads for declared changes).
+
+    Raises:
+        InvalidArgument: git is missing, `path` is not in a git work tree, or `revision`
+            is not a commit.
+    """
+    if revision.startswith("-"):
+        raise InvalidArgument(f"--base {revision!r} must name a revision, not an option")
+    root = repository_root(path.resolve().parent)
+    commit = _verified(root, revision)
+    done = _git(root, "log", "--format=%B", f"{commit}..HEAD")
+    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else ""
 
 
 def check_revision(revision: str, paths: Iterable[Path]) -> None:

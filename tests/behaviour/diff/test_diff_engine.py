@@ -263,3 +263,20 @@ def test_symbolic_candidates_that_do_not_differ_are_not_reported(
     result = diff_sources(_NEEDLE_OLD, _NEEDLE_NEW, performance=False)
     (pair,) = result.pairs
     assert pair.equivalent and pair.engines == ("random", "symbolic")
+
+
+def test_parsed_and_normalised_strings_reach_the_changed_branch() -> None:
+    old = (
+        "from datetime import date, timedelta\n\n\n"
+        "def days(start: str, end: str) -> int:\n"
+        "    return (date.fromisoformat(end) - date.fromisoformat(start)).days + 1\n\n\n"
+        "def price(cents: int, code: str) -> int:\n"
+        "    return cents * 9 // 10 if code == 'SAVE10' else cents\n"
+    )
+    new = old.replace(").days + 1", ").days").replace(
+        "if code == 'SAVE10'", "if code.strip().upper() == 'SAVE10'"
+    )
+    result = diff_sources(old, new, performance=False, symbolic=False)
+    examples = {p.new: p.counterexamples[0].input for p in result.pairs}
+    assert examples["days"].startswith("days('20")
+    assert "'save10'" in examples["price"] or "' SAVE10 '" in examples["price"]

@@ -114,3 +114,34 @@ def test_a_changed_constant_changes_its_users_and_a_docstring_changes_nothing() 
     changed = {pairs[i][1].qualname for i in changed_pairs(old_tree, new_tree, pairs)}
     # RATE changed: helper uses it, scaled uses helper; the rename counts as a change.
     assert changed == {"helper", "scaled", "even_numbers"}
+
+
+def test_parsers_and_compared_strings_state_what_a_text_parameter_holds() -> None:
+    from assay.behaviour.diff._inputs import Side, _read_domains
+
+    old_source = (
+        "from datetime import date, datetime\n\n\n"
+        "def when(day: str, stamp: str, count: str, n: int, code: str) -> object:\n"
+        "    if code == 'WELCOME10':\n"
+        "        return int(count) + int(n)\n"
+        "    return date.fromisoformat(day), datetime.strptime(stamp, '%d/%m/%Y')\n"
+    )
+    tree = ast.parse(old_source)
+    side = Side(old_source, tree, defined_functions(tree)["when"])
+    domains = _read_domains(side, side, [{"code": ("'WELCOME10'",)}])
+    assert "'2024-02-29'" in domains["day"]
+    assert "'29/02/2024'" in domains["stamp"]
+    assert "'70000'" in domains["count"] and "'-1'" in domains["count"]
+    assert "n" not in domains  # int(n) of an int parameter is a conversion, not a parser
+    assert {"'welcome10'", "' WELCOME10 '"} <= set(domains["code"])
+
+
+def test_a_commit_message_line_must_name_the_function() -> None:
+    from assay.behaviour.diff import declared_in_messages
+
+    message = "Tidy up\n\nBehaviour change: mean() raises on an empty list.\n"
+    assert declared_in_messages([message], {"mean"})
+    assert not declared_in_messages([message], {"me"})
+    assert not declared_in_messages(["Behaviour change: meaning of life"], {"mean"})
+    assert not declared_in_messages(["mean changed behaviour"], {"mean"})
+    assert declared_in_messages(["behavior change: Cart.total rounds"], {"Cart.total"})

@@ -70,6 +70,7 @@ __all__ = [
     "PairResult",
     "Unverified",
     "declared_change",
+    "declared_in_messages",
     "diff_sources",
     "growth_class",
 ]
@@ -93,6 +94,18 @@ def declared_change(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return bool(_DECLARED.search(docstring))
 
 
+def declared_in_messages(messages: Sequence[str], names: set[str]) -> bool:
+    """Whether a commit message declares a change of one of `names`: a line starting
+    "Behaviour change:" (or "Behavior change:") that names the function."""
+    for message in messages:
+        for line in message.splitlines():
+            if _DECLARED.match(line) and any(
+                re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", line) for name in names
+            ):
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class _Options:
     budget: int
@@ -102,6 +115,7 @@ class _Options:
     limits: Limits
     symbolic_timeout_s: float
     callers: tuple[str, ...]
+    messages: tuple[str, ...]
 
 
 def _parse(source: str, which: str) -> tuple[ast.Module | None, str | None]:
@@ -132,6 +146,7 @@ def diff_sources(
     timeout_s: float = 2.0,
     symbolic_timeout_s: float = 10.0,
     callers: Sequence[str] = (),
+    messages: Sequence[str] = (),
     sandbox: Sandbox | None = None,
 ) -> BehaviourDiff:
     """The behaviour diff of two versions of one module.
@@ -151,6 +166,8 @@ def diff_sources(
         symbolic_timeout_s: the symbolic engine's time per pair.
         callers: texts of test files of the repository, searched for calls of the old
             function (their literal arguments become inputs).
+        messages: commit messages since the old version: a line "Behaviour change: ..."
+            that names a function declares its change.
         sandbox: a running sandbox to reuse; default: one opened here when needed.
 
     Raises:
@@ -188,6 +205,7 @@ def diff_sources(
         limits=Limits(timeout_s=timeout_s, memory_mb=512),
         symbolic_timeout_s=symbolic_timeout_s,
         callers=tuple(callers),
+        messages=tuple(messages),
     )
     to_run = [
         (index, pair)
@@ -278,7 +296,7 @@ def _diff_pair(
             old,
             new,
             similarity,
-            allow_change,
+            (allow_change, options.messages),
             run,
             [
                 Counterexample(
@@ -301,7 +319,8 @@ def _diff_pair(
             counterexamples = _shrunk(
                 sources, old_name, extra, symbolic_found, "symbolic", options, sandbox
             )
-    result = _result(old, new, similarity, allow_change, run, counterexamples, engines)
+    declarations = (allow_change, options.messages)
+    result = _result(old, new, similarity, declarations, run, counterexamples, engines)
     if options.performance and old.function.owner is None:
         growth = _growth(old, new, options, sandbox)
         if growth is not None:
@@ -369,11 +388,12 @@ def _result(
     old: Side,
     new: Side,
     similarity: float,
-    allow_change: Sequence[str],
+    declarations: tuple[Sequence[str], Sequence[str]],
     run: PairRun,
     counterexamples: Sequence[Counterexample],
     engines: tuple[str, ...],
 ) -> PairResult:
+    allow_change, messages = declarations
     declared_by = ""
     names = {
         old.function.qualname,
@@ -385,6 +405,8 @@ def _result(
         declared_by = "--allow-change"
     elif declared_change(new.function.node):
         declared_by = "docstring"
+    elif declared_in_messages(messages, names):
+        declared_by = "commit message"
     equivalent = not counterexamples
     return PairResult(
         old=old.function.qualname,

@@ -39,11 +39,16 @@ from assay.sandbox.canonical import FLOAT_REL_TOL, equivalent
 
 __all__ = [
     "CHUNK",
+    "SHRINK_BATCH",
     "SHRINK_ROUNDS",
+    "SHRINK_SECONDS",
     "Difference",
     "PairRun",
+    "answered",
+    "difference",
     "differences",
     "run_pair",
+    "shown",
     "shrink",
 ]
 

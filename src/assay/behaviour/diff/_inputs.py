@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import datetime
 import itertools
 import math
 from collections.abc import Sequence
@@ -23,7 +24,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assay.behaviour.diff._match import Defined
-from assay.behaviour.inputs import ProbeInput, Shape, generate_inputs, infer_shapes
+from assay.behaviour.inputs import (
+    ProbeInput,
+    Shape,
+    generate_inputs,
+    infer_shapes,
+    inputs_of_size,
+)
 from assay.behaviour.inputs import _literal_calls as literal_calls
 from assay.behaviour.inputs.typed import Expr, ModuleTypes, stated_domains, typed_inputs
 from assay.behaviour.inputs.typed import _call_expression as call_expression
@@ -36,6 +43,10 @@ __all__ = ["ALIAS", "Side", "pair_inputs", "side_spec"]
 #: The function both modules get, calling their version of the function, so that one list
 #: of calls (and one expression per typed input) runs on both, whatever each is called.
 ALIAS = "__assay_diff_entry__"
+#: Filling the budget after `generate_inputs`: sizes 0..7 (collection lengths, or the
+#: magnitude of numbers when there is no collection), two draws each, at most 4 turns.
+_FILL_SIZES = 8
+_FILL_TURNS = 4
 #: Literal calls taken from the modules and the repository's tests, at most.
 _PROPOSED = 16
 
@@ -126,6 +137,101 @@ def _as_function(function: Defined) -> ast.FunctionDef:
     return plain
 
 
+#: Days the date and time strings a parser parameter receives are written for: month and
+#: year ends, a leap day, two days a short distance apart.
+_DAYS = ((2024, 1, 1), (2024, 1, 3), (2024, 2, 29), (2023, 12, 31), (2024, 3, 10))
+_INTEGERS = ("0", "1", "-1", "7", "42", "255", "65536", "70000")
+
+
+def _read_domains(
+    old: Side, new: Side, stated: Sequence[dict[str, tuple[str, ...]]]
+) -> dict[str, tuple[str, ...]]:
+    """Values a string parameter is written in, beyond the ones `stated_domains` reads:
+
+    * the strings a parser of the parameter accepts: ``date.fromisoformat(p)`` gets ISO
+      dates, ``datetime.strptime(p, "%d/%m/%Y")`` dates in that format, ``int(p)`` and
+      ``float(p)`` numbers (random text never parses, and both versions then raise the same
+      ValueError on every input);
+    * each string a version compares the parameter with, in the other spellings user input
+      comes in (lower and upper case, padded): an edit that starts normalising input
+      (``code.strip().upper() == "WELCOME10"``) differs exactly there.
+    """
+    found: dict[str, list[str]] = {}
+    for side in (old, new):
+        node = side.function.node
+        # Only text parameters receive strings (``int(n)`` of an int parameter converts).
+        names = {
+            a.arg
+            for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            if a.annotation is None or ast.unparse(a.annotation) in {"str", "'str'"}
+        }
+        for call in ast.walk(node):
+            if not (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, (ast.Attribute, ast.Name))
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+                and call.args[0].id in names
+            ):
+                continue
+            values = _parsed_by(call)
+            if values:
+                bucket = found.setdefault(call.args[0].id, [])
+                bucket.extend(v for v in values if v not in bucket)
+    for domains in stated:
+        for name, sources in domains.items():
+            for source in sources:
+                bucket = found.setdefault(name, [])
+                bucket.extend(v for v in _spellings(source) if v not in bucket)
+    return {name: tuple(values) for name, values in found.items() if values}
+
+
+def _parsed_by(call: ast.Call) -> list[str]:
+    """Sources of strings the parser `call` accepts as its first argument ([] if unknown)."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        # Number parsers: the numbers at the edges of ordinary ranges, negative, zero,
+        # beyond 16 bits, and (for float) a fraction and an exponent.
+        if func.id == "int":
+            return [repr(text) for text in _INTEGERS]
+        if func.id in {"float", "Decimal"}:
+            return [repr(text) for text in (*_INTEGERS, "3.5", "-0.25", "1e3")]
+        return []
+    if not isinstance(func, ast.Attribute):
+        return []
+    if func.attr == "fromisoformat":
+        if ast.unparse(func.value).rsplit(".", 1)[-1] == "date":
+            return [repr(datetime.date(*day).isoformat()) for day in _DAYS]
+        return [repr(datetime.datetime(*day, 9, 30).isoformat()) for day in _DAYS]
+    if (
+        func.attr == "strptime"
+        and len(call.args) >= 2
+        and isinstance(call.args[1], ast.Constant)
+        and isinstance(call.args[1].value, str)
+    ):
+        layout = call.args[1].value
+        try:
+            return [repr(datetime.datetime(*day, 9, 30).strftime(layout)) for day in _DAYS]
+        except ValueError:
+            return []
+    return []
+
+
+def _spellings(source: str) -> list[str]:
+    """Other spellings of a stated string constant: lower, upper case and padded."""
+    try:
+        value = ast.literal_eval(source)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return []
+    if not isinstance(value, str) or not value.strip():
+        return []
+    return [
+        repr(other)
+        for other in dict.fromkeys([value.lower(), value.upper(), f" {value} "])
+        if other != value
+    ]
+
+
 #: Argument combinations enumerated at most by `_combined` (beyond, the plan's rows stay).
 _MAX_COMBINATIONS = 4096
 
@@ -157,7 +263,10 @@ def _combined(
     for name, column in zip(names, columns, strict=False):
         # The rows already tried the values outside a stated domain (a missing key
         # raises the same in both versions): the combinations stay inside it.
-        inside = [value for value in column if value.source in domains.get(name, ())]
+        stated = domains.get(name, ())
+        inside = [value for value in column if value.source in stated]
+        shown = {value.source for value in inside}
+        inside += [Expr(source) for source in stated if source not in shown]
         if inside:
             column[:] = inside
     if not all(columns) or math.prod(len(c) for c in columns) > _MAX_COMBINATIONS:
@@ -207,23 +316,39 @@ def pair_inputs(
         _plain(spec, side.function.node, hints, proposed)
         for spec, side in ((old_spec, old), (new_spec, new))
     )
-    has_domains = any(
-        any(stated_domains(_as_function(side.function), ModuleTypes.of(side.tree)))
+    stated = [
+        stated_domains(_as_function(side.function), ModuleTypes.of(side.tree))
         for side in (old, new)
-    )
+    ]
+    extra = _read_domains(old, new, [values for values, _ in stated])
+    has_domains = bool(extra) or any(values or keys for values, keys in stated)
     found: dict[str, ProbeInput] = {}
 
-    def add(items: Sequence[ProbeInput]) -> None:
+    def add(items: Sequence[ProbeInput], limit: int = budget) -> None:
         for item in items:
-            if len(found) >= budget:
+            if len(found) >= limit:
                 return
             found.setdefault(item.expression or item.key, item)
 
     if plain and not has_domains:
         # Each version's own examples, then the generated inputs, half the budget each so
         # that what the new version states is tried too.
-        for spec, share in ((old_spec, budget - budget // 2), (new_spec, budget)):
-            add(generate_inputs(spec, budget=share, seed=seed, hints=hints, proposed=proposed))
+        # The new version's draws come from the next seed: with the same one, a spec that
+        # did not change would draw the very inputs the old half already holds.
+        for offset, spec in enumerate((old_spec, new_spec)):
+            share = budget - budget // 2 if offset == 0 else budget
+            drawn = generate_inputs(
+                spec, budget=share, seed=seed + offset, hints=hints, proposed=proposed
+            )
+            add(drawn, limit=share)
+        # generate_inputs' draws are derandomized and stop early on small shapes (a single
+        # float gives 14): the rest of the budget is drawn at growing sizes from the seed.
+        for turn in range(_FILL_TURNS):
+            before = len(found)
+            for size in range(_FILL_SIZES):
+                add(inputs_of_size(old_spec, size, count=2, seed=seed + turn, hints=hints))
+            if len(found) >= budget or len(found) == before:
+                break
         return list(found.values()), None
     missing: list[str] = []
     add([ProbeInput(args, origin="proposed") for args in proposed])
@@ -242,7 +367,25 @@ def pair_inputs(
         positional = [*function.args.posonlyargs, *function.args.args]
         names = [a.arg for a in positional[: len(positional) - len(function.args.defaults)]]
         names += list(plan.inputs[0].kwargs) if plan.inputs else []
-        add([*examples, *plan.inputs, *_combined(plan.inputs, budget, names, plan.domains)])
+        domains = {
+            name: tuple(dict.fromkeys([*plan.domains.get(name, ()), *extra.get(name, ())]))
+            for name in {*plan.domains, *extra}
+        }
+        combined = _combined(plan.inputs, budget, names, domains)
+        # Combinations inside the stated domains (where behaviour lives) and the plan's rows
+        # (every value once, outside the domains too) take turns; the old version fills
+        # half the budget, the new one the rest.
+        quarter = budget // 4
+        add(
+            [
+                *examples,
+                *combined[:quarter],
+                *plan.inputs[:quarter],
+                *combined[quarter:],
+                *plan.inputs[quarter:],
+            ],
+            limit=budget - budget // 2 if side is old else budget,
+        )
     if not found:
         named = ", ".join(f"`{name}`" for name in dict.fromkeys(missing)) or "its parameters"
         return [], f"cannot build {named}"

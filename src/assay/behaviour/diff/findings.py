@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from assay.sandbox import Sandbox
 
 __all__ = [
     "DIFF_RULES",
+    "MAX_TEST_DIRECTORIES",
     "diff_findings",
     "diff_notes",
     "diff_report",
@@ -96,7 +98,8 @@ def _slower(pair: PairResult, path: str) -> Finding | None:
         path=path,
         line=pair.new_line,
         message=(
-            f"{pair.new} is {growth.new_class} where {pair.old} was {growth.old_class}: time "
+            f"the new {pair.new} is {growth.new_class} where the old {pair.old} was "
+            f"{growth.old_class}: time "
             f"grows like {new_exponent} (was {old_exponent}) over n = {growth.sizes[0]}.."
             f"{growth.sizes[-1]}, {growth.new_seconds[-1] / max(growth.old_seconds[-1], 1e-9):.1f}"
             "× slower at the largest size"
@@ -157,36 +160,55 @@ def diff_report(diff: BehaviourDiff, path: str, *, source: str = "") -> Report:
 
 def repository_tests(path: Path) -> tuple[str, ...]:
     """The texts of the test files (``test_*.py``, ``*_test.py``) of the git repository
-    holding `path`, or of its directory when it is in none; at most `MAX_TEST_FILES`
-    files and `MAX_TEST_BYTES` in all."""
+    holding `path`; outside a repository, those of its directory and of a ``tests``
+    folder beside it (never a walk of a whole home or /tmp). At most `MAX_TEST_FILES`
+    files, `MAX_TEST_BYTES` in all, `MAX_TEST_DIRECTORIES` directories looked at."""
     from assay.errors import InvalidArgument
     from assay.source.gitbase import repository_root
 
+    directory = path.resolve().parent
     try:
-        root = repository_root(path.resolve().parent)
+        return _tests_under(repository_root(directory), recursive=True)
     except InvalidArgument:
-        root = path.resolve().parent
-    return _tests_under(root)
+        return _tests_under(directory, recursive=False) + _tests_under(
+            directory / "tests", recursive=True
+        )
+
+
+#: Directories walked for test files, at most; and the ones never entered.
+MAX_TEST_DIRECTORIES = 5000
+_SKIPPED = frozenset({"node_modules", "site-packages", "venv", "build", "dist", "__pycache__"})
+
+
+def _is_test_file(name: str) -> bool:
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
 @functools.lru_cache(maxsize=8)
-def _tests_under(root: Path) -> tuple[str, ...]:
-    """`repository_tests` of one root, read once per process (``--base`` diffs many files
-    of one repository)."""
+def _tests_under(root: Path, *, recursive: bool) -> tuple[str, ...]:
+    """`repository_tests` of one folder, read once per process (``--base`` diffs many
+    files of one repository)."""
+    found: list[Path] = []
+    if root.is_dir():
+        for visited, (folder, folders, files) in enumerate(os.walk(root)):
+            if visited >= MAX_TEST_DIRECTORIES or len(found) >= MAX_TEST_FILES:
+                break
+            folders[:] = sorted(
+                f for f in folders if recursive and not f.startswith(".") and f not in _SKIPPED
+            )
+            found.extend(Path(folder) / name for name in sorted(files) if _is_test_file(name))
     texts: list[str] = []
     total = 0
-    for pattern in ("test_*.py", "*_test.py"):
-        for candidate in sorted(root.rglob(pattern)):
-            if len(texts) >= MAX_TEST_FILES or total >= MAX_TEST_BYTES:
-                return tuple(texts)
-            if any(part.startswith(".") or part == "node_modules" for part in candidate.parts):
-                continue
-            try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            total += len(text)
-            texts.append(text)
+    for candidate in found[:MAX_TEST_FILES]:
+        if total >= MAX_TEST_BYTES:
+            break
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            # A test file that cannot be read only suggests no inputs; the diff runs without.
+            continue
+        total += len(text)
+        texts.append(text)
     return tuple(texts)
 
 
@@ -198,7 +220,7 @@ def _diff_file(
     settings: Settings,
     sandbox: Sandbox,
 ) -> tuple[list[Finding], list[str]]:
-    from assay.source.gitbase import file_at
+    from assay.source.gitbase import file_at, messages_since
 
     real = Path(path)
     old = file_at(revision, real)
@@ -210,6 +232,7 @@ def _diff_file(
         timeout_s=settings.probe_timeout,
         performance="AS703" in rules,
         callers=repository_tests(real),
+        messages=(messages_since(revision, real),),
         sandbox=sandbox,
     )
     notes = diff_notes(diff, path)
