@@ -2,7 +2,6 @@
 # expect: changed
 # input: any valid pair of ISO dates with start <= end (the last day is dropped)
 # witness: ("2024-01-01", "2024-01-03")
-# known miss: no generated string is an ISO date, so both versions raise ValueError on every input; CrossHair concretises the string passed to the C date.fromisoformat and sees one path
 # edit: while loop -> comprehension over range(days), losing the inclusive end
 # --- old
 from datetime import date, timedelta

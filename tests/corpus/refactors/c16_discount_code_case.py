@@ -2,7 +2,6 @@
 # expect: changed
 # input: code spelled in another case ("welcome10"): now accepted
 # witness: (1000, "welcome10")
-# known miss: the constant 'WELCOME10' is tried as written, never in another case or padded; CrossHair does not solve through str.strip().upper() within the bound
 # edit: made the code comparison case-insensitive
 # --- old
 def discounted_price(price_cents: int, code: str) -> int:
