@@ -2,10 +2,11 @@
 
 Runs `assay.benchmarks.generation.generate_tasks` (what ``assay bench --backend`` runs) on the
 tasks whose drafting samples are already recorded (``bench/gen_draft_samples.py`` records
-them), replaying every sample; repairs are asked of the live model only with ``--live`` (offline,
-a task whose repair was never recorded is left out and named on stderr; ``--repair 0`` needs
-no model at all). Offline runs read a snapshot of the samples file, so drafting can go on
-appending to it. Then scores with the hidden tests and writes the summary.
+them), replaying every sample from a snapshot of the samples file (drafting can go on appending to
+it). Repair samples depend on the evidence, so they are kept apart in ``--repairs FILE``:
+replayed from there, and asked of the live model only with ``--live`` (offline, a task whose
+repair was never recorded is left out and named on stderr; ``--repair 0`` needs no model).
+Then scores with the hidden tests and writes the summary.
 
     python bench/gen_bench.py humaneval bench/results/humaneval-qwen0.5b-n8-samples.jsonl \\
         --results bench/results/humaneval-gen-full.results.jsonl --summary bench/results/humaneval-gen-full.json
@@ -33,6 +34,7 @@ from assay.benchmarks.generation import (
 )
 from assay.errors import BackendError
 from assay.gen.draft import draft
+from assay.llm.base import Completion, Params, Request
 from assay.llm.replay import ReplayBackend
 from assay.model import Task
 
@@ -43,6 +45,30 @@ def _snapshot(samples: Path) -> Path:
     copy = Path(tempfile.mkdtemp(prefix="gen-bench-")) / samples.name
     copy.write_text(text[: text.rfind("\n") + 1], encoding="utf-8")
     return copy
+
+
+class _Layered:
+    """Drafting samples from one replay file, everything else (repairs) from another."""
+
+    def __init__(self, drafts: ReplayBackend, repairs: ReplayBackend | None) -> None:
+        self.drafts = drafts
+        self.repairs = repairs
+        self.name = "replay"
+        self.model = repairs.model if repairs is not None else drafts.model
+
+    def generate(self, request: Request, params: Params) -> list[Completion]:
+        """Recorded drafting samples, else the repairs file (and its live fallback)."""
+        try:
+            return self.drafts.generate(request, params)
+        except BackendError:
+            if self.repairs is None:
+                raise
+            return self.repairs.generate(request, params)
+
+    def close(self) -> None:
+        """Close the repairs backend (and so the live model)."""
+        if self.repairs is not None:
+            self.repairs.close()
 
 
 def _recorded_tasks(samples: Path, tasks: list[Task]) -> list[Task]:
@@ -67,6 +93,7 @@ def main() -> int:
     parser.add_argument("--ids", help="task numbers, e.g. 0-163")
     parser.add_argument("--first-wave", type=int, help="sampled candidates before stopping early")
     parser.add_argument("--repair", type=int, default=1)
+    parser.add_argument("--repairs", type=Path, help="JSONL of repair samples (read, appended)")
     parser.add_argument("--live", action="store_true", help="ask the local model for repairs")
     args = parser.parse_args()
     if args.benchmark == "humaneval":
@@ -84,7 +111,7 @@ def main() -> int:
             low, _, high = part.partition("-")
             numbers.update(range(int(low), int(high or low) + 1))
         tasks = [t for t in tasks if task_order(t.task_id or "")[1] in numbers]
-    samples = args.samples if args.live else _snapshot(args.samples)
+    samples = _snapshot(args.samples)
     ready = _recorded_tasks(samples, tasks)
     plan = dataclasses.replace(BENCH_PLAN, first_wave=args.first_wave)
     fallback = None
@@ -92,7 +119,10 @@ def main() -> int:
         from assay.llm import make_backend
 
         fallback = make_backend("local", threads=1)
-    backend = fallback if fallback is not None else ReplayBackend(samples)
+    repairs = None
+    if args.repairs is not None and (fallback is not None or args.repairs.exists()):
+        repairs = ReplayBackend(args.repairs, fallback=fallback)
+    backend = _Layered(ReplayBackend(samples), repairs)
 
     def report(outcome, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
         sys.stderr.write(f"[{done}/{total}] {outcome.task_id} {outcome.level}\n")
@@ -115,8 +145,7 @@ def main() -> int:
             )
         except BackendError as error:
             sys.stderr.write(f"{task.task_id}: {error}; run again with --live\n")
-    if fallback is not None:
-        fallback.close()
+    backend.close()
     wanted = {t.task_id for t in ready}
     chosen = {k: v for k, v in outcomes.items() if k in wanted}
     summary = {

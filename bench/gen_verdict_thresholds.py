@@ -8,7 +8,8 @@ model and no sandbox time.
 Procedure (fixed before looking at the test set): every policy of the grid below is judged
 on the development set; among those whose verified precision there is at least
 `TARGET_PRECISION` (0.95), the one with the highest verified coverage wins; ties go to the
-stricter policy (more agreeing programs, then a larger share, then more generated inputs).
+stricter policy (more agreeing programs, then a larger share, more generated inputs, more
+prompt formats).
 The chosen policy is then applied, unchanged, to the test set.
 
     python bench/gen_verdict_thresholds.py --dev bench/results/mbpp-gen-full \\
@@ -35,6 +36,7 @@ GRID = {
     "min_share": (0.0, 0.3, 0.5, 0.7),
     "min_generated_inputs": (0, 3),
     "min_examples": (1,),
+    "min_formats": (1, 2),
 }
 
 
@@ -85,6 +87,7 @@ def main() -> int:
             item[0].min_agreeing,
             item[0].min_share,
             item[0].min_generated_inputs,
+            item[0].min_formats,
         ),
     )
     result: dict[str, Any] = {

@@ -160,3 +160,11 @@ def test_the_verdict_is_shown_in_the_html_report_of_a_generation() -> None:
     html = render_html(generation_report(result))
     assert "Verdict: <span" in html and "PLAUSIBLE" in html
     assert "Missing evidence" in html and "only 1 distinct candidate(s)" in html
+
+
+def test_agreement_from_one_prompt_format_can_be_required_to_be_broader() -> None:
+    policy = VerdictPolicy(min_formats=2)
+    verdict = judge_result(STRONG.model_copy(update={"formats": 1}), policy)
+    assert verdict.level is VerdictLevel.PLAUSIBLE
+    assert any("1 prompt format(s)" in m for m in verdict.missing)
+    assert judge_result(STRONG, policy).verified

@@ -98,14 +98,18 @@ class VerdictPolicy:
     min_generated_inputs: int = 3
     #: Stated examples the task must have (all of them must pass).
     min_examples: int = 1
+    #: Prompt formats the agreeing programs must come from (independent formulations).
+    min_formats: int = 1
 
     def __post_init__(self) -> None:
         if self.min_agreeing < 1:
             raise InvalidArgument(f"min_agreeing={self.min_agreeing!r} must be at least 1")
         if not 0.0 <= self.min_share <= 1.0:
             raise InvalidArgument(f"min_share={self.min_share!r} must be between 0 and 1")
-        if self.min_generated_inputs < 0 or self.min_examples < 0:
-            raise InvalidArgument("min_generated_inputs and min_examples must be 0 or more")
+        if min(self.min_generated_inputs, self.min_examples, self.min_formats) < 0:
+            raise InvalidArgument(
+                "min_generated_inputs, min_examples and min_formats must be 0 or more"
+            )
 
     def as_dict(self) -> dict[str, float]:
         """JSON form (shown with every verdict)."""
@@ -114,6 +118,7 @@ class VerdictPolicy:
             "min_share": self.min_share,
             "min_generated_inputs": self.min_generated_inputs,
             "min_examples": self.min_examples,
+            "min_formats": self.min_formats,
         }
 
 
@@ -215,6 +220,12 @@ def _missing(evidence: VerdictEvidence, policy: VerdictPolicy) -> tuple[list[str
             "state what the function must return where the candidates disagree"
             + (f": add `assert` for {evidence.disagreement_input}" if where else "")
         )
+    if evidence.formats < policy.min_formats:
+        missing.append(
+            f"the candidates behaving like it come from {evidence.formats} prompt format(s) "
+            f"(verified needs {policy.min_formats}): one way of asking can mislead every sample"
+        )
+        advice.append("add a test, or ask with other words (a paraphrase) for more candidates")
     if evidence.generated_inputs < policy.min_generated_inputs:
         missing.append(
             f"the candidates were compared on {evidence.generated_inputs} generated input(s) "
