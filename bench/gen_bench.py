@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from assay.benchmarks.generation import (
-    BENCH_PLAN,
+    bench_plan,
     benchmark_tasks,
     generate_tasks,
     read_outcomes,
@@ -33,7 +33,7 @@ from assay.benchmarks.generation import (
     task_order,
 )
 from assay.errors import BackendError
-from assay.gen.draft import draft
+from assay.gen.draft import DraftPlan, draft
 from assay.llm.base import Completion, Params, Request
 from assay.llm.replay import ReplayBackend
 from assay.model import Task
@@ -71,13 +71,13 @@ class _Layered:
             self.repairs.close()
 
 
-def _recorded_tasks(samples: Path, tasks: list[Task]) -> list[Task]:
-    """The tasks every drafting sample of `BENCH_PLAN` is recorded for."""
+def _recorded_tasks(samples: Path, tasks: list[Task], plan: DraftPlan) -> list[Task]:
+    """The tasks every drafting sample of `plan` is recorded for."""
     replay = ReplayBackend(samples)
     ready = []
     for task in tasks:
         try:
-            draft(task, replay, BENCH_PLAN, [])
+            draft(task, replay, plan, [])
         except BackendError:
             continue
         ready.append(task)
@@ -112,8 +112,8 @@ def main() -> int:
             numbers.update(range(int(low), int(high or low) + 1))
         tasks = [t for t in tasks if task_order(t.task_id or "")[1] in numbers]
     samples = _snapshot(args.samples)
-    ready = _recorded_tasks(samples, tasks)
-    plan = dataclasses.replace(BENCH_PLAN, first_wave=args.first_wave)
+    ready = _recorded_tasks(samples, tasks, bench_plan(args.benchmark))
+    plan = dataclasses.replace(bench_plan(args.benchmark), first_wave=args.first_wave)
     fallback = None
     if args.live:
         from assay.llm import make_backend

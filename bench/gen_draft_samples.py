@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from assay.benchmarks.generation import BENCH_PLAN, benchmark_tasks, task_order
+from assay.benchmarks.generation import bench_plan, benchmark_tasks, task_order
 from assay.gen.draft import draft
 from assay.llm import make_backend
 from assay.llm.replay import ReplayBackend
@@ -52,13 +52,14 @@ def main() -> int:
     order: list[str] = []
     for part in (args.ids or "").split(",") if args.ids else [""]:
         order += [i for i in _wanted(part or None, list(tasks)) if i not in order]
+    plan = bench_plan(args.benchmark)
     live = ReplayBackend(args.samples, fallback=make_backend("local", threads=args.threads))
     try:
         for number, task_id in enumerate(order, 1):
             started = time.monotonic()
             before = live.misses
             live.tag = task_id
-            drafts = draft(tasks[task_id], live, BENCH_PLAN, [])
+            drafts = draft(tasks[task_id], live, plan, [])
             sys.stderr.write(
                 f"[{number}/{len(order)}] {task_id}: {live.misses - before} new samples, "
                 f"{drafts.usage.completion_tokens} generated tokens, "

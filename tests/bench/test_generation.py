@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from tests.llm.helpers import ScriptedBackend
 
-from assay.benchmarks.generation import BENCH_PLAN, benchmark_tasks, generate_tasks, read_outcomes
+from assay.benchmarks.generation import (
+    BENCH_PLAN,
+    bench_plan,
+    benchmark_tasks,
+    generate_tasks,
+    read_outcomes,
+)
 from assay.benchmarks.humaneval import load_humaneval
 from assay.cli import main
 from assay.llm.base import Params, Request
@@ -105,6 +111,7 @@ def test_bench_mbpp_generation_on_recorded_samples(
         RecordingBackend(ScriptedBackend(answer), samples),
         samples=samples,
         results=tmp_path / "warm.jsonl",
+        plan=bench_plan("mbpp", 3),
         repair_rounds=0,
     )
     code = main(
@@ -133,3 +140,14 @@ def test_bench_mbpp_needs_samples_or_a_backend(
 ) -> None:
     assert main(["bench", "mbpp", "--problems", str(square_mbpp)]) == 2
     assert "--backend local" in capsys.readouterr().err
+
+
+def test_each_benchmark_gets_room_for_its_longest_reference() -> None:
+    from assay.benchmarks.generation import FAIR_MAX_TOKENS, bench_plan
+    from assay.errors import InvalidArgument
+
+    assert bench_plan("humaneval").greedy_max_tokens == FAIR_MAX_TOKENS["humaneval"] == 768
+    assert bench_plan("mbpp", 3).greedy_max_tokens == 2161 and bench_plan("mbpp", 3).n == 3
+    assert bench_plan("mbpp").max_tokens == 320  # samples, not the raw baseline
+    with pytest.raises(InvalidArgument, match="no token budget"):
+        bench_plan("apps")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.benchmarks.humaneval import Problem
-from assay.errors import BenchmarkError
+from assay.errors import BenchmarkError, InvalidArgument
 from assay.gen.draft import DraftPlan
 from assay.gen.verdict import DEFAULT_POLICY, VerdictPolicy
 from assay.llm.base import Backend
@@ -39,6 +39,7 @@ __all__ = [
     "BENCH_PLAN",
     "FAIR_MAX_TOKENS",
     "TaskOutcome",
+    "bench_plan",
     "benchmark_tasks",
     "generate_tasks",
     "read_outcomes",
@@ -47,24 +48,40 @@ __all__ = [
     "verdict_figures",
 ]
 
-#: Room for a whole raw answer: the longest reference solution plus its prompt (docstring)
-#: in HumanEval (557 tokens, HumanEval/129) and MBPP (2,161, Mbpp/493), and at least 768.
-#: Measured with the embedded model's tokenizer by ``bench/gen_token_budget.py``.
-FAIR_MAX_TOKENS = max(768, 557, 2161)
+#: Room for a whole raw answer, per benchmark: the longest reference solution plus its prompt
+#: (docstring) in the benchmark, and at least 768 tokens. Measured with the embedded model's
+#: tokenizer (``bench/gen_token_budget.py``): HumanEval 557 (HumanEval/129), MBPP 2,161
+#: (Mbpp/493; the next longest is 375). A greedy answer that runs on costs up to this many
+#: tokens, so the budget is the benchmark's own, not the larger of the two.
+FAIR_MAX_TOKENS = {"humaneval": max(768, 557), "mbpp": max(768, 2161)}
 
-#: The plan ``assay bench`` drafts with: the two raw baselines greedy with room for the whole
-#: function (the bare request, completing the stub; the plain instruction), then n-2 samples
-#: of the bare prompt (cached by the server: each costs only its own tokens).
-BENCH_PLAN = DraftPlan(
-    n=9,
-    criteria_greedy=False,
-    plain_greedy=True,
-    paraphrases=0,
-    model_tests=False,
-    sample_from="bare",
-    max_tokens=320,
-    greedy_max_tokens=FAIR_MAX_TOKENS,
-)
+
+def bench_plan(benchmark: str, n: int = 9) -> DraftPlan:
+    """The plan ``assay bench`` drafts with: the two raw baselines greedy with room for the
+    whole function (the bare request, completing the stub; the plain instruction), then
+    n-2 samples of the bare prompt (cached by the server: each costs only its own tokens).
+
+    Raises:
+        InvalidArgument: `benchmark` has no measured token budget.
+    """
+    if benchmark not in FAIR_MAX_TOKENS:
+        raise InvalidArgument(
+            f"no token budget for benchmark {benchmark!r}; choose one of {sorted(FAIR_MAX_TOKENS)}"
+        )
+    return DraftPlan(
+        n=n,
+        criteria_greedy=False,
+        plain_greedy=True,
+        paraphrases=0,
+        model_tests=False,
+        sample_from="bare",
+        max_tokens=320,
+        greedy_max_tokens=FAIR_MAX_TOKENS[benchmark],
+    )
+
+
+#: The HumanEval plan (kept as a constant for callers that bench HumanEval).
+BENCH_PLAN = bench_plan("humaneval")
 
 
 def benchmark_tasks(problems: Mapping[str, Problem], limit: int | None = None) -> list[Task]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -11,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from assay.benchmarks.generation import (
-    BENCH_PLAN,
     TaskOutcome,
+    bench_plan,
     benchmark_tasks,
     generate_tasks,
     score_generation,
@@ -48,7 +47,7 @@ def generation_bench(
     tasks = benchmark_tasks(problems, limit_tasks)
     samples = save_samples or Path(f"{benchmark}-samples.jsonl")
     results = samples.with_name(samples.stem + ".results.jsonl")
-    plan = dataclasses.replace(BENCH_PLAN, n=n)
+    plan = bench_plan(benchmark, n)
     started = time.monotonic()
 
     def report(outcome: TaskOutcome, done: int, total: int) -> None:
