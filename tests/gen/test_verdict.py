@@ -16,8 +16,8 @@ STRONG = VerdictEvidence(
     accepted=True,
     examples_total=2,
     examples_passed=2,
-    programs=5,
-    agreeing=4,
+    programs=6,
+    agreeing=5,
     formats=2,
     generated_inputs=12,
     runner_up=1,
@@ -91,14 +91,16 @@ STUB = '''def clamp(x: int, low: int, high: int) -> int:
     0
     """
 '''
-#: Four different programs with the same behaviour, then a wrong one.
+#: Five different programs with the same behaviour, then a wrong one.
 BODIES = (
     "    return max(low, min(x, high))\n```",
     "    return min(max(x, low), high)\n```",
     "    if x < low:\n        return low\n    if x > high:\n        return high\n    return x\n```",
     "    return sorted((low, x, high))[1]\n```",
+    "    return low if x < low else high if x > high else x\n```",
     "    return x\n```",
 )
+WRONG = BODIES[-1]
 
 
 def _by_seed(request: Request, params: Params) -> str:
@@ -115,15 +117,17 @@ def test_independent_agreement_is_verified_and_stops_drafting_early() -> None:
         paraphrases=0,
         model_tests=False,
         sample_from="bare",
-        first_wave=2,
+        first_wave=3,
     )
     scripted = ScriptedBackend(_by_seed)
     result = generate_verified(load_task(STUB), [scripted], plan=plan, repair_rounds=0)
-    # bare greedy, plain greedy and two samples: three distinct right programs of two formats
-    assert result.stopped_early and len(scripted.requests) == 4
+    # bare greedy, plain greedy and three samples: five distinct right programs, two formats
+    assert result.stopped_early and len(scripted.requests) == 5
     assert result.verdict.level is VerdictLevel.VERIFIED and result.verified
-    assert result.verdict.evidence.agreeing >= 3 and result.verdict.evidence.formats == 2
-    assert "max(low, min(x, high))" in (result.code or "")
+    assert result.verdict.evidence.agreeing == 5 and result.verdict.evidence.formats == 2
+    chosen = result.selected_result
+    assert chosen is not None and chosen.verified and chosen.verdict is not None
+    assert chosen.verdict.examples_passed == chosen.verdict.examples_total == 2
 
 
 def test_doubt_after_the_first_wave_draws_the_rest_of_the_plan() -> None:
@@ -138,7 +142,7 @@ def test_doubt_after_the_first_wave_draws_the_rest_of_the_plan() -> None:
 
     def answer(request: Request, params: Params) -> str:
         # greedy right, first sample wrong: the first wave is in doubt
-        return BODIES[0] if params.seed != 1 or params.temperature == 0.0 else BODIES[4]
+        return BODIES[0] if params.seed != 1 or params.temperature == 0.0 else WRONG
 
     scripted = ScriptedBackend(answer)
     result = generate_verified(load_task(STUB), [scripted], plan=plan, repair_rounds=0)
