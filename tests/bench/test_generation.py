@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from tests.llm.helpers import ScriptedBackend
 
-from assay.benchmarks.generation import BENCH_PLAN, benchmark_tasks, generate_tasks, read_outcomes
+from assay.benchmarks.generation import (
+    BENCH_PLAN,
+    bench_plan,
+    benchmark_tasks,
+    generate_tasks,
+    read_outcomes,
+)
 from assay.benchmarks.humaneval import load_humaneval
 from assay.cli import main
 from assay.llm.base import Params, Request
@@ -18,12 +24,19 @@ PROBLEMS = load_humaneval()
 
 
 def _answer(request: Request, params: Params) -> str:
-    """Canonical solutions, except that the greedy answer to HumanEval/0 is wrong."""
+    """Canonical solutions, except that the greedy answers to HumanEval/0 are wrong; the
+    plain request (no prefill) gets the whole function, with a demo call after it."""
     for problem in list(PROBLEMS.values())[:2]:
         if f"def {problem.entry_point}(" in request.prefill:
             if problem.task_id == "HumanEval/0" and params.temperature == 0.0:
                 return "    return False\n```"
             return problem.canonical_solution.rstrip("\n") + "\n```"
+        if f"def {problem.entry_point}(" in request.messages[-1].content:
+            body = problem.canonical_solution.rstrip("\n")
+            if problem.task_id == "HumanEval/0":
+                body = "    return True"
+            demo = f"{problem.entry_point}([])"  # raises on import unless cleaned away
+            return f"```python\n{problem.prompt}{body}\n{demo}\n```\n"
     raise AssertionError("unexpected request")
 
 
@@ -42,7 +55,11 @@ def test_bench_generation_scores_raw_and_assay(
         plan=BENCH_PLAN,
         repair_rounds=0,
     )
-    assert outcomes["HumanEval/0"].verified and "return False" in outcomes["HumanEval/0"].raw
+    first = outcomes["HumanEval/0"]
+    assert "return False" in first.raw and "return True" in first.raw_plain
+    assert "([])" not in outcomes["HumanEval/1"].raw_plain  # the demo call is cleaned away
+    # every correct sample is the same program: selected, but plausible, not verified
+    assert first.level == "plausible" and not first.verified, first.evidence
     code = main(
         [
             "bench",
@@ -64,6 +81,8 @@ def test_bench_generation_scores_raw_and_assay(
     summary = json.loads(capsys.readouterr().out)
     assert code == 0
     assert (summary["tasks"], summary["raw_solved"], summary["assay_solved"]) == (2, 1, 2)
+    assert summary["raw_bare_pass_at_1"] == summary["raw_plain_pass_at_1"] == 0.5
+    assert summary["plausible"] == 2 and summary["verified_coverage"] == 0.0
     assert summary["gain_points"] == 50.0 and summary["fixed_by_assay"] == ["HumanEval/0"]
     assert summary["tokens"] > 0 and summary["tokens_per_solved_task"] == round(
         summary["tokens"] / 2, 1
@@ -92,6 +111,7 @@ def test_bench_mbpp_generation_on_recorded_samples(
         RecordingBackend(ScriptedBackend(answer), samples),
         samples=samples,
         results=tmp_path / "warm.jsonl",
+        plan=bench_plan("mbpp", 3),
         repair_rounds=0,
     )
     code = main(
@@ -120,3 +140,14 @@ def test_bench_mbpp_needs_samples_or_a_backend(
 ) -> None:
     assert main(["bench", "mbpp", "--problems", str(square_mbpp)]) == 2
     assert "--backend local" in capsys.readouterr().err
+
+
+def test_each_benchmark_gets_room_for_its_longest_reference() -> None:
+    from assay.benchmarks.generation import FAIR_MAX_TOKENS, bench_plan
+    from assay.errors import InvalidArgument
+
+    assert bench_plan("humaneval").greedy_max_tokens == FAIR_MAX_TOKENS["humaneval"] == 768
+    assert bench_plan("mbpp", 3).greedy_max_tokens == 2161 and bench_plan("mbpp", 3).n == 3
+    assert bench_plan("mbpp").max_tokens == 320  # samples, not the raw baseline
+    with pytest.raises(InvalidArgument, match="no token budget"):
+        bench_plan("apps")

@@ -17,6 +17,7 @@ from assay.cli import main
 from assay.errors import InvalidArgument
 from assay.gen.draft import DraftPlan
 from assay.gen.loop import generate_verified, generation_criteria, guess_tier, load_task
+from assay.gen.verdict import VerdictLevel
 from assay.llm.base import Params, Request
 from assay.llm.replay import RecordingBackend, ReplayBackend
 from assay.model import Task, TrustTier
@@ -51,7 +52,11 @@ def test_a_correct_sample_is_selected_and_verified(tmp_path: Path) -> None:
     recorded = generate_verified(
         task, [RecordingBackend(scripted, path)], plan=PLAN, repair_rounds=0
     )
-    assert recorded.verified and recorded.selected == "c2"
+    # One distinct program passes: selected, but too little agreement to call it verified.
+    assert recorded.selected == "c2" and recorded.verdict.level is VerdictLevel.PLAUSIBLE
+    assert not recorded.verified
+    assert any("only 1 distinct candidate" in m for m in recorded.verdict.missing)
+    assert any("-n" in a for a in recorded.verdict.advice)
     replayed = generate_verified(task, [ReplayBackend(path)], plan=PLAN, repair_rounds=0)
     assert replayed.model_dump(exclude={"seconds", "model_seconds"}) == recorded.model_dump(
         exclude={"seconds", "model_seconds"}
@@ -70,8 +75,9 @@ def test_repair_carries_the_evidence_and_its_result_is_verified(tmp_path: Path) 
 
     scripted = ScriptedBackend(answer)
     result = generate_verified(load_task(STUB), [scripted], plan=PLAN, repair_rounds=1)
-    assert result.verified and result.rounds == 1
-    assert result.selected == "c0-r1"
+    assert result.rounds == 1 and result.selected == "c0-r1"
+    assert result.selected_result is not None and result.selected_result.verified
+    assert result.verdict.level is VerdictLevel.PLAUSIBLE
     [repair] = [r for r, _ in scripted.requests if r.template == "repair-v1"]
     prompt = repair.messages[1].content
     assert "return sorted(xs)" in prompt
@@ -145,7 +151,8 @@ def test_cli_gen_with_replay_json_and_exit_codes(
     replay += ["--quiet", "--no-ledger"]
     code = main([*replay, "--format", "json", "--output", str(out)])
     data = json.loads(capsys.readouterr().out)
-    assert code == 0 and data["verified"] is True and data["selected"] == "c1"
+    assert code == 1 and data["verified"] is False and data["selected"] == "c1"
+    assert data["verdict"]["level"] == "plausible" and data["verdict"]["missing"]
     assert data["model_tests"] == [
         "assert running_max([1]) == [1]",
         "assert running_max([2, 1]) == [2, 2]",
@@ -155,7 +162,8 @@ def test_cli_gen_with_replay_json_and_exit_codes(
     code = main(replay)
     text, err = capsys.readouterr()
     assert err == ""
-    assert code == 0 and text.startswith("VERIFIED: c1 for `running_max`")
+    assert code == 1 and text.startswith("PLAUSIBLE: c1 for `running_max`")
+    assert "  missing: only 1 distinct candidate(s) behave like it" in text
     assert "evidence" not in text.split("candidates:")[0]
 
 

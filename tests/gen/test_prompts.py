@@ -192,3 +192,25 @@ def test_extract_handles_an_unclosed_fence() -> None:
 )
 def test_extract_tests(answer: str, expected: list[str]) -> None:
     assert extract_tests(answer, "f") == expected
+
+
+def test_module_level_demo_and_test_code_is_removed_but_constants_stay() -> None:
+    text = (
+        "```python\nimport re\n\ndef f(x):\n    return PAT.sub('', x)\n\n"
+        "PAT = re.compile('a')\n\ndef check(g):\n    assert g('ab') == 'b'\n\ncheck(f)\n"
+        "result = f('aa')\nfor case in ['a', 'b']:\n    print(f(case))\n```"
+    )
+    code = extract_code(text, entry_point="f")
+    assert "PAT = re.compile('a')" in code
+    assert "check(f)" not in code and "result =" not in code and "for case" not in code
+
+
+def test_the_plain_request_asks_for_the_whole_function_without_a_prefill() -> None:
+    from assay.gen.prompts import PLAIN_STOPS, plain_request
+
+    task = Task(prompt="def f(x):\n    '''Double x.'''\n", entry_point="f")
+    request = plain_request(task)
+    assert request.template == "plain-v1" and request.prefill == ""
+    assert "def f(x):" in request.messages[-1].content
+    # the opening fence may follow prose, so a bare fence must not stop the answer
+    assert "\n```" not in PLAIN_STOPS and "\n```\n" in PLAIN_STOPS

@@ -89,7 +89,10 @@ def test_stdio_client_spawning_assay_mcp(tmp_path: Path) -> None:
 
     assert not generated.is_error, generated.content
     result = generated.structured_content
-    assert result["accepted"] and "best = x if best is None" in result["code"]
+    # every sample is the same program: the right code, but too little evidence to verify
+    assert "best = x if best is None" in result["code"]
+    assert result["verdict"] == "plausible" and not result["accepted"] and result["missing"]
+    assert result["summary"].startswith("PLAUSIBLE: ")
     assert result["lessons"] == [] and result["criteria"]
 
     with open_ledger(_env(tmp_path)["ASSAY_LEDGER_URL"]) as ledger:

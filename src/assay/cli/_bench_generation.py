@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -11,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from assay.benchmarks.generation import (
-    BENCH_PLAN,
     TaskOutcome,
+    bench_plan,
     benchmark_tasks,
     generate_tasks,
     score_generation,
@@ -48,7 +47,7 @@ def generation_bench(
     tasks = benchmark_tasks(problems, limit_tasks)
     samples = save_samples or Path(f"{benchmark}-samples.jsonl")
     results = samples.with_name(samples.stem + ".results.jsonl")
-    plan = dataclasses.replace(BENCH_PLAN, n=n)
+    plan = bench_plan(benchmark, n)
     started = time.monotonic()
 
     def report(outcome: TaskOutcome, done: int, total: int) -> None:
@@ -97,14 +96,23 @@ def generation_bench(
 def render_summary(summary: Mapping[str, Any]) -> str:
     """The text form of a generation benchmark summary."""
     solved = summary["assay_solved"]
+
+    def share(level: str) -> str:
+        precision = summary[f"{level}_precision"]
+        shown = "-" if precision is None else f"{precision:.3f}"
+        return f"{summary[level]} {level} (precision {shown})"
+
     lines = [
         f"{summary['benchmark']}: {summary['tasks']} tasks ({summary['first_task']} .. "
         f"{summary['last_task']}), backend {summary['backend']}, n={summary['n']}, "
         f"repair rounds {summary['repair_rounds']}",
-        f"  raw pass@1 (greedy, bare model): {summary['raw_pass_at_1']:.4f} ({summary['raw_solved']} tasks)",
-        f"  assay pass@1 (selected):         {summary['assay_pass_at_1']:.4f} ({solved} tasks)",
-        f"  gain: {summary['gain_points']:+.1f} points; verified {summary['verified']} tasks, "
-        f"{summary['verified_and_correct']} of them correct",
+        f"  raw pass@1, bare completion:  {summary['raw_bare_pass_at_1']:.4f}",
+        f"  raw pass@1, plain request:    {summary['raw_plain_pass_at_1']:.4f}",
+        f"  raw pass@1 (the better one):  {summary['raw_pass_at_1']:.4f} ({summary['raw_solved']} tasks)",
+        f"  assay pass@1 (selected):      {summary['assay_pass_at_1']:.4f} ({solved} tasks)",
+        f"  gain over the better raw: {summary['gain_points']:+.1f} points",
+        f"  verdicts: {share('verified')}, {share('plausible')}, {share('rejected')}; "
+        f"verified coverage {summary['verified_coverage']}",
         f"  tokens: {summary['tokens']} ({summary['completion_tokens']} generated); "
         f"per solved task: {summary['tokens_per_solved_task']}",
         f"  model time {summary['model_seconds']} s, wall time {summary['wall_seconds']} s",

@@ -1,7 +1,7 @@
 """`assay gen` (verified generation) and `assay complete` (checked fill-in-the-middle).
 
-Exit codes of `assay gen`: 0 a verified candidate was found, 1 none could be verified (the
-best candidate is still shown, marked unverified), 2 assay itself failed.
+Exit codes of `assay gen`: 0 the result is verified, 1 it is only plausible or rejected (the
+best candidate is still shown, with what evidence is missing), 2 assay itself failed.
 """
 
 from __future__ import annotations
@@ -133,8 +133,12 @@ def gen_command(
 def render_generation(result: GenerationResult) -> str:
     """The text report of a generation run: verdict, code, candidates, evidence, cost."""
     lines: list[str] = []
-    head = "VERIFIED" if result.verified else "NOT VERIFIED"
+    judged = result.verdict
+    head = judged.level.value.upper()
     lines.append(f"{head}: {result.selected or 'no candidate'} for `{result.task.entry_point}`")
+    lines += [f"  why: {r}" for r in judged.reasons]
+    lines += [f"  missing: {m}" for m in judged.missing]
+    lines += [f"  you can add: {a}" for a in judged.advice]
     if result.code is not None:
         lines += ["", result.code.rstrip(), ""]
     lines.append("candidates:")
@@ -145,7 +149,7 @@ def render_generation(result: GenerationResult) -> str:
             state = "not run"
         else:
             state = (
-                f"{'verified' if item.verified else 'accepted' if verdict.accepted else 'rejected'}"
+                f"{'passes' if item.verified else 'accepted' if verdict.accepted else 'rejected'}"
                 f", examples {verdict.examples_passed}/{verdict.examples_total}"
                 f", cluster {verdict.cluster}, score {verdict.score:.3f}"
             )

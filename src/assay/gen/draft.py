@@ -6,24 +6,27 @@ replay exactly under `assay.generate` (same templates, same parameters, same see
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assay.errors import InvalidArgument
 from assay.gen.prompts import (
     CODE_STOPS,
+    PLAIN_STOPS,
     bare_request,
     extract_code,
     extract_tests,
     gen_request,
     paraphrase_request,
     paraphrased_gen_request,
+    plain_request,
     tests_request,
 )
 from assay.llm.base import Backend, Completion, Params, Request, Usage
 from assay.model import Candidate, Task
 
-__all__ = ["DraftPlan", "Drafts", "draft"]
+__all__ = ["DraftPlan", "Drafts", "draft", "draft_more"]
 
 #: Called after each sample with (what was drafted, samples done, samples planned).
 Progress = Callable[[str, int, int], None]
@@ -34,19 +37,29 @@ class DraftPlan:
     """How many samples of which kind to draw for one task.
 
     ``n`` code candidates, in this order: the bare request greedy (the model alone); with
-    ``criteria_greedy``, the request with acceptance criteria greedy; ``paraphrases``
-    candidates from restatements of the task; the rest sampled at ``temperature`` from the
-    criteria prompt (``sample_from="criteria"``) or the bare one (``"bare"``: its prompt is
-    already cached by the server, so each sample costs only its own tokens).
+    ``plain_greedy``, the plain instruction greedy (the other way to ask the bare model, no
+    prefill); with ``criteria_greedy``, the request with acceptance criteria greedy;
+    ``paraphrases`` candidates from restatements of the task; the rest sampled at
+    ``temperature`` from the criteria prompt (``sample_from="criteria"``) or the bare one
+    (``"bare"``: its prompt is already cached by the server, so each sample costs only its
+    own tokens). Greedy answers get ``greedy_max_tokens`` (default ``max_tokens``): room for
+    the whole function, since a plain answer repeats the docstring first.
+
+    With ``first_wave`` set, `draft` stops after the greedy candidates and the first
+    ``first_wave`` sampled ones; `draft_more` draws the rest when the first wave leaves the
+    task in doubt (the samples and seeds are the same either way, so runs replay).
     """
 
     n: int = 5
     criteria_greedy: bool = True
+    plain_greedy: bool = False
     paraphrases: int = 1
     model_tests: bool = True
     sample_from: str = "criteria"
     temperature: float = 0.8
     max_tokens: int = 384
+    greedy_max_tokens: int | None = None
+    first_wave: int | None = None
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -54,16 +67,35 @@ class DraftPlan:
             raise InvalidArgument(f"n={self.n!r}: at least one candidate is needed")
         if self.sample_from not in ("bare", "criteria"):
             raise InvalidArgument(f"sample_from={self.sample_from!r} must be 'bare' or 'criteria'")
+        if self.first_wave is not None and self.first_wave < 0:
+            raise InvalidArgument(f"first_wave={self.first_wave!r} must be 0 or more")
+
+    @property
+    def plain_slots(self) -> int:
+        """1 when a greedy candidate from the plain instruction is drawn, else 0."""
+        return 1 if self.plain_greedy and self.n >= 2 else 0
 
     @property
     def criteria_slots(self) -> int:
         """1 when a greedy candidate from the criteria prompt is drawn, else 0."""
-        return 1 if self.criteria_greedy and self.n >= 2 else 0
+        return 1 if self.criteria_greedy and self.n >= 2 + self.plain_slots else 0
 
     @property
     def paraphrase_slots(self) -> int:
         """Candidates drawn from paraphrases of the task."""
-        return min(self.paraphrases, max(0, self.n - 1 - self.criteria_slots))
+        return min(self.paraphrases, max(0, self.n - 1 - self.plain_slots - self.criteria_slots))
+
+    @property
+    def sampled_slots(self) -> int:
+        """Candidates sampled at `temperature`."""
+        return self.n - 1 - self.plain_slots - self.criteria_slots - self.paraphrase_slots
+
+    @property
+    def first_wave_samples(self) -> int:
+        """Sampled candidates `draft` draws (the rest come from `draft_more`)."""
+        if self.first_wave is None:
+            return self.sampled_slots
+        return min(self.first_wave, self.sampled_slots)
 
     @property
     def calls(self) -> int:
@@ -98,54 +130,26 @@ def draft(
     *,
     progress: Progress | None = None,
 ) -> Drafts:
-    """Draw the candidates (and model-written tests) `plan` asks for, from `backend`.
+    """Draw the candidates (and model-written tests) `plan` asks for, from `backend`: with
+    ``plan.first_wave`` set, only the first wave (see `DraftPlan`).
 
     Raises:
         BackendError: the backend failed.
     """
-    drafts = Drafts()
-    total = plan.calls
-    entry = task.entry_point
-    greedy = Params(temperature=0.0, max_tokens=plan.max_tokens, stop=CODE_STOPS, seed=plan.seed)
-
-    def hot(i: int) -> Params:
-        return Params(
-            temperature=plan.temperature,
-            max_tokens=plan.max_tokens,
-            stop=CODE_STOPS,
-            seed=plan.seed + 1 + i,
-        )
-
-    def emit(label: str, request: Request, params: Params) -> None:
-        completions = backend.generate(request, params)
-        drafts.account(completions)
-        for completion in completions:
-            index = len(drafts.candidates)
-            drafts.candidates.append(
-                Candidate(
-                    code=extract_code(completion.text, entry_point=entry),
-                    name=f"c{index}",
-                    backend=completion.backend or backend.name,
-                    model=completion.model or backend.model,
-                    sample_index=index,
-                    prompt_variant=request.template,
-                )
-            )
-        if progress is not None:
-            progress(label, drafts.completions, total)
-
+    drafter = _Drafter(task, backend, plan, progress)
+    drafts = drafter.drafts
+    greedy = drafter.greedy
     bare = bare_request(task)
-    emit("bare request", bare, greedy)
-    criteria_slots = plan.criteria_slots
-    paraphrase_slots = plan.paraphrase_slots
-    sampled = plan.n - 1 - criteria_slots - paraphrase_slots
-    if plan.sample_from == "bare":
-        for i in range(sampled):
-            emit("sampled", bare, hot(i))
+    drafter.emit("bare request", bare, greedy)
+    if plan.plain_slots:
+        drafter.emit("plain request", plain_request(task), greedy, stop=PLAIN_STOPS)
     with_criteria = gen_request(task, criteria)
-    if criteria_slots:
-        emit("with criteria", with_criteria, greedy)
-    for number in range(paraphrase_slots):
+    if plan.sample_from == "bare":
+        for i in range(plan.first_wave_samples):
+            drafter.emit("sampled", bare, drafter.hot(i))
+    if plan.criteria_slots:
+        drafter.emit("with criteria", with_criteria, greedy)
+    for number in range(plan.paraphrase_slots):
         restated = backend.generate(
             paraphrase_request(task),
             Params(
@@ -154,17 +158,93 @@ def draft(
         )
         drafts.account(restated)
         drafts.paraphrases.append(restated[0].text.strip())
-        emit("from a paraphrase", paraphrased_gen_request(task, restated[0].text, criteria), greedy)
+        drafter.emit(
+            "from a paraphrase", paraphrased_gen_request(task, restated[0].text, criteria), greedy
+        )
     if plan.sample_from != "bare":
-        for i in range(sampled):
-            emit("sampled", with_criteria, hot(i))
-    if plan.model_tests and entry:
+        for i in range(plan.first_wave_samples):
+            drafter.emit("sampled", with_criteria, drafter.hot(i))
+    if plan.model_tests and task.entry_point:
         answer = backend.generate(
             tests_request(task),
             Params(temperature=0.2, max_tokens=220, stop=("\n```",), seed=plan.seed),
         )
         drafts.account(answer)
-        drafts.model_tests = extract_tests(answer[0].text, entry)
+        drafts.model_tests = extract_tests(answer[0].text, task.entry_point)
         if progress is not None:
-            progress("model-written tests", drafts.completions, total)
+            progress("model-written tests", drafts.completions, plan.calls)
     return drafts
+
+
+def draft_more(
+    task: Task,
+    backend: Backend,
+    plan: DraftPlan,
+    criteria: Sequence[str],
+    *,
+    progress: Progress | None = None,
+) -> Drafts:
+    """The sampled candidates `draft` left out of the first wave (none without
+    ``plan.first_wave``), numbered after them.
+
+    Raises:
+        BackendError: the backend failed.
+    """
+    drafter = _Drafter(task, backend, plan, progress)
+    request = bare_request(task) if plan.sample_from == "bare" else gen_request(task, criteria)
+    drafter.first_index = plan.n - plan.sampled_slots + plan.first_wave_samples
+    for i in range(plan.first_wave_samples, plan.sampled_slots):
+        drafter.emit("sampled", request, drafter.hot(i))
+    return drafter.drafts
+
+
+class _Drafter:
+    """Draws samples of one task and turns each into a numbered candidate."""
+
+    def __init__(
+        self, task: Task, backend: Backend, plan: DraftPlan, progress: Progress | None
+    ) -> None:
+        self.task = task
+        self.backend = backend
+        self.plan = plan
+        self.progress = progress
+        self.drafts = Drafts()
+        self.first_index = 0
+        self.greedy = Params(
+            temperature=0.0,
+            max_tokens=plan.greedy_max_tokens or plan.max_tokens,
+            stop=CODE_STOPS,
+            seed=plan.seed,
+        )
+
+    def hot(self, i: int) -> Params:
+        """The parameters of the `i`-th sampled candidate (its own seed)."""
+        return Params(
+            temperature=self.plan.temperature,
+            max_tokens=self.plan.max_tokens,
+            stop=CODE_STOPS,
+            seed=self.plan.seed + 1 + i,
+        )
+
+    def emit(
+        self, label: str, request: Request, params: Params, *, stop: tuple[str, ...] | None = None
+    ) -> None:
+        """Draw one sample of `request` and add it as the next candidate."""
+        if stop is not None:
+            params = dataclasses.replace(params, stop=stop)
+        completions = self.backend.generate(request, params)
+        self.drafts.account(completions)
+        for completion in completions:
+            index = self.first_index + len(self.drafts.candidates)
+            self.drafts.candidates.append(
+                Candidate(
+                    code=extract_code(completion.text, entry_point=self.task.entry_point),
+                    name=f"c{index}",
+                    backend=completion.backend or self.backend.name,
+                    model=completion.model or self.backend.model,
+                    sample_index=index,
+                    prompt_variant=request.template,
+                )
+            )
+        if self.progress is not None:
+            self.progress(label, self.drafts.completions, self.plan.calls)

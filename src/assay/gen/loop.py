@@ -8,15 +8,19 @@ The loop (`generate_verified`)::
       -> verify: static rules on each candidate (assay.check), then every candidate runs
          in the sandbox on the task's examples and generated inputs, clustered by
          behaviour; model tests are extra, down-weighted evidence  (assay.compare)
+      -> with a first wave (``plan.first_wave``): stop drafting when the first candidates
+         already earn a ``verified`` verdict; otherwise draft the rest of the plan
       -> if the selected candidate is not verified and rounds remain: repair prompts that
          carry the evidence (failing input, expected vs got, the finding and its rule),
          the repairs join the pool, verify again
-      -> the selected candidate, every candidate's verdict, and the evidence
+      -> the selected candidate, its verdict (`assay.gen.verdict`: verified, plausible or
+         rejected, with what evidence is missing), every candidate's verdict, the evidence
 
-A candidate is *verified* when the cross-check accepts it (it is in the winning behaviour
-cluster and fails no runtime check), it passes every trusted example of the task, no static
-rule reports an error in it, and — when the task states no examples — at least two
-candidates agree with it. Candidate code never runs outside `assay.sandbox`.
+A candidate *passes its checks* (``CandidateResult.verified``) when the cross-check accepts
+it (it is in the winning behaviour cluster and fails no runtime check), it passes every
+trusted example of the task and no static rule reports an error in it; selection prefers
+such candidates. The result's verdict asks more: independent agreement (see
+`assay.gen.verdict`). Candidate code never runs outside `assay.sandbox`.
 """
 
 from __future__ import annotations
@@ -31,8 +35,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assay.errors import InvalidArgument
-from assay.gen.draft import DraftPlan, Drafts, draft
+from assay.gen.draft import DraftPlan, Drafts, draft, draft_more
 from assay.gen.prompts import CODE_STOPS, Evidence, default_criteria, extract_code, repair_request
+from assay.gen.verdict import (
+    DEFAULT_POLICY,
+    GenVerdict,
+    VerdictEvidence,
+    VerdictLevel,
+    VerdictPolicy,
+    judge_result,
+)
 from assay.llm.base import Backend, Params, Usage
 from assay.model import Candidate, Finding, Report, Severity, Task, TrustTier, Verdict
 from assay.source.discover import read_text_file
@@ -55,7 +67,9 @@ class _Frozen(BaseModel):
 
 
 class CandidateResult(_Frozen):
-    """One candidate, its verdict and its static findings."""
+    """One candidate, its verdict and its static findings; ``verified`` means it passes the
+    checks run on it (accepted by the cross-check, every stated example, no static error),
+    not the result's calibrated verdict (`GenerationResult.verdict`)."""
 
     candidate: Candidate
     verdict: Verdict | None = None
@@ -66,12 +80,18 @@ class CandidateResult(_Frozen):
 
 class GenerationResult(_Frozen):
     """What `generate_verified` found: the selected code (None when nothing was drafted),
-    whether it is verified, every candidate with its verdict, and the evidence."""
+    its verdict (``verified`` is ``verdict.level == verified``), every candidate with its
+    verdict, and the evidence."""
 
     task: Task
     code: str | None
     selected: str | None
     verified: bool
+    verdict: GenVerdict = Field(
+        default_factory=lambda: GenVerdict(
+            level=VerdictLevel.REJECTED, evidence=VerdictEvidence(selected=False)
+        )
+    )
     candidates: list[CandidateResult]
     evidence: list[Finding] = Field(default_factory=list)
     clusters: list[dict[str, Any]] = Field(default_factory=list)
@@ -82,6 +102,8 @@ class GenerationResult(_Frozen):
     model_seconds: float = 0.0
     seconds: float = 0.0
     warnings: list[str] = Field(default_factory=list)
+    #: Candidates drafted in the first wave, when drafting stopped early (else None).
+    stopped_early: bool = False
 
     @property
     def selected_result(self) -> CandidateResult | None:
@@ -178,8 +200,9 @@ def generate_verified(
     timeout: float = 2.0,
     static: bool = True,
     progress: ProgressFn | None = None,
+    policy: VerdictPolicy = DEFAULT_POLICY,
 ) -> GenerationResult:
-    """Draft, verify, repair; return the selected candidate with its evidence.
+    """Draft, verify, repair; return the selected candidate with its verdict and evidence.
 
     Args:
         task: what to write (prompt or stub, entry point, criteria, examples, tests).
@@ -193,6 +216,7 @@ def generate_verified(
         timeout: seconds per sandboxed call.
         static: run the static rules on every candidate.
         progress: called with (stage, message) as the loop advances.
+        policy: the thresholds of a ``verified`` verdict (and of stopping early).
 
     Raises:
         InvalidArgument: no backend, or the task has no entry point.
@@ -229,8 +253,29 @@ def generate_verified(
     verification = _verify(
         task, pool, tests, budget=budget, timeout=timeout, static=static, say=say
     )
+    stopped_early = False
+    if plan.first_wave is not None and plan.first_wave_samples < plan.sampled_slots:
+        if judge_result(verification.assess(), policy).verified:
+            stopped_early = True
+            say("draft", "the first candidates agree and pass every example: drafting stopped")
+        else:
+            pool = list(verification.results)
+            for backend in backends:
+                more = draft_more(task, backend, plan, chosen_criteria)
+                usage = usage + more.usage
+                model_seconds += more.seconds
+                pool.extend(_named(more, backend, len(backends) > 1))
+            verification = _verify(
+                task,
+                [r.model_copy(update={"verdict": None}) for r in pool],
+                tests,
+                budget=budget,
+                timeout=timeout,
+                static=static,
+                say=say,
+            )
     rounds = 0
-    while not verification.verified and rounds < repair_rounds:
+    while not verification.passes and rounds < repair_rounds:
         rounds += 1
         targets = _repair_targets(verification, repair_width)
         if not targets:
@@ -270,11 +315,14 @@ def generate_verified(
             say=say,
         )
     selected = verification.selected
+    verdict = judge_result(verification.assess(), policy)
     return GenerationResult(
         task=task,
         code=selected.candidate.code if selected is not None else None,
         selected=selected.candidate.name if selected is not None else None,
-        verified=verification.verified,
+        verified=verdict.verified,
+        verdict=verdict,
+        stopped_early=stopped_early,
         candidates=verification.results,
         evidence=verification.evidence,
         clusters=verification.report.clusters if verification.report is not None else [],
@@ -324,8 +372,49 @@ class _Verification:
         self.selected = selected
 
     @property
-    def verified(self) -> bool:
+    def passes(self) -> bool:
+        """The selected candidate passes every check run on it."""
         return self.selected is not None and self.selected.verified
+
+    def assess(self) -> VerdictEvidence:
+        """The evidence the verdict on the selected candidate rests on."""
+        chosen = self.selected
+        if chosen is None or chosen.verdict is None or self.report is None:
+            return VerdictEvidence(selected=False)
+        verdict = chosen.verdict
+        clusters = self.report.clusters
+        # A cluster's "size" counts submissions; its members are the distinct programs.
+        programs = sum(len(_names(c.get("members"))) for c in clusters if c.get("imports", True))
+        own = clusters[verdict.cluster] if verdict.cluster is not None else None
+        members = set(_names(own.get("members"))) if own is not None else {verdict.candidate}
+        # Identical programs are one member of a cluster: every prompt format that produced
+        # any copy of a member program counts.
+        codes = {r.candidate.code for r in self.results if r.candidate.name in members}
+        formats = {r.candidate.prompt_variant for r in self.results if r.candidate.code in codes}
+        others = [c for c in clusters if c is not own and c.get("imports", True)]
+        runner_up = max(others, key=lambda c: len(_names(c.get("members"))), default=None)
+        contradictions = [
+            f.message
+            for f in [*verdict.findings, *chosen.static_findings]
+            if f.severity is Severity.ERROR
+            or (f.severity is Severity.WARNING and f.rule.startswith("AS6"))
+        ]
+        examples = _int(self.report.stats.get("examples"))
+        return VerdictEvidence(
+            accepted=verdict.accepted,
+            examples_total=verdict.examples_total,
+            examples_passed=verdict.examples_passed,
+            programs=programs,
+            agreeing=len(members),
+            formats=len(formats),
+            generated_inputs=max(0, _int(self.report.stats.get("inputs_compared")) - examples),
+            runner_up=len(_names(runner_up.get("members"))) if runner_up is not None else 0,
+            contradictions=contradictions,
+            contradicted_by_error=any(
+                f.severity is Severity.ERROR for f in [*verdict.findings, *chosen.static_findings]
+            ),
+            disagreement_input=_first_distinguishing(runner_up),
+        )
 
     @property
     def evidence(self) -> list[Finding]:
@@ -392,6 +481,21 @@ def _verify(
     chosen = _choose(results)
     say("verify", "verified" if chosen is not None and chosen.verified else "not verified yet")
     return _Verification(results, report, chosen)
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _names(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _first_distinguishing(cluster: dict[str, Any] | None) -> str | None:
+    found = cluster.get("distinguishing") if cluster is not None else None
+    if isinstance(found, list) and found and isinstance(found[0], dict):
+        return str(found[0].get("input")) if found[0].get("input") is not None else None
+    return None
 
 
 def _static_findings(candidate: Candidate) -> list[Finding]:

@@ -7,7 +7,9 @@ failures in as acceptance criteria, and the bench can replay a run exactly.
 
 Templates:
 
-* ``bare-v1``      the bare request, greedy: what the model does alone (the raw baseline).
+* ``bare-v1``      the bare request, greedy: the stub is the start of the answer (a completion).
+* ``plain-v1``     the plain instruction ("complete this function" and the stub), no prefill:
+  how a user asks the bare model. With ``bare-v1`` the two raw baselines of ``assay bench``.
 * ``gen-v1``       the request plus explicit acceptance criteria.
 * ``para-v1``      asks the model to restate the task (metamorphic prompt testing);
   ``gen-para-v1`` then implements from the restatement: candidates from paraphrases that
@@ -30,6 +32,7 @@ from assay.model import Task, TrustTier
 
 __all__ = [
     "CODE_STOPS",
+    "PLAIN_STOPS",
     "SYSTEM",
     "Evidence",
     "bare_request",
@@ -40,6 +43,7 @@ __all__ = [
     "gen_request",
     "paraphrase_request",
     "paraphrased_gen_request",
+    "plain_request",
     "repair_request",
     "sampling_plan",
     "stub_of",
@@ -50,6 +54,9 @@ SYSTEM = "You are a careful Python programmer. Reply with one ```python code blo
 
 #: Stop sequences for code answers: the closing fence, or top-level test/demo code.
 CODE_STOPS = ("\n```", "\nif __name__", "\nprint(", "\nassert ", "\n# Test", "\n# Example")
+#: Stop sequences for an answer without a prefill: its opening fence may follow a line of
+#: prose (``Here is...\n```python``), so only a closing fence (followed by a newline) stops it.
+PLAIN_STOPS = ("\n```\n", *CODE_STOPS[1:])
 
 _DEFAULT_CRITERIA: dict[TrustTier, tuple[str, ...]] = {
     TrustTier.BOILERPLATE: ("Keep it simple and use only the standard library.",),
@@ -117,6 +124,12 @@ def bare_request(task: Task) -> Request:
     return chat_request(
         _task_block(task), system=SYSTEM, prefill=_prefill(task), template="bare-v1"
     )
+
+
+def plain_request(task: Task) -> Request:
+    """``plain-v1``: the plain instruction with the stub inline and no prefill, the way a
+    user asks the bare model for the whole function."""
+    return chat_request(_task_with_stub(task), system=SYSTEM, template="plain-v1")
 
 
 def gen_request(task: Task, criteria: Sequence[str]) -> Request:
@@ -337,10 +350,18 @@ def _parseable_prefix(code: str) -> str:
 
 
 def _drop_demo_code(code: str) -> str:
-    """Remove top-level statements after the last definition that only demo or test it."""
+    """Remove the top-level statements after the last definition that only demo or test it
+    (a model's ``print(f(3))``, ``assert f(1) == 2``, ``check(f)``, ``result = f(x)``, a
+    loop over test cases, ``if __name__ == "__main__":``): run on import, they can fail, print
+    or loop where the function itself is right."""
     tree = ast.parse(code)
+    defined = {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
     keep_until = len(tree.body)
-    while keep_until > 0 and _is_demo(tree.body[keep_until - 1]):
+    while keep_until > 0 and _is_demo(tree.body[keep_until - 1], defined):
         keep_until -= 1
     if keep_until == len(tree.body) or keep_until == 0:
         return code
@@ -349,19 +370,46 @@ def _drop_demo_code(code: str) -> str:
     return "\n".join(code.splitlines()[:end])
 
 
-def _is_demo(node: ast.stmt) -> bool:
+#: Calls that only show or test a result when made at module level.
+_DEMO_CALLS = frozenset({"print", "input", "pprint", "main", "check", "test", "doctest"})
+
+
+def _is_demo(node: ast.stmt, defined: set[str]) -> bool:
     if isinstance(node, ast.Assert):
         return True
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-        func = node.value.func
-        return isinstance(func, ast.Name) and func.id == "print"
+    if isinstance(node, ast.Expr):
+        return isinstance(node.value, ast.Call | ast.Await)
     if isinstance(node, ast.If):
         test = node.test
-        return (
+        if (
             isinstance(test, ast.Compare)
             and isinstance(test.left, ast.Name)
             and test.left.id == "__name__"
+        ):
+            return True
+    if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.If):
+        return _calls_any(node, defined | _DEMO_CALLS)
+    if isinstance(node, ast.For | ast.While | ast.With | ast.Try):
+        return _calls_any(node, defined | _DEMO_CALLS) or any(
+            isinstance(child, ast.Assert) for child in ast.walk(node)
         )
+    return False
+
+
+def _calls_any(node: ast.AST, names: set[str] | frozenset[str]) -> bool:
+    """`node` calls one of `names` (a plain name or the last part of a dotted one)."""
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call):
+            func = child.func
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else None
+            )
+            if name is not None and (name in names or name.startswith("test")):
+                return True
     return False
 
 

@@ -156,8 +156,10 @@ def record_report(
 
 
 def generation_report(result: GenerationResult) -> Report:
-    """A generation run as a `Report`: one verdict per candidate (``accepted`` = verified,
-    ``selected`` = the code returned), the evidence and static findings, the clusters."""
+    """A generation run as a `Report`: one verdict per candidate (``accepted`` = passes its
+    checks, ``selected`` = the code returned), the evidence and static findings, the
+    clusters; ``stats["generation"]`` holds the result's verdict (verified, plausible or
+    rejected), why, what evidence is missing and what the user could add."""
     verdicts = []
     findings = list(result.evidence)
     for item in result.candidates:
@@ -181,7 +183,16 @@ def generation_report(result: GenerationResult) -> Report:
         clusters=result.clusters,
         warnings=result.warnings,
         sources={item.candidate.name: item.candidate.code for item in result.candidates},
-        stats={"timings": {"model_s": result.model_seconds, "total_s": result.seconds}},
+        stats={
+            "timings": {"model_s": result.model_seconds, "total_s": result.seconds},
+            "generation": {
+                "selected": result.selected,
+                "verdict": result.verdict.level.value,
+                "reasons": list(result.verdict.reasons),
+                "missing": list(result.verdict.missing),
+                "advice": list(result.verdict.advice),
+            },
+        },
     )
 
 

@@ -99,6 +99,7 @@ def render_html(report: Report) -> str:
         f"<style>{_CSS}</style></head><body>",
         _header(report),
         "<main>",
+        _generation(report),
         _notices(report),
         _candidates(report),
         _clusters(report.clusters),
@@ -139,6 +140,29 @@ def _header(report: Report) -> str:
         f"<header><h1>assay report</h1><p>{escape(verdict)}</p>"
         f'<div class="counts">{"".join(boxes)}</div></header>'
     )
+
+
+def _generation(report: Report) -> str:
+    """The verdict on a generated result (`assay.gen.verdict`), when the report is one."""
+    found = report.stats.get("generation")
+    if not isinstance(found, dict):
+        return ""
+    level = str(found.get("verdict", ""))
+    out = [
+        f'<h2 id="verdict">Verdict: <span class="verdict-{escape(level)}">'
+        f"{escape(level.upper())}</span> ({escape(str(found.get('selected') or 'no candidate'))})</h2>"
+    ]
+    for title, key in (
+        ("Why", "reasons"),
+        ("Missing evidence", "missing"),
+        ("You can add", "advice"),
+    ):
+        items = found.get(key)
+        if isinstance(items, list) and items:
+            out.append(f'<h3>{title}</h3><ul class="plain">')
+            out += [f"<li>{escape(str(item))}</li>" for item in items]
+            out.append("</ul>")
+    return "".join(out)
 
 
 def _notices(report: Report) -> str:

@@ -256,6 +256,11 @@ class GenerateResponse(ReportResponse):
     code: str | None = None
     selected: str | None = None
     verified: bool = False
+    verdict: str = Field(
+        "rejected", description="verified, plausible (thin evidence: see missing) or rejected."
+    )
+    missing: list[str] = Field(default_factory=list, description="Evidence a verdict lacks.")
+    advice: list[str] = Field(default_factory=list, description="What the user could add.")
     criteria: list[str] = Field(default_factory=list, description="Every criterion used.")
     lessons: list[str] = Field(
         default_factory=list, description="The criteria learnt from past failures."
@@ -592,6 +597,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 code=outcome.result.code,
                 selected=outcome.result.selected,
                 verified=outcome.result.verified,
+                verdict=outcome.result.verdict.level.value,
+                missing=outcome.result.verdict.missing,
+                advice=outcome.result.verdict.advice,
                 criteria=outcome.result.criteria,
                 lessons=outcome.lessons,
             )

@@ -136,6 +136,9 @@ class GenerateResult(BaseModel):
 
     code: str | None
     accepted: bool
+    verdict: str = Field(description="verified, plausible (see missing) or rejected.")
+    missing: list[str] = Field(description="Evidence a verified verdict still lacks.")
+    advice: list[str] = Field(description="What the user could add (an example, a test).")
     summary: str
     criteria: list[str] = Field(description="Every acceptance criterion used.")
     lessons: list[str] = Field(description="The criteria learnt from past failures.")
@@ -428,12 +431,17 @@ def _add_generate_tool(server: MCPServer, recorder: _Recorder, backends: Backend
             candidates=outcome.candidates,
             duration_s=result.seconds,
         )
-        verified = sum(item.verified for item in result.candidates)
+        passing = sum(item.verified for item in result.candidates)
+        level = result.verdict.level.value
         return GenerateResult(
             code=result.code,
             accepted=result.verified,
-            summary=f"{verified}/{len(result.candidates)} candidate(s) verified; selected: "
-            f"{result.selected or 'none'}" + ("" if result.verified else " (NOT verified)"),
+            verdict=level,
+            missing=result.verdict.missing,
+            advice=result.verdict.advice,
+            summary=f"{level.upper()}: {result.selected or 'no candidate'}; {passing}/"
+            f"{len(result.candidates)} candidate(s) pass their checks"
+            + "".join(f"; missing: {m}" for m in result.verdict.missing),
             criteria=result.criteria,
             lessons=outcome.lessons,
             verdicts=_verdicts(outcome.report),

@@ -1,0 +1,174 @@
+"""Verdicts on generated results: a pure function of the evidence, and the loop that earns
+them (independent agreement, stopping early when the first wave already has it)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.llm.helpers import ScriptedBackend
+
+from assay.errors import InvalidArgument
+from assay.gen.draft import DraftPlan
+from assay.gen.loop import generate_verified, load_task
+from assay.gen.verdict import VerdictEvidence, VerdictLevel, VerdictPolicy, judge_result
+from assay.llm.base import Params, Request
+
+STRONG = VerdictEvidence(
+    accepted=True,
+    examples_total=2,
+    examples_passed=2,
+    programs=6,
+    agreeing=5,
+    formats=2,
+    generated_inputs=12,
+    runner_up=1,
+)
+
+
+def test_strong_independent_evidence_is_verified() -> None:
+    verdict = judge_result(STRONG)
+    assert verdict.level is VerdictLevel.VERIFIED and verdict.verified
+    assert not verdict.missing and not verdict.advice
+    assert "passes all 2 stated example(s)" in verdict.reasons
+    assert verdict.policy["min_agreeing"] == VerdictPolicy().min_agreeing
+
+
+@pytest.mark.parametrize(
+    ("change", "missing", "advice"),
+    [
+        ({"examples_total": 0, "examples_passed": 0}, "states 0 example(s)", "add an example"),
+        ({"agreeing": 1}, "only 1 distinct candidate(s)", "draw more candidates (-n)"),
+        (
+            {"agreeing": 3, "programs": 8, "disagreement_input": "f([2, 2])"},
+            "38% of the 8 distinct candidates",
+            "add `assert` for f([2, 2])",
+        ),
+        ({"generated_inputs": 0}, "compared on 0 generated input(s)", "annotate the parameters"),
+        ({"contradictions": ["AS603: slow on f(10**6)"]}, "AS603: slow", "add a test"),
+    ],
+)
+def test_thin_evidence_is_plausible_and_says_what_to_add(
+    change: dict[str, object], missing: str, advice: str
+) -> None:
+    verdict = judge_result(STRONG.model_copy(update=change))
+    assert verdict.level is VerdictLevel.PLAUSIBLE and not verdict.verified
+    assert any(missing in m for m in verdict.missing), verdict.missing
+    assert any(advice in a for a in verdict.advice), verdict.advice
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"examples_passed": 1}, "fails 1 of the 2 stated examples"),
+        (
+            {"contradicted_by_error": True, "contradictions": ["AS601: ZeroDivisionError"]},
+            "AS601: ZeroDivisionError",
+        ),
+        ({"accepted": False}, "the cross-check did not accept it"),
+        ({"selected": False}, "no candidate could be drafted"),
+    ],
+)
+def test_evidence_against_the_result_rejects_it(change: dict[str, object], reason: str) -> None:
+    verdict = judge_result(STRONG.model_copy(update=change))
+    assert verdict.level is VerdictLevel.REJECTED
+    assert any(reason in r for r in verdict.reasons), verdict.reasons
+
+
+def test_the_policy_sets_the_bar_and_rejects_nonsense() -> None:
+    lenient = VerdictPolicy(min_agreeing=1, min_share=0.0, min_generated_inputs=0)
+    assert judge_result(STRONG.model_copy(update={"agreeing": 1}), lenient).verified
+    with pytest.raises(InvalidArgument, match="min_share"):
+        VerdictPolicy(min_share=1.5)
+    with pytest.raises(InvalidArgument, match="min_agreeing"):
+        VerdictPolicy(min_agreeing=0)
+
+
+STUB = '''def clamp(x: int, low: int, high: int) -> int:
+    """x limited to the range low..high.
+
+    >>> clamp(5, 0, 3)
+    3
+    >>> clamp(-2, 0, 3)
+    0
+    """
+'''
+#: Five different programs with the same behaviour, then a wrong one.
+BODIES = (
+    "    return max(low, min(x, high))\n```",
+    "    return min(max(x, low), high)\n```",
+    "    if x < low:\n        return low\n    if x > high:\n        return high\n    return x\n```",
+    "    return sorted((low, x, high))[1]\n```",
+    "    return low if x < low else high if x > high else x\n```",
+    "    return x\n```",
+)
+WRONG = BODIES[-1]
+
+
+def _by_seed(request: Request, params: Params) -> str:
+    if request.template == "plain-v1":
+        return f"```python\n{STUB}{BODIES[1][:-3]}```\n"
+    return BODIES[0] if params.temperature == 0.0 else BODIES[(params.seed + 1) % len(BODIES)]
+
+
+def test_independent_agreement_is_verified_and_stops_drafting_early() -> None:
+    plan = DraftPlan(
+        n=8,
+        criteria_greedy=False,
+        plain_greedy=True,
+        paraphrases=0,
+        model_tests=False,
+        sample_from="bare",
+        first_wave=3,
+    )
+    scripted = ScriptedBackend(_by_seed)
+    result = generate_verified(load_task(STUB), [scripted], plan=plan, repair_rounds=0)
+    # bare greedy, plain greedy and three samples: five distinct right programs, two formats
+    assert result.stopped_early and len(scripted.requests) == 5
+    assert result.verdict.level is VerdictLevel.VERIFIED and result.verified
+    assert result.verdict.evidence.agreeing == 5 and result.verdict.evidence.formats == 2
+    chosen = result.selected_result
+    assert chosen is not None and chosen.verified and chosen.verdict is not None
+    assert chosen.verdict.examples_passed == chosen.verdict.examples_total == 2
+
+
+def test_doubt_after_the_first_wave_draws_the_rest_of_the_plan() -> None:
+    plan = DraftPlan(
+        n=6,
+        criteria_greedy=False,
+        paraphrases=0,
+        model_tests=False,
+        sample_from="bare",
+        first_wave=1,
+    )
+
+    def answer(request: Request, params: Params) -> str:
+        # greedy right, first sample wrong: the first wave is in doubt
+        return BODIES[0] if params.seed != 1 or params.temperature == 0.0 else WRONG
+
+    scripted = ScriptedBackend(answer)
+    result = generate_verified(load_task(STUB), [scripted], plan=plan, repair_rounds=0)
+    assert not result.stopped_early and len(scripted.requests) == 6
+    assert sorted(c.candidate.name for c in result.candidates) == [f"c{i}" for i in range(6)]
+
+
+def test_the_verdict_is_shown_in_the_html_report_of_a_generation() -> None:
+    from assay.ledger import generation_report
+    from assay.report.html import render_html
+
+    def answer(request: Request, params: Params) -> str:
+        return BODIES[0]
+
+    plan = DraftPlan(n=2, criteria_greedy=False, paraphrases=0, model_tests=False)
+    result = generate_verified(
+        load_task(STUB), [ScriptedBackend(answer)], plan=plan, repair_rounds=0
+    )
+    html = render_html(generation_report(result))
+    assert "Verdict: <span" in html and "PLAUSIBLE" in html
+    assert "Missing evidence" in html and "only 1 distinct candidate(s)" in html
+
+
+def test_agreement_from_one_prompt_format_can_be_required_to_be_broader() -> None:
+    policy = VerdictPolicy(min_formats=2)
+    verdict = judge_result(STRONG.model_copy(update={"formats": 1}), policy)
+    assert verdict.level is VerdictLevel.PLAUSIBLE
+    assert any("1 prompt format(s)" in m for m in verdict.missing)
+    assert judge_result(STRONG, policy).verified
