@@ -307,3 +307,41 @@ def test_class_detail_says_why_instances_may_have_more_names(tmp_path: Path) -> 
     assert detail("Restores").dynamic == frozenset()
     assert detail("Shape").dynamic == {"abstract"}
     assert resolver.class_detail("kn_classes", "Missing") is None
+
+
+_PROXIES = """
+class _Unbound:
+    # Like werkzeug's LocalProxy outside a request (flask.request, flask.g): touching it raises.
+    def __getattribute__(self, name):
+        raise RuntimeError("Working outside of application context.")
+
+    def __call__(self, *args):
+        raise RuntimeError("Working outside of application context.")
+
+
+request = _Unbound()
+
+
+def handler(limit: int = 3) -> int:
+    return limit
+"""
+
+_BROKEN = (
+    "import kn_proxies\nraise_here = 1\n\ndef __getattr__(name):\n    raise SystemExit(name)\n"
+)
+
+
+def test_a_module_of_raising_proxies_is_described_and_loses_no_other_answer(
+    tmp_path: Path,
+) -> None:
+    # A file importing flask and os once lost every os answer: describing flask raised in the
+    # worker, which then wrote no answers at all.
+    (tmp_path / "kn_proxies.py").write_text(_PROXIES, encoding="utf-8")
+    (tmp_path / "kn_broken.py").write_text(_BROKEN, encoding="utf-8")
+    resolver = ApiResolver(use_disk_cache=False)
+    resolver._sys_path = [str(tmp_path), *resolver.sys_path]
+    resolver.prefetch(["kn_proxies", "kn_broken", "os"])
+    assert resolver.lookup("kn_proxies.request").status == "exists"
+    assert resolver.lookup("kn_proxies.handler").status == "exists"
+    assert resolver.lookup("os.makedirs").status == "exists"
+    assert resolver.lookup("os.make_dirs").status == "missing"

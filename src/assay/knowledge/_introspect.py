@@ -52,6 +52,8 @@ def _signature(obj: Any) -> list[list[Any]] | None:
         signature = inspect.signature(obj)
     except (TypeError, ValueError):
         return None
+    except Exception:  # noqa: BLE001 - a lazy proxy raises anything when unwrapped (flask.g)
+        return None
     return [
         [p.name, _KIND_NAMES[p.kind], p.default is not inspect.Parameter.empty]
         for p in signature.parameters.values()
@@ -59,12 +61,17 @@ def _signature(obj: Any) -> list[list[Any]] | None:
 
 
 def _kind(value: Any) -> str:
-    if isinstance(value, types.ModuleType):
-        return "module"
-    if isinstance(value, type):
-        return "class"
-    if callable(value):
-        return "function"
+    try:
+        if isinstance(value, types.ModuleType):
+            return "module"
+        if isinstance(value, type):
+            return "class"
+        if callable(value):
+            return "function"
+    except Exception:  # noqa: BLE001 - a lazy proxy (werkzeug's LocalProxy) may raise anything
+        # when touched outside its context (flask.request: "Working outside of application
+        # context"); the name exists, which is all a hallucination check needs to know.
+        return "other"
     return "other"
 
 
@@ -295,10 +302,11 @@ def main() -> None:
     for name in request["modules"]:
         try:
             module = importlib.import_module(name)
+            answers[name] = _describe(name, module, request.get("probes", {}).get(name, []))
         except BaseException as error:  # noqa: BLE001 - any failure means "cannot describe"
+            # One module that cannot be described must not lose the other modules' answers.
             answers[name] = {"module": name, "error": f"{type(error).__name__}: {error}"}
             continue
-        answers[name] = _describe(name, module, request.get("probes", {}).get(name, []))
         top = name.split(".")[0]
         stdlib = top in sys.stdlib_module_names
         for attribute, real in answers[name]["modules"].items():
@@ -311,7 +319,13 @@ def main() -> None:
                 and public
                 and (related or (stdlib and real in _STDLIB_ALIASES))
             ):
-                answers[nested] = _describe(nested, getattr(module, attribute), [])
+                try:
+                    answers[nested] = _describe(nested, getattr(module, attribute), [])
+                except BaseException as error:  # noqa: BLE001 - as above, for this one module
+                    answers[nested] = {
+                        "module": nested,
+                        "error": f"{type(error).__name__}: {error}",
+                    }
     with open(request["out"], "w", encoding="utf-8") as handle:
         json.dump(answers, handle)
     details: dict[str, Any] = {}
