@@ -3,16 +3,18 @@ backends), and the namespace backend works for an ordinary user as well as for r
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _procs import home_entries_needed
 
-from assay.sandbox import Call, Job, Sandbox
+from assay.sandbox import Call, Job, Sandbox, _policy
 from assay.sandbox._policy import bubblewrap_prefix, namespaces_config, policy_for
 
 ISOLATE = Path(__file__).resolve().parents[2] / "src/assay/sandbox/_isolate.py"
@@ -134,3 +136,40 @@ def test_a_script_run_from_tmp_or_home_exposes_neither(
     assert result.import_outcome.ok, result.import_outcome.exception
     assert written.value == 2
     assert set(listing.value) <= home_entries_needed()
+
+
+def _flaky_mkdir(failures: list[int]) -> Any:
+    real = Path.mkdir
+
+    def mkdir(self: Path, *args: Any, **kwargs: Any) -> None:
+        if failures:
+            raise OSError(failures.pop(0), "simulated")
+        real(self, *args, **kwargs)
+
+    return mkdir
+
+
+def test_a_transient_cgroup_failure_is_retried_not_cached_as_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cgroup v1's memory controller answers ENOSPC while freed cgroups still hold their ids;
+    # the answer is cached per process, so one such moment used to degrade every later run.
+    limit = "memory.limit_in_bytes"
+
+    def with_limit_file(self: Path, *args: Any, **kwargs: Any) -> None:
+        real_mkdir(self, *args, **kwargs)
+        (self / limit).write_text("max", encoding="utf-8")
+
+    real_mkdir = _flaky_mkdir([errno.ENOSPC, errno.EBUSY])
+    monkeypatch.setattr(Path, "mkdir", with_limit_file)
+    monkeypatch.setattr(_policy, "_RETRY_DELAYS_S", (0.0, 0.0, 0.0))
+    assert _policy._cgroup_root(((str(tmp_path), limit),)) == (str(tmp_path), limit)
+
+
+def test_a_permanent_cgroup_failure_is_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failures = [errno.EACCES, errno.ENOSPC]
+    monkeypatch.setattr(Path, "mkdir", _flaky_mkdir(failures))
+    assert _policy._cgroup_root(((str(tmp_path), "memory.max"),)) is None
+    assert failures == [errno.ENOSPC], "EACCES must not be retried"

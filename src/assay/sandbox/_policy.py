@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -325,12 +327,30 @@ def _namespaces_env() -> dict[str, str]:
     return env
 
 
+#: mkdir errors of a cgroup file system that pass: cgroup v1's memory controller runs out of
+#: ids (ENOSPC) while thousands of just-removed cgroups are still being freed, which a test
+#: suite or a busy batch does; the answer is cached for the process, so one such moment
+#: must not turn into "no memory cgroup" for the rest of its life.
+_TRANSIENT = frozenset({errno.ENOSPC, errno.EBUSY, errno.EAGAIN, errno.ENOMEM, errno.EINTR})
+_RETRY_DELAYS_S = (0.05, 0.2, 0.5, 1.0)
+
+
+def _make_probe(probe: Path) -> bool:
+    for delay in (*_RETRY_DELAYS_S, None):
+        try:
+            probe.mkdir()
+            return True
+        except OSError as error:
+            if error.errno not in _TRANSIENT or delay is None:
+                return False
+            time.sleep(delay)
+    return False
+
+
 def _cgroup_root(roots: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
     for root, limit_file in roots:
         probe = Path(root) / f"assay-probe-{os.getpid()}"
-        try:
-            probe.mkdir()
-        except OSError:
+        if not _make_probe(probe):
             continue
         try:
             if (probe / limit_file).exists():
