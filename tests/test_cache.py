@@ -101,5 +101,11 @@ def test_a_cached_file_keeps_its_notes(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(first.notes) == 1 and first.notes[0].endswith(
         "a module of its own package, or an optional dependency)"
     )
+    if first.warnings:
+        # This machine lacked an isolation feature at that moment (a cgroup): a degraded run
+        # is never cached, so the file is checked again, and must come back with its notes.
+        assert all(w.startswith("sandbox degraded:") for w in first.warnings), first.warnings
+        assert assay.check(root, offline=True, cache_dir=tmp_path / "cache").notes == first.notes
+        return
     _forbid_checking(monkeypatch)
     assert assay.check(root, offline=True, cache_dir=tmp_path / "cache").notes == first.notes

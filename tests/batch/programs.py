@@ -50,15 +50,18 @@ def results(path: Path) -> dict[str, Any]:
         line = json.loads(raw)
         assert line["id"] not in by_id, f"id {line['id']} written twice"
         line.pop("measured")
-        result = line.get("result")
-        if isinstance(result, dict) and isinstance(result.get("warnings"), list):
-            # Which isolation features a node has (a writable memory cgroup, ...) is the
-            # node's, not the item's: the same check on two machines says so differently.
-            result["warnings"] = [
-                w for w in result["warnings"] if not str(w).startswith("sandbox degraded:")
-            ]
+        line["result"] = without_node_warnings(line.get("result"))
         by_id[line["id"]] = line
     return by_id
+
+
+def without_node_warnings(result: Any) -> Any:
+    """`result` without "sandbox degraded" warnings: which isolation features a node has (a
+    writable memory or pids cgroup at that moment) is the node's, not the item's."""
+    if isinstance(result, dict) and isinstance(result.get("warnings"), list):
+        kept = [w for w in result["warnings"] if not str(w).startswith("sandbox degraded:")]
+        return {**result, "warnings": kept}
+    return result
 
 
 def same_results(got: Mapping[Any, Any], expected: Mapping[Any, Any]) -> str:
