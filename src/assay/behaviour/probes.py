@@ -40,6 +40,7 @@ __all__ = [
     "CandidateRun",
     "ExampleCheck",
     "Observation",
+    "args_text",
     "behaviour_key",
     "canonical_text",
     "example_passes",
@@ -687,10 +688,10 @@ def _mutation(context: _Context) -> Iterator[Finding]:
                 Severity.WARNING,
                 context.where,
                 f"{observation.input.call_source(context.entry)} changes its argument "
-                f"(the caller's value afterwards: {_args_text(outcome.args_after)})",
+                f"(the caller's value afterwards: {args_text(outcome.args_after)})",
                 {
                     "input": observation.input.call_source(context.entry),
-                    "got": _args_text(outcome.args_after),
+                    "got": args_text(outcome.args_after),
                     "expected": "arguments left as they were (the function returns a value)",
                 },
                 fix="work on a copy (sorted(xs), list(xs)) instead of the caller's object",
@@ -698,7 +699,7 @@ def _mutation(context: _Context) -> Iterator[Finding]:
             return
 
 
-def _args_text(canonical_args: Any) -> str:
+def args_text(canonical_args: Any) -> str:
     """The positional arguments of a canonical ``(args, kwargs)`` pair, as Python-like text."""
     args = canonical_args
     if isinstance(args, dict) and "__tuple__" in args and len(args["__tuple__"]) == 2:

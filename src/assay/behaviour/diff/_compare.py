@@ -28,8 +28,8 @@ from assay.behaviour.inputs import ProbeInput
 from assay.behaviour.probes import (
     NOT_BUILT,
     CandidateRun,
+    args_text,
     behaviour_key,
-    canonical_text,
     outcome_text,
     run_candidates,
 )
@@ -214,23 +214,11 @@ def shown(outcome: Outcome, kind: str) -> str:
     afterwards for a mutation and the printed text for an output difference."""
     text = outcome_text(outcome)
     if kind == "mutation" and outcome.args_after is not None:
-        text += f"; arguments afterwards: {_arguments_text(outcome.args_after)}"
+        text += f"; arguments afterwards: {args_text(outcome.args_after)}"
     if kind == "output":
         printed = outcome.stdout if len(outcome.stdout) <= 200 else outcome.stdout[:197] + "..."
         text += f"; prints {printed!r}"
     return text
-
-
-def _arguments_text(args_after: Any) -> str:
-    args = args_after
-    if isinstance(args, dict) and "__tuple__" in args and len(args["__tuple__"]) == 2:
-        args = args["__tuple__"][0]
-    text = canonical_text(args)
-    if text.startswith("(") and text.endswith(",)"):
-        text = text[1:-2]
-    elif text.startswith("(") and text.endswith(")"):
-        text = text[1:-1]
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 # --------------------------------------------------------------------------- shrinking
