@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +174,44 @@ def test_a_permanent_cgroup_failure_is_not_retried(
     monkeypatch.setattr(Path, "mkdir", _flaky_mkdir(failures))
     assert _policy._cgroup_root(((str(tmp_path), "memory.max"),)) is None
     assert failures == [errno.ENOSPC], "EACCES must not be retried"
+
+
+def test_a_refused_cgroup_keeps_its_errno_for_the_degraded_detail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Path, "mkdir", _flaky_mkdir([errno.EACCES]))
+    probe = _policy._cgroup_probe(((str(tmp_path), "memory.max"),))
+    assert probe.found is None
+    assert len(probe.failures) == 1
+    assert f"errno {errno.EACCES}" in probe.failures[0]
+    assert str(tmp_path) in probe.failures[0]
+
+
+def test_stale_cgroups_of_dead_processes_are_swept(tmp_path: Path) -> None:
+    dead_pid = 2**22 + 7  # above pid_max's ceiling: never a live process
+    old = time.time() - 3600
+    stale = tmp_path / f"assay-{dead_pid}-7f00-abcdef"
+    stale_probe = tmp_path / f"assay-probe-{dead_pid}"
+    young = tmp_path / f"assay-{dead_pid}-7f01-123456"
+    live = tmp_path / f"assay-{os.getpid()}-7f02-654321"
+    foreign = tmp_path / "system.slice"
+    for directory in (stale, stale_probe, young, live, foreign):
+        directory.mkdir()
+    for directory in (stale, stale_probe, live, foreign):
+        os.utime(directory, (old, old))
+    assert _policy.sweep_stale_cgroups(tmp_path) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [young.name, live.name, foreign.name]
+    )
+
+
+def test_a_stale_group_that_still_holds_something_is_left_alone(tmp_path: Path) -> None:
+    # rmdir fails on a group that still holds a process; a directory with an entry fails
+    # the same way, which is what this stands for.
+    busy = tmp_path / f"assay-{2**22 + 9}-7f00-abcdef"
+    busy.mkdir()
+    (busy / "cgroup.procs").write_text("123\n", encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(busy, (old, old))
+    assert _policy.sweep_stale_cgroups(tmp_path) == 0
+    assert busy.is_dir()

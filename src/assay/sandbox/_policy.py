@@ -335,43 +335,123 @@ _TRANSIENT = frozenset({errno.ENOSPC, errno.EBUSY, errno.EAGAIN, errno.ENOMEM, e
 _RETRY_DELAYS_S = (0.05, 0.2, 0.5, 1.0)
 
 
-def _make_probe(probe: Path) -> bool:
+#: A leaked group (its process was killed before it could remove it) is swept only when
+#: older than this: a group another assay process has just made is still empty for a moment.
+_STALE_AFTER_S = 60.0
+
+
+def _make_probe(probe: Path) -> str | None:
+    """Make the probe directory; None when made, else the error that stopped it (after the
+    transient ones were retried), kept for the "degraded" detail."""
     for delay in (*_RETRY_DELAYS_S, None):
         try:
             probe.mkdir()
-            return True
+            return None
         except OSError as error:
             if error.errno not in _TRANSIENT or delay is None:
-                return False
+                return f"mkdir {probe}: {error.strerror or error} (errno {error.errno})"
             time.sleep(delay)
-    return False
+    raise AssertionError("unreachable: the last delay is None")  # pragma: no cover
 
 
-def _cgroup_root(roots: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def sweep_stale_cgroups(root: Path, *, now: float | None = None) -> int:
+    """Remove the empty ``assay-PID-…`` groups under `root` whose process is gone and that
+    are older than a minute; return how many were removed.
+
+    A worker killed with SIGKILL (a test run stopped, a batch node lost) leaves its groups
+    behind; on cgroup v1 each holds a memory-controller id, and enough of them make every
+    later mkdir fail with ENOSPC, which degrades the sandbox of every later run. A group
+    that still holds a process cannot be removed (rmdir says EBUSY) and is left alone."""
+    current = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if not name.startswith("assay-") or not entry.is_dir(follow_symlinks=False):
+            continue
+        owner = name.removeprefix("assay-probe-") if name.startswith("assay-probe-") else name[6:]
+        pid_text = owner.split("-", 1)[0]
+        if not pid_text.isdigit() or _pid_alive(int(pid_text)):
+            continue
+        try:
+            if current - entry.stat(follow_symlinks=False).st_mtime < _STALE_AFTER_S:
+                continue
+            os.rmdir(entry.path)
+        except OSError:
+            continue  # still holds a process, or already gone: not ours to force
+        removed += 1
+    return removed
+
+
+@dataclass(frozen=True)
+class CgroupProbe:
+    """Where per-worker cgroups of one kind can be made, or why they cannot."""
+
+    #: (directory, limit file), or None
+    found: tuple[str, str] | None
+    #: one line per root tried and refused (kept for `assay sandbox doctor`)
+    failures: tuple[str, ...] = ()
+
+
+def _cgroup_probe(roots: tuple[tuple[str, str], ...]) -> CgroupProbe:
+    failures: list[str] = []
     for root, limit_file in roots:
+        if not Path(root).is_dir():
+            continue
+        sweep_stale_cgroups(Path(root))
         probe = Path(root) / f"assay-probe-{os.getpid()}"
-        if not _make_probe(probe):
+        failure = _make_probe(probe)
+        if failure is not None:
+            failures.append(failure)
             continue
         try:
             if (probe / limit_file).exists():
-                return root, limit_file
+                return CgroupProbe((root, limit_file), tuple(failures))
+            failures.append(f"{root} has no {limit_file}")
         finally:
             with contextlib.suppress(OSError):
                 probe.rmdir()
-    return None
+    return CgroupProbe(None, tuple(failures))
+
+
+def _cgroup_root(roots: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
+    return _cgroup_probe(roots).found
 
 
 @functools.lru_cache(maxsize=1)
+def pids_cgroup_probe() -> CgroupProbe:
+    """The pids cgroup probe of this process (cached: one answer per process)."""
+    return _cgroup_probe(tuple((root, "pids.max") for root in _PIDS_CGROUP_ROOTS))
+
+
+@functools.lru_cache(maxsize=1)
+def memory_cgroup_probe() -> CgroupProbe:
+    """The memory cgroup probe of this process (cached: one answer per process)."""
+    return _cgroup_probe(_MEMORY_CGROUP_ROOTS)
+
+
 def pids_cgroup_root() -> str | None:
     """A cgroup directory under which a per-worker pids cgroup can be created, or None."""
-    found = _cgroup_root(tuple((root, "pids.max") for root in _PIDS_CGROUP_ROOTS))
+    found = pids_cgroup_probe().found
     return None if found is None else found[0]
 
 
-@functools.lru_cache(maxsize=1)
 def memory_cgroup_root() -> tuple[str, str] | None:
     """(directory, limit file) under which a per-worker memory cgroup can be created."""
-    return _cgroup_root(_MEMORY_CGROUP_ROOTS)
+    return memory_cgroup_probe().found
 
 
 def allow_unsandboxed_default() -> bool:
@@ -481,7 +561,8 @@ def _common_mechanisms(
             detail=f"process count bounded by a pids cgroup under {pids_root}"
             if pids_root
             else "no writable pids cgroup: process count bounded only by RLIMIT_NPROC "
-            "(which does not bind root-owned user namespaces) and the wall-clock kill",
+            "(which does not bind root-owned user namespaces) and the wall-clock kill"
+            + _why(pids_cgroup_probe()),
         ),
         Mechanism(
             name="memory-cgroup",
@@ -491,9 +572,14 @@ def _common_mechanisms(
             f"{MEMORY_MARGIN_MB} MiB for the zygote"
             if memory_root
             else "no writable memory cgroup: memory bounded per process by RLIMIT_AS (a job "
-            "that forks can hold more), /tmp and /dev/shm by their tmpfs sizes",
+            "that forks can hold more), /tmp and /dev/shm by their tmpfs sizes"
+            + _why(memory_cgroup_probe()),
         ),
     ]
+
+
+def _why(probe: CgroupProbe) -> str:
+    return f" ({'; '.join(probe.failures)})" if probe.failures else ""
 
 
 def _isolating_mechanisms(
