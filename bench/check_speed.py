@@ -155,9 +155,12 @@ def measure(target: Path, repeat: int, extra: list[str]) -> dict[str, float]:
     }
 
 
-def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of `command` (its own process; forked workers of
-    ``-j`` are not counted, so assay's figure is run with ``-j 1`` beside it)."""
+def _run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident MiB of `command`. The CPU time (user +
+    system) counts the process and the children it waited for (``-j`` workers, Bandit's and
+    jedi's subprocesses): unlike wall time it hardly moves with the machine's load. The peak
+    is of the process alone (forked workers are not counted, so assay's figure is run with
+    ``-j 1`` beside it)."""
     import os
 
     start = time.perf_counter()
@@ -170,7 +173,7 @@ def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     if code not in (0, 1):
         stderr = process.stderr.read() if process.stderr else ""
         raise SystemExit(f"{' '.join(command)} failed ({code}):\n{stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def corpus(target: Path, repeat: int) -> dict[str, float]:
@@ -186,6 +189,7 @@ def corpus(target: Path, repeat: int) -> dict[str, float]:
         "assay_cold": base,
     }
     times: dict[str, list[float]] = {name: [] for name in [*commands, "assay_warm"]}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
     memory: dict[str, list[float]] = {name: [] for name in times}
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="assay-bench-cache-") as cache:
@@ -194,13 +198,16 @@ def corpus(target: Path, repeat: int) -> dict[str, float]:
                 if name.startswith("assay_cold"):
                     # Each cold run starts from an empty cache.
                     shutil.rmtree(Path(cache) / "check", ignore_errors=True)
-                seconds, mib = _run(command, env)
+                seconds, processor, mib = _run(command, env)
                 times[name].append(seconds)
+                cpu[name].append(processor)
                 memory[name].append(mib)
-            seconds, mib = _run(base, env)
+            seconds, processor, mib = _run(base, env)
             times["assay_warm"].append(seconds)
+            cpu["assay_warm"].append(processor)
             memory["assay_warm"].append(mib)
     result = {f"{name}_s": statistics.median(values) for name, values in times.items()}
+    result.update({f"{name}_cpu": statistics.median(v) for name, v in cpu.items()})
     result.update({f"{name}_mib": statistics.median(v) for name, v in memory.items()})
     return result
 
@@ -213,7 +220,12 @@ def small_file(repeat: int) -> dict[str, float]:
         file.write_text("def double(x: int) -> int:\n    return 2 * x\n\n\n", encoding="utf-8")
         env = _user_environment(ASSAY_CACHE_DIR=scratch, ASSAY_OFFLINE="1")
         base = [sys.executable, "-m", "assay", "check", str(file), "--no-ledger"]
-        result: dict[str, float] = {}
+        # The floor under every figure: an interpreter that starts (site, .pth files) and exits.
+        result = {
+            "python_alone": statistics.median(
+                _run([sys.executable, "-c", "pass"], env)[0] for _ in range(repeat)
+            )
+        }
         for label, command in (("static", [*base, "--no-dynamic"]), ("default", base)):
             cold = [_run([*command, "--no-cache"], env)[0] for _ in range(repeat)]
             _run(command, env)
@@ -243,14 +255,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.corpus is not None:
         figures = corpus(args.corpus, args.repeat)
         bandit, ruff = figures["bandit_s"], figures["ruff_s"]
+        bandit_cpu = figures["bandit_cpu"]
         print(
-            f"corpus {args.corpus}: bandit {bandit:.2f}s {figures['bandit_mib']:.0f} MiB, "
-            f"ruff {ruff:.2f}s"
+            f"corpus {args.corpus}: bandit {bandit:.2f}s (CPU {bandit_cpu:.2f}s) "
+            f"{figures['bandit_mib']:.0f} MiB, ruff {ruff:.2f}s"
         )
         for name in ("assay_cold_j1", "assay_cold", "assay_warm"):
+            seconds, processor = figures[name + "_s"], figures[name + "_cpu"]
             print(
-                f"  {name}: {figures[name + '_s']:.2f}s (x{figures[name + '_s'] / bandit:.2f} "
-                f"bandit, x{figures[name + '_s'] / ruff:.1f} ruff), "
+                f"  {name}: {seconds:.2f}s (x{seconds / bandit:.2f} bandit, x{seconds / ruff:.1f} "
+                f"ruff), CPU {processor:.2f}s (x{processor / bandit_cpu:.2f} bandit's), "
                 f"{figures[name + '_mib']:.0f} MiB (x{figures[name + '_mib'] / figures['bandit_mib']:.2f} bandit)"
             )
     startup = statistics.median(
