@@ -137,3 +137,22 @@ def test_a_rerun_answered_from_the_cache_loads_no_rule(tmp_path: Path) -> None:
     assert cold[0] == warm[0] == "2"
     assert "assay.rules.security.bandit" in cold and "bandit" in cold
     assert [name for name in warm[1:] if not name.startswith("assay.rules._")] == []
+
+
+def test_any_change_to_assay_s_files_changes_the_fingerprint(tmp_path: Path) -> None:
+    import os
+
+    rule = tmp_path / "rules" / "rule.py"
+    rule.parent.mkdir()
+    rule.write_text("A = 1\n", encoding="utf-8")
+    (tmp_path / "__pycache__").mkdir()
+    before = assay.cache._tree_fingerprint(tmp_path)
+    (tmp_path / "__pycache__" / "rule.cpython-311.pyc").write_bytes(b"\0")
+    assert assay.cache._tree_fingerprint(tmp_path) == before
+    # The same size, a later time: what an edit of one character looks like.
+    rule.write_text("A = 2\n", encoding="utf-8")
+    os.utime(rule, ns=(rule.stat().st_atime_ns, rule.stat().st_mtime_ns + 1_000_000))
+    changed = assay.cache._tree_fingerprint(tmp_path)
+    assert changed != before
+    (tmp_path / "rules" / "new.py").write_text("", encoding="utf-8")
+    assert assay.cache._tree_fingerprint(tmp_path) not in (before, changed)
