@@ -37,7 +37,7 @@ from assay.model import FileError, Finding, FunctionReview, Report
 
 __all__ = ["FileResult", "ResultCache", "merge_cached"]
 
-_FORMAT = "1"
+_FORMAT = "2"
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
 
@@ -88,20 +88,27 @@ class ResultCache:
 
     def key(self, path: str, text: str) -> str:
         """The entry name for `path` with content `text` under this run's settings."""
+        digest = self._run_digest.copy()
+        for part in (path, json.dumps(_imported_versions(text), sort_keys=True), text):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    @functools.cached_property
+    def _run_digest(self) -> hashlib._Hash:
+        """The hash of what every key of this run shares (settings, assay, project), taken
+        once: serializing the settings for each file cost a warm run more than its hashing."""
         digest = hashlib.sha256()
         for part in (
             _FORMAT,
             _assay_fingerprint(),
             sys.version,
-            path,
             self.settings.model_dump_json(),
             ",".join(sorted(self.project_modules)),
-            json.dumps(_imported_versions(text), sort_keys=True),
-            text,
         ):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
-        return digest.hexdigest()
+        return digest
 
     def load(self, path: str, text: str) -> FileResult | None:
         """The stored result for `path`, or None (absent, unreadable or corrupt)."""
