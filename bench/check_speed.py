@@ -11,6 +11,11 @@ twice: with an empty cache directory (cold: installed packages are introspected)
 the cache the cold run left (warm: the usual case from the second run on). The figure is the
 ratio of medians, assay / ruff; absolute seconds depend on the machine and its load.
 
+Run it from a checkout nobody edits meanwhile (``git worktree add /tmp/bench <rev>``, then
+``PYTHONPATH=/tmp/bench/src``): the result cache keys on assay's own files, so an edit during
+the run turns the "warm" run into a cold one. On a loaded machine compare the CPU seconds
+(load hardly moves them) as well as the wall times.
+
 Every process runs as an installed tool runs: with byte-code. assay is installed editable here,
 and this workplace sets ``PYTHONDONTWRITEBYTECODE=1``, so without care each assay process
 recompiled its ~160 modules (about 0.4 s) while Bandit and ruff, installed from wheels, did
@@ -155,9 +160,12 @@ def measure(target: Path, repeat: int, extra: list[str]) -> dict[str, float]:
     }
 
 
-def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of `command` (its own process; forked workers of
-    ``-j`` are not counted, so assay's figure is run with ``-j 1`` beside it)."""
+def _run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident MiB of `command`. The CPU time (user +
+    system) counts the process and the children it waited for (``-j`` workers, Bandit's and
+    jedi's subprocesses): unlike wall time it hardly moves with the machine's load. The peak
+    is of the process alone (forked workers are not counted, so assay's figure is run with
+    ``-j 1`` beside it)."""
     import os
 
     start = time.perf_counter()
@@ -170,7 +178,7 @@ def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     if code not in (0, 1):
         stderr = process.stderr.read() if process.stderr else ""
         raise SystemExit(f"{' '.join(command)} failed ({code}):\n{stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def corpus(target: Path, repeat: int) -> dict[str, float]:
@@ -186,6 +194,7 @@ def corpus(target: Path, repeat: int) -> dict[str, float]:
         "assay_cold": base,
     }
     times: dict[str, list[float]] = {name: [] for name in [*commands, "assay_warm"]}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
     memory: dict[str, list[float]] = {name: [] for name in times}
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="assay-bench-cache-") as cache:
@@ -194,32 +203,43 @@ def corpus(target: Path, repeat: int) -> dict[str, float]:
                 if name.startswith("assay_cold"):
                     # Each cold run starts from an empty cache.
                     shutil.rmtree(Path(cache) / "check", ignore_errors=True)
-                seconds, mib = _run(command, env)
+                seconds, processor, mib = _run(command, env)
                 times[name].append(seconds)
+                cpu[name].append(processor)
                 memory[name].append(mib)
-            seconds, mib = _run(base, env)
+            seconds, processor, mib = _run(base, env)
             times["assay_warm"].append(seconds)
+            cpu["assay_warm"].append(processor)
             memory["assay_warm"].append(mib)
     result = {f"{name}_s": statistics.median(values) for name, values in times.items()}
+    result.update({f"{name}_cpu": statistics.median(v) for name, v in cpu.items()})
     result.update({f"{name}_mib": statistics.median(v) for name, v in memory.items()})
     return result
 
 
-def small_file(repeat: int) -> dict[str, float]:
-    """Seconds for `assay check` on a 4-line file, end to end (a fresh process): static only
-    and the default run (static + the sandboxed probes), each cold (empty cache) and warm."""
+def small_file(repeat: int) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds for `assay check` on a 4-line file, end to end (a fresh process):
+    static only and the default run (static + the sandboxed probes), each cold (empty cache)
+    and warm; and the interpreter alone (``python -c pass``: site and .pth files), the floor
+    under every figure."""
     with tempfile.TemporaryDirectory(prefix="assay-bench-") as scratch:
         file = Path(scratch) / "four.py"
         file.write_text("def double(x: int) -> int:\n    return 2 * x\n\n\n", encoding="utf-8")
         env = _user_environment(ASSAY_CACHE_DIR=scratch, ASSAY_OFFLINE="1")
         base = [sys.executable, "-m", "assay", "check", str(file), "--no-ledger"]
-        result: dict[str, float] = {}
+
+        def median_of(command: list[str]) -> tuple[float, float]:
+            runs = [_run(command, env) for _ in range(repeat)]
+            return (
+                statistics.median(wall for wall, _, _ in runs),
+                statistics.median(cpu for _, cpu, _ in runs),
+            )
+
+        result = {"python alone": median_of([sys.executable, "-c", "pass"])}
         for label, command in (("static", [*base, "--no-dynamic"]), ("default", base)):
-            cold = [_run([*command, "--no-cache"], env)[0] for _ in range(repeat)]
+            result[f"{label} cold"] = median_of([*command, "--no-cache"])
             _run(command, env)
-            warm = [_run(command, env)[0] for _ in range(repeat)]
-            result[f"{label}_cold"] = statistics.median(cold)
-            result[f"{label}_warm"] = statistics.median(warm)
+            result[f"{label} warm"] = median_of(command)
         return result
 
 
@@ -233,26 +253,36 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="Also time Bandit, ruff and assay on this tree (issue 19: the real-code corpus).",
     )
+    parser.add_argument(
+        "--corpus-only",
+        action="store_true",
+        help="Only the 4-line file and the corpus (issue 19's targets), not the 1,000-line "
+        "file and assay's src/.",
+    )
     args = parser.parse_args(argv)
     _byte_compile()
     four = small_file(args.repeat)
     print(
-        "4-line file, end to end: "
-        + ", ".join(f"{name.replace('_', ' ')} {seconds:.2f}s" for name, seconds in four.items())
+        "4-line file, end to end (wall, CPU): "
+        + ", ".join(f"{name} {wall:.2f}s {cpu:.2f}s" for name, (wall, cpu) in four.items())
     )
     if args.corpus is not None:
         figures = corpus(args.corpus, args.repeat)
         bandit, ruff = figures["bandit_s"], figures["ruff_s"]
+        bandit_cpu = figures["bandit_cpu"]
         print(
-            f"corpus {args.corpus}: bandit {bandit:.2f}s {figures['bandit_mib']:.0f} MiB, "
-            f"ruff {ruff:.2f}s"
+            f"corpus {args.corpus}: bandit {bandit:.2f}s (CPU {bandit_cpu:.2f}s) "
+            f"{figures['bandit_mib']:.0f} MiB, ruff {ruff:.2f}s"
         )
         for name in ("assay_cold_j1", "assay_cold", "assay_warm"):
+            seconds, processor = figures[name + "_s"], figures[name + "_cpu"]
             print(
-                f"  {name}: {figures[name + '_s']:.2f}s (x{figures[name + '_s'] / bandit:.2f} "
-                f"bandit, x{figures[name + '_s'] / ruff:.1f} ruff), "
+                f"  {name}: {seconds:.2f}s (x{seconds / bandit:.2f} bandit, x{seconds / ruff:.1f} "
+                f"ruff), CPU {processor:.2f}s (x{processor / bandit_cpu:.2f} bandit's), "
                 f"{figures[name + '_mib']:.0f} MiB (x{figures[name + '_mib'] / figures['bandit_mib']:.2f} bandit)"
             )
+    if args.corpus_only:
+        return 0
     startup = statistics.median(
         _time([sys.executable, "-m", "assay", "rules"], _user_environment())
         for _ in range(args.repeat)

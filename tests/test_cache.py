@@ -109,3 +109,50 @@ def test_a_cached_file_keeps_its_notes(tmp_path: Path, monkeypatch: pytest.Monke
         return
     _forbid_checking(monkeypatch)
     assert assay.check(root, offline=True, cache_dir=tmp_path / "cache").notes == first.notes
+
+
+_WARM_RUN = """
+import sys
+from pathlib import Path
+
+import assay
+
+report = assay.check(sys.argv[1], offline=True, dynamic=False, cache_dir=Path(sys.argv[2]))
+loaded = sorted(name for name in sys.modules if name.startswith(("assay.rules.", "bandit", "jedi")))
+print(len(report.findings), " ".join(loaded))
+"""
+
+
+def test_a_rerun_answered_from_the_cache_loads_no_rule(tmp_path: Path) -> None:
+    # Issue 19: a re-run on unchanged files only hashes them; importing the ~100 rule modules,
+    # Bandit or jedi would cost a warm run most of its time. A fresh interpreter shows what a
+    # command-line run imports.
+    import subprocess
+    import sys
+
+    root = _tree(tmp_path / "src")
+    command = [sys.executable, "-c", _WARM_RUN, str(root), str(tmp_path / "cache")]
+    cold = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+    warm = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+    assert cold[0] == warm[0] == "2"
+    assert "assay.rules.security.bandit" in cold and "bandit" in cold
+    assert [name for name in warm[1:] if not name.startswith("assay.rules._")] == []
+
+
+def test_any_change_to_assay_s_files_changes_the_fingerprint(tmp_path: Path) -> None:
+    import os
+
+    rule = tmp_path / "rules" / "rule.py"
+    rule.parent.mkdir()
+    rule.write_text("A = 1\n", encoding="utf-8")
+    (tmp_path / "__pycache__").mkdir()
+    before = assay.cache._tree_fingerprint(tmp_path)
+    (tmp_path / "__pycache__" / "rule.cpython-311.pyc").write_bytes(b"\0")
+    assert assay.cache._tree_fingerprint(tmp_path) == before
+    # The same size, a later time: what an edit of one character looks like.
+    rule.write_text("A = 2\n", encoding="utf-8")
+    os.utime(rule, ns=(rule.stat().st_atime_ns, rule.stat().st_mtime_ns + 1_000_000))
+    changed = assay.cache._tree_fingerprint(tmp_path)
+    assert changed != before
+    (tmp_path / "rules" / "new.py").write_text("", encoding="utf-8")
+    assert assay.cache._tree_fingerprint(tmp_path) not in (before, changed)

@@ -266,6 +266,53 @@ def test_a_file_without_nosec_is_not_tokenized_for_nosec_marks(
     assert _nosec_lines("x = 1  # nosec B101\n") == {1: {"B101"}}
 
 
+def test_a_file_without_nosec_gets_bandit_s_own_results_without_its_nosec_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bandit walks every line of a node's range for a `# nosec` on every test of every node;
+    # in a file without one assay skips that walk, and the results must stay Bandit's own.
+    import ast
+
+    from bandit.core import config, manager, utils
+
+    from assay.config import Settings
+    from assay.rules._context import Context
+    from assay.rules.security._bandit import _BANDIT_SKIPPED, bandit_issues
+
+    table = "".join(f"        '{index}',\n" for index in range(50))
+    source = (
+        "import hashlib\nimport subprocess\n\n\ndef run(cmd, data):\n"
+        f"    subprocess.call(cmd, shell=True)\n    table = [\n{table}    ]\n"
+        "    password = 'hunter2'\n    return hashlib.md5(data), table, password\n"
+    )
+    file = tmp_path / "snippet.py"
+    file.write_text(source, encoding="utf-8")
+    own = manager.BanditManager(config.BanditConfig(), "file")
+    own.discover_files([str(file)])
+    own.run_tests()
+    expected = sorted(
+        (issue.test_id, issue.lineno)
+        for issue in own.get_issue_list()
+        if issue.test_id not in _BANDIT_SKIPPED
+    )
+    walks: list[object] = []
+    real = utils.get_nosec
+
+    def counting(*args: Any) -> Any:
+        walks.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(utils, "get_nosec", counting)
+    ctx = Context(path="snippet.py", source=source, tree=ast.parse(source), settings=Settings())
+    assert sorted((issue.test_id, issue.line) for issue in bandit_issues(ctx)) == expected
+    assert {"B602", "B324", "B105"} <= {test_id for test_id, _ in expected}
+    assert walks == []
+    marked = source.replace("shell=True)", "shell=True)  # nosec B602")
+    ctx = Context(path="snippet.py", source=marked, tree=ast.parse(marked), settings=Settings())
+    assert "B602" not in {issue.test_id for issue in bandit_issues(ctx)}
+    assert walks
+
+
 def test_bandit_leaves_no_parent_links_in_assays_tree() -> None:
     import ast
 

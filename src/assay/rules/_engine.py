@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from assay._version import __version__
 from assay.config import Settings
+from assay.errors import RuleError
 from assay.model import FileError, Finding, Report
-from assay.rules._context import Context
 from assay.rules._registry import Rule, all_rules, iter_selected
 from assay.source.discover import SourceInput
 
@@ -78,19 +78,52 @@ def _checked(
     jobs: int,
 ) -> dict[str, _Result]:
     """``{path: (findings, errors)}`` for every readable input."""
+    if not inputs:
+        # Every file answered from the result cache: the rules need not even be loaded.
+        return {}
     workers = min(jobs, len(inputs) // _FILES_PER_JOB)
     if workers <= 1:
         return _check_chunk(list(inputs), settings, project_modules)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Forked workers inherit the loaded rules and the warm caches of this process.
+    # Forked workers inherit the loaded rules and the warm caches of this process, and the
+    # run's settings through the initializer (never pickled once per file).
     active_rules(settings)
     context = multiprocessing.get_context("fork")
-    chunks = [list(inputs[start::workers]) for start in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        parts = pool.map(_check_chunk, chunks, [settings] * workers, [project_modules] * workers)
-        return {path: result for part in parts for path, result in part.items()}
+    # One file per task, the largest first: a file's cost varies a hundredfold (jedi on a
+    # library-heavy module), so fixed shares left one worker busy long after the other was
+    # done; handing out the big ones first and the small ones as workers free up balances
+    # the end of the run.
+    order = sorted(inputs, key=lambda item: len(item.text or ""), reverse=True)
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(settings, project_modules),
+    ) as pool:
+        parts = pool.map(_check_in_worker, order)
+        return dict(zip((item.display_path for item in order), parts, strict=True))
+
+
+#: What a worker of the process pool checks with (set once per worker by `_start_worker`).
+_worker_run: tuple[Settings, frozenset[str], list[Rule]] | None = None
+
+
+def _start_worker(settings: Settings, project_modules: frozenset[str]) -> None:
+    global _worker_run
+    _worker_run = (settings, project_modules, active_rules(settings))
+
+
+def _check_in_worker(item: SourceInput) -> _Result:
+    if _worker_run is None:
+        raise RuleError(
+            "a pool worker was given a file before its initializer ran (a bug in assay)"
+        )
+    settings, project_modules, rules = _worker_run
+    return check_source(
+        item.text or "", item.display_path, settings, rules=rules, project_modules=project_modules
+    )
 
 
 def _check_chunk(
@@ -144,6 +177,9 @@ def check_source(
                 kind="parse",
             )
         ]
+    # Imported here, not at the top: a run answered from the result cache never builds one.
+    from assay.rules._context import Context
+
     context = Context(
         path=path, source=source, tree=tree, settings=settings, project_modules=project_modules
     )

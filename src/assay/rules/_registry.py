@@ -349,9 +349,12 @@ def _matches(candidate: Rule, selector: str) -> bool:
 
 def validate_selectors(selectors: Iterable[str], *, option: str) -> None:
     """Raise InvalidArgument if a selector matches no rule (a typo would silently do nothing)."""
-    rules = all_rules()
-    for selector in selectors:
-        if selector.strip() and not any(_matches(r, selector.strip()) for r in rules):
+    wanted = [selector.strip() for selector in selectors if selector.strip()]
+    # Loading the rules imports every rule module: a run without selectors (a warm re-run
+    # answered from the result cache, say) must not pay for that.
+    rules = all_rules() if wanted else []
+    for selector in wanted:
+        if not any(_matches(r, selector) for r in rules):
             raise InvalidArgument(
                 f"{option} {selector!r} matches no rule; use a rule id (AS101), an id prefix "
                 f"(AS1), a rule name, or a family ({', '.join(f.value for f in Family)})"

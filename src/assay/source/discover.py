@@ -22,11 +22,15 @@ import tokenize
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from assay.config import MAX_FILE_BYTES
 from assay.errors import SourceError
+
+if TYPE_CHECKING:
+    # pathspec costs a start-up its import (~20 ms) even when a single file is checked;
+    # it is imported where the patterns are built.
+    import pathspec
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -89,7 +93,7 @@ def collect(
     Raises:
         SourceError: a path does not exist.
     """
-    exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+    exclude_spec: pathspec.GitIgnoreSpec | None = None  # built for the first directory
     named = [Path(raw) for raw in paths if raw != "-"]
     within = [Path(os.path.realpath(path)) for path in named]
     inputs: list[SourceInput] = []
@@ -102,6 +106,8 @@ def collect(
         if not os.path.lexists(path):
             raise SourceError(f"{raw!r} does not exist; pass a .py file, a directory, or '-'")
         if path.is_dir():
+            if exclude_spec is None:
+                exclude_spec = _gitignore_spec(exclude)
             found = list(_walk(path, exclude_spec, within, follow_symlinks=follow_symlinks))
         else:
             # A named file, a dangling or looping link, a FIFO: `_read` reports each.
@@ -249,7 +255,7 @@ def collect_under_root(
         SourceError: a path is absolute, climbs out with ``..``, or does not exist.
     """
     base = root.resolve()
-    exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+    exclude_spec = _gitignore_spec(exclude)
     inputs: list[SourceInput] = []
     seen: set[str] = set()
     for relative in relatives:
@@ -276,6 +282,12 @@ def collect_under_root(
             else:
                 inputs.append(_read(real, shown, max_bytes=max_file_bytes))
     return inputs
+
+
+def _gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(list(lines))
 
 
 def _walk(
@@ -318,7 +330,7 @@ def _walk(
             lines, problem = _gitignore_lines(Path(gitignore.path))
             if problem is not None:
                 yield Path(gitignore.path), problem
-            ignore_specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
+            ignore_specs.append((directory, _gitignore_spec(lines)))
         subdirs: list[tuple[Path, frozenset[tuple[int, int]]]] = []
         for entry in entries:
             child = Path(entry.path)

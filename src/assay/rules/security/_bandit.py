@@ -175,10 +175,16 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
     # Bandit's tester counts every honoured `# nosec` in the metrics of the current file;
     # without begin() there is no current file and each nosec'd result raised inside Bandit.
     counts.begin(name)
+    nosec = _nosec_lines(ctx.source)
     visitor = node_visitor.BanditNodeVisitor(
-        name, io.BytesIO(data), meta_ast.BanditMetaAst(), tests, False,
-        _nosec_lines(ctx.source), counts,
+        name, io.BytesIO(data), meta_ast.BanditMetaAst(), tests, False, nosec, counts,
     )  # fmt: skip
+    if not nosec and hasattr(visitor.tester, "_get_nosecs_from_contexts"):
+        # Bandit looks for a `# nosec` on every line of a node's range for every test on every
+        # node, result or not: quadratic in a long literal (idna's 8,000-line table took 7 s
+        # of CPU, most of Bandit's time on the real-code corpus). In a file without one the
+        # answer is always "none", which is what this gives at once.
+        visitor.tester._get_nosecs_from_contexts = _no_nosec
     _visit(visitor, ctx.tree)
     issues = tuple(
         BanditIssue(
@@ -196,6 +202,11 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
     )
     _BANDIT_CACHE[ctx.tree] = issues
     return issues
+
+
+def _no_nosec(context: Any, test_result: Any = None) -> None:
+    """Bandit's ``BanditTester._get_nosecs_from_contexts`` in a file without ``# nosec``."""
+    return None
 
 
 def _visit(visitor: Any, tree: ast.Module) -> None:
