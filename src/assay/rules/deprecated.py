@@ -222,23 +222,16 @@ def _receiver_matches(record: ApiRecord, types: set[str], ctx: Context) -> bool:
     )
 
 
-_defined_cache: dict[int, tuple[ast.Module, frozenset[str]]] = {}
-
-
 def _defined_names(ctx: Context) -> frozenset[str]:
     """Functions and methods the checked file defines itself (they shadow library names)."""
-    cached = _defined_cache.get(id(ctx.tree))
-    if cached is not None and cached[0] is ctx.tree:
-        return cached[1]
-    names = frozenset(
-        node.name
-        for node in ast.walk(ctx.tree)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    return ctx.memo(
+        _defined_names,
+        lambda: frozenset(
+            node.name
+            for node in ast.walk(ctx.tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
     )
-    # One entry: files are checked one after another, and trees must not be kept alive.
-    _defined_cache.clear()
-    _defined_cache[id(ctx.tree)] = (ctx.tree, names)
-    return names
 
 
 def _condition_holds(when: str, node: ast.Call, ctx: Context) -> bool:
