@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from assay.model import Family, FileError, Finding, FunctionReview, Report, TrustTier
 from assay.syntax import ImportMap, dotted_name, own_nodes
@@ -75,13 +75,27 @@ _NUMERIC_MODULES = frozenset({"numpy", "scipy", "pandas", "torch", "numba", "jax
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _BRANCHES = (ast.If, ast.IfExp, ast.Match, ast.Try, ast.BoolOp, ast.comprehension, *_LOOPS)
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-#: A tier judges a lambda's body as part of the function it is written in.
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _judged_nodes(function: _FunctionNode) -> Iterator[ast.AST]:
+    """The nodes a tier is judged on: the function's body (lambdas included) and the bodies
+    of the functions and classes defined directly in it, nothing nested deeper.
+
+    This is the walk tiers have always made (a closure's branches and calls count for the
+    function that builds it, a closure's closure's do not); it is kept as it was while the
+    helpers were shared, not chosen: whether closures should count is an open question."""
+    roots: list[ast.AST] = []
+    for statement in function.body:
+        roots.append(statement)
+        if isinstance(statement, _DEFINITIONS):
+            roots.extend(ast.iter_child_nodes(statement))
+    return own_nodes(roots, scopes=_DEFINITIONS)
 
 
 def _security_reasons(function: _FunctionNode, imports: ImportMap) -> list[str]:
     reasons: list[str] = []
-    for node in own_nodes(function.body, scopes=_DEFINITIONS):
+    for node in _judged_nodes(function):
         if not isinstance(node, ast.Call):
             continue
         name = dotted_name(node.func)
@@ -123,7 +137,7 @@ def _sensitive_receiver(name: str) -> bool:
 def _performance_reasons(function: _FunctionNode, imports: ImportMap) -> list[str]:
     reasons: list[str] = []
     params = {a.arg for a in function.args.args + function.args.kwonlyargs}
-    for node in own_nodes(function.body, scopes=_DEFINITIONS):
+    for node in _judged_nodes(function):
         if isinstance(node, _LOOPS):
             inner = [n for n in ast.walk(node) if n is not node and isinstance(n, _LOOPS)]
             if inner:
@@ -160,9 +174,7 @@ def classify_function(
     performance = _performance_reasons(function, bindings)
     if performance:
         return TrustTier.PERFORMANCE_CRITICAL, performance
-    branches = [
-        n for n in own_nodes(function.body, scopes=_DEFINITIONS) if isinstance(n, _BRANCHES)
-    ]
+    branches = [n for n in _judged_nodes(function) if isinstance(n, _BRANCHES)]
     if branches:
         kinds = sorted({type(n).__name__.lower() for n in branches})
         return TrustTier.LOGIC, [f"branching/looping: {', '.join(kinds)}"]
