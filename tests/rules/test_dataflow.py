@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from assay.rules._support.dataflow import Flow, module_flows
+from assay.rules._support.dataflow import Flow, ModuleFlows
 
 
 def _flow_at_sink(source: str) -> Flow:
@@ -15,7 +15,7 @@ def _flow_at_sink(source: str) -> Flow:
         for n in ast.walk(tree)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "sink"
     )
-    return module_flows(tree, lambda _: None).flow(sink.args[0])
+    return ModuleFlows(tree, lambda _: None).flow(sink.args[0])
 
 
 def test_constants_and_module_constants_carry_no_source() -> None:
@@ -74,7 +74,7 @@ def test_guard_that_inspects_a_value_validates_it_presence_check_does_not() -> N
         "        raise ValueError\n"
         "    sink(p)\n"
     )
-    flows = module_flows(tree, lambda _: None).of(tree.body[0].body[-1])
+    flows = ModuleFlows(tree, lambda _: None).of(tree.body[0].body[-1])
     assert flows.guards == {"p": [4]}
     assert flows.guarded("p", 6) and not flows.guarded("p", 4)
 
@@ -152,7 +152,7 @@ def test_items_put_into_a_container_taint_it() -> None:
 
 
 def test_environment_and_socket_reads_are_sources() -> None:
-    from assay.rules._context import qualified_name
+    from assay.syntax import dotted_name
 
     tree = ast.parse(
         "import os\ndef f(conn):\n    sink(os.environ['A'] + os.getenv('B') + conn.recv(10))\n"
@@ -160,7 +160,7 @@ def test_environment_and_socket_reads_are_sources() -> None:
     sink = next(
         n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "sink"
     )
-    flow = module_flows(tree, qualified_name).flow(sink.args[0])
+    flow = ModuleFlows(tree, dotted_name).flow(sink.args[0])
     assert flow.kinds() == {"environment", "input"}
 
 

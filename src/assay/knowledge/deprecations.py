@@ -34,6 +34,7 @@ from typing import Literal
 
 from assay.errors import ConfigError
 from assay.model import Severity
+from assay.syntax import dotted_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,7 +51,6 @@ __all__ = [
     "assess",
     "block_end",
     "definition_marker",
-    "dotted_name",
     "format_version",
     "installed_marker",
     "installed_version",
@@ -908,17 +908,6 @@ def _warns_first(
             )
             return _with_facts(marker, None)
     return None
-
-
-def dotted_name(node: ast.AST | None) -> str | None:
-    """``a.b.c`` for a Name/Attribute chain, else None."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
 
 
 def _first_string(call: ast.Call) -> str | None:

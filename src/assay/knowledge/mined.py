@@ -40,13 +40,13 @@ from assay.knowledge.deprecations import (
     Marker,
     block_end,
     definition_marker,
-    dotted_name,
     is_deprecation_category,
     is_overload,
     message_facts,
     top_level_statements,
 )
 from assay.knowledge.resolve import cache_dir, normalize
+from assay.syntax import dotted_name, last_name
 
 __all__ = ["MINER_VERSION", "Mined", "MinedIndex", "mine", "mined_entry", "mined_for"]
 
@@ -184,14 +184,6 @@ def _categories(texts: Iterable[str]) -> frozenset[str]:
                 found.add(name)
                 changed = True
     return frozenset(found)
-
-
-def _last(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
 
 
 @cache
@@ -388,7 +380,7 @@ def _forwarding_shim(
         (
             n
             for n in ast.walk(hook)
-            if isinstance(n, ast.Call) and "deprecat" in (_last(n.func) or "").lower()
+            if isinstance(n, ast.Call) and "deprecat" in last_name(n.func).lower()
         ),
         None,
     )
@@ -426,7 +418,7 @@ def _forwarding_shim(
         yield Mined(
             symbol=f"{module}.{name}",
             status="deprecated",
-            how=f"module __getattr__ ({_last(helper.func)})",
+            how=f"module __getattr__ ({last_name(helper.func)})",
             message=message,
             file=shown,
             line=helper.lineno,
@@ -551,7 +543,7 @@ def _branch_effect(
     for statement in body:
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             call = statement.value
-            if _last(call.func) != "warn":
+            if last_name(call.func) != "warn":
                 continue
             found = [dotted_name(a) for a in call.args[1:2]]
             found += [dotted_name(k.value) for k in call.keywords if k.arg == "category"]
@@ -559,7 +551,7 @@ def _branch_effect(
                 template = _template(call.args[0]) if call.args else ""
                 return "deprecated", "module __getattr__ warns", template, statement.lineno
         if isinstance(statement, ast.Raise) and isinstance(statement.exc, ast.Call):
-            if _last(statement.exc.func) != "AttributeError" or not statement.exc.args:
+            if last_name(statement.exc.func) != "AttributeError" or not statement.exc.args:
                 continue
             template = _template(statement.exc.args[0])
             if _REMOVED_WORDS.search(template) or "{note}" in template:

@@ -8,47 +8,23 @@ qualified name, so rules can ask "what does `np.float` refer to?" without re-wal
 from __future__ import annotations
 
 import ast
-import io
-import re
-import tokenize
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from assay.model import Finding, Fix, Severity
 from assay.source.segments import Segments
+from assay.syntax import ImportBinding, ImportMap, Parents, Suppression, suppresses
+from assay.syntax import suppressions as file_suppressions
 
 if TYPE_CHECKING:
     from assay.config import Settings
     from assay.rules._registry import Rule
 
-__all__ = ["Context", "ImportBinding", "Suppression", "qualified_name"]
+__all__ = ["Context"]
 
-_SUPPRESSION = re.compile(r"#\s*assay:\s*ignore(?:\[(?P<ids>[A-Za-z0-9_,\s-]+)\])?")
-
-
-@dataclass(frozen=True)
-class ImportBinding:
-    """A local name bound by an import: `local` refers to `target` (a dotted path)."""
-
-    local: str
-    target: str
-    node: ast.Import | ast.ImportFrom
-    is_module: bool
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """One ``# assay: ignore[...]`` comment: its line, the character columns of the
-    directive and of the id list inside the brackets, and the ids (None: a bare ignore)."""
-
-    line: int
-    start: int
-    end: int
-    ids: tuple[str, ...] | None
-    ids_start: int | None
-    ids_end: int | None
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -72,7 +48,7 @@ class Context:
     #: The findings of the rules run so far on this file, before suppression comments
     #: apply: what a `sees_findings` rule judges (the engine fills it).
     reported: list[Finding] = field(default_factory=list)
-    _parents: dict[ast.AST, ast.AST] = field(default_factory=dict, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -80,50 +56,34 @@ class Context:
         return self.source.splitlines()
 
     @cached_property
-    def imports(self) -> dict[str, ImportBinding]:
+    def import_map(self) -> ImportMap:
+        """The names the file's imports bind, anywhere in the file, and what they mean."""
+        return ImportMap.of(self.tree)
+
+    @property
+    def imports(self) -> Mapping[str, ImportBinding]:
         """Local names bound by imports anywhere in the file, to what they refer to."""
-        bindings: dict[str, ImportBinding] = {}
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        bindings[alias.asname] = ImportBinding(
-                            alias.asname, alias.name, node, is_module=True
-                        )
-                    else:
-                        top = alias.name.split(".")[0]
-                        bindings[top] = ImportBinding(top, top, node, is_module=True)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                for alias in node.names:
-                    if alias.name == "*":
-                        continue
-                    local = alias.asname or alias.name
-                    bindings[local] = ImportBinding(
-                        local, f"{node.module}.{alias.name}", node, is_module=False
-                    )
-        return bindings
+        return self.import_map.bindings
+
+    @cached_property
+    def _parents(self) -> Parents:
+        return Parents(self.tree)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         """The syntactic parent of `node` (None for the module)."""
-        if not self._parents:
-            for parent in ast.walk(self.tree):
-                for child in ast.iter_child_nodes(parent):
-                    self._parents[child] = parent
-        return self._parents.get(node)
+        return self._parents.parent(node)
 
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
         """Parents of `node`, innermost first."""
-        current = self.parent(node)
-        while current is not None:
-            yield current
-            current = self.parent(current)
+        return self._parents.ancestors(node)
 
     def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The innermost function containing `node`, if any."""
-        for ancestor in self.ancestors(node):
-            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                return ancestor
-        return None
+        return self._parents.enclosing_function(node)
+
+    def function_name(self, node: ast.AST) -> str | None:
+        """The name of the innermost function containing `node` (None at module level)."""
+        return self._parents.function_name(node)
 
     def qualname(self, expr: ast.AST) -> str | None:
         """The fully qualified dotted name `expr` refers to through imports, if it does.
@@ -131,17 +91,19 @@ class Context:
         ``np.linalg.norm`` with ``import numpy as np`` gives ``"numpy.linalg.norm"``;
         a name not bound by an import gives None.
         """
-        parts: list[str] = []
-        current: ast.AST = expr
-        while isinstance(current, ast.Attribute):
-            parts.append(current.attr)
-            current = current.value
-        if not isinstance(current, ast.Name):
-            return None
-        binding = self.imports.get(current.id)
-        if binding is None:
-            return None
-        return ".".join([binding.target, *reversed(parts)])
+        return self.import_map.qualname(expr)
+
+    def memo(self, key: Hashable, build: Callable[[], _T]) -> _T:
+        """The value kept under `key` for this file, made by `build()` on the first request.
+
+        The one per-file cache of the static stage: what several rules (or several nodes of
+        one rule) work out about the whole file is made once and dropped with the `Context`.
+        Rules keep no cache of their own at module level, where a process checking files
+        for concurrent requests would share it. Key by the function that builds the value
+        (plus its arguments, e.g. ``(_bindings, scope)``), so two helpers cannot collide."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(_T, self._memo[key])
 
     @cached_property
     def _segments(self) -> Segments:
@@ -153,39 +115,12 @@ class Context:
 
     def suppressed(self, line: int, rule_id: str) -> bool:
         """True when line `line` carries ``# assay: ignore`` or ``# assay: ignore[rule_id]``."""
-        if not 1 <= line <= len(self.lines):
-            return False
-        match = _SUPPRESSION.search(self.lines[line - 1])
-        if match is None:
-            return False
-        ids = match.group("ids")
-        return ids is None or rule_id in {part.strip() for part in ids.split(",")}
+        return 1 <= line <= len(self.lines) and suppresses(self.lines[line - 1], rule_id)
 
     @cached_property
     def suppressions(self) -> list[Suppression]:
         """Every ``# assay: ignore`` comment of the file (comments only, not strings)."""
-        found: list[Suppression] = []
-        for token in tokenize.generate_tokens(io.StringIO(self.source).readline):
-            if token.type != tokenize.COMMENT:
-                continue
-            match = _SUPPRESSION.search(token.string)
-            if match is None:
-                continue
-            line, col = token.start
-            ids = match.group("ids")
-            found.append(
-                Suppression(
-                    line=line,
-                    start=col + match.start(),
-                    end=col + match.end(),
-                    ids=None
-                    if ids is None
-                    else tuple(p.strip() for p in ids.split(",") if p.strip()),
-                    ids_start=None if ids is None else col + match.start("ids"),
-                    ids_end=None if ids is None else col + match.end("ids"),
-                )
-            )
-        return found
+        return file_suppressions(self.source)
 
     def finding(
         self,
@@ -217,22 +152,5 @@ class Context:
             fix=fix,
             autofix=autofix,
             confidence=current.confidence,
-            function=_function_name(self, node) if node is not None else None,
+            function=self.function_name(node) if node is not None else None,
         )
-
-
-def _function_name(context: Context, node: ast.AST) -> str | None:
-    function = context.enclosing_function(node)
-    return function.name if function is not None else None
-
-
-def qualified_name(expr: ast.AST) -> str | None:
-    """The dotted source form of a Name/Attribute chain (``a.b.c``), ignoring imports."""
-    parts: list[str] = []
-    current: ast.AST = expr
-    while isinstance(current, ast.Attribute):
-        parts.append(current.attr)
-        current = current.value
-    if not isinstance(current, ast.Name):
-        return None
-    return ".".join([current.id, *reversed(parts)])

@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 
 from assay.model import Family, FileError, Finding, FunctionReview, Report, TrustTier
+from assay.syntax import ImportMap, dotted_name, own_nodes
 
 __all__ = ["CHECKLISTS", "classify_function", "review_functions", "with_reviews"]
 
@@ -74,57 +75,33 @@ _NUMERIC_MODULES = frozenset({"numpy", "scipy", "pandas", "torch", "numba", "jax
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _BRANCHES = (ast.If, ast.IfExp, ast.Match, ast.Try, ast.BoolOp, ast.comprehension, *_LOOPS)
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _dotted(node: ast.AST) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
+def _judged_nodes(function: _FunctionNode) -> Iterator[ast.AST]:
+    """The nodes a tier is judged on: the function's body (lambdas included) and the bodies
+    of the functions and classes defined directly in it, nothing nested deeper.
+
+    This is the walk tiers have always made (a closure's branches and calls count for the
+    function that builds it, a closure's closure's do not); it is kept as it was while the
+    helpers were shared, not chosen: whether closures should count is an open question."""
+    roots: list[ast.AST] = []
+    for statement in function.body:
+        roots.append(statement)
+        if isinstance(statement, _DEFINITIONS):
+            roots.extend(ast.iter_child_nodes(statement))
+    return own_nodes(roots, scopes=_DEFINITIONS)
 
 
-def _import_map(tree: ast.Module) -> dict[str, str]:
-    bindings: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                local = alias.asname or alias.name.partition(".")[0]
-                bindings[local] = alias.name if alias.asname else local
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                bindings[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return bindings
-
-
-def _resolve(name: str, imports: dict[str, str]) -> str:
-    head, _, rest = name.partition(".")
-    target = imports.get(head, head)
-    return f"{target}.{rest}" if rest else target
-
-
-def _own_nodes(function: _FunctionNode) -> Iterator[ast.AST]:
-    """Nodes of `function`'s body, not descending into nested functions or classes."""
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                stack.append(child)
-
-
-def _security_reasons(function: _FunctionNode, imports: dict[str, str]) -> list[str]:
+def _security_reasons(function: _FunctionNode, imports: ImportMap) -> list[str]:
     reasons: list[str] = []
-    for node in _own_nodes(function):
+    for node in _judged_nodes(function):
         if not isinstance(node, ast.Call):
             continue
-        name = _dotted(node.func)
+        name = dotted_name(node.func)
         if name is None:
             continue
-        full = _resolve(name, imports)
+        full = imports.resolve(name)
         module_hit = next(
             (m for m in _SECURITY_MODULES if full == m or full.startswith(m + ".")), None
         )
@@ -157,10 +134,10 @@ def _sensitive_receiver(name: str) -> bool:
     return root in _SENSITIVE_RECEIVERS or root.endswith(("cursor", "conn", "session"))
 
 
-def _performance_reasons(function: _FunctionNode, imports: dict[str, str]) -> list[str]:
+def _performance_reasons(function: _FunctionNode, imports: ImportMap) -> list[str]:
     reasons: list[str] = []
     params = {a.arg for a in function.args.args + function.args.kwonlyargs}
-    for node in _own_nodes(function):
+    for node in _judged_nodes(function):
         if isinstance(node, _LOOPS):
             inner = [n for n in ast.walk(node) if n is not node and isinstance(n, _LOOPS)]
             if inner:
@@ -172,11 +149,11 @@ def _performance_reasons(function: _FunctionNode, imports: dict[str, str]) -> li
             ):
                 reasons.append(f"loop over its input (line {node.lineno})")
         elif isinstance(node, ast.Call):
-            name = _dotted(node.func)
+            name = dotted_name(node.func)
             if name == function.name:
                 reasons.append("recursive")
             elif name is not None:
-                top = _resolve(name, imports).partition(".")[0]
+                top = imports.resolve(name).partition(".")[0]
                 if top in _NUMERIC_MODULES and top != "math":
                     reasons.append(f"numeric kernel ({top})")
     return _unique(reasons)
@@ -187,17 +164,17 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def classify_function(
-    function: _FunctionNode, *, imports: dict[str, str] | None = None
+    function: _FunctionNode, *, imports: ImportMap | None = None
 ) -> tuple[TrustTier, list[str]]:
     """The tier of one function and the reasons for it (from its AST only)."""
-    bindings = imports or {}
+    bindings = imports or ImportMap({})
     security = _security_reasons(function, bindings)
     if security:
         return TrustTier.SECURITY_SENSITIVE, security
     performance = _performance_reasons(function, bindings)
     if performance:
         return TrustTier.PERFORMANCE_CRITICAL, performance
-    branches = [n for n in _own_nodes(function) if isinstance(n, _BRANCHES)]
+    branches = [n for n in _judged_nodes(function) if isinstance(n, _BRANCHES)]
     if branches:
         kinds = sorted({type(n).__name__.lower() for n in branches})
         return TrustTier.LOGIC, [f"branching/looping: {', '.join(kinds)}"]
@@ -212,7 +189,7 @@ def review_functions(
     Findings in `path` raise the tier of the function they are in: a security finding makes
     it security-sensitive, a performance finding performance-critical.
     """
-    imports = _import_map(tree)
+    imports = ImportMap.of(tree)
     by_function: dict[str, set[Family]] = {}
     for finding in findings:
         if finding.path == path and finding.function:

@@ -27,6 +27,7 @@ from assay.model import Family, Finding, Fix, Severity
 from assay.rules._context import Context
 from assay.rules._registry import declare, get_rule, rule
 from assay.rules._support.fixes import renaming_attribute, replacing
+from assay.syntax import own_nodes
 
 __all__ = ["WarningLike", "findings_from_warnings", "infer_types"]
 
@@ -222,23 +223,16 @@ def _receiver_matches(record: ApiRecord, types: set[str], ctx: Context) -> bool:
     )
 
 
-_defined_cache: dict[int, tuple[ast.Module, frozenset[str]]] = {}
-
-
 def _defined_names(ctx: Context) -> frozenset[str]:
     """Functions and methods the checked file defines itself (they shadow library names)."""
-    cached = _defined_cache.get(id(ctx.tree))
-    if cached is not None and cached[0] is ctx.tree:
-        return cached[1]
-    names = frozenset(
-        node.name
-        for node in ast.walk(ctx.tree)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    return ctx.memo(
+        _defined_names,
+        lambda: frozenset(
+            node.name
+            for node in ast.walk(ctx.tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
     )
-    # One entry: files are checked one after another, and trees must not be kept alive.
-    _defined_cache.clear()
-    _defined_cache[id(ctx.tree)] = (ctx.tree, names)
-    return names
 
 
 def _condition_holds(when: str, node: ast.Call, ctx: Context) -> bool:
@@ -342,11 +336,7 @@ def _named_after_class(parameter: str, ctx: Context, depth: int) -> set[str]:
 
 def _bound_values(scope: ast.AST, name: str) -> Iterator[ast.AST]:
     """Expressions assigned to `name` in `scope` (not descending into nested functions)."""
-    stack: list[ast.AST] = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
+    for node in own_nodes(ast.iter_child_nodes(scope)):
         if isinstance(node, ast.Assign):
             if any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                 yield node.value
@@ -358,7 +348,6 @@ def _bound_values(scope: ast.AST, name: str) -> Iterator[ast.AST]:
         elif isinstance(node, ast.withitem):
             if isinstance(node.optional_vars, ast.Name) and node.optional_vars.id == name:
                 yield node.context_expr
-        stack.extend(ast.iter_child_nodes(node))
 
 
 def _annotation_types(annotation: ast.AST, ctx: Context, depth: int) -> set[str]:

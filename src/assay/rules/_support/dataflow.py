@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-from assay.rules._context import qualified_name
+from assay.rules._context import Context
+from assay.syntax import FUNCTION_SCOPES, call_name, dotted_name, own_nodes
 
 __all__ = [
     "REQUEST_ATTRIBUTES",
@@ -321,7 +321,7 @@ class FunctionFlow:
         """Names tested by an ``if`` whose body leaves (raise/return/abort) are validated."""
         leaves = any(
             isinstance(s, (ast.Raise, ast.Return, ast.Continue, ast.Break))
-            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and _call_name(s.value) in {"abort", "flask.abort"})
+            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and call_name(s.value) in {"abort", "flask.abort"})
             for s in statement.body
         )  # fmt: skip
         if not leaves or not _validates(statement.test):
@@ -430,7 +430,7 @@ class FunctionFlow:
         return self._flow(expr.elt, line, inner)
 
     def _call(self, call: ast.Call, line: int, local: dict[str, Flow]) -> Flow:
-        name = _call_name(call)
+        name = call_name(call)
         qualified = self.resolve(call.func) or name
         if self._is_request(call):
             return self._request(call)
@@ -594,7 +594,7 @@ def _typed_route_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) ->
     arguments = function.args
     for parameter in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
         annotation = parameter.annotation
-        if annotation is not None and qualified_name(annotation) in _NUMERIC_ANNOTATIONS:
+        if annotation is not None and dotted_name(annotation) in _NUMERIC_ANNOTATIONS:
             typed.add(parameter.arg)
     return typed
 
@@ -603,7 +603,7 @@ def _validates(test: ast.AST) -> bool:
     """A test that inspects a value (``is_safe(x)``, ``x.startswith(BASE)``, ``".." in x``,
     ``urlparse(x).netloc``), not one that only checks it is present (``not x``)."""
     for node in ast.walk(test):
-        if isinstance(node, ast.Call) and _call_name(node) not in {"len", "bool", "isinstance"}:
+        if isinstance(node, ast.Call) and call_name(node) not in {"len", "bool", "isinstance"}:
             return True
         if isinstance(node, ast.Compare) and any(
             isinstance(op, (ast.In, ast.NotIn)) for op in node.ops
@@ -618,16 +618,7 @@ def _dotted_with_subscripts(expr: ast.AST) -> str:
     try:
         return ast.unparse(expr)
     except (ValueError, TypeError, AttributeError, RecursionError):
-        return qualified_name(expr) or type(expr).__name__
-
-
-def _call_name(call: ast.Call) -> str:
-    dotted = qualified_name(call.func)
-    if dotted is not None:
-        return dotted
-    if isinstance(call.func, ast.Attribute):
-        return call.func.attr
-    return ""
+        return dotted_name(expr) or type(expr).__name__
 
 
 def _arguments_by_parameter(
@@ -823,7 +814,8 @@ def _scopes(tree: ast.Module) -> Iterator[Scope]:
 
 
 def _direct_children(scope: Scope) -> Iterator[ast.AST]:
-    """Every node inside `scope` that is not inside a nested function."""
+    """Every node inside `scope` that is not inside a nested function (a class body runs
+    in place, so its statements are the scope's own)."""
     roots: list[ast.AST]
     if isinstance(scope, ast.Module):
         roots = list(scope.body)
@@ -831,22 +823,9 @@ def _direct_children(scope: Scope) -> Iterator[ast.AST]:
         roots = [scope.body]
     else:
         roots = [*scope.body, *scope.decorator_list]
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+    return own_nodes(roots, scopes=FUNCTION_SCOPES)
 
 
-_CACHE: weakref.WeakKeyDictionary[ast.Module, ModuleFlows] = weakref.WeakKeyDictionary()
-
-
-def module_flows(tree: ast.Module, resolve: QualnameResolver) -> ModuleFlows:
-    """The (cached) `ModuleFlows` of `tree`."""
-    cached = _CACHE.get(tree)
-    if cached is None:
-        cached = ModuleFlows(tree, resolve)
-        _CACHE[tree] = cached
-    return cached
+def module_flows(ctx: Context) -> ModuleFlows:
+    """The `ModuleFlows` of the file `ctx` checks, made once per file."""
+    return ctx.memo(module_flows, lambda: ModuleFlows(ctx.tree, ctx.qualname))

@@ -5,13 +5,12 @@ the evident type of a name, the package index's answers and what was already rep
 from __future__ import annotations
 
 import ast
-import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assay.knowledge.infer import FileInference
 from assay.knowledge.resolve import ApiLookup, IndexAnswer
 from assay.rules._context import Context
+from assay.syntax import own_nodes
 
 __all__ = [
     "PATH_TYPES",
@@ -75,19 +74,9 @@ class FileState:
         return self._analysis
 
 
-#: Keyed by the parsed module: the engine builds one `Context` per parsed tree, and a
-#: `Context` (a plain dataclass) is not hashable. The state holds no reference to the tree,
-#: so it goes when the file's tree does.
-_STATES: weakref.WeakKeyDictionary[ast.Module, FileState] = weakref.WeakKeyDictionary()
-
-
 def file_state(ctx: Context) -> FileState:
     """The state of the file `ctx` checks, made on first use."""
-    state = _STATES.get(ctx.tree)
-    if state is None:
-        state = FileState()
-        _STATES[ctx.tree] = state
-    return state
+    return ctx.memo(file_state, FileState)
 
 
 def _scope_bindings(
@@ -186,7 +175,9 @@ def _value_sources(tree: ast.Module) -> dict[str, list[ast.expr]]:
             returns = sources.setdefault(node.name, [])
             if node.returns is not None:
                 returns.append(node.returns)
-            returns += [r.value for r in _own_nodes(node) if isinstance(r, ast.Return) and r.value]
+            returns += [
+                r.value for r in own_nodes(node.body) if isinstance(r, ast.Return) and r.value
+            ]
     return sources
 
 
@@ -231,17 +222,6 @@ def declared_type(name: ast.Name, ctx: Context, state: FileState) -> tuple[str, 
     return table.get(name.id)
 
 
-def _own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of `scope` itself, not of the functions, lambdas and classes nested in it."""
-    stack = list(ast.iter_child_nodes(scope))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-
-
 def _scope_types(scope: ast.AST, ctx: Context) -> dict[str, tuple[str, str]]:
     """Names of `scope` with one evident type: annotated or literal-assigned exactly once."""
     declared: dict[str, set[tuple[str, str] | None]] = {}
@@ -262,7 +242,7 @@ def _scope_types(scope: ast.AST, ctx: Context) -> dict[str, tuple[str, str]]:
                 declared.setdefault(arg.arg, set()).add(_annotation_type(arg.annotation, ctx))
             else:
                 stores[arg.arg] = stores.get(arg.arg, 0) + 1
-    for node in _own_nodes(scope):
+    for node in own_nodes(ast.iter_child_nodes(scope)):
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             typed_targets.add(id(node.target))
             declared.setdefault(node.target.id, set()).add(_annotation_type(node.annotation, ctx))

@@ -8,7 +8,6 @@ import io
 import logging
 import tokenize
 import warnings
-import weakref
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
@@ -158,16 +157,12 @@ def _own(test: Any) -> Any:
     return own
 
 
-_BANDIT_CACHE: weakref.WeakKeyDictionary[ast.Module, tuple[BanditIssue, ...]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
-    """Bandit's results for the file in `ctx` (cached per parsed file), ``# nosec`` honoured."""
-    cached = _BANDIT_CACHE.get(ctx.tree)
-    if cached is not None:
-        return cached
+    """Bandit's results for the file in `ctx` (made once per file), ``# nosec`` honoured."""
+    return ctx.memo(bandit_issues, lambda: _run_bandit(ctx))
+
+
+def _run_bandit(ctx: Context) -> tuple[BanditIssue, ...]:
     (node_visitor, meta_ast, metrics, _), tests = _bandit()
     name = "./" + (ctx.path.rsplit("/", 1)[-1] if ctx.path.endswith(".py") else "source.py")
     data = ctx.source.encode("utf-8")
@@ -186,7 +181,7 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
         # answer is always "none", which is what this gives at once.
         visitor.tester._get_nosecs_from_contexts = _no_nosec
     _visit(visitor, ctx.tree)
-    issues = tuple(
+    return tuple(
         BanditIssue(
             test_id=result.test_id,
             test=result.test,
@@ -200,8 +195,6 @@ def bandit_issues(ctx: Context) -> tuple[BanditIssue, ...]:
         )
         for result in visitor.tester.results
     )
-    _BANDIT_CACHE[ctx.tree] = issues
-    return issues
 
 
 def _no_nosec(context: Any, test_result: Any = None) -> None:

@@ -1,29 +1,24 @@
 """Helpers every security rule uses: what a call calls and passes, and a finding that
-carries its CWE and the Bandit results it supersedes."""
+carries its CWE and the Bandit results it supersedes (and, for a tainted value, its flow)."""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from assay.model import Finding, Fix, Severity
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
+from assay.rules._support.dataflow import Flow, SourceKind
 from assay.rules._support.fixes import renaming_attribute
 from assay.rules.security._bandit import _bandit_on_lines, _covered_lines
+from assay.rules.security._sinks import _flow_evidence, _source_text
+from assay.syntax import dotted_name, last_name
 
 
 def _callee(ctx: Context, call: ast.Call) -> str:
     """The qualified name of what is called (through imports), else its dotted source."""
-    return ctx.qualname(call.func) or qualified_name(call.func) or _last(call.func)
-
-
-def _last(func: ast.AST) -> str:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
+    return ctx.qualname(call.func) or dotted_name(call.func) or last_name(call.func)
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -83,6 +78,32 @@ def _finding(
                 update["severity"] = floor
             finding = finding.model_copy(update=update)
     return finding
+
+
+def _tainted_finding(
+    ctx: Context,
+    node: ast.AST,
+    flow: Flow,
+    kinds: tuple[SourceKind, ...],
+    message: Callable[[str], str],
+    *,
+    evidence: dict[str, Any],
+    fix: str,
+    severity: Severity | None = None,
+    autofix: Fix | None = None,
+) -> Finding:
+    """A `_finding` about a value that reaches a sink from a source of `kinds`: `message` is
+    given what the value comes from (``request.args['next']``, "a parameter"), and the
+    evidence ends with the flow's sources and steps of those kinds."""
+    return _finding(
+        ctx,
+        node,
+        message(_source_text(flow, kinds)),
+        evidence={**evidence, **_flow_evidence(flow, kinds)},
+        fix=fix,
+        severity=severity,
+        autofix=autofix,
+    )
 
 
 def safe_yaml_fix(callee: str, call: ast.Call) -> Fix | None:

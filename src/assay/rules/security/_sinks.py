@@ -17,7 +17,7 @@ _OUTSIDE: tuple[SourceKind, ...] = ("request", "input")
 
 
 def _flow_of(ctx: Context, expr: ast.AST, at: ast.AST) -> tuple[Flow, FunctionFlow]:
-    flows = module_flows(ctx.tree, ctx.qualname).of(at)
+    flows = module_flows(ctx).of(at)
     return flows.flow(expr, getattr(at, "lineno", None)), flows
 
 

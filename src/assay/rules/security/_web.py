@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 from collections.abc import Iterator
 from typing import TypeAlias
 
 from assay.rules._context import Context
 from assay.rules._support.dataflow import is_route
 from assay.rules._support.naming import words
+from assay.syntax import own_nodes
 
 Function: TypeAlias = "ast.FunctionDef | ast.AsyncFunctionDef"
 
@@ -62,20 +62,9 @@ def route_paths_and_methods(function: Function) -> tuple[list[str], set[str]]:
     return paths, methods or {"GET"}
 
 
-def own_nodes(function: Function) -> Iterator[ast.AST]:
-    """Every node of `function`'s body outside nested functions and classes."""
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-
-
 def returned_values(function: Function) -> list[ast.expr]:
     """The expressions `function` returns (not those of nested functions)."""
-    values = [n.value for n in own_nodes(function) if isinstance(n, ast.Return) and n.value]
+    values = [n.value for n in own_nodes(function.body) if isinstance(n, ast.Return) and n.value]
     return sorted(values, key=lambda v: (v.lineno, v.col_offset))
 
 
@@ -87,16 +76,12 @@ def name_words(*names: str) -> set[str]:
     return found
 
 
-_MENTIONS: weakref.WeakKeyDictionary[ast.Module, dict[str, bool]] = weakref.WeakKeyDictionary()
-
-
 def source_mentions(ctx: Context, pattern: re.Pattern[str]) -> bool:
     """Whether the file's text matches `pattern`, computed once per file: a cheap test that
     lets a rule skip files that cannot hold what it looks for."""
-    cached = _MENTIONS.setdefault(ctx.tree, {})
-    if pattern.pattern not in cached:
-        cached[pattern.pattern] = pattern.search(ctx.source) is not None
-    return cached[pattern.pattern]
+    return ctx.memo(
+        (source_mentions, pattern.pattern), lambda: pattern.search(ctx.source) is not None
+    )
 
 
 #: A route decorator anywhere in the file (``@app.route(``, ``@router.get(``).

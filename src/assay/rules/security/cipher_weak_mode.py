@@ -9,7 +9,8 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import module_flows
-from assay.rules.security._common import _argument, _callee, _finding, _last
+from assay.rules.security._common import _argument, _callee, _finding
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -33,7 +34,7 @@ def _fixed_bytes(ctx: Context, expr: ast.AST | None, at: ast.AST, depth: int = 0
             ctx, expr.right, at, depth + 1
         )
     if isinstance(expr, ast.Call):
-        if _last(expr.func) in {"bytes", "bytearray"}:
+        if last_name(expr.func) in {"bytes", "bytearray"}:
             return all(isinstance(a, ast.Constant) for a in expr.args)
         if isinstance(expr.func, ast.Attribute) and expr.func.attr == "encode":
             return isinstance(expr.func.value, ast.Constant)
@@ -41,7 +42,7 @@ def _fixed_bytes(ctx: Context, expr: ast.AST | None, at: ast.AST, depth: int = 0
             return all(isinstance(a, ast.Constant) for a in expr.args)
         return False
     if isinstance(expr, ast.Name):
-        flows = module_flows(ctx.tree, ctx.qualname).of(at)
+        flows = module_flows(ctx).of(at)
         values = flows.assigned_values(expr.id, getattr(at, "lineno", 0))
         if not values and not flows.bindings.get(expr.id):
             values = [
@@ -58,7 +59,7 @@ def _pycrypto(ctx: Context, node: ast.Call) -> tuple[str, int, ast.AST] | None:
     """(problem, CWE, where) for ``AES.new(key, AES.MODE_ECB)`` or a fixed ``iv=``."""
     if not (isinstance(node.func, ast.Attribute) and node.func.attr == "new"):
         return None
-    owner = _last(node.func.value)
+    owner = last_name(node.func.value)
     if owner not in _PYCRYPTO_CIPHERS:
         return None
     mode = _argument(node, 1, "mode")
@@ -126,7 +127,8 @@ def cipher_weak_mode(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         found is None
         and mode in _IV_MODES
         and (
-            callee.startswith(_MODES_MODULE) or _last(getattr(node.func, "value", node)) == "modes"
+            callee.startswith(_MODES_MODULE)
+            or last_name(getattr(node.func, "value", node)) == "modes"
         )
     ):
         iv = _argument(node, 0, "initialization_vector", "nonce")

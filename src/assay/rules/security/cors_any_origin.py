@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _callee, _finding, _keyword, _last
+from assay.rules.security._common import _callee, _finding, _keyword
 from assay.rules.security._sinks import _REQUEST, _tainted
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -48,10 +49,10 @@ def _origin_set_by(ctx: Context, node: ast.Call) -> tuple[str, bool] | None:
             or (origins is None and _wildcard(resources))
         )
         if everyone:
-            return f"{_last(node.func)}()", _true(_keyword(node, "supports_credentials"))
+            return f"{last_name(node.func)}()", _true(_keyword(node, "supports_credentials"))
         return None
-    if _last(node.func) == "add_middleware" and node.args:
-        middleware = ctx.qualname(node.args[0]) or _last(node.args[0])
+    if last_name(node.func) == "add_middleware" and node.args:
+        middleware = ctx.qualname(node.args[0]) or last_name(node.args[0])
         if middleware in _STARLETTE_CORS or middleware == "CORSMiddleware":
             if _wildcard(_keyword(node, "allow_origins")) or _wildcard_regex(
                 _keyword(node, "allow_origin_regex")

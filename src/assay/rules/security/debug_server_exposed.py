@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _argument, _callee, _finding, _is_const, _keyword, _last
+from assay.rules.security._common import _argument, _callee, _finding, _is_const, _keyword
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -57,7 +58,7 @@ def debug_server_exposed(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(node, ast.Call):
         return
-    if _last(node.func) != "run":
+    if last_name(node.func) != "run":
         return
     debug = _keyword(node, "debug")
     if debug is None and _callee(ctx, node) == "uvicorn.run":

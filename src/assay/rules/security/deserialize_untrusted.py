@@ -11,13 +11,13 @@ from assay.rules._registry import rule
 from assay.rules.security._common import (
     _argument,
     _callee,
-    _finding,
     _is_const,
     _keyword,
-    _last,
+    _tainted_finding,
     safe_yaml_fix,
 )
-from assay.rules.security._sinks import _USER, _flow_evidence, _source_text, _tainted
+from assay.rules.security._sinks import _USER, _tainted
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -36,7 +36,7 @@ _SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader"})
 def _deserializer_is_safe(callee: str, call: ast.Call) -> bool:
     if callee in {"yaml.load", "yaml.load_all"}:
         loader = _argument(call, 1, "Loader")
-        return loader is not None and _last(loader) in _SAFE_LOADERS
+        return loader is not None and last_name(loader) in _SAFE_LOADERS
     if callee == "torch.load":
         return _is_const(_keyword(call, "weights_only"), True)
     if callee == "numpy.load":
@@ -95,13 +95,17 @@ def deserialize_untrusted(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     flow, _ = tainted
     from_outside = bool(flow.from_kinds(("request", "input")))
-    yield _finding(
+    yield _tainted_finding(
         ctx,
         node,
-        f"{callee}() deserializes {_source_text(flow, _USER)}; loading it can run code"
-        + ("" if from_outside else " if a caller passes untrusted data"),
+        flow,
+        _USER,
+        lambda source: (
+            f"{callee}() deserializes {source}; loading it can run code"
+            + ("" if from_outside else " if a caller passes untrusted data")
+        ),
         severity=None if from_outside else Severity.INFO,
-        evidence={"sink": callee, "data": ctx.segment(data), **_flow_evidence(flow, _USER)},
+        evidence={"sink": callee, "data": ctx.segment(data)},
         fix="Exchange data as JSON (or yaml.safe_load / torch.load(weights_only=True)); "
         "if objects must be restored, sign them with hmac and verify before loading.",
         autofix=safe_yaml_fix(callee, node),

@@ -9,8 +9,8 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow, module_flows
-from assay.rules.security._common import _argument, _callee, _finding
-from assay.rules.security._sinks import _USER, _flow_evidence, _source_text, _tainted
+from assay.rules.security._common import _argument, _callee, _tainted_finding
+from assay.rules.security._sinks import _USER, _tainted
 
 __all__: list[str] = []
 
@@ -124,7 +124,7 @@ def eval_of_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if code is None:
         return
     line = node.lineno
-    flows = module_flows(ctx.tree, ctx.qualname).of(node)
+    flows = module_flows(ctx).of(node)
     parts = [p for text in _code_texts(ctx, code, flows, line) for p in _text_parts(text)]
     if not parts:
         return
@@ -137,12 +137,15 @@ def eval_of_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     flow, _ = tainted
     from_outside = bool(flow.from_kinds(("request", "input")))
-    yield _finding(
+    sink = node.func.id
+    yield _tainted_finding(
         ctx,
         node,
-        f"{node.func.id}() runs code taken from {_source_text(flow, _USER)}",
+        flow,
+        _USER,
+        lambda source: f"{sink}() runs code taken from {source}",
         severity=None if from_outside else Severity.WARNING,
-        evidence={"sink": node.func.id, "code": ctx.segment(code), **_flow_evidence(flow, _USER)},
+        evidence={"sink": sink, "code": ctx.segment(code)},
         fix="Parse instead of executing: ast.literal_eval() for literals, a small expression "
         "parser or a dispatch table for operations.",
     )

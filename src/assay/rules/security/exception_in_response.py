@@ -9,7 +9,8 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import is_route
-from assay.rules.security._common import _callee, _finding, _last
+from assay.rules.security._common import _callee, _finding
+from assay.syntax import last_name, own_nodes
 
 __all__: list[str] = []
 
@@ -28,7 +29,7 @@ _ABORTS = frozenset({"abort", "HTTPException", "make_response", "jsonify", "Resp
 def _caught_names(handler: ast.ExceptHandler) -> list[str]:
     caught = handler.type
     items = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught else []
-    return [_last(item) for item in items]
+    return [last_name(item) for item in items]
 
 
 def _client_facing(handler: ast.ExceptHandler) -> bool:
@@ -60,22 +61,12 @@ def _specific(handler: ast.ExceptHandler) -> bool:
     return bool(names) and not {"Exception", "BaseException"} & set(names)
 
 
-def _own_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
-    stack: list[ast.AST] = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
-
-
 def _mentions(ctx: Context, expr: ast.AST, tainted: set[str]) -> str | None:
     """What in `expr` carries the exception's text: the bound name or a traceback call.
     ``type(e).__name__`` and ``isinstance(e, ...)`` only name the class and do not count."""
     skip: set[int] = set()
     for node in ast.walk(expr):
-        if isinstance(node, ast.Call) and _last(node.func) in {"type", "isinstance"}:
+        if isinstance(node, ast.Call) and last_name(node.func) in {"type", "isinstance"}:
             skip.update(id(inner) for inner in ast.walk(node))
     for node in ast.walk(expr):
         if id(node) in skip:
@@ -93,10 +84,10 @@ def _sent(node: ast.AST) -> ast.AST | None:
     if isinstance(node, ast.Return):
         return node.value
     if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-        if _last(node.exc.func) in _ABORTS:
+        if last_name(node.exc.func) in _ABORTS:
             return node.exc
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-        if _last(node.value.func) == "abort":
+        if last_name(node.value.func) == "abort":
             return node.value
     return None
 
@@ -166,7 +157,7 @@ def exception_in_response(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if function is None or not is_route(function):
         return
     tainted = {node.name} if node.name else set()
-    for statement in _own_statements(node.body):
+    for statement in own_nodes(node.body):
         if isinstance(statement, ast.Assign) and _mentions(ctx, statement.value, tainted):
             tainted.update(
                 t.id for target in statement.targets for t in ast.walk(target)

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _finding
-from assay.rules.security._sinks import _OUTSIDE, _flow_evidence, _source_text, _tainted
+from assay.rules.security._common import _tainted_finding
+from assay.rules.security._sinks import _OUTSIDE, _tainted
 
 __all__: list[str] = []
 
@@ -67,13 +67,17 @@ def format_string_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     tainted = _tainted(ctx, template, node, _OUTSIDE)
     if tainted is None:
         return
-    flow = tainted[0]
-    yield _finding(
+    flow, method = tainted[0], node.func.attr
+    yield _tainted_finding(
         ctx,
         node,
-        f"{node.func.attr}() uses {_source_text(flow, _OUTSIDE)} as its template: format "
-        "fields can read attributes and globals",
-        evidence={"template": ctx.segment(template), **_flow_evidence(flow, _OUTSIDE)},
+        flow,
+        _OUTSIDE,
+        lambda source: (
+            f"{method}() uses {source} as its template: format "
+            "fields can read attributes and globals"
+        ),
+        evidence={"template": ctx.segment(template)},
         fix="Keep format strings in the code; for user-written templates use "
         "string.Template(...).safe_substitute or a sandboxed template engine.",
     )

@@ -10,7 +10,8 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.naming import identifier, is_password_name, is_secret_name, is_test_path
-from assay.rules.security._common import _callee, _finding, _last
+from assay.rules.security._common import _callee, _finding
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -65,7 +66,7 @@ def _call_credentials(ctx: Context, node: ast.Call) -> Iterator[tuple[ast.AST, s
     if not _may_hold_credentials(node):
         return
     callee = _callee(ctx, node)
-    connects = _last(node.func).lower() == "connect" or callee.endswith(".connect")
+    connects = last_name(node.func).lower() == "connect" or callee.endswith(".connect")
     for keyword in node.keywords:
         if keyword.arg is None or not (
             is_password_name(keyword.arg) or is_secret_name(keyword.arg)

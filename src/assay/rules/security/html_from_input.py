@@ -10,9 +10,10 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import is_route, module_flows
-from assay.rules.security._common import _argument, _callee, _finding, _last
-from assay.rules.security._sinks import _REQUEST, _flow_evidence, _source_text, _tainted
+from assay.rules.security._common import _argument, _callee, _tainted_finding
+from assay.rules.security._sinks import _REQUEST, _tainted
 from assay.rules.security._web import source_mentions
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -45,7 +46,7 @@ def _body(ctx: Context, node: ast.AST) -> tuple[ast.AST, str] | None:
     if isinstance(node, ast.Call):
         callee = _callee(ctx, node)
         if callee in _HTML_RESPONSES or (
-            _last(node.func) in {"make_response", "HTMLResponse", "HttpResponse"}
+            last_name(node.func) in {"make_response", "HTMLResponse", "HttpResponse"}
         ):
             body = _argument(node, 0, "response", "content", "body", "text")
             return (body, f"{callee}()") if body is not None else None
@@ -65,7 +66,7 @@ def _body(ctx: Context, node: ast.AST) -> tuple[ast.AST, str] | None:
             return value, "the returned page"
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
         # a helper of this module that assembles the page: `return page(title)`
-        flows = module_flows(ctx.tree, ctx.qualname)
+        flows = module_flows(ctx)
         helper = flows.function_named(value.func.id)
         summary = flows.summary(helper) if helper is not None else None
         if summary is not None and summary.interpolated:
@@ -127,11 +128,13 @@ def html_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     flow, _ = tainted
     if not flow.interpolated:
         return
-    yield _finding(
+    yield _tainted_finding(
         ctx,
         node,
-        f"{how} is HTML built from {_source_text(flow, _REQUEST)} without escaping",
-        evidence={"sink": how, "body": ctx.segment(value), **_flow_evidence(flow, _REQUEST)},
+        flow,
+        _REQUEST,
+        lambda source: f"{how} is HTML built from {source} without escaping",
+        evidence={"sink": how, "body": ctx.segment(value)},
         fix="Escape what comes from the request (markupsafe.escape / html.escape), or "
         "render a template with autoescaping (render_template) instead of building HTML.",
     )

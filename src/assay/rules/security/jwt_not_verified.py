@@ -9,8 +9,9 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import module_flows
-from assay.rules.security._common import _argument, _callee, _finding, _is_const, _keyword, _last
+from assay.rules.security._common import _argument, _callee, _finding, _is_const, _keyword
 from assay.rules.security._sinks import _names_in
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -21,13 +22,13 @@ _JWT_DECODERS = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"
 def _dict_literal(ctx: Context, expr: ast.AST, at: ast.AST) -> ast.Dict | None:
     if isinstance(expr, ast.Dict):
         return expr
-    if isinstance(expr, ast.Call) and _last(expr.func) == "dict":
+    if isinstance(expr, ast.Call) and last_name(expr.func) == "dict":
         return ast.Dict(
             keys=[ast.Constant(k.arg) for k in expr.keywords],
             values=[k.value for k in expr.keywords],
         )
     if isinstance(expr, ast.Name):
-        flows = module_flows(ctx.tree, ctx.qualname).of(at)
+        flows = module_flows(ctx).of(at)
         for value in flows.assigned_values(expr.id, getattr(at, "lineno", 0)):
             found = _dict_literal(ctx, value, at)
             if found is not None:
@@ -60,12 +61,12 @@ def _jwt_problems(ctx: Context, call: ast.Call) -> list[str]:
 def _from_unverified_header(ctx: Context, algorithms: ast.AST, call: ast.Call) -> bool:
     """``algorithms=[jwt.get_unverified_header(token)["alg"]]``, directly or via locals:
     the attacker chooses the algorithm (e.g. HS256 with the RSA public key as secret)."""
-    flows = module_flows(ctx.tree, ctx.qualname).of(call)
+    flows = module_flows(ctx).of(call)
     sources: list[ast.AST] = [algorithms]
     for name in _names_in(algorithms, flows, call.lineno):
         sources.extend(flows.assigned_values(name, call.lineno))
     return any(
-        isinstance(n, ast.Call) and _last(n.func) == "get_unverified_header"
+        isinstance(n, ast.Call) and last_name(n.func) == "get_unverified_header"
         for source in sources
         for n in ast.walk(source)
     )

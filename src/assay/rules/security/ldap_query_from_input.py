@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _argument, _finding
-from assay.rules.security._sinks import _USER, _flow_evidence, _source_text, _tainted
+from assay.rules.security._common import _argument, _tainted_finding
+from assay.rules.security._sinks import _USER, _tainted
 from assay.rules.security._web import source_mentions
 
 __all__: list[str] = []
@@ -94,11 +94,13 @@ def ldap_query_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         if tainted is None or not tainted[0].interpolated:
             continue
         flow = tainted[0]
-        yield _finding(
+        yield _tainted_finding(
             ctx,
             node,
-            f"{method}() runs an LDAP query built from {_source_text(flow, _USER)}",
-            evidence={"sink": method, "query": ctx.segment(part), **_flow_evidence(flow, _USER)},
+            flow,
+            _USER,
+            lambda source: f"{method}() runs an LDAP query built from {source}",
+            evidence={"sink": method, "query": ctx.segment(part)},
             fix="Escape every value put into a filter with escape_filter_chars (and DNs with "
             "escape_dn_chars) before formatting it in.",
         )

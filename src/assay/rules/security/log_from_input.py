@@ -9,31 +9,27 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow
-from assay.rules.security._common import _callee, _finding, _last
+from assay.rules.security._common import _callee, _tainted_finding
 from assay.rules.security._sinks import (
     _REQUEST,
-    _flow_evidence,
     _flow_of,
     _names_in,
-    _source_text,
 )
+from assay.syntax import LOG_METHODS, last_name
 
 __all__: list[str] = []
 
 
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "critical", "exception", "log", "fatal"}
-)
 _LINE_BREAKS = frozenset({"\n", "\r", "\r\n"})
 
 
 def _is_logger(ctx: Context, call: ast.Call) -> bool:
-    if not isinstance(call.func, ast.Attribute) or call.func.attr not in _LOG_METHODS:
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in LOG_METHODS:
         return False
     if _callee(ctx, call).startswith("logging."):
         return True
     receiver = call.func.value
-    if "log" in _last(receiver).lower():
+    if "log" in last_name(receiver).lower():
         return True
     # `audit = logging.getLogger("audit")` at module level: a logger by another name
     return isinstance(receiver, ast.Name) and any(
@@ -130,16 +126,16 @@ def log_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         flow, flows = _flow_of(ctx, argument, node)
         if not flow.from_kinds(_REQUEST) or _line_breaks_removed(argument, flows, node.lineno):
             continue
-        yield _finding(
+        yield _tainted_finding(
             ctx,
             node,
-            f"{ctx.segment(node.func)}() writes {_source_text(flow, _REQUEST)} to the log "
-            "unescaped: a line break in it forges log lines",
-            evidence={
-                "sink": ctx.segment(node.func),
-                "logged": ctx.segment(argument),
-                **_flow_evidence(flow, _REQUEST),
-            },
+            flow,
+            _REQUEST,
+            lambda source: (
+                f"{ctx.segment(node.func)}() writes {source} to the log "
+                "unescaped: a line break in it forges log lines"
+            ),
+            evidence={"sink": ctx.segment(node.func), "logged": ctx.segment(argument)},
             fix='Log input through %r (repr escapes line breaks) or strip "\\r" and "\\n" '
             "from it first.",
         )

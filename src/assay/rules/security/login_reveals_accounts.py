@@ -10,8 +10,9 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.naming import identifier, is_password_name
-from assay.rules.security._common import _finding, _last
-from assay.rules.security._web import own_nodes, source_mentions
+from assay.rules.security._common import _finding
+from assay.rules.security._web import source_mentions
+from assay.syntax import last_name, own_nodes
 
 __all__: list[str] = []
 
@@ -40,14 +41,14 @@ _SENDERS = frozenset({"abort", "flash", "jsonify", "make_response", "Response", 
 def _messages(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[ast.AST, str]]:
     """(statement, text) for each string literal the function sends back: returned,
     raised, aborted with or flashed."""
-    for node in own_nodes(function):
+    for node in own_nodes(function.body):
         sent: ast.AST | None = None
         if isinstance(node, ast.Return):
             sent = node.value
         elif isinstance(node, ast.Raise):
             sent = node.exc
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            if _last(node.value.func) in _SENDERS:
+            if last_name(node.value.func) in _SENDERS:
                 sent = node.value
         if sent is None:
             continue
@@ -58,7 +59,7 @@ def _messages(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tupl
 
 def _handles_password(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     names = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
-    for node in own_nodes(function):
+    for node in own_nodes(function.body):
         name = identifier(node) if isinstance(node, (ast.Name, ast.Subscript)) else None
         if name is not None:
             names.append(name)

@@ -89,7 +89,7 @@ def password_fast_hash(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         and _password_in(node.args[0]) is not None
     ):
         receiver = node.func.value
-        flows = module_flows(ctx.tree, ctx.qualname).of(node)
+        flows = module_flows(ctx).of(node)
         if isinstance(receiver, ast.Name) and any(
             isinstance(v, ast.Call) and _callee(ctx, v) in _FAST_HASHES
             for v in flows.assigned_values(receiver.id, node.lineno)
@@ -100,7 +100,7 @@ def password_fast_hash(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     password = _password_in(data)
     if password is None:
         return
-    salted = _salted(data, module_flows(ctx.tree, ctx.qualname).of(node), node.lineno)
+    salted = _salted(data, module_flows(ctx).of(node), node.lineno)
     yield _finding(
         ctx,
         node,

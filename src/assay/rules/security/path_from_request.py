@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _argument, _callee, _finding, _last
-from assay.rules.security._sinks import _REQUEST, _flow_evidence, _source_text, _tainted
+from assay.rules.security._common import _argument, _callee, _tainted_finding
+from assay.rules.security._sinks import _REQUEST, _tainted
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -31,7 +32,7 @@ _PATH_METHODS = frozenset(
 
 def _traversal_target(ctx: Context, call: ast.Call) -> tuple[str, ast.expr] | None:
     callee = _callee(ctx, call)
-    if callee in _FILE_FUNCTIONS or _last(call.func) in {"send_file", "FileResponse"}:
+    if callee in _FILE_FUNCTIONS or last_name(call.func) in {"send_file", "FileResponse"}:
         target = _argument(call, 0, "file", "path", "filename", "path_or_file")
         return (callee, target) if target is not None else None
     if (
@@ -96,11 +97,13 @@ def path_from_request(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if tainted is None:
         return
     flow, _ = tainted
-    yield _finding(
+    yield _tainted_finding(
         ctx,
         node,
-        f"{sink}() uses a path taken from {_source_text(flow, _REQUEST)} without confining it",
-        evidence={"sink": sink, "path": ctx.segment(path), **_flow_evidence(flow, _REQUEST)},
+        flow,
+        _REQUEST,
+        lambda source: f"{sink}() uses a path taken from {source} without confining it",
+        evidence={"sink": sink, "path": ctx.segment(path)},
         fix="Use send_from_directory()/safe_join(), or werkzeug's secure_filename(), and "
         "check that the resolved path stays inside the intended directory.",
     )

@@ -12,8 +12,9 @@ from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow, is_route, module_flows
 from assay.rules._support.naming import identifier, words
-from assay.rules.security._common import _finding, _last
+from assay.rules.security._common import _finding
 from assay.rules.security._web import ROUTE_DECORATOR, source_mentions
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -55,7 +56,7 @@ def _exposed(expr: ast.AST, flows: FunctionFlow, line: int, depth: int = 0) -> s
         return None
     if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
         return None
-    if isinstance(expr, ast.Call) and set(words(_last(expr.func))) & _MASKING_WORDS:
+    if isinstance(expr, ast.Call) and set(words(last_name(expr.func))) & _MASKING_WORDS:
         return None
     name = identifier(expr)
     if name is not None and _sensitive(name):
@@ -125,7 +126,7 @@ def personal_data_in_response(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     function = ctx.enclosing_function(node)
     if function is None or not is_route(function):
         return
-    flows = module_flows(ctx.tree, ctx.qualname).of(node)
+    flows = module_flows(ctx).of(node)
     name = _exposed(node.value, flows, node.lineno)
     if name is None:
         return

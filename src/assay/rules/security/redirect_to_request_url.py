@@ -9,8 +9,9 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow
-from assay.rules.security._common import _argument, _callee, _finding, _last
-from assay.rules.security._sinks import _REQUEST, _flow_evidence, _flow_of, _guarded, _source_text
+from assay.rules.security._common import _argument, _callee, _tainted_finding
+from assay.rules.security._sinks import _REQUEST, _flow_of, _guarded
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -69,7 +70,7 @@ def redirect_to_request_url(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if not isinstance(node, ast.Call):
         return
     callee = _callee(ctx, node)
-    if callee not in _REDIRECTS and _last(node.func) not in {
+    if callee not in _REDIRECTS and last_name(node.func) not in {
         "redirect", "HttpResponseRedirect", "RedirectResponse"
     }:  # fmt: skip
         return
@@ -81,11 +82,13 @@ def redirect_to_request_url(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     if _reassigned_by_check(target, flows, node.lineno):
         return
-    yield _finding(
+    yield _tainted_finding(
         ctx,
         node,
-        f"{callee}() redirects to {_source_text(flow, _REQUEST)}, which any link can set",
-        evidence={"sink": callee, "target": ctx.segment(target), **_flow_evidence(flow, _REQUEST)},
+        flow,
+        _REQUEST,
+        lambda source: f"{callee}() redirects to {source}, which any link can set",
+        evidence={"sink": callee, "target": ctx.segment(target)},
         fix="Only redirect to relative paths or an allow-list of hosts: check "
         "urlparse(target).netloc (Django: url_has_allowed_host_and_scheme) first.",
     )

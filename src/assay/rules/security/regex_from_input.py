@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _argument, _callee, _finding, _last
-from assay.rules.security._sinks import _OUTSIDE, _flow_evidence, _source_text, _tainted
+from assay.rules.security._common import _argument, _callee, _tainted_finding
+from assay.rules.security._sinks import _OUTSIDE, _tainted
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -73,7 +74,7 @@ def regex_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return [line for line in open("index.txt") if pattern.search(line)]
     ```
     """
-    if not isinstance(node, ast.Call) or _last(node.func) not in _PATTERN_FUNCTIONS:
+    if not isinstance(node, ast.Call) or last_name(node.func) not in _PATTERN_FUNCTIONS:
         return
     callee = _callee(ctx, node)
     if callee not in _PATTERN_FIRST:
@@ -85,17 +86,16 @@ def regex_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if tainted is None:
         return
     flow, _ = tainted
-    yield _finding(
+    yield _tainted_finding(
         ctx,
         node,
-        f"{callee}() compiles a pattern taken from {_source_text(flow, _OUTSIDE)}: a crafted "
-        "pattern can take exponential time",
-        evidence={
-            "sink": callee,
-            "pattern": ctx.segment(pattern),
-            "cwe_also": [730, 400],
-            **_flow_evidence(flow, _OUTSIDE),
-        },
+        flow,
+        _OUTSIDE,
+        lambda source: (
+            f"{callee}() compiles a pattern taken from {source}: a crafted "
+            "pattern can take exponential time"
+        ),
+        evidence={"sink": callee, "pattern": ctx.segment(pattern), "cwe_also": [730, 400]},
         fix="Match the input as text (re.escape(value), or `value in text`); if users must "
         "write patterns, use a linear-time engine (google-re2) or bound the time.",
     )

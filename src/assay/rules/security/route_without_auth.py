@@ -16,11 +16,11 @@ from assay.rules.security._web import (
     Function,
     decorator_name,
     name_words,
-    own_nodes,
     route_paths_and_methods,
     routes,
     source_mentions,
 )
+from assay.syntax import own_nodes
 
 __all__: list[str] = []
 
@@ -91,7 +91,7 @@ def _authenticated(function: Function, decorators: set[str]) -> bool:
         if isinstance(default, ast.Call) and default.args:
             if any(_is_auth_name(decorator_name(a)) for a in default.args):
                 return True  # FastAPI: Depends(get_current_user)
-    for node in own_nodes(function):
+    for node in own_nodes(function.body):
         if isinstance(node, ast.Name) and node.id in _INLINE_CHECKS:
             return True
         if isinstance(node, ast.Attribute) and node.attr in _INLINE_CHECKS:

@@ -6,11 +6,12 @@ import ast
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import module_flows
 from assay.rules._support.naming import identifier, is_secret_name, is_test_path, words
-from assay.rules.security._common import _finding, _last
+from assay.rules.security._common import _finding
+from assay.syntax import dotted_name, last_name
 
 __all__: list[str] = []
 
@@ -23,7 +24,7 @@ _COMPARED_SECRETS = frozenset(
 
 def _compared_secret(expr: ast.AST) -> str | None:
     if isinstance(expr, ast.Call):
-        called = _last(expr.func)
+        called = last_name(expr.func)
         if called in {"len", "bool", "type", "isinstance"}:
             return None
         if called in {"hexdigest", "digest"} and _is_hmac(expr.func):
@@ -128,7 +129,7 @@ def _derived_secret(expr: ast.AST, at: ast.AST, ctx: Context) -> str | None:
     """A local name assigned from ``....hexdigest()`` / ``hmac.new(...)`` is a digest."""
     if not isinstance(expr, ast.Name):
         return None
-    flows = module_flows(ctx.tree, ctx.qualname).of(at)
+    flows = module_flows(ctx).of(at)
     for value in flows.assigned_values(expr.id, getattr(at, "lineno", 0)):
         if _is_hmac(value):
             return expr.id
@@ -139,7 +140,7 @@ def _is_hmac(expr: ast.AST) -> bool:
     """True when `expr` involves ``hmac.new(...)``/``hmac.digest(...)`` (a keyed digest)."""
     for inner in ast.walk(expr):
         if isinstance(inner, ast.Call):
-            called = qualified_name(inner.func) or ""
+            called = dotted_name(inner.func) or ""
             if called in {"hmac.new", "hmac.digest", "hmac.HMAC"}:
                 return True
     return False

@@ -6,29 +6,17 @@ import ast
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow, module_flows
 from assay.rules._support.naming import identifier, is_secret_name, is_test_path, words
-from assay.rules.security._common import _finding, _last
+from assay.rules.security._common import _finding
+from assay.syntax import dotted_name, last_name, log_call
 
 __all__: list[str] = []
 
 
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
-)
 _MASKING = ("mask", "redact", "hash", "len", "bool", "obfuscat", "censor", "hide")
-
-
-def _is_log_call(call: ast.Call) -> str | None:
-    if isinstance(call.func, ast.Name) and call.func.id == "print":
-        return "print"
-    if isinstance(call.func, ast.Attribute) and call.func.attr in _LOG_METHODS:
-        receiver = qualified_name(call.func.value) or ""
-        if "log" in receiver.lower():
-            return f"{receiver}.{call.func.attr}"
-    return None
 
 
 def _module_words(ctx: Context) -> set[str]:
@@ -58,7 +46,7 @@ def _secret_reference(ctx: Context, expr: ast.AST, flows: FunctionFlow) -> str |
     while stack:
         current = stack.pop()
         if isinstance(current, ast.Call):
-            called = (qualified_name(current.func) or _last(current.func)).lower()
+            called = (dotted_name(current.func) or last_name(current.func)).lower()
             if any(word in called for word in _MASKING):
                 continue
         if isinstance(current, ast.Subscript) and isinstance(current.slice, ast.Slice):
@@ -147,10 +135,10 @@ def secret_in_log(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(node, ast.Call):
         return
-    sink = _is_log_call(node)
+    sink = log_call(node)
     if sink is None or is_test_path(ctx.path):
         return
-    flows = module_flows(ctx.tree, ctx.qualname).of(node)
+    flows = module_flows(ctx).of(node)
     for argument in [*node.args, *(k.value for k in node.keywords if k.arg not in {"exc_info"})]:
         secret = _secret_reference(ctx, argument, flows)
         if secret is not None:

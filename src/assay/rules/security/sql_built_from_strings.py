@@ -10,8 +10,9 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow
-from assay.rules.security._common import _argument, _callee, _finding, _last
+from assay.rules.security._common import _argument, _callee, _finding
 from assay.rules.security._sinks import _ANY_KIND, _built_at, _construction, _flow_of, _source_text
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -81,7 +82,7 @@ def sql_built_from_strings(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     if not isinstance(node, ast.Call):
         return
     callee = _callee(ctx, node)
-    if _last(node.func) not in _SQL_SINKS and callee not in _SQL_FUNCTIONS:
+    if last_name(node.func) not in _SQL_SINKS and callee not in _SQL_FUNCTIONS:
         return
     query = _argument(node, 0, "sql", "statement", "query", "operation")
     if query is None or isinstance(query, ast.Constant):

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _argument, _callee, _finding
-from assay.rules.security._sinks import _USER, _flow_evidence, _source_text, _tainted
+from assay.rules.security._common import _argument, _callee, _tainted_finding
+from assay.rules.security._sinks import _USER, _tainted
 
 __all__: list[str] = []
 
@@ -81,16 +81,13 @@ def template_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     flow, _ = tainted
     if not flow.from_kinds(("request", "input")) and not flow.interpolated:
         return  # a parameter passed straight through: a template API, not an assembled template
-    yield _finding(
+    yield _tainted_finding(
         ctx,
         node,
-        f"{callee}() compiles a template containing {_source_text(flow, _USER)}",
-        evidence={
-            "sink": callee,
-            "template": ctx.segment(source),
-            "cwe_also": [79],
-            **_flow_evidence(flow, _USER),
-        },
+        flow,
+        _USER,
+        lambda source: f"{callee}() compiles a template containing {source}",
+        evidence={"sink": callee, "template": ctx.segment(source), "cwe_also": [79]},
         fix="Keep the template constant and pass values as variables: "
         'render_template_string("Hello {{ name }}", name=name).',
     )

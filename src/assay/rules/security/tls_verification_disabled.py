@@ -9,7 +9,8 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.naming import words
-from assay.rules.security._common import _callee, _finding, _is_const, _keyword, _last
+from assay.rules.security._common import _callee, _finding, _is_const, _keyword
+from assay.syntax import last_name
 
 __all__: list[str] = []
 
@@ -26,27 +27,27 @@ def _tls_off(ctx: Context, node: ast.AST) -> str | None:
         if callee in {"ssl._create_unverified_context", "ssl._create_stdlib_context"}:
             return f"{callee}()"
         http = callee.split(".")[0] in {"requests", "httpx", "aiohttp", "urllib3"} or (
-            _last(node.func) in _HTTP_VERBS
+            last_name(node.func) in _HTTP_VERBS
         )
         for name in ("verify", "ssl", "verify_ssl"):
             if http and _is_const(_keyword(node, name), False):
                 return f"{name}=False"
         cert_reqs = _keyword(node, "cert_reqs")
         if cert_reqs is not None and (
-            _is_const_str(cert_reqs, "CERT_NONE") or _last(cert_reqs) == "CERT_NONE"
+            _is_const_str(cert_reqs, "CERT_NONE") or last_name(cert_reqs) == "CERT_NONE"
         ):
             return "cert_reqs=CERT_NONE"
         return None
     if isinstance(node, ast.Assign) and len(node.targets) == 1:
         target, value = node.targets[0], node.value
         attribute = target.attr if isinstance(target, ast.Attribute) else None
-        if attribute == "verify_mode" and _last(value) == "CERT_NONE":
+        if attribute == "verify_mode" and last_name(value) == "CERT_NONE":
             return "verify_mode = CERT_NONE"
         if attribute == "check_hostname" and _is_const(value, False):
             return "check_hostname = False"
         if attribute == "verify" and _is_const(value, False):
             return f"{ctx.segment(target)} = False"
-        if attribute == "_create_default_https_context" and _last(value) == "_create_unverified_context":  # fmt: skip
+        if attribute == "_create_default_https_context" and last_name(value) == "_create_unverified_context":  # fmt: skip
             return "ssl._create_default_https_context = ssl._create_unverified_context"
     return None
 

@@ -6,9 +6,10 @@ import ast
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules.security._common import _argument, _callee, _finding
+from assay.syntax import dotted_name
 
 __all__: list[str] = []
 
@@ -37,7 +38,7 @@ def _is_request_files(ctx: Context, expr: ast.AST) -> bool:
         container = expr.func.value
     if not isinstance(container, ast.Attribute) or container.attr not in _UPLOAD_CONTAINERS:
         return False
-    owner = ctx.qualname(container.value) or qualified_name(container.value) or ""
+    owner = ctx.qualname(container.value) or dotted_name(container.value) or ""
     return owner.rsplit(".", 1)[-1] == "request"
 
 
@@ -52,7 +53,7 @@ def _upload_name(
         return None
     for argument in (*function.args.args, *function.args.kwonlyargs):
         if argument.arg == expr.id and argument.annotation is not None:
-            annotation = ctx.qualname(argument.annotation) or qualified_name(argument.annotation)
+            annotation = ctx.qualname(argument.annotation) or dotted_name(argument.annotation)
             if annotation in _UPLOAD_ANNOTATIONS:
                 return expr.id
     for node in ast.walk(function):

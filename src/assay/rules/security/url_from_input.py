@@ -9,12 +9,10 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.dataflow import FunctionFlow
-from assay.rules.security._common import _argument, _callee, _finding
+from assay.rules.security._common import _argument, _callee, _tainted_finding
 from assay.rules.security._sinks import (
     _REQUEST,
-    _flow_evidence,
     _flow_of,
-    _source_text,
     _tainted,
 )
 
@@ -151,12 +149,16 @@ def url_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
     flow, flows = _flow_of(ctx, url, node)
     if _host_fixed(ctx, url, flows, node.lineno):
         return
-    yield _finding(
+    yield _tainted_finding(
         ctx,
         node,
-        f"{callee}() fetches a URL taken from {_source_text(flow, _REQUEST)}: the client "
-        "picks which host the server talks to",
-        evidence={"sink": callee, "url": ctx.segment(url), **_flow_evidence(flow, _REQUEST)},
+        flow,
+        _REQUEST,
+        lambda source: (
+            f"{callee}() fetches a URL taken from {source}: the client "
+            "picks which host the server talks to"
+        ),
+        evidence={"sink": callee, "url": ctx.segment(url)},
         fix="Fix the scheme and host in code and let input choose only a path or an id, or "
         "check urlparse(url).hostname against an allow-list (and refuse private addresses).",
     )

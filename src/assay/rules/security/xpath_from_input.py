@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.security._common import _argument, _callee, _finding
-from assay.rules.security._sinks import _USER, _flow_evidence, _source_text, _tainted
+from assay.rules.security._common import _argument, _callee, _tainted_finding
+from assay.rules.security._sinks import _USER, _tainted
 from assay.rules.security._web import source_mentions
 
 __all__: list[str] = []
@@ -88,14 +88,12 @@ def xpath_from_input(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         return
     flow = tainted[0]
     shown = callee if callee in _XPATH_CLASSES else f"{method}()"
-    yield _finding(
+    yield _tainted_finding(
         ctx,
         node,
-        f"{shown} evaluates an XPath expression built from {_source_text(flow, _USER)}",
-        evidence={
-            "sink": shown,
-            "expression": ctx.segment(expression),
-            **_flow_evidence(flow, _USER),
-        },
+        flow,
+        _USER,
+        lambda source: f"{shown} evaluates an XPath expression built from {source}",
+        evidence={"sink": shown, "expression": ctx.segment(expression)},
         fix='Pass values as XPath variables: tree.xpath("//user[@name=$name]", name=name).',
     )

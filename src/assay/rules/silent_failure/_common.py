@@ -1,44 +1,25 @@
-"""AST helpers shared by several silent-failure rules: own nodes, call names, made-up
-default values, parameters and decorators."""
+"""AST helpers shared by several silent-failure rules: made-up default values, parameters
+and decorators."""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
+from assay.syntax import call_name, dotted_name
 
 __all__ = [
     "EXEMPT_DECORATORS",
     "FunctionNode",
-    "call_name",
     "decorator_names",
     "describe",
     "is_default_value",
     "nested_names",
-    "own_nodes",
     "parameter_names",
 ]
 
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-def own_nodes(statements: list[ast.stmt]) -> Iterator[ast.AST]:
-    """Nodes of `statements`, not descending into nested functions, lambdas or classes."""
-    stack: list[ast.AST] = list(statements)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-
-
-def call_name(call: ast.Call) -> str:
-    return qualified_name(call.func) or (
-        call.func.attr if isinstance(call.func, ast.Attribute) else ""
-    )
 
 
 def is_default_value(expr: ast.AST | None) -> bool:
@@ -87,6 +68,6 @@ def decorator_names(function: FunctionNode) -> set[str]:
     names: set[str] = set()
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        dotted = qualified_name(target) or ""
+        dotted = dotted_name(target) or ""
         names.add(dotted.rsplit(".", 1)[-1])
     return names

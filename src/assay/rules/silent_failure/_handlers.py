@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import ast
 
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
+from assay.syntax import dotted_name
 
 __all__ = [
     "BROAD",
     "best_effort_cleanup",
     "enclosing_loop",
-    "function_name",
     "handler_text",
     "is_broad",
     "skips_item",
@@ -35,7 +35,7 @@ def best_effort_cleanup(ctx: Context, handler: ast.ExceptHandler) -> bool:
     if not isinstance(only, ast.Expr) or not isinstance(only.value, ast.Call):
         return False
     func = only.value.func
-    dotted = qualified_name(func) or (func.attr if isinstance(func, ast.Attribute) else "")
+    dotted = dotted_name(func) or (func.attr if isinstance(func, ast.Attribute) else "")
     name = dotted.rsplit(".", 1)[-1].lower()
     return any(word in name for word in _CLEANUP_WORDS)
 
@@ -46,7 +46,7 @@ def is_broad(ctx: Context, handler: ast.ExceptHandler) -> str | None:
         return "bare except"
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     for kind in kinds:
-        name = ctx.qualname(kind) or qualified_name(kind) or ""
+        name = ctx.qualname(kind) or dotted_name(kind) or ""
         if name in BROAD:
             return name.rsplit(".", 1)[-1]
     return None
@@ -80,8 +80,3 @@ def skips_item(ctx: Context, handler: ast.ExceptHandler) -> bool:
 
 def handler_text(handler: ast.ExceptHandler, broad: str) -> str:
     return "except:" if broad == "bare except" else f"except {broad}:"
-
-
-def function_name(ctx: Context, node: ast.AST) -> str | None:
-    function = ctx.enclosing_function(node)
-    return function.name if function is not None else None

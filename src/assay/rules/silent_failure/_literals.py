@@ -6,16 +6,15 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from assay.rules._context import qualified_name
 from assay.rules.silent_failure._common import (
     EXEMPT_DECORATORS,
     FunctionNode,
     decorator_names,
     is_default_value,
     nested_names,
-    own_nodes,
     parameter_names,
 )
+from assay.syntax import dotted_name, own_nodes
 
 __all__ = ["all_returns_literal", "hardcoded_candidates"]
 
@@ -37,7 +36,7 @@ def _literal_data(expr: ast.AST | None) -> bool:
     if isinstance(expr, ast.Call) and (expr.args or expr.keywords):
         # Decimal("1.08"), datetime(2024, 1, 1), Forecast("London", 18.5): a value object
         # built from literals only is literal data too.
-        name = (qualified_name(expr.func) or "").rsplit(".", 1)[-1]
+        name = (dotted_name(expr.func) or "").rsplit(".", 1)[-1]
         arguments = [*expr.args, *(k.value for k in expr.keywords)]
         return (name[:1].isupper() or name in _VALUE_FUNCTIONS) and all(
             _literal_data(a) or is_default_value(a) for a in arguments

@@ -7,9 +7,8 @@ import ast
 import io
 import re
 import tokenize
-from functools import cache
 
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
 from assay.rules.silent_failure._common import (
     FunctionNode,
     describe,
@@ -17,6 +16,7 @@ from assay.rules.silent_failure._common import (
     nested_names,
     parameter_names,
 )
+from assay.syntax import dotted_name
 
 __all__ = ["body_without_docstring", "stub_kind"]
 
@@ -24,7 +24,6 @@ __all__ = ["body_without_docstring", "stub_kind"]
 _TODO = re.compile(r"#.*\b(TODO|FIXME|XXX|HACK|implement|placeholder|stub)\b", re.IGNORECASE)
 
 
-@cache
 def _comment_lines(source: str) -> dict[int, str]:
     comments: dict[int, str] = {}
     try:
@@ -46,7 +45,7 @@ def body_without_docstring(function: FunctionNode) -> list[ast.stmt]:
 
 
 def _has_todo(ctx: Context, function: FunctionNode) -> bool:
-    comments = _comment_lines(ctx.source)
+    comments = ctx.memo(_comment_lines, lambda: _comment_lines(ctx.source))
     end = function.end_lineno or function.lineno
     return any(_TODO.search(comments[n]) for n in range(function.lineno, end + 1) if n in comments)
 
@@ -63,7 +62,7 @@ def stub_kind(ctx: Context, function: FunctionNode) -> str | None:
             return "..."
     if isinstance(only, ast.Raise) and only.exc is not None:
         raised = only.exc.func if isinstance(only.exc, ast.Call) else only.exc
-        if qualified_name(raised) in {"NotImplementedError", "builtins.NotImplementedError"}:
+        if dotted_name(raised) in {"NotImplementedError", "builtins.NotImplementedError"}:
             return "raise NotImplementedError"
     if isinstance(only, ast.Return) and is_default_value(only.value) and _has_todo(ctx, function):
         return f"return {describe(only.value, ctx)} with a TODO"

@@ -10,10 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from assay.model import Family, Finding, Severity
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.naming import is_test_path
-from assay.rules.silent_failure._common import FunctionNode, own_nodes, parameter_names
+from assay.rules.silent_failure._common import FunctionNode, parameter_names
+from assay.syntax import dotted_name, own_nodes
 
 __all__: list[str] = []
 
@@ -24,7 +25,7 @@ def _narrowing(test: ast.expr, *, optional: bool = False) -> bool:
     narrows a type for a type checker, not a check written for callers."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
         return all(_narrowing(value, optional=True) for value in test.values)
-    if isinstance(test, ast.Call) and qualified_name(test.func) == "isinstance":
+    if isinstance(test, ast.Call) and dotted_name(test.func) == "isinstance":
         return True
     allowed = (ast.IsNot, ast.Is) if optional else (ast.IsNot,)
     return (

@@ -7,30 +7,25 @@ import re
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules.silent_failure._common import (
     FunctionNode,
-    call_name,
     describe,
     is_default_value,
-    own_nodes,
 )
 from assay.rules.silent_failure._handlers import (
     BROAD,
     best_effort_cleanup,
-    function_name,
     handler_text,
     is_broad,
     skips_item,
 )
+from assay.syntax import call_name, dotted_name, log_call, own_nodes
 
 __all__: list[str] = []
 
 
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "fatal"}
-)
 #: Where an error that is reported (logged, printed) may end: the top of a program or thread.
 _BOUNDARY_FUNCTIONS = frozenset(
     {"main", "cli", "run", "__main__", "serve", "run_forever", "handle", "worker"}
@@ -47,14 +42,6 @@ _DELIBERATE_DOC = re.compile(
 )
 
 
-def _is_log_call(call: ast.Call) -> bool:
-    if isinstance(call.func, ast.Name) and call.func.id == "print":
-        return True
-    if isinstance(call.func, ast.Attribute) and call.func.attr in _LOG_METHODS:
-        return "log" in (qualified_name(call.func.value) or "").lower()
-    return False
-
-
 def _passes_on(handler: ast.ExceptHandler) -> bool:
     """The handler hands the error to someone: re-raises, exits, or uses the exception
     object other than in a log line (``errors.append(e)``, ``return {"error": str(e)}``)."""
@@ -65,7 +52,7 @@ def _passes_on(handler: ast.ExceptHandler) -> bool:
         if isinstance(node, ast.Call):
             if call_name(node) in {"sys.exit", "os._exit", "exit", "abort", "flask.abort"}:
                 return True
-            if _is_log_call(node) or _is_report_call(node):
+            if log_call(node) is not None or _is_report_call(node):
                 inside_logs.update(id(n) for n in ast.walk(node))
     return any(
         isinstance(node, ast.Name) and node.id == handler.name and id(node) not in inside_logs
@@ -83,7 +70,7 @@ def _is_report_call(call: ast.Call) -> bool:
 def _logs(handler: ast.ExceptHandler) -> bool:
     """The handler writes something about the failure (a log line, print, traceback)."""
     return any(
-        isinstance(n, ast.Call) and (_is_log_call(n) or _is_report_call(n))
+        isinstance(n, ast.Call) and (log_call(n) is not None or _is_report_call(n))
         for n in own_nodes(handler.body)
     )
 
@@ -206,7 +193,7 @@ def broad_except_fake_success(node: ast.AST, ctx: Context) -> Iterator[Finding]:
             "result": "pass" if result == "pass" else describe(value, ctx),
             "reported": reported,
             "falls_through": falls_through,
-            "function": function_name(ctx, node),
+            "function": ctx.function_name(node),
         },
         fix="Catch the specific exceptions you expect and let the rest propagate (or "
         "re-raise after logging); if a fallback is intended, return a value the caller can "
@@ -228,7 +215,7 @@ def _fake_result(handler: ast.ExceptHandler) -> tuple[str, ast.expr | None] | No
         s
         for s in handler.body
         if not (isinstance(s, ast.Expr) and isinstance(s.value, (ast.Constant, ast.Call)))
-        or (isinstance(s.value, ast.Call) and not _is_log_call(s.value))
+        or (isinstance(s.value, ast.Call) and log_call(s.value) is None)
     ]
     if not meaningful:
         return "pass", None
@@ -318,11 +305,11 @@ def _suppress_exception(node: ast.With, ctx: Context) -> Iterator[Finding]:
         call = item.context_expr
         if not isinstance(call, ast.Call):
             continue
-        if (ctx.qualname(call.func) or qualified_name(call.func)) not in {
+        if (ctx.qualname(call.func) or dotted_name(call.func)) not in {
             "contextlib.suppress", "suppress"
         }:  # fmt: skip
             continue
-        broad = [ctx.segment(a) for a in call.args if (ctx.qualname(a) or qualified_name(a) or "") in BROAD]  # fmt: skip
+        broad = [ctx.segment(a) for a in call.args if (ctx.qualname(a) or dotted_name(a) or "") in BROAD]  # fmt: skip
         if broad:
             yield ctx.finding(
                 node,
@@ -449,7 +436,7 @@ def _acts_on_missing(branch: ast.If, names: set[str]) -> bool:
         return False
     return any(
         isinstance(n, ast.Raise)
-        or (isinstance(n, ast.Call) and (_is_log_call(n) or _is_report_call(n)))
+        or (isinstance(n, ast.Call) and (log_call(n) is not None or _is_report_call(n)))
         or (isinstance(n, ast.Return) and not is_default_value(n.value))
         for n in own_nodes(missing)
     )

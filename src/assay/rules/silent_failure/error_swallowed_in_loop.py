@@ -11,7 +11,6 @@ from assay.rules._registry import rule
 from assay.rules.silent_failure._handlers import (
     best_effort_cleanup,
     enclosing_loop,
-    function_name,
     handler_text,
     is_broad,
     skips_item,
@@ -96,7 +95,7 @@ def error_swallowed_in_loop(node: ast.AST, ctx: Context) -> Iterator[Finding]:
         evidence={
             "handler": f"{handler_text(node, broad)} {action}",
             "loop_line": getattr(loop, "lineno", None),
-            "function": function_name(ctx, node),
+            "function": ctx.function_name(node),
         },
         fix="Catch the exceptions you expect, and log or count what was skipped (or collect "
         "the failures and report them after the loop).",

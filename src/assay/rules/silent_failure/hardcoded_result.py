@@ -9,9 +9,10 @@ from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.naming import is_test_path
-from assay.rules.silent_failure._common import FunctionNode, own_nodes
+from assay.rules.silent_failure._common import FunctionNode
 from assay.rules.silent_failure._literals import hardcoded_candidates
 from assay.rules.silent_failure._stubs import stub_kind
+from assay.syntax import own_nodes
 
 __all__: list[str] = []
 

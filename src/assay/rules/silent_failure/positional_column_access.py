@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.naming import is_test_path
+from assay.syntax import dotted_name
 
 __all__: list[str] = []
 
@@ -36,7 +36,6 @@ def _int_index(expr: ast.AST) -> int | None:
 
 
 _Bindings = dict[str, list[tuple[ast.AST, bool]]]
-_BINDINGS: weakref.WeakKeyDictionary[ast.AST, _Bindings] = weakref.WeakKeyDictionary()
 
 
 def _scope_statements(ctx: Context, node: ast.AST) -> list[ast.AST]:
@@ -45,10 +44,7 @@ def _scope_statements(ctx: Context, node: ast.AST) -> list[ast.AST]:
 
 
 def _bindings(scope: ast.AST) -> _Bindings:
-    """name -> (value, is_loop_element) for every binding in `scope` (cached per scope)."""
-    cached = _BINDINGS.get(scope)
-    if cached is not None:
-        return cached
+    """name -> (value, is_loop_element) for every binding in `scope`."""
     found: _Bindings = {}
     for item in ast.walk(scope):
         if isinstance(item, ast.Assign):
@@ -64,14 +60,14 @@ def _bindings(scope: ast.AST) -> _Bindings:
                 var = with_item.optional_vars
                 if isinstance(var, ast.Name):
                     found.setdefault(var.id, []).append((with_item.context_expr, False))
-    _BINDINGS[scope] = found
     return found
 
 
 def _assigned(ctx: Context, name: str, node: ast.AST) -> list[tuple[ast.AST, bool]]:
     """(value, is_loop_element) for every binding of `name` in the scope of `node`."""
     function = ctx.enclosing_function(node)
-    return _bindings(function if function is not None else ctx.tree).get(name, [])
+    scope = function if function is not None else ctx.tree
+    return ctx.memo((_bindings, scope), lambda: _bindings(scope)).get(name, [])
 
 
 def _frame_origin(ctx: Context, expr: ast.AST, depth: int = 4) -> ast.Call | None:
@@ -136,14 +132,14 @@ def _query_of(ctx: Context, row_value: ast.AST) -> str | None:
         receiver = row_value
     if receiver is None:
         return None
-    name = qualified_name(receiver)
+    name = dotted_name(receiver)
     for item in _scope_statements(ctx, row_value):
         if (
             isinstance(item, ast.Call)
             and isinstance(item.func, ast.Attribute)
             and item.func.attr == "execute"
             and item.args
-            and qualified_name(item.func.value) == name
+            and dotted_name(item.func.value) == name
         ):
             first = item.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):

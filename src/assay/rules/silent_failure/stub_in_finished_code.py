@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterator
 
 from assay.model import Family, Finding, Severity
-from assay.rules._context import Context, qualified_name
+from assay.rules._context import Context
 from assay.rules._registry import rule
 from assay.rules._support.naming import is_test_path, words
 from assay.rules.silent_failure._common import EXEMPT_DECORATORS, FunctionNode, decorator_names
 from assay.rules.silent_failure._stubs import body_without_docstring, stub_kind
+from assay.syntax import dotted_name
 
 __all__: list[str] = []
 
@@ -38,7 +39,7 @@ _INTERFACE_WORDS = frozenset({"base", "abstract", "interface", "mixin", "protoco
 
 def _is_interface_class(ctx: Context, cls: ast.ClassDef) -> bool:
     for base in [*cls.bases, *(k.value for k in cls.keywords)]:
-        name = qualified_name(base.value if isinstance(base, ast.Subscript) else base) or ""
+        name = dotted_name(base.value if isinstance(base, ast.Subscript) else base) or ""
         if name.rsplit(".", 1)[-1] in _INTERFACE_BASES:
             return True
     if set(words(cls.name)) & _INTERFACE_WORDS:
@@ -55,7 +56,7 @@ def _raises_not_implemented(function: FunctionNode) -> bool:
     for statement in function.body:
         if isinstance(statement, ast.Raise) and statement.exc is not None:
             raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
-            if qualified_name(raised) in {"NotImplementedError", "builtins.NotImplementedError"}:
+            if dotted_name(raised) in {"NotImplementedError", "builtins.NotImplementedError"}:
                 return True
     return False
 
@@ -64,7 +65,7 @@ def _is_subclassed(ctx: Context, name: str) -> bool:
     for node in ast.walk(ctx.tree):
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
-                if (qualified_name(base) or "").rsplit(".", 1)[-1] == name:
+                if (dotted_name(base) or "").rsplit(".", 1)[-1] == name:
                     return True
     return False
 

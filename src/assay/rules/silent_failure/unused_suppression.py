@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assay.model import Edit, Family, Finding, Fix, Severity
-from assay.rules._context import Context, Suppression
+from assay.rules._context import Context
 from assay.rules._registry import all_rules, iter_selected, rule
+from assay.syntax import Suppression
 
 __all__: list[str] = []
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from assay.model import Family, Finding, Severity
 from assay.rules._context import Context
 from assay.rules._registry import rule
-from assay.rules.silent_failure._common import FunctionNode, own_nodes
+from assay.rules.silent_failure._common import FunctionNode
+from assay.syntax import own_nodes
 
 __all__: list[str] = []
 
