@@ -22,6 +22,9 @@ _ALLOWED = {
     # One package-index client per index configuration: its answers are about PyPI, not
     # about a checked file, and sharing them across files is what the client is for.
     ("hallucination/unknown_package.py", "_clients"),
+    # A `-j` pool worker's settings and rules, set once by the pool's initializer: the
+    # same for every file that worker checks, and never seen by the parent process.
+    ("_engine.py", "_worker_run"),
 }
 #: Constructors of containers that start empty: at module level, something fills them later.
 _EMPTY_CONTAINERS = frozenset(
