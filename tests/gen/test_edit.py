@@ -52,9 +52,11 @@ def mean(xs: list[float]) -> float:
 def double(x: int) -> int:
     return x * 2
 '''
-FAST = "def dedupe(items: list[int]) -> list[int]:\n    return list(dict.fromkeys(items))\n```"
-# Sorted: faster too, but the order of first occurrence is lost. Its docstring claims a
-# behaviour change, which only the user can declare.
+# Answers continue the prefilled signature and docstring, as a model does.
+FAST = "    return list(dict.fromkeys(items))\n```"
+# Sorted: faster too, but the order of first occurrence is lost. The answer restates the
+# signature (the last definition counts), and its docstring claims a behaviour change,
+# which only the user can declare.
 SORTED = (
     "def dedupe(items: list[int]) -> list[int]:\n"
     '    """Behaviour change: sorted."""\n'
@@ -93,8 +95,15 @@ def test_an_equivalent_rewrite_is_verified_first_time() -> None:
     assert "+    return list(dict.fromkeys(items))" in result.diff
     [(request, params)] = backend.requests
     assert request.template == EDIT_TEMPLATE and params.temperature == 0.0
-    assert "Rewrite the function `dedupe` (line 6)" in _user_text(request)
-    assert "make it faster" in _user_text(request) and "def mean(" in _user_text(request)
+    prompt = _user_text(request)
+    assert prompt.startswith("This is the function `dedupe` of the Python file `h.py`")
+    assert "import os\n\n# also defined in this file: double, mean\n\ndef dedupe(" in prompt
+    assert "Task: make it faster\n" in prompt and "def mean(" not in prompt
+    # The answer starts with the signature and docstring: the model writes the body.
+    assert request.prefill == (
+        "```python\ndef dedupe(items: list[int]) -> list[int]:\n"
+        '    """The items without repeats, first occurrence kept, in order."""\n'
+    )
 
 
 def test_a_changed_behaviour_is_rejected_and_repaired_with_the_counterexample() -> None:
@@ -123,10 +132,7 @@ def test_a_changed_behaviour_is_rejected_and_repaired_with_the_counterexample() 
 
 
 def test_a_change_the_instruction_asks_for_is_shown_for_the_user_to_judge() -> None:
-    fixed = (
-        "def mean(xs: list[float]) -> float:\n"
-        "    if not xs:\n        return 0.0\n    return sum(xs) / len(xs)\n```"
-    )
+    fixed = "    if not xs:\n        return 0.0\n    return sum(xs) / len(xs)\n```"
     backend = _answers({EDIT_TEMPLATE: fixed})
     result = edit_function(
         HELPERS, "mean", "Fix the empty list: return 0.0 for it", [backend], **QUICK
@@ -142,8 +148,8 @@ def test_a_change_the_instruction_asks_for_is_shown_for_the_user_to_judge() -> N
 def test_a_rewrite_that_adds_a_finding_is_rejected() -> None:
     backend = _answers(
         {
-            EDIT_TEMPLATE: 'def double(x: int) -> int:\n    return eval(f"{x} * 2")\n```',
-            REPAIR_TEMPLATE: "def double(x: int) -> int:\n    return x + x\n```",
+            EDIT_TEMPLATE: '    return eval(f"{x} * 2")\n```',
+            REPAIR_TEMPLATE: "    return x + x\n```",
         }
     )
     result = edit_function(HELPERS, "double", "write it another way", [backend], n=1, **QUICK)
@@ -159,7 +165,9 @@ def test_an_answer_without_the_function_is_rejected_without_running_it() -> None
     backend = _answers({EDIT_TEMPLATE: "def unique(items):\n    return items\n```"})
     result = edit_function(HELPERS, "dedupe", "make it faster", [backend], repair_rounds=0, n=1)
     assert result.verdict.level is VerdictLevel.REJECTED and not result.accepted
-    assert result.verdict.reasons == ["the rewrite defines no function `dedupe`"]
+    assert result.verdict.reasons == [
+        "the rewrite of `dedupe` has no body (only its signature and docstring)"
+    ]
     assert result.source is None and result.diff == ""
 
 
@@ -288,10 +296,10 @@ def test_small_helpers() -> None:
     assert returned_count("no input ran") == 0
     with pytest.raises(InvalidArgument, match="FILE:FUNCTION"):
         split_target("helpers.py")
-    long_file = HELPERS + "\n".join(f"CONSTANT_{i} = {i}" for i in range(900)) + "\n"
-    shown = _user_text(edit_request("h.py", long_file, "mean", "tidy"))
-    assert "CONSTANT_1 =" not in shown and "the rest of the file is left out" in shown
-    assert "import os" in shown and "def mean(xs: list[float]) -> float:" in shown
+    method = "class Box:\n    def size(self) -> int: return 2\n\n    def other(self) -> int:\n"
+    request = edit_request("b.py", method + "        return 1\n", "Box.size", "tidy")
+    assert "# a method of class Box\ndef size(self) -> int: return 2\n```" in _user_text(request)
+    assert request.prefill == "```python\n", "a one-line function has no header to prefill"
     assert callable(assay.edit) and "edit" in assay.__all__
 
 

@@ -70,9 +70,6 @@ __all__ = [
 #: Template ids (versioned like those of `assay.gen.prompts`: new text, new id).
 EDIT_TEMPLATE = "edit-v1"
 REPAIR_TEMPLATE = "edit-repair-v1"
-#: A file up to this many characters is shown whole in the prompt; a longer one as its
-#: imports and the function (a small model's context is a few thousand tokens).
-MAX_CONTEXT_CHARS = 8000
 #: Counterexamples and findings shown in one repair prompt (more dilutes a small model's focus).
 MAX_REPAIR_EVIDENCE = 4
 
@@ -430,6 +427,10 @@ def _splice(source: str, tree: ast.Module, target: _Target, answer: str) -> str:
     found = _answer_function(answer_tree, target)
     if found is None:
         raise _Unspliceable(f"the rewrite defines no function `{target.name}`")
+    if not _has_body(found):
+        raise _Unspliceable(
+            f"the rewrite of `{target.name}` has no body (only its signature and docstring)"
+        )
     answer_lines = answer.splitlines(keepends=True)
     first = min([found.lineno, *(d.lineno for d in found.decorator_list)])
     body = textwrap.dedent("".join(answer_lines[first - 1 : found.end_lineno]))
@@ -511,11 +512,17 @@ def _owner_name(target: _Target) -> str | None:
 def _answer_function(
     tree: ast.Module, target: _Target
 ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The function the answer offers for `target`: a top-level one of its name, else the
-    one inside a class named like the target's (a model that repeated the whole class)."""
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == target.name:
-            return node
+    """The function the answer offers for `target`: the last top-level one of its name (a
+    model that ignores the prefilled signature restates it, and the last definition is
+    the one Python keeps), else the one inside a class named like the target's (a model
+    that repeated the whole class)."""
+    named = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == target.name
+    ]
+    if named:
+        return named[-1]
     owner = _owner_name(target)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == owner:
@@ -524,6 +531,28 @@ def _answer_function(
                     if item.name == target.name:
                         return item
     return None
+
+
+def _has_body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function has a statement besides its docstring."""
+    return len(node.body) > (1 if ast.get_docstring(node) is not None else 0)
+
+
+def _answer_code(text: str, prefill: str, target: _Target) -> str:
+    """The code of a model's answer (which starts with the prefilled signature and
+    docstring). A model that ignores the prefill restates the function after it, which
+    leaves a signature without a body (a syntax error when there is no docstring): then
+    the answer without the prefill is the code."""
+    rest = text[len(prefill) :] if text.startswith(prefill) else text
+    first = extract_code(prefill + rest, entry_point=target.name)
+    for code in (first, extract_code("```python\n" + rest, entry_point=target.name)):
+        try:
+            found = _answer_function(ast.parse(code), target)
+        except SyntaxError:
+            continue
+        if found is not None and _has_body(found):
+            return code
+    return first
 
 
 def _bound_names(tree: ast.Module) -> set[str]:
@@ -576,62 +605,82 @@ def _with_imports(text: str, original: ast.Module, imports: Sequence[str]) -> st
 # ------------------------------------------------------------------------------ prompts
 
 
-def _context(source: str, target: _Target) -> str:
-    """The file as the prompt shows it: whole when short, else its imports and the
-    function (with its class line) and a note that the rest is left out."""
-    if len(source) <= MAX_CONTEXT_CHARS:
-        return source
-    tree = ast.parse(source)
+def _context(source: str, tree: ast.Module, target: _Target) -> str:
+    """What the prompt shows: the file's imports, the names it defines besides, and the
+    function (a method dedented, its class named). Not the whole file: a small model given
+    a file tends to answer with the file, unchanged."""
     imports = [
         ast.get_source_segment(source, node) or ast.unparse(node)
         for node in tree.body
         if isinstance(node, ast.Import | ast.ImportFrom)
     ]
-    parts = ["\n".join(imports), "# ... (the rest of the file is left out)"]
-    if target.owner is not None:
-        parts.append(f"class {target.owner.name}:\n    ...")
-    parts.append(target.text.rstrip())
+    others = sorted(
+        {name for node in tree.body for name in _statement_names(node)}
+        - {_owner_name(target) or target.name}
+        - {
+            name
+            for node in tree.body
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for name in _statement_names(node)
+        }
+    )
+    parts = ["\n".join(imports)]
+    if others:
+        parts.append("# also defined in this file: " + ", ".join(others))
+    where = f"# a method of class {target.owner.name}\n" if target.owner is not None else ""
+    parts.append(where + textwrap.dedent(target.text).rstrip())
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
-def _ask(path: str, target: _Target, instruction: str, context: str) -> str:
+def _header(target: _Target) -> str:
+    """The function's first lines up to the end of its docstring (its signature alone
+    when it has none), dedented: the prefill of the answer, so the model writes the body
+    and the signature and documentation stay as they are."""
+    body = target.node.body
+    rest = body[1:] if ast.get_docstring(target.node) is not None else body
+    if not rest or rest[0].lineno == target.node.lineno:
+        return ""
+    lines = target.text.splitlines(keepends=True)
+    return textwrap.dedent("".join(lines[: rest[0].lineno - target.start]))
+
+
+def _ask(path: str, tree: ast.Module, source: str, target: _Target) -> str:
     kind = "method" if target.owner is not None else "function"
     return (
-        f"Here is the Python file `{path}`:\n```python\n{context.rstrip()}\n```\n\n"
-        f"Rewrite the {kind} `{target.qualname}` (line {target.node.lineno}) following this "
-        f"instruction:\n{instruction.strip()}"
+        f"This is the {kind} `{target.qualname}` of the Python file `{path}`, with the "
+        f"file's imports:\n```python\n{_context(source, tree, target).rstrip()}\n```"
     )
 
 
-def _reply_rule(target: _Target) -> str:
+def _task(target: _Target, instruction: str) -> str:
     return (
-        f"Keep its name `{target.name}` and its parameters. Reply with one ```python block "
+        f"Task: {instruction.strip()}\n\n"
+        "Unless the task asks for a different behaviour, the new version must return, raise "
+        "and print exactly what the original does for every input. "
+        f"Keep the name `{target.name}` and the parameters. Reply with one ```python block "
         f"holding the complete new `{target.name}` and only the imports or helpers it newly "
         "needs. No tests, no prints, no explanation."
     )
 
 
 def edit_request(path: str, source: str, qualname: str, instruction: str) -> Request:
-    """``edit-v1``: the file (or its imports and the function, when long), the function
-    to rewrite and the instruction.
+    """``edit-v1``: the function to rewrite with the file's imports, and the instruction;
+    the answer starts with the function's signature and docstring.
 
     Raises:
         InvalidArgument: `source` does not parse or names no function `qualname`.
     """
-    target = _locate(source, _parse_file(source), qualname)
-    return _edit_request(path, source, target, instruction)
+    tree = _parse_file(source)
+    return _edit_request(path, source, tree, _locate(source, tree, qualname), instruction)
 
 
-def _edit_request(path: str, source: str, target: _Target, instruction: str) -> Request:
-    user = "\n\n".join(
-        [
-            _ask(path, target, instruction, _context(source, target)),
-            "Unless the instruction asks for a different behaviour, the new version must "
-            "return, raise and print exactly what the original does for every input.",
-            _reply_rule(target),
-        ]
+def _edit_request(
+    path: str, source: str, tree: ast.Module, target: _Target, instruction: str
+) -> Request:
+    user = "\n\n".join([_ask(path, tree, source, target), _task(target, instruction)])
+    return chat_request(
+        user, system=SYSTEM, prefill="```python\n" + _header(target), template=EDIT_TEMPLATE
     )
-    return chat_request(user, system=SYSTEM, prefill="```python\n", template=EDIT_TEMPLATE)
 
 
 def edit_repair_request(
@@ -648,29 +697,32 @@ def edit_repair_request(
     Raises:
         InvalidArgument: `source` does not parse or names no function `qualname`.
     """
-    target = _locate(source, _parse_file(source), qualname)
-    return _repair_request(path, source, target, instruction, attempt, evidence)
+    tree = _parse_file(source)
+    target = _locate(source, tree, qualname)
+    return _repair_request(path, source, tree, target, instruction, (attempt, evidence))
 
 
 def _repair_request(
     path: str,
     source: str,
+    tree: ast.Module,
     target: _Target,
     instruction: str,
-    attempt: str,
-    evidence: Sequence[Evidence],
+    rejected: tuple[str, Sequence[Evidence]],
 ) -> Request:
+    attempt, evidence = rejected
     shown = "\n".join(item.render() for item in evidence[:MAX_REPAIR_EVIDENCE])
     user = "\n\n".join(
         [
-            _ask(path, target, instruction, _context(source, target)),
-            f"This rewrite is wrong:\n```python\n{attempt.strip()}\n```",
-            f"Evidence (`expected` is what the original function does):\n{shown}",
-            "Rewrite it again: follow the instruction and keep the original's results, "
-            "exceptions and output on every input. " + _reply_rule(target),
+            _ask(path, tree, source, target),
+            f"This rewrite of it is wrong:\n```python\n{attempt.strip()}\n```",
+            f"Evidence (`expected` is what the original does):\n{shown}",
+            _task(target, instruction),
         ]
     )
-    return chat_request(user, system=SYSTEM, prefill="```python\n", template=REPAIR_TEMPLATE)
+    return chat_request(
+        user, system=SYSTEM, prefill="```python\n" + _header(target), template=REPAIR_TEMPLATE
+    )
 
 
 def _repair_evidence(candidate: EditCandidate) -> list[Evidence]:
@@ -809,7 +861,7 @@ def edit_function(
     max_tokens = min(4096, max(512, len(target.text) // 2))
     with Sandbox(workers=2) as sandbox:
         checker = _Checker(source, settings, sandbox)
-        request = _edit_request(path, source, target, instruction)
+        request = _edit_request(path, source, tree, target, instruction)
         rounds = 0
         for index in range(n):
             backend = backends[index % len(backends)]
@@ -831,10 +883,15 @@ def edit_function(
                 rounds = max(rounds, round_)
                 say("repair", f"round {round_}: repairing {candidate.name}")
                 repair = _repair_request(
-                    path, source, target, instruction, candidate.code, _repair_evidence(candidate)
+                    path,
+                    source,
+                    tree,
+                    target,
+                    instruction,
+                    (candidate.code, _repair_evidence(candidate)),
                 )
                 candidate = checker.ask(
-                    _backend_of(candidate, backends),
+                    backend,
                     repair,
                     Params(temperature=0.0, max_tokens=max_tokens, stop=CODE_STOPS, seed=seed),
                     f"e{index}-r{round_}",
@@ -899,13 +956,6 @@ def _select(candidates: Sequence[EditCandidate]) -> EditCandidate | None:
     return max(candidates, key=_closeness, default=None)
 
 
-def _backend_of(candidate: EditCandidate, backends: Sequence[Backend]) -> Backend:
-    for backend in backends:
-        if backend.name == candidate.backend and backend.model == candidate.model:
-            return backend
-    return backends[0]
-
-
 class _Checker:
     """Drafts and checks rewrites of one function of one file: the original's findings
     are computed once, every behaviour diff shares one sandbox, and the candidates and
@@ -929,7 +979,7 @@ class _Checker:
         completion = backend.generate(request, params)[0]
         self.usage = self.usage + completion.usage
         self.model_seconds += completion.seconds
-        code = extract_code(completion.text, entry_point=self.target.name)
+        code = _answer_code(completion.text, request.prefill, self.target)
         evidence, new_source = self.check(code)
         candidate = EditCandidate(
             name=name,
