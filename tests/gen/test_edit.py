@@ -21,6 +21,7 @@ from assay.gen.edit import (
     EditEvidence,
     EditPolicy,
     declared_intent,
+    dropped_calls,
     edit_function,
     edit_request,
     judge_edit,
@@ -51,6 +52,11 @@ def mean(xs: list[float]) -> float:
 
 def double(x: int) -> int:
     return x * 2
+
+
+def export_name(folder: str, stem: str) -> str:
+    """FOLDER/STEM.csv, with the folder's ~ expanded."""
+    return os.path.join(os.path.expanduser(folder), stem + ".csv")
 '''
 # Answers continue the prefilled signature and docstring, as a model does.
 FAST = "    return list(dict.fromkeys(items))\n```"
@@ -96,8 +102,8 @@ def test_an_equivalent_rewrite_is_verified_first_time() -> None:
     [(request, params)] = backend.requests
     assert request.template == EDIT_TEMPLATE and params.temperature == 0.0
     prompt = _user_text(request)
-    assert prompt.startswith("This is the function `dedupe` of the Python file `h.py`")
-    assert "import os\n\n# also defined in this file: double, mean\n\ndef dedupe(" in prompt
+    assert prompt.startswith("Rewrite the function `dedupe` of the Python file `h.py`: make it")
+    assert "# also defined in this file: double, export_name, mean\n\ndef dedupe(" in prompt
     assert "Task: make it faster\n" in prompt and "def mean(" not in prompt
     # The answer starts with the signature and docstring: the model writes the body.
     assert request.prefill == (
@@ -161,6 +167,34 @@ def test_a_rewrite_that_adds_a_finding_is_rejected() -> None:
     assert repaired.verdict.level is VerdictLevel.VERIFIED and result.selected == "e0-r1"
 
 
+def test_a_rewrite_that_stops_calling_a_library_function_is_only_plausible() -> None:
+    # No generated folder starts with "~", so the two look equivalent: the dropped call is
+    # the only evidence that they are not.
+    backend = _answers({EDIT_TEMPLATE: '    return os.path.join(folder, stem + ".csv")\n```'})
+    result = edit_function(HELPERS, "export_name", "simplify", [backend], **QUICK)
+    evidence = result.candidates[0].evidence
+    assert evidence.dropped_calls == ["os.path.expanduser"]
+    assert result.verdict.level is VerdictLevel.PLAUSIBLE
+    assert result.verdict.missing[-1].startswith("the rewrite no longer calls os.path.expanduser")
+
+
+def test_dropped_calls_count_library_functions_by_name() -> None:
+    import ast
+
+    old_tree = ast.parse(
+        "import os\nfrom html import escape\n\n"
+        "def f(p, xs):\n    xs.append(len(p))\n"
+        "    return escape(os.path.join(os.path.expanduser(p), 'x'))\n"
+    )
+    new_tree = ast.parse(
+        "from pathlib import Path\n\ndef f(p, xs):\n    xs.append(len(p))\n"
+        "    return str(Path(p).expanduser() / 'x')\n"
+    )
+    old, new = old_tree.body[2], new_tree.body[1]
+    assert isinstance(old, ast.FunctionDef) and isinstance(new, ast.FunctionDef)
+    assert dropped_calls(old_tree, old, new) == ["escape", "os.path.join"]
+
+
 def test_an_answer_without_the_function_is_rejected_without_running_it() -> None:
     backend = _answers({EDIT_TEMPLATE: "def unique(items):\n    return items\n```"})
     result = edit_function(HELPERS, "dedupe", "make it faster", [backend], repair_rounds=0, n=1)
@@ -209,7 +243,7 @@ def test_command_line_misuse_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFix
     empty.write_text("", encoding="utf-8")
     replay = ["--backend", f"replay:{empty}", "--quiet"]
     assert main(["gen", "x", "--edit", f"{source}:nothing", *replay]) == 2
-    assert "one of: dedupe, mean, double" in capsys.readouterr().err
+    assert "one of: dedupe, mean, double, export_name" in capsys.readouterr().err
     assert main(["gen", "x", "--edit", str(source), *replay]) == 2
     assert "must be FILE:FUNCTION" in capsys.readouterr().err
     assert main(["gen", "Write add(a, b).", "-e", "add", "--write", *replay]) == 2
@@ -264,6 +298,8 @@ def test_the_verdict_follows_the_evidence() -> None:
     unverified = judge_edit(EditEvidence(unverified="no inputs could be generated"))
     assert unverified.level is VerdictLevel.PLAUSIBLE
     assert judge_edit(EditEvidence(same_code=True)).level is VerdictLevel.VERIFIED
+    dropped = judge_edit(EditEvidence(**seen, dropped_calls=["os.path.expanduser"]))
+    assert dropped.level is VerdictLevel.PLAUSIBLE and "os.path.expanduser" in dropped.advice[0]
     assert judge_edit(EditEvidence(unchanged=True)).level is VerdictLevel.REJECTED
     slower = {"regressed": True, "old_class": "linear", "new_class": "quadratic"}
     assert judge_edit(EditEvidence(**seen, performance=slower)).reasons == [

@@ -58,6 +58,7 @@ __all__ = [
     "EditResult",
     "EditVerdict",
     "declared_intent",
+    "dropped_calls",
     "edit_function",
     "edit_repair_request",
     "edit_request",
@@ -146,6 +147,8 @@ class EditEvidence(_Frozen):
     performance: dict[str, Any] | None = None
     #: Messages of static findings the original did not have, at warning or above.
     new_findings: list[str] = Field(default_factory=list)
+    #: Library functions the original calls and the rewrite no longer does (`dropped_calls`).
+    dropped_calls: list[str] = Field(default_factory=list)
     #: What declared the behaviour change ("--allow-change", "instruction: 'fix'"), if anything.
     declared_by: str | None = None
 
@@ -217,6 +220,16 @@ def judge_edit(evidence: EditEvidence, policy: EditPolicy = DEFAULT_EDIT_POLICY)
         advice.append(
             "annotate the parameters' types, or add a test that calls the function with "
             "typical arguments, so more inputs reach its code"
+        )
+    if evidence.dropped_calls and evidence.unverified is None and evidence.declared_by is None:
+        names = ", ".join(evidence.dropped_calls)
+        missing.append(
+            f"the rewrite no longer calls {names}; no input showed a difference, but the "
+            "inputs may not have reached what it handles"
+        )
+        advice.append(
+            f"add a test in the repository that calls the function with an input where "
+            f"{names} matters, or confirm the call was redundant"
         )
     level = VerdictLevel.PLAUSIBLE if missing else VerdictLevel.VERIFIED
     return EditVerdict(level=level, reasons=reasons, missing=missing, advice=advice)
@@ -644,11 +657,12 @@ def _header(target: _Target) -> str:
     return textwrap.dedent("".join(lines[: rest[0].lineno - target.start]))
 
 
-def _ask(path: str, tree: ast.Module, source: str, target: _Target) -> str:
+def _ask(path: str, tree: ast.Module, source: str, target: _Target, instruction: str) -> str:
     kind = "method" if target.owner is not None else "function"
     return (
-        f"This is the {kind} `{target.qualname}` of the Python file `{path}`, with the "
-        f"file's imports:\n```python\n{_context(source, tree, target).rstrip()}\n```"
+        f"Rewrite the {kind} `{target.qualname}` of the Python file `{path}`: "
+        f"{instruction.strip()}\n\nThe {kind} now, with the file's imports:\n"
+        f"```python\n{_context(source, tree, target).rstrip()}\n```"
     )
 
 
@@ -677,7 +691,7 @@ def edit_request(path: str, source: str, qualname: str, instruction: str) -> Req
 def _edit_request(
     path: str, source: str, tree: ast.Module, target: _Target, instruction: str
 ) -> Request:
-    user = "\n\n".join([_ask(path, tree, source, target), _task(target, instruction)])
+    user = "\n\n".join([_ask(path, tree, source, target, instruction), _task(target, instruction)])
     return chat_request(
         user, system=SYSTEM, prefill="```python\n" + _header(target), template=EDIT_TEMPLATE
     )
@@ -714,7 +728,7 @@ def _repair_request(
     shown = "\n".join(item.render() for item in evidence[:MAX_REPAIR_EVIDENCE])
     user = "\n\n".join(
         [
-            _ask(path, tree, source, target),
+            _ask(path, tree, source, target, instruction),
             f"This rewrite of it is wrong:\n```python\n{attempt.strip()}\n```",
             f"Evidence (`expected` is what the original does):\n{shown}",
             _task(target, instruction),
@@ -1003,11 +1017,13 @@ class _Checker:
             new_source = _splice(self.source, self.tree, self.target, code)
         except _Unspliceable as error:
             return EditEvidence(problem=str(error), declared_by=declared), None
-        new_target = _locate(new_source, ast.parse(new_source), self.target.qualname)
+        new_tree = ast.parse(new_source)
+        new_target = _locate(new_source, new_tree, self.target.qualname)
         if new_target.text == self.target.text:
             return EditEvidence(unchanged=True, declared_by=declared), new_source
+        dropped = dropped_calls(self.tree, self.target.node, new_target.node)
         evidence = self._behaviour(new_source).model_copy(
-            update={"new_findings": self._new_findings(new_source)}
+            update={"new_findings": self._new_findings(new_source), "dropped_calls": dropped}
         )
         return evidence, new_source
 
@@ -1082,6 +1098,52 @@ def _finding_key(finding: Finding) -> tuple[str, str, str]:
 
 def _finding_keys(findings: Sequence[Finding]) -> list[tuple[str, str, str]]:
     return [_finding_key(f) for f in findings]
+
+
+def dropped_calls(
+    old_tree: ast.Module,
+    old: ast.FunctionDef | ast.AsyncFunctionDef,
+    new: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> list[str]:
+    """Functions of the modules `old_tree` imports that the old function calls
+    (``os.path.expanduser``, ``escape`` from ``html``) whose name no call of the new one
+    has, as a method or a function (``Path(p).expanduser()`` still calls ``expanduser``).
+
+    Such a call did something on some inputs; when generated inputs never reach that case
+    (a path starting with ``~``), the two versions look equivalent while they are not, so
+    an equivalence claim without it is weaker. Builtins and methods of local values
+    (``append``, ``add``) are left out: every input exercises them.
+    """
+    imported = {
+        n
+        for node in old_tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for n in _statement_names(node)
+    }
+    old_calls = {
+        name
+        for node in ast.walk(old)
+        if isinstance(node, ast.Call)
+        and (name := _dotted(node.func)) is not None
+        and name.split(".")[0] in imported
+    }
+    new_names = {
+        node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        for node in ast.walk(new)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)
+    }
+    return sorted(name for name in old_calls if name.rsplit(".", 1)[-1] not in new_names)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
 
 
 _RETURNED = re.compile(r"^(\d+) returned a value")
