@@ -143,14 +143,21 @@ def _evidence_lines(chosen: EditCandidate) -> list[str]:
         lines.append(f"  inputs: {evidence.inputs_tried} ({engines}); {evidence.coverage}")
     lines += [f"  difference: {_counterexample(c)}" for c in evidence.counterexamples]
     lines += [f"  new finding: {m}" for m in evidence.new_findings]
+    if evidence.dropped_calls:
+        lines.append(f"  no longer calls: {', '.join(evidence.dropped_calls)}")
     growth = evidence.performance
     if growth is not None:
         lines.append(
-            f"  growth: original {growth.get('old_class')} (n^{growth.get('old_exponent')}), "
-            f"rewrite {growth.get('new_class')} (n^{growth.get('new_exponent')})"
+            f"  growth: original {_growth(growth, 'old')}, rewrite {_growth(growth, 'new')}"
             + (" — slower" if growth.get("regressed") else "")
         )
     return lines
+
+
+def _growth(growth: dict[str, object], side: str) -> str:
+    exponent = growth.get(f"{side}_exponent")
+    fitted = f"n^{exponent}" if exponent is not None else "below the timer's resolution"
+    return f"{growth.get(f'{side}_class')} ({fitted})"
 
 
 def _counterexample(found: dict[str, object]) -> str:
