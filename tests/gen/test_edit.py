@@ -151,6 +151,16 @@ def test_a_change_the_instruction_asks_for_is_shown_for_the_user_to_judge() -> N
     assert [r.template for r, _ in backend.requests] == [EDIT_TEMPLATE], "no repair"
 
 
+def test_allow_change_declares_the_change() -> None:
+    backend = _answers({EDIT_TEMPLATE: SORTED})
+    result = edit_function(
+        HELPERS, "dedupe", "sort it", [backend], allow_change=True, repair_rounds=0, **QUICK
+    )
+    assert result.declared_by == "--allow-change" and result.accepted
+    assert result.verdict.level is VerdictLevel.PLAUSIBLE
+    assert result.candidates[0].evidence.counterexamples and len(backend.requests) == 1
+
+
 def test_a_rewrite_that_adds_a_finding_is_rejected() -> None:
     backend = _answers(
         {
