@@ -89,7 +89,7 @@ def render_edit(result: EditResult, *, written: Path | None = None, asked: bool 
     if result.declared_by:
         lines.append(f"  behaviour change declared by {result.declared_by}")
     lines.append("")
-    lines.append(result.diff.rstrip() if result.diff else "(no rewrite to show)")
+    lines.append(result.diff.rstrip() if result.diff else "(no change to show)")
     lines += ["", "candidates:"]
     for item in result.candidates:
         mark = "*" if item.name == result.selected else " "

@@ -76,7 +76,10 @@ def gen_command(
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write the selected code to this file."
+        None,
+        "--output",
+        "-o",
+        help="Write the selected code to this file (with --edit: the edited file, if accepted).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
     no_ledger: bool = typer.Option(

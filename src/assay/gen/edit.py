@@ -872,9 +872,11 @@ def edit_function(
         callers=tuple(callers),
         policy=policy,
     )
+    # Room for a rewrite somewhat longer than the original: code runs at 3-4 characters a
+    # token, so half the original's characters, never under 512 tokens, capped at 4096.
     max_tokens = min(4096, max(512, len(target.text) // 2))
     with Sandbox(workers=2) as sandbox:
-        checker = _Checker(source, settings, sandbox)
+        checker = _Checker(source, (tree, target), settings, sandbox)
         request = _edit_request(path, source, tree, target, instruction)
         rounds = 0
         for index in range(n):
@@ -975,12 +977,17 @@ class _Checker:
     are computed once, every behaviour diff shares one sandbox, and the candidates and
     the model's cost accumulate here."""
 
-    def __init__(self, source: str, settings: _Settings, sandbox: Sandbox) -> None:
+    def __init__(
+        self,
+        source: str,
+        located: tuple[ast.Module, _Target],
+        settings: _Settings,
+        sandbox: Sandbox,
+    ) -> None:
         self.source = source
+        self.tree, self.target = located
         self.settings = settings
         self.sandbox = sandbox
-        self.tree = ast.parse(source)
-        self.target = _locate(source, self.tree, settings.qualname)
         self.candidates: list[EditCandidate] = []
         self.usage = Usage()
         self.model_seconds = 0.0
