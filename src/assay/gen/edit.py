@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.errors import InvalidArgument
 from assay.gen.prompts import CODE_STOPS, SYSTEM, Evidence, extract_code
 from assay.gen.verdict import VerdictLevel
+from assay.knowledge.deprecations import dotted_name
 from assay.llm.base import Backend, Params, Request, Usage, chat_request
 from assay.model import Finding, Severity
 from assay.sandbox import Sandbox
@@ -1131,7 +1132,7 @@ def dropped_calls(
         name
         for node in ast.walk(old)
         if isinstance(node, ast.Call)
-        and (name := _dotted(node.func)) is not None
+        and (name := dotted_name(node.func)) is not None
         and name.split(".")[0] in imported
     }
     new_names = {
@@ -1140,17 +1141,6 @@ def dropped_calls(
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)
     }
     return sorted(name for name in old_calls if name.rsplit(".", 1)[-1] not in new_names)
-
-
-def _dotted(node: ast.expr) -> str | None:
-    """``a.b.c`` for a chain of names and attributes, else None."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
 
 
 _RETURNED = re.compile(r"^(\d+) returned a value")
