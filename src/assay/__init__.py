@@ -6,12 +6,13 @@ The public API::
     report = assay.check("path/or/dir")          # or assay.check_source(text)
     report.findings[0].evidence                   # what a person can check
     assay.batch("in.jsonl", "out.jsonl")          # many items, one verdict line each
+    assay.edit(Path("app.py"), "dedupe", "make it faster")  # a model's rewrite, verified
 """
 
 from __future__ import annotations
 
 from assay._version import __version__
-from assay.api import check, check_source, check_under_root, compare, diff, generate
+from assay.api import check, check_source, check_under_root, compare, diff, edit, generate
 from assay.batch import batch
 from assay.errors import AssayError
 from assay.model import (
@@ -44,5 +45,6 @@ __all__ = [
     "check_under_root",
     "compare",
     "diff",
+    "edit",
     "generate",
 ]

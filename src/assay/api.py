@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     # Generation (models, prompts) is imported when `generate` is called: a check does not
     # pay for it at start-up.
     from assay.behaviour.diff import BehaviourDiff
+    from assay.gen.edit import EditResult
     from assay.gen.loop import GenerationResult
     from assay.llm.base import Backend
 
-__all__ = ["check", "check_source", "check_under_root", "compare", "diff", "generate"]
+__all__ = ["check", "check_source", "check_under_root", "compare", "diff", "edit", "generate"]
 
 
 def check(
@@ -381,6 +382,97 @@ def generate(
             plan=DraftPlan(n=n),
             repair_rounds=repair,
             criteria=generation_criteria(base, tier),
+            progress=progress,
+        )
+    finally:
+        for backend, item in zip(opened, backends, strict=False):
+            if isinstance(item, str):
+                backend.close()
+
+
+def edit(
+    target: str | Path,
+    function: str,
+    instruction: str,
+    *,
+    backends: Sequence[str | Backend] = ("local",),
+    model: str | None = None,
+    path: str | None = None,
+    allow_change: bool = False,
+    n: int = 5,
+    repair: int = 1,
+    budget: int = 48,
+    seed: int = 0,
+    timeout: float = 2.0,
+    symbolic: bool = True,
+    performance: bool = True,
+    progress: Callable[[str, str], None] | None = None,
+) -> EditResult:
+    """Have a model rewrite one function of an existing file, and accept only a rewrite
+    whose behaviour diff against the original is empty (or, when the change is declared,
+    show the differences); repair with the counterexample otherwise.
+
+    Args:
+        target: the file: a `Path` to read (its repository's tests then supply inputs), or
+            its source text (a string is always text, never opened as a file).
+        function: the function to rewrite: ``name`` or ``Class.method``.
+        instruction: what to do, e.g. "make it faster" or "use pathlib".
+        backends: backend specs (``"local"``, ``"openai:URL"``, ``"anthropic"``,
+            ``"replay:FILE"``) or `assay.llm.Backend` objects.
+        model: the model for spec backends.
+        path: the file name shown in prompts and the diff; default: `target`'s path, or
+            ``"<file>"`` for text.
+        allow_change: the behaviour may change: differences are shown, not rejected (an
+            instruction that asks for a fix declares this too).
+        n: rewrites drafted at most; drafting stops at the first accepted one.
+        repair: repair rounds (with the counterexample) when none is accepted.
+        budget: inputs per behaviour diff.
+        seed: makes the inputs reproducible.
+        timeout: seconds per call in the sandbox.
+        symbolic: ask the symbolic engine where random inputs find no difference.
+        performance: also time both versions at growing sizes.
+        progress: called with (stage, message) as the loop advances.
+
+    Returns:
+        An `EditResult`: the new file (``source``) and its unified ``diff``, the
+        ``verdict`` (verified, plausible or rejected), every candidate with its evidence.
+
+    Raises:
+        InvalidArgument: the file does not parse, `function` names none of its functions,
+            the instruction is empty, a backend spec is unknown, or `timeout` is not positive.
+        SourceError: a `Path` cannot be read.
+        BackendError: a backend is unreachable or fails.
+    """
+    from assay.gen.edit import edit_function
+    from assay.llm import make_backend
+
+    if timeout <= 0:
+        raise InvalidArgument(f"timeout must be positive, got {timeout}; pass e.g. timeout=2.0")
+    callers: tuple[str, ...] = ()
+    if isinstance(target, Path):
+        from assay.behaviour.diff.findings import repository_tests
+
+        callers = repository_tests(target)
+    shown = path or (str(target) if isinstance(target, Path) else "<file>")
+    opened: list[Backend] = []
+    try:
+        for item in backends:
+            opened.append(make_backend(item, model=model) if isinstance(item, str) else item)
+        return edit_function(
+            _read_text(target),
+            function,
+            instruction,
+            opened,
+            path=shown,
+            allow_change=allow_change,
+            n=n,
+            repair_rounds=repair,
+            budget=budget,
+            seed=seed,
+            timeout=timeout,
+            symbolic=symbolic,
+            performance=performance,
+            callers=callers,
             progress=progress,
         )
     finally:

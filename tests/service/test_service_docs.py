@@ -64,6 +64,7 @@ def test_every_mcp_tool_parameter_has_a_description(tmp_path: Path) -> None:
         "check_files",
         "compare_candidates",
         "diff_behaviour",
+        "edit_function",
         "generate_verified",
     }
     for tool in tools:

@@ -1,4 +1,5 @@
-"""`assay gen` (verified generation) and `assay complete` (checked fill-in-the-middle).
+"""`assay gen` (verified generation, and with ``--edit`` verified rewrites of an existing
+function: `assay.cli._edit`) and `assay complete` (checked fill-in-the-middle).
 
 Exit codes of `assay gen`: 0 the result is verified, 1 it is only plausible or rejected (the
 best candidate is still shown, with what evidence is missing), 2 assay itself failed.
@@ -47,7 +48,9 @@ def _progress(enabled: bool) -> Iterator[object]:
 
 def gen_command(
     request: str = typer.Argument(
-        ..., help="What to write (text), or a task file (.py stub, .json task, text)."
+        ...,
+        help="What to write (text), or a task file (.py stub, .json task, text); with --edit, "
+        "the instruction.",
     ),
     entry_point: str | None = typer.Option(
         None, "--entry-point", "-e", help="The function to write."
@@ -73,7 +76,10 @@ def gen_command(
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write the selected code to this file."
+        None,
+        "--output",
+        "-o",
+        help="Write the selected code to this file (with --edit: the edited file, if accepted).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
     no_ledger: bool = typer.Option(
@@ -81,9 +87,23 @@ def gen_command(
         "--no-ledger",
         help="Neither learn from past failures in the ledger nor record this run (or ASSAY_NO_LEDGER=1).",
     ),
+    edit: str | None = typer.Option(
+        None,
+        "--edit",
+        help="FILE:FUNCTION — rewrite this function of a file as REQUEST says; accepted only "
+        "when its behaviour matches the original's (or the change is allowed).",
+    ),
+    allow_change: bool = typer.Option(
+        False, "--allow-change", help="With --edit: the behaviour may change (shown, not rejected)."
+    ),
+    write: bool = typer.Option(
+        False, "--write", help="With --edit: apply an accepted rewrite to FILE in place."
+    ),
 ) -> int:
     """Generate a function with a model, verify every candidate (static rules, sandboxed
-    runs, cross-check), repair with the evidence, and print the best one with its evidence."""
+    runs, cross-check), repair with the evidence, and print the best one with its evidence.
+    With --edit FILE:FUNCTION, rewrite that function instead: only a rewrite that behaves
+    like the original on the same inputs is accepted, shown as a unified diff."""
     from assay.api import generate
     from assay.model import TrustTier
 
@@ -91,6 +111,25 @@ def gen_command(
         raise InvalidArgument(f"--format {fmt!r} is not one of text, json")
     if n < 1:
         raise InvalidArgument(f"-n {n} must be at least 1")
+    if edit is not None:
+        from assay.cli._edit import run_edit
+
+        with _progress(not quiet) as say:
+            return run_edit(
+                edit,
+                request,
+                backends=backend or ["local"],
+                model=model,
+                n=n,
+                repair=repair,
+                allow_change=allow_change,
+                write=write,
+                output=output,
+                fmt=fmt,
+                progress=say,  # type: ignore[arg-type]
+            )
+    if allow_change or write:
+        raise InvalidArgument("--allow-change and --write go with --edit FILE:FUNCTION")
     chosen_tier = None
     if tier is not None:
         try:

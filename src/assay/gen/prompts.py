@@ -17,6 +17,9 @@ Templates:
 * ``tests-v1``     model-written assert tests (CodeT-style; down-weighted evidence).
 * ``repair-v1``    the failing code plus concrete evidence (input, expected vs got, finding).
 * ``fim-v1``       fill-in-the-middle at a point in a file.
+
+The templates of ``assay gen --edit`` (``edit-v1``, ``edit-repair-v1``) live with their loop in
+`assay.gen.edit`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Verified generation for the HTTP and MCP services: lessons from the ledger, then
-`assay.generate`, with the backends the server's operator allowed (opened once, reused)."""
+`assay.generate` (or `assay.edit` for a rewrite of one function), with the backends the
+server's operator allowed (opened once, reused)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from assay.ledger import Ledger, criteria_from_failures, generation_report
 from assay.model import Candidate, Report
 
 if TYPE_CHECKING:
+    from assay.gen.edit import EditResult
     from assay.gen.loop import GenerationResult
     from assay.llm import Backend
 
-__all__ = ["Backends", "GenerateOutcome", "run_generate"]
+__all__ = ["Backends", "GenerateOutcome", "run_edit", "run_generate"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +110,38 @@ def run_generate(
         criteria=[*criteria, *lessons],
     )
     return GenerateOutcome(result=result, report=generation_report(result), lessons=lessons)
+
+
+def run_edit(
+    source: str,
+    function: str,
+    instruction: str,
+    *,
+    backends: Backends,
+    backend: str | None = None,
+    path: str = "snippet.py",
+    allow_change: bool = False,
+    n: int = 3,
+    repair: int = 1,
+) -> EditResult:
+    """Rewrite `function` of the module `source` as `instruction` says, accepting only a
+    rewrite that behaves like the original (or, with a declared change, showing how it
+    differs). `source` is text, never opened as a server path.
+
+    Raises:
+        InvalidArgument: the source does not parse, names no such function, the
+            instruction is empty, or the backend is not allowed.
+        BackendError: the backend failed.
+    """
+    from assay.api import edit
+
+    return edit(
+        source,
+        function,
+        instruction,
+        backends=[backends.get(backend)],
+        path=path,
+        allow_change=allow_change,
+        n=n,
+        repair=repair,
+    )

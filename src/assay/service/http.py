@@ -4,6 +4,7 @@
     POST /v1/compare      {"task": "...", "candidates": [{"code": ...}]} -> report with clusters
     POST /v1/generate     {"prompt": "...", "n": 4}                    -> report + selected code
     POST /v1/diff         {"old": "...", "new": "..."}                 -> behaviour diff (pairs)
+    POST /v1/edit         {"source": "...", "function": "f", "instruction": "..."} -> rewrite + diff
     GET  /v1/ledger/runs, /v1/ledger/runs/{id}, /v1/ledger/stats;  POST /v1/ledger/runs/{id}/outcomes
     GET  /v1/health       (no key needed)                            OpenAPI: /openapi.json, /docs
 
@@ -222,6 +223,41 @@ class DiffRequest(_Body):
     seed: int = 0
     symbolic: bool = Field(True, description="Ask the symbolic engine where random inputs agree.")
     performance: bool = Field(True, description="Also time both versions at growing sizes.")
+
+
+class EditRequest(_Body):
+    """One function of a module to rewrite; only a rewrite that behaves like the original
+    (or whose change is declared) is accepted."""
+
+    source: str = Field(description="The module's source: always text, never a path.")
+    function: str = Field(max_length=300, description="The function: name or Class.method.")
+    instruction: str = Field(
+        min_length=1, max_length=5000, description="What to do, e.g. 'make it faster'."
+    )
+    path: str = Field("snippet.py", max_length=300, description="Name shown in the diff.")
+    allow_change: bool = Field(
+        False, description="The behaviour may change: differences are shown, not rejected."
+    )
+    n: int = Field(3, ge=1, le=8, description="Rewrites to draft at most.")
+    repair: int = Field(1, ge=0, le=3, description="Repairs of each rejected rewrite.")
+    backend: str | None = Field(
+        None,
+        description="One of the backends the server offers (see /v1/health); default: its first.",
+    )
+
+
+class EditResponse(BaseModel):
+    """The rewrite: its verdict, the new module and its unified diff, every candidate."""
+
+    verdict: str = Field(description="verified, plausible (see missing) or rejected.")
+    accepted: bool
+    source: str | None = Field(None, description="The whole new module.")
+    diff: str = Field("", description="The unified diff of the module.")
+    result: dict[str, Any] = Field(
+        description="Everything `assay gen --edit --format json` prints: reasons, missing, "
+        "advice, candidates with their evidence (inputs, engines, counterexamples), cost."
+    )
+    duration_s: float
 
 
 class DiffResponse(BaseModel):
@@ -602,6 +638,37 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 advice=outcome.result.verdict.advice,
                 criteria=outcome.result.criteria,
                 lessons=outcome.lessons,
+            )
+
+        return await limiter.run(work, timeout_s=config.generate_timeout_s)
+
+    @app.post("/v1/edit", response_model=EditResponse, dependencies=guarded, tags=["verify"])
+    async def edit(body: EditRequest) -> EditResponse:
+        """Have a model rewrite one function of ``source`` as instructed; accept only a
+        rewrite whose behaviour diff against the original is empty (or declared), repairing
+        with the counterexample otherwise."""
+        from assay.service._generate import run_edit
+
+        def work() -> EditResponse:
+            started = time.perf_counter()
+            result = run_edit(
+                body.source,
+                body.function,
+                body.instruction,
+                backends=backends,
+                backend=body.backend,
+                path=body.path,
+                allow_change=body.allow_change,
+                n=body.n,
+                repair=body.repair,
+            )
+            return EditResponse(
+                verdict=result.verdict.level.value,
+                accepted=result.accepted,
+                source=result.source,
+                diff=result.diff,
+                result=result.model_dump(mode="json", exclude={"original"}),
+                duration_s=time.perf_counter() - started,
             )
 
         return await limiter.run(work, timeout_s=config.generate_timeout_s)

@@ -9,6 +9,9 @@ Tools (each returns structured content, with a JSON schema the agent can read):
                          failures on similar tasks (the ledger) become acceptance criteria.
 * ``diff_behaviour``     run each changed function of two versions of a module on the same
                          inputs: equivalent on N inputs, or the counterexamples.
+* ``edit_function``      have the model rewrite one function of a module as instructed;
+                         only a rewrite that behaves like the original (or whose change was
+                         declared) is accepted, returned as the new source and a unified diff.
 
 Transports: stdio (``assay mcp``, what agents spawn) and streamable HTTP
 (``assay mcp --transport http``, at ``/mcp``; an API key is required beyond loopback, sent as
@@ -43,6 +46,7 @@ __all__ = [
     "CheckCodeResult",
     "CompareResult",
     "DiffResult",
+    "EditFunctionResult",
     "FindingOut",
     "GenerateResult",
     "build_server",
@@ -56,7 +60,8 @@ _INSTRUCTIONS = (
     "that breaks the code, the unsafe call). When you have several candidate implementations, "
     "call compare_candidates to see which behave alike and on which inputs they differ. "
     "After refactoring or editing existing code, call diff_behaviour with the old and the new "
-    "version: every counterexample is an input where your edit changed what the code does."
+    "version: every counterexample is an input where your edit changed what the code does. "
+    "To have a function rewritten with that check built in, call edit_function."
 )
 
 
@@ -166,6 +171,27 @@ class DiffResult(BaseModel):
     errors: list[str]
 
 
+class EditFunctionResult(BaseModel):
+    """A rewrite of one function, checked against the original's behaviour."""
+
+    verdict: str = Field(
+        description="verified (behaves like the original on enough inputs), plausible (thin "
+        "evidence, or a declared change: see missing) or rejected."
+    )
+    accepted: bool = Field(description="A rewrite was selected and is not rejected.")
+    summary: str
+    source: str | None = Field(description="The whole new module, or null when none was drafted.")
+    diff: str = Field(description="The unified diff of the module (original -> rewrite).")
+    reasons: list[str]
+    missing: list[str] = Field(description="Evidence a verified verdict still lacks.")
+    advice: list[str] = Field(description="What the user could add.")
+    declared_by: str | None = Field(description="What declared a behaviour change, if anything.")
+    candidates: list[dict[str, Any]] = Field(
+        description="Every rewrite tried: name, verdict, and its evidence (inputs tried, "
+        "engines, counterexamples with input, old and new results, new static findings)."
+    )
+
+
 def _findings(findings: Sequence[Finding]) -> list[FindingOut]:
     fields = set(FindingOut.model_fields)
     out = []
@@ -203,9 +229,10 @@ def build_server(
     model: str | None = None,
     root: Path | None = None,
 ) -> MCPServer:
-    """The MCP server with assay's three tools (runs are recorded in the ledger if `record`;
-    `generate_verified` may use the backend specs in `backends`), plus ``check_files`` for
-    paths under `root` when one is given."""
+    """The MCP server with assay's tools (runs of the checking and generating ones are
+    recorded in the ledger if `record`; `generate_verified` and `edit_function` may use the
+    backend specs in `backends`), plus ``check_files`` for paths under `root` when one is
+    given."""
     server = MCPServer(
         name="assay", version=__version__, instructions=_INSTRUCTIONS, log_level="WARNING"
     )
@@ -304,7 +331,9 @@ def build_server(
         result = diff(old, new, entry_points=entry_points or (), allow_change=allow_change or ())
         return _diff_result(result.to_json(), result.exit_code)
 
-    _add_generate_tool(server, recorder, Backends(backends, model=model))
+    offered = Backends(backends, model=model)
+    _add_generate_tool(server, recorder, offered)
+    _add_edit_tool(server, offered)
     return server
 
 
@@ -448,6 +477,65 @@ def _add_generate_tool(server: MCPServer, recorder: _Recorder, backends: Backend
             findings=_findings(outcome.report.findings),
             run_id=run_id,
             ledger_error=ledger_error,
+        )
+
+
+def _add_edit_tool(server: MCPServer, backends: Backends) -> None:
+    @server.tool(title="Rewrite a function, verified against the original")
+    def edit_function(
+        source: Annotated[str, Field(description="The module's source (text, never a path).")],
+        function: Annotated[
+            str, Field(description="The function to rewrite: name, or Class.method.")
+        ],
+        instruction: Annotated[
+            str, Field(description="What to do, e.g. 'make it faster' or 'use pathlib'.")
+        ],
+        allow_change: Annotated[
+            bool,
+            Field(
+                description="The behaviour may change: differences are shown, not rejected "
+                "(an instruction asking for a fix declares this too)."
+            ),
+        ] = False,
+        n: Annotated[int, Field(description="Rewrites to draft at most (1 to 8).")] = 3,
+        path: Annotated[
+            str, Field(description="The file name shown in the diff and prompts.")
+        ] = "snippet.py",
+        backend: Annotated[
+            str | None,
+            Field(description="One of the backends the server offers; default: its first."),
+        ] = None,
+    ) -> EditFunctionResult:
+        """Have the model rewrite one function of a module as instructed, run the original
+        and each rewrite on the same inputs in a sandbox (and compare static findings), and
+        accept only a rewrite that behaves like the original, repairing with the
+        counterexample (input, old result, new result) otherwise. With a declared change
+        the differences are returned for you to judge."""
+        from assay.service._generate import run_edit
+
+        result = run_edit(
+            source,
+            function,
+            instruction,
+            backends=backends,
+            backend=backend,
+            path=path,
+            allow_change=allow_change,
+            n=max(1, min(n, 8)),
+        )
+        level = result.verdict.level.value
+        return EditFunctionResult(
+            verdict=level,
+            accepted=result.accepted,
+            summary=f"{level.upper()}: {result.selected or 'no rewrite'} of {result.function}; "
+            + "; ".join([*result.verdict.reasons, *result.verdict.missing]),
+            source=result.source,
+            diff=result.diff,
+            reasons=result.verdict.reasons,
+            missing=result.verdict.missing,
+            advice=result.verdict.advice,
+            declared_by=result.declared_by,
+            candidates=[c.model_dump(mode="json", exclude={"source"}) for c in result.candidates],
         )
 
 
