@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.errors import InvalidArgument
 from assay.gen.prompts import CODE_STOPS, SYSTEM, Evidence, extract_code
 from assay.gen.verdict import VerdictLevel
-from assay.knowledge.deprecations import dotted_name
+from assay.syntax import dotted_name
 from assay.llm.base import Backend, Params, Request, Usage, chat_request
 from assay.model import Finding, Severity
 from assay.sandbox import Sandbox
