@@ -115,30 +115,30 @@ def _dynamic_stages(report: Report, settings: Settings) -> Report:
     comment on the reported line silences them, with the configured severities. When the
     sandbox cannot run here, `Report.warnings` says which stage did not run instead of
     pretending it did; one file's failure is that file's `errors` entry."""
-    from assay.behaviour.diff.findings import BehaviourDiffStage
+    from assay.behaviour.diff.findings import DIFF_RULES, BehaviourDiffStage
+    from assay.behaviour.stages import complexity, constant_output
     from assay.behaviour.stages._frame import Pool, degraded_warnings, suppressed
-    from assay.behaviour.stages.complexity import GrowthProbes
-    from assay.behaviour.stages.constant_output import ConstantOutputProbe
     from assay.behaviour.stages.functions import RuntimeProbes
     from assay.rules._engine import active_rules
 
+    rules = active_rules(settings)
+    active = frozenset(r.id for r in rules)
+    timeout = settings.probe_timeout
     # Order matters: constant-output probing defers to the runtime probes' AS606; against
     # a git revision, the behaviour diff (AS702, AS703) comes last.
     stages: list[Stage[Any]] = [
-        RuntimeProbes.of(settings),
-        GrowthProbes.of(settings),
-        ConstantOutputProbe.of(settings),
+        RuntimeProbes(frozenset(r.id for r in rules if r.kind == "dynamic"), timeout),
+        complexity.GrowthProbes(active & complexity.RULES),
+        constant_output.ConstantOutputProbe(active & constant_output.RULES, timeout),
     ]
-    diff = BehaviourDiffStage.of(settings)
-    if diff is not None:
-        stages.append(diff)
+    if settings.base is not None:
+        stages.append(BehaviourDiffStage(settings.base, active & DIFF_RULES, timeout))
     files = _parsed(report.sources)
     plans = [(stage, *_plan(stage, files)) for stage in stages]
     errors = list(report.errors)
     if not any(works for _, works, _ in plans):
         errors.extend(e for _, _, failed in plans for e in failed)
         return report.model_copy(update={"errors": errors})
-    active = frozenset(r.id for r in active_rules(settings))
     by_path: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_path.setdefault(finding.path, []).append(finding)

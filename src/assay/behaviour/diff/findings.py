@@ -21,7 +21,6 @@ from typing import Any
 
 from assay.behaviour.diff import BehaviourDiff, PairResult, diff_sources
 from assay.behaviour.stages._frame import CheckedFile, Pool, Ran
-from assay.config import Settings
 from assay.model import FileError, Finding, Report, Severity
 from assay.rules._registry import finding_for
 
@@ -228,16 +227,6 @@ class BehaviourDiffStage:
     name: str = "the behaviour diff"
     label: str = "behaviour diff"
     workers: int = 2
-
-    @classmethod
-    def of(cls, settings: Settings) -> BehaviourDiffStage | None:
-        """The stage for `settings`' base revision and rules; None without a base."""
-        from assay.rules._engine import active_rules
-
-        if settings.base is None:
-            return None
-        rules = frozenset(r.id for r in active_rules(settings)) & DIFF_RULES
-        return cls(settings.base, rules, settings.probe_timeout)
 
     def plan(self, file: CheckedFile) -> Path | None:
         """`file` on disk, when the diff rules are active; files that are not on disk

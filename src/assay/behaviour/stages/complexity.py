@@ -38,11 +38,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from assay.behaviour.stages._frame import CheckedFile, Pool, Ran
-from assay.config import Settings
 from assay.model import Finding, Report
 from assay.sandbox import Call, Job, Limits, Outcome, Sandbox
 
 __all__ = [
+    "RULES",
     "SIZES",
     "SUPERLINEAR",
     "Growth",
@@ -524,13 +524,17 @@ def _confirm_superlinear(
     return [confirmed(g, second[g.function]) if g.function in second else g for g in growths]
 
 
+#: The rules the growth probes report.
+RULES = frozenset({"AS509", "AS203"})
+
+
 @dataclass(frozen=True)
 class GrowthProbes:
     """The stage timing each file's functions at growing sizes (AS509) and running their
     docstring examples for runtime deprecation warnings (AS203).
 
     Attributes:
-        rules: the active ids of those two rules.
+        rules: the active ids of `RULES`.
         seed: seed of the generated arguments.
     """
 
@@ -539,13 +543,6 @@ class GrowthProbes:
     name: str = "the growth probes"
     label: str = "complexity and warning probes"
     workers: int = 1
-
-    @classmethod
-    def of(cls, settings: Settings) -> GrowthProbes:
-        """The stage for the rules `settings` select."""
-        from assay.rules._engine import active_rules
-
-        return cls(frozenset(r.id for r in active_rules(settings)) & {"AS509", "AS203"})
 
     def plan(self, file: CheckedFile) -> list[ast.FunctionDef] | None:
         """The functions of `file` the active rules measure; None when there are none."""

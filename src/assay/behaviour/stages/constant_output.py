@@ -23,14 +23,13 @@ from typing import Any
 from assay.behaviour.inputs import ProbeInput, generate_inputs
 from assay.behaviour.stages._frame import CheckedFile, Pool, Ran
 from assay.behaviour.stages.functions import _WORLDLY
-from assay.config import Settings
 from assay.model import Finding
 from assay.rules.silent_failure._literals import all_returns_literal, hardcoded_candidates
 from assay.rules.silent_failure.same_literal_for_any_input import same_literal_for_any_input
 from assay.sandbox import Call, Job, Limits, Sandbox, Status
 from assay.source.parsed import parse_module
 
-__all__ = ["MIN_CALLS", "ConstantOutputProbe", "constant_outputs", "targets"]
+__all__ = ["MIN_CALLS", "RULES", "ConstantOutputProbe", "constant_outputs", "targets"]
 
 #: Distinct successful calls needed before "always the same output" is claimed.
 MIN_CALLS = 3
@@ -163,6 +162,8 @@ def _merge(
     return Ran(new, revised=revised)
 
 
+#: The rules whose findings the constant-output probe confirms or reports.
+RULES = frozenset({"AS404", "AS408"})
 #: A file's tree and its functions whose every return is one literal.
 _Work = tuple[ast.Module, list[ast.FunctionDef]]
 
@@ -172,7 +173,7 @@ class ConstantOutputProbe:
     """The stage confirming hard-coded results by running them (AS404's evidence, AS408).
 
     Attributes:
-        rules: the active ids of those two rules.
+        rules: the active ids of `RULES`.
         timeout_s: limit per call.
     """
 
@@ -181,14 +182,6 @@ class ConstantOutputProbe:
     name: str = "the constant-output probe"
     label: str = "constant-output probe"
     workers: int = 1
-
-    @classmethod
-    def of(cls, settings: Settings) -> ConstantOutputProbe:
-        """The stage for the rules `settings` select."""
-        from assay.rules._engine import active_rules
-
-        rules = frozenset(r.id for r in active_rules(settings)) & {"AS404", "AS408"}
-        return cls(rules, settings.probe_timeout)
 
     def plan(self, file: CheckedFile) -> _Work | None:
         """The functions of `file` whose every return is one literal; None when none."""

@@ -24,7 +24,6 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from assay.behaviour.crosscheck import CandidateSource, crosscheck
 from assay.behaviour.inputs import ProbeInput, Shape, generate_inputs, infer_shapes
@@ -55,9 +54,6 @@ from assay.sandbox import ExceptionInfo, Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize
 from assay.source.parsed import parse_module
 from assay.source.segments import Segments
-
-if TYPE_CHECKING:
-    from assay.config import Settings
 
 __all__ = [
     "CHECK_BUDGET",
@@ -228,14 +224,6 @@ class RuntimeProbes:
     name: str = "the runtime probes"
     label: str = "dynamic probes"
     workers: int = 1
-
-    @classmethod
-    def of(cls, settings: Settings) -> RuntimeProbes:
-        """The stage for the rules `settings` select."""
-        from assay.rules._engine import active_rules
-
-        rules = frozenset(r.id for r in active_rules(settings) if r.kind == "dynamic")
-        return cls(rules, settings.probe_timeout)
 
     def plan(self, file: CheckedFile) -> _Work | None:
         """The functions and groups of versions of `file` the active rules probe; None
