@@ -115,24 +115,11 @@ def _dynamic_stages(report: Report, settings: Settings) -> Report:
     comment on the reported line silences them, with the configured severities. When the
     sandbox cannot run here, `Report.warnings` says which stage did not run instead of
     pretending it did; one file's failure is that file's `errors` entry."""
-    from assay.behaviour.diff.findings import DIFF_RULES, BehaviourDiffStage
-    from assay.behaviour.stages import complexity, constant_output
     from assay.behaviour.stages._frame import Pool, degraded_warnings, suppressed
-    from assay.behaviour.stages.functions import RuntimeProbes
     from assay.rules._engine import active_rules
 
-    rules = active_rules(settings)
-    active = frozenset(r.id for r in rules)
-    timeout = settings.probe_timeout
-    # Order matters: constant-output probing defers to the runtime probes' AS606; against
-    # a git revision, the behaviour diff (AS702, AS703) comes last.
-    stages: list[Stage[Any]] = [
-        RuntimeProbes(frozenset(r.id for r in rules if r.kind == "dynamic"), timeout),
-        complexity.GrowthProbes(active & complexity.RULES),
-        constant_output.ConstantOutputProbe(active & constant_output.RULES, timeout),
-    ]
-    if settings.base is not None:
-        stages.append(BehaviourDiffStage(settings.base, active & DIFF_RULES, timeout))
+    active = frozenset(r.id for r in active_rules(settings))
+    stages = _dynamic_stage_list(settings)
     files = _parsed(report.sources)
     plans = [(stage, *_plan(stage, files)) for stage in stages]
     errors = list(report.errors)
@@ -181,6 +168,28 @@ def _dynamic_stages(report: Report, settings: Settings) -> Report:
             "warnings": degraded_warnings(warnings, pool.degraded),
         }
     )
+
+
+def _dynamic_stage_list(settings: Settings) -> list[Stage[Any]]:
+    """The dynamic stages in their order, each limited to its active rules."""
+    from assay.behaviour.diff.findings import DIFF_RULES, BehaviourDiffStage
+    from assay.behaviour.stages import complexity, constant_output
+    from assay.behaviour.stages.functions import RuntimeProbes
+    from assay.rules._engine import active_rules
+
+    rules = active_rules(settings)
+    active = frozenset(r.id for r in rules)
+    timeout = settings.probe_timeout
+    # Order matters: constant-output probing defers to the runtime probes' AS606; against
+    # a git revision, the behaviour diff (AS702, AS703) comes last.
+    stages: list[Stage[Any]] = [
+        RuntimeProbes(frozenset(r.id for r in rules if r.kind == "dynamic"), timeout),
+        complexity.GrowthProbes(active & complexity.RULES),
+        constant_output.ConstantOutputProbe(active & constant_output.RULES, timeout),
+    ]
+    if settings.base is not None:
+        stages.append(BehaviourDiffStage(settings.base, active & DIFF_RULES, timeout))
+    return stages
 
 
 def _parsed(sources: dict[str, str]) -> list[CheckedFile]:
