@@ -44,6 +44,22 @@ def test_the_same_text_gets_the_same_tree(monkeypatch: pytest.MonkeyPatch) -> No
     assert ast.dump(first) == ast.dump(ast.parse(text))
 
 
+def test_a_fresh_tree_replaces_the_kept_one() -> None:
+    text = "x = 1\n"
+    first = parse_module(text)
+    fresh = parse_module(text, fresh=True)
+    assert fresh is not first and parse_module(text) is fresh
+
+
+def test_checking_one_text_twice_in_a_process_finds_the_same() -> None:
+    # The static rules keep per-file state keyed by the tree (the nodes already reported):
+    # each check's static stage gets a tree of its own.
+    text = "import os\n\ndef split(p: str) -> list[str]:\n    return os.path.splitall(p)\n"
+    runs = [assay.check_source(text, offline=True, dynamic=False) for _ in range(2)]
+    assert [f.rule for f in runs[0].findings] == ["AS102"]
+    assert runs[1].findings == runs[0].findings
+
+
 def test_a_syntax_error_names_the_path_and_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "def f(:\n"
     calls = _counting(monkeypatch, text)

@@ -123,7 +123,7 @@ def check_source(
         with warnings.catch_warnings():
             # Invalid escape sequences in checked code are the checked code's business.
             warnings.simplefilter("ignore", SyntaxWarning)
-            tree = parse_module(source, path)
+            tree = parse_module(source, path, fresh=True)
     except SyntaxError as error:
         return [], [
             FileError(
