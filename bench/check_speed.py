@@ -16,6 +16,11 @@ Run it from a checkout nobody edits meanwhile (``git worktree add /tmp/bench <re
 the run turns the "warm" run into a cold one. On a loaded machine compare the CPU seconds
 (load hardly moves them) as well as the wall times.
 
+The default run (static rules and the sandboxed probes) is timed on the 1,000-line module
+against the static run of the same file, both without the result cache (issue 19 item 7: at
+most 2x); ``--against OTHER_SRC`` times another tree's ``src/`` the same way in the same run
+(A/B of a change: ``git worktree add /tmp/old <rev>``, then ``--against /tmp/old/src``).
+
 Every process runs as an installed tool runs: with byte-code. assay is installed editable here,
 and this workplace sets ``PYTHONDONTWRITEBYTECODE=1``, so without care each assay process
 recompiled its ~160 modules (about 0.4 s) while Bandit and ruff, installed from wheels, did
@@ -217,6 +222,23 @@ def corpus(target: Path, repeat: int) -> dict[str, float]:
     return result
 
 
+def dynamic_cost(module: Path, repeat: int, trees: dict[str, Path]) -> dict[str, float]:
+    """Median seconds of the static run and of the default run (static + the dynamic stages)
+    of `module`, without the result cache, per source tree in `trees` (``{label: src}``);
+    the runs alternate, so load drifts hit every figure alike."""
+    base = [sys.executable, "-m", "assay", "check", str(module), "--offline", "--no-ledger"]
+    base += ["--no-cache", "--format", "json", "-j", "1"]
+    commands = {"static": [*base, "--no-dynamic"], "default": base}
+    times: dict[str, list[float]] = {}
+    for label, src in trees.items():
+        env = _user_environment(PYTHONPATH=str(src))
+        _run(commands["static"], env)  # byte-compile that tree, fill the knowledge caches
+        for _ in range(repeat):
+            for kind, command in commands.items():
+                times.setdefault(f"{label}_{kind}", []).append(_run(command, env)[0])
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def small_file(repeat: int) -> dict[str, tuple[float, float]]:
     """Wall and CPU seconds for `assay check` on a 4-line file, end to end (a fresh process):
     static only and the default run (static + the sandboxed probes), each cold (empty cache)
@@ -243,6 +265,22 @@ def small_file(repeat: int) -> dict[str, tuple[float, float]]:
         return result
 
 
+def _print_dynamic_cost(repeat: int, against: Path | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="assay-bench-") as scratch:
+        module = Path(scratch) / "thousand_lines.py"
+        module.write_text(thousand_line_module(), encoding="utf-8")
+        trees = {"this": ROOT / "src"}
+        if against is not None:
+            trees["against"] = against.resolve()
+        cost = dynamic_cost(module, repeat, trees)
+    for label in trees:
+        static, default = cost[f"{label}_static"], cost[f"{label}_default"]
+        print(
+            f"1,000-line module ({label} {trees[label]}): static {static:.2f}s, default "
+            f"(dynamic probes) {default:.2f}s (x{default / static:.2f} the static time)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one line per target with the seconds and the ratios to ruff."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -259,8 +297,23 @@ def main(argv: list[str] | None = None) -> int:
         help="Only the 4-line file and the corpus (issue 19's targets), not the 1,000-line "
         "file and assay's src/.",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="Another tree's src/ to time the dynamic run of the 1,000-line module with, too.",
+    )
+    parser.add_argument(
+        "--dynamic-only",
+        action="store_true",
+        help="Only the default (dynamic) run against the static run of the 1,000-line module.",
+    )
     args = parser.parse_args(argv)
     _byte_compile()
+    if not args.corpus_only:
+        _print_dynamic_cost(args.repeat, args.against)
+    if args.dynamic_only:
+        return 0
     four = small_file(args.repeat)
     print(
         "4-line file, end to end (wall, CPU): "

@@ -1,20 +1,29 @@
 """The check pipeline: source files → static stage → dynamic stages (in their declared order)
 → trust tiers → one `Report`. Below `api` (which validates what users pass) and above every
 stage, so that generation and completion check candidates without going through the public
-API."""
+API.
+
+The dynamic stages plan and run in the frame of `assay.behaviour.stages._frame`; what is the
+same for all of them is done here, once: each file parsed once, one sandbox pool for the run,
+``# assay: ignore`` comments, severity overrides, the "did not run" warning and the merge."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from assay.cache import FileResult, ResultCache, merge_cached
 from assay.config import Settings, load_settings
-from assay.model import Report
+from assay.model import FileError, Finding, Report
 from assay.rules._engine import check_inputs as static_stage
 from assay.rules._registry import validate_selectors
 from assay.rules._tiers import with_reviews
 from assay.source.discover import SourceInput, project_modules
+
+if TYPE_CHECKING:
+    from assay.behaviour.stages._frame import CheckedFile, Pool, Ran, Stage
 
 __all__ = ["check_inputs", "check_text"]
 
@@ -94,21 +103,160 @@ def _stages(
     """The static stage, the dynamic stages in their order, and the trust tiers."""
     report = static_stage(inputs, effective, project_modules=modules, jobs=jobs)
     if effective.dynamic:
-        from assay.behaviour.stages.complexity import with_complexity_findings
-        from assay.behaviour.stages.constant_output import with_constant_output
-        from assay.behaviour.stages.functions import with_dynamic_findings
-
-        # Order matters: constant-output probing defers to the runtime probes' AS606.
-        report = with_dynamic_findings(report, effective)
-        report = with_complexity_findings(report, effective)
-        report = with_constant_output(report, effective)
-        if effective.base is not None:
-            from assay.behaviour.diff.findings import with_behaviour_diff
-
-            # Against a git revision: each file's changed functions, old and new on the
-            # same inputs (AS702), and timed side by side (AS703).
-            report = with_behaviour_diff(report, effective)
+        report = _dynamic_stages(report, effective)
     return with_reviews(_without_per_file_ignores(report, effective.per_file_ignores, inputs))
+
+
+def _dynamic_stages(report: Report, settings: Settings) -> Report:
+    """`report` plus what the dynamic stages find, in their order, on one sandbox pool
+    started only when some stage has work (a sandbox costs a few tenths of a second).
+
+    Each stage's new findings are kept when their rule is active and no ``# assay: ignore``
+    comment on the reported line silences them, with the configured severities. When the
+    sandbox cannot run here, `Report.warnings` says which stage did not run instead of
+    pretending it did; one file's failure is that file's `errors` entry."""
+    from assay.behaviour.stages._frame import Pool, degraded_warnings, suppressed
+    from assay.rules._engine import active_rules
+
+    active = frozenset(r.id for r in active_rules(settings))
+    stages = _dynamic_stage_list(settings)
+    files = _parsed(report.sources)
+    plans = [(stage, *_plan(stage, files)) for stage in stages]
+    errors = list(report.errors)
+    if not any(works for _, works, _ in plans):
+        errors.extend(e for _, _, failed in plans for e in failed)
+        return report.model_copy(update={"errors": errors})
+    by_path: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    notes = list(report.notes)
+    warnings = list(report.warnings)
+    wanted = [(stage, works) for stage, works, _ in plans if works]
+    pool = Pool(
+        workers=max(stage.workers for stage, _ in wanted),
+        warm=tuple(
+            dict.fromkeys(
+                m for st, works in wanted for m in st.warm([w for _, w in works.values()])
+            )
+        ),
+    )
+    with contextlib.closing(pool):
+        for stage, works, failed in plans:
+            errors.extend(failed)
+            ran = _run(stage, works, pool, by_path, warnings) if works else None
+            if ran is None:
+                continue
+            results, crashed = ran
+            errors.extend(crashed)
+            for path, result in results:
+                kept = by_path.setdefault(path, [])
+                if result.revised is not None:
+                    kept[:] = result.revised
+                kept.extend(
+                    _overridden(f, settings)
+                    for f in result.findings
+                    if f.rule in active and not suppressed(report.sources[path], f)
+                )
+                notes.extend(result.notes)
+    return report.model_copy(
+        update={
+            "findings": sorted(
+                (f for found in by_path.values() for f in found), key=Finding.sort_key
+            ),
+            "notes": notes,
+            "errors": errors,
+            "warnings": degraded_warnings(warnings, pool.degraded),
+        }
+    )
+
+
+def _dynamic_stage_list(settings: Settings) -> list[Stage[Any]]:
+    """The dynamic stages in their order, each limited to its active rules."""
+    from assay.behaviour.diff.findings import DIFF_RULES, BehaviourDiffStage
+    from assay.behaviour.stages import complexity, constant_output
+    from assay.behaviour.stages.functions import RuntimeProbes
+    from assay.rules._engine import active_rules
+
+    rules = active_rules(settings)
+    active = frozenset(r.id for r in rules)
+    timeout = settings.probe_timeout
+    # Order matters: constant-output probing defers to the runtime probes' AS606; against
+    # a git revision, the behaviour diff (AS702, AS703) comes last.
+    stages: list[Stage[Any]] = [
+        RuntimeProbes(frozenset(r.id for r in rules if r.kind == "dynamic"), timeout),
+        complexity.GrowthProbes(active & complexity.RULES),
+        constant_output.ConstantOutputProbe(active & constant_output.RULES, timeout),
+    ]
+    if settings.base is not None:
+        stages.append(BehaviourDiffStage(settings.base, active & DIFF_RULES, timeout))
+    return stages
+
+
+def _parsed(sources: dict[str, str]) -> list[CheckedFile]:
+    """Every checked file with its tree (None when it does not parse: the static stage
+    already reported why), each parsed once for all the dynamic stages."""
+    from assay.behaviour.stages._frame import CheckedFile
+    from assay.source.parsed import parse_module
+
+    files: list[CheckedFile] = []
+    for path, source in sources.items():
+        try:
+            tree = parse_module(source, path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None
+        files.append(CheckedFile(path, source, tree))
+    return files
+
+
+#: The files where a stage has work: ``{path: (file, work)}``.
+_Works = dict[str, tuple["CheckedFile", Any]]
+
+
+def _plan(stage: Stage[Any], files: list[CheckedFile]) -> tuple[_Works, list[FileError]]:
+    """The files where `stage` has work, and an error entry per file whose planning
+    failed."""
+    from assay.behaviour.stages._frame import guarded
+
+    works: _Works = {}
+    failed: list[FileError] = []
+    for file in files:
+        work = guarded(file.path, f"planning {stage.name}", failed, stage.plan, file)
+        if work is not None:
+            works[file.path] = (file, work)
+    return works, failed
+
+
+def _run(
+    stage: Stage[Any],
+    works: _Works,
+    pool: Pool,
+    by_path: dict[str, list[Finding]],
+    warnings: list[str],
+) -> tuple[list[tuple[str, Ran]], list[FileError]] | None:
+    """What `stage` found in each planned file and the files it failed on; None, with a
+    warning, when the sandbox cannot run (then the next stage starts fresh sandboxes)."""
+    from assay.behaviour.stages._frame import guarded
+    from assay.errors import SandboxError
+
+    results: list[tuple[str, Ran]] = []
+    failed: list[FileError] = []
+    try:
+        for path, (file, work) in works.items():
+            earlier = list(by_path.get(path, ()))
+            ran = guarded(path, stage.name, failed, stage.run, file, work, pool, earlier)
+            if ran is not None:
+                results.append((path, ran))
+    except SandboxError as error:
+        warnings.append(f"{stage.label} did not run: {error}")
+        pool.close()
+        return None
+    return results, failed
+
+
+def _overridden(finding: Finding, settings: Settings) -> Finding:
+    """`finding` with the severity the configuration sets for its rule, if any."""
+    severity = settings.severity.get(finding.rule)
+    return finding if severity is None else finding.model_copy(update={"severity": severity})
 
 
 def check_text(source: str, *, name: str, offline: bool = True, dynamic: bool = False) -> Report:

@@ -7,9 +7,7 @@ import ast
 import pytest
 
 import assay
-import assay.behaviour.stages.complexity
-import assay.behaviour.stages.constant_output
-import assay.behaviour.stages.functions
+import assay.sandbox
 from assay.behaviour.inputs import ProbeInput
 from assay.behaviour.probes import repeat_indices
 from assay.behaviour.stages.functions import probe_targets, version_groups
@@ -45,12 +43,8 @@ class _NoSandbox:
 def test_a_file_with_nothing_to_run_starts_no_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each sandbox takes a few tenths of a second to start; `assay check` on a module of
     # constants and imports should not pay for three of them.
-    for module in (
-        assay.behaviour.stages.functions,
-        assay.behaviour.stages.complexity,
-        assay.behaviour.stages.constant_output,
-    ):
-        monkeypatch.setattr(module, "Sandbox", _NoSandbox)
+    # Every dynamic stage runs on the pipeline's pool, which starts `assay.sandbox.Sandbox`.
+    monkeypatch.setattr(assay.sandbox, "Sandbox", _NoSandbox)
     source = "import os\n\nSEPARATOR = os.sep\n\n\nclass Config:\n    debug = False\n"
     report = assay.check_source(source, offline=True)
     assert report.findings == [] and report.warnings == []

@@ -18,6 +18,7 @@ from assay.errors import RuleError
 from assay.model import FileError, Finding, Report
 from assay.rules._registry import Rule, all_rules, iter_selected
 from assay.source.discover import SourceInput
+from assay.source.parsed import parse_module
 
 __all__ = ["active_rules", "check_inputs", "check_source"]
 
@@ -155,7 +156,7 @@ def check_source(
         with warnings.catch_warnings():
             # Invalid escape sequences in checked code are the checked code's business.
             warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(source, filename=path, type_comments=False)
+            tree = parse_module(source, path, fresh=True)
     except SyntaxError as error:
         return [], [
             FileError(

@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 
 from assay.model import Family, FileError, Finding, FunctionReview, Report, TrustTier
+from assay.source.parsed import parse_module
 from assay.syntax import ImportMap, dotted_name, own_nodes
 
 __all__ = ["CHECKLISTS", "classify_function", "review_functions", "with_reviews"]
@@ -228,7 +229,7 @@ def with_reviews(report: Report) -> Report:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SyntaxWarning)
-                tree = ast.parse(source)
+                tree = parse_module(source, path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             # Unparsable files are already listed in report.errors; they have no functions.
             continue

@@ -6,35 +6,32 @@ counterexamples (or both timing series) as evidence. `diff_report` wraps them in
 whose notes say what was equivalent and on how many inputs, and what was not compared,
 so the existing renderers (text, SARIF, HTML, ...) show a diff like any check.
 
-`with_behaviour_diff` is the dynamic stage that `assay check --base REV` runs after the
+`BehaviourDiffStage` is the dynamic stage that `assay check --base REV` runs after the
 others: every checked file that existed at `REV` is diffed against that version.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assay.behaviour.diff import BehaviourDiff, PairResult, diff_sources
-from assay.behaviour.stages._frame import degraded_warnings, guarded
-from assay.behaviour.stages.functions import _override, _suppressed
-from assay.config import Settings
+from assay.behaviour.stages._frame import CheckedFile, Pool, Ran
 from assay.model import FileError, Finding, Report, Severity
 from assay.rules._registry import finding_for
-from assay.sandbox import Sandbox
 
 __all__ = [
     "DIFF_RULES",
     "MAX_TEST_DIRECTORIES",
+    "BehaviourDiffStage",
     "diff_findings",
     "diff_notes",
     "diff_report",
     "repository_tests",
-    "with_behaviour_diff",
 ]
 
 #: The rules a behaviour diff reports.
@@ -212,88 +209,56 @@ def _tests_under(root: Path, *, recursive: bool) -> tuple[str, ...]:
     return tuple(texts)
 
 
-def _diff_file(
-    path: str,
-    source: str,
-    revision: str,
-    rules: frozenset[str],
-    settings: Settings,
-    sandbox: Sandbox,
-) -> tuple[list[Finding], list[str]]:
-    from assay.source.gitbase import file_at, messages_since
+@dataclass(frozen=True)
+class BehaviourDiffStage:
+    """The stage of ``assay check --base REV``: each checked file that existed at `revision`
+    against that version, its changed functions run old and new on the same inputs (AS702)
+    and timed side by side (AS703).
 
-    real = Path(path)
-    old = file_at(revision, real)
-    if old is None:
-        return [], []
-    diff = diff_sources(
-        old,
-        source,
-        timeout_s=settings.probe_timeout,
-        performance="AS703" in rules,
-        callers=repository_tests(real),
-        messages=(messages_since(revision, real),),
-        sandbox=sandbox,
-    )
-    notes = diff_notes(diff, path)
-    notes.extend(f"{path}: behaviour diff against {revision} failed: {e}" for e in diff.errors)
-    findings = [
-        _override(f, settings)
-        for f in diff_findings(diff, path)
-        if f.rule in rules and not _suppressed(source, f)
-    ]
-    return findings, notes
+    Attributes:
+        revision: the git revision compared against.
+        rules: the active ids of `DIFF_RULES`.
+        timeout_s: limit per call.
+    """
 
+    revision: str
+    rules: frozenset[str]
+    timeout_s: float
+    name: str = "the behaviour diff"
+    label: str = "behaviour diff"
+    workers: int = 2
 
-def with_behaviour_diff(report: Report, settings: Settings) -> Report:
-    """`report` plus the behaviour diff of every checked file against ``settings.base``
-    (AS702, AS703), when a base is set and those rules are active; files that did not
-    exist at the base, or are not files on disk, have nothing to compare."""
-    from assay.errors import SandboxError
-    from assay.rules._engine import active_rules
+    def plan(self, file: CheckedFile) -> Path | None:
+        """`file` on disk, when the diff rules are active; files that are not on disk
+        (stdin, a candidate's text) have no old version."""
+        path = file.path
+        if not self.rules or path in {"-", ""} or path.startswith("<"):
+            return None
+        real = Path(path)
+        return real if real.is_file() else None
 
-    rules = frozenset(r.id for r in active_rules(settings)) & DIFF_RULES
-    revision = settings.base
-    files = {
-        path: source
-        for path, source in report.sources.items()
-        if path not in {"-", ""} and not path.startswith("<") and Path(path).is_file()
-    }
-    if revision is None or not rules or not files:
-        return report
-    found: list[Finding] = []
-    notes: list[str] = []
-    crashed: list[FileError] = []
-    gaps: Sequence[str] = ()
-    try:
-        with contextlib.ExitStack() as stack:
-            box = stack.enter_context(Sandbox(workers=2))
-            gaps = box.degraded
-            for path, source in files.items():
-                done = guarded(
-                    path,
-                    "the behaviour diff",
-                    crashed,
-                    _diff_file,
-                    path,
-                    source,
-                    revision,
-                    rules,
-                    settings,
-                    box,
-                )
-                if done is not None:
-                    found.extend(done[0])
-                    notes.extend(done[1])
-    except SandboxError as error:
-        return report.model_copy(
-            update={"warnings": [*report.warnings, f"behaviour diff did not run: {error}"]}
+    def warm(self, works: Sequence[Path]) -> tuple[str, ...]:
+        """Nothing beyond what the diff's jobs import themselves."""
+        return ()
+
+    def run(self, file: CheckedFile, work: Path, pool: Pool, earlier: Sequence[Finding]) -> Ran:
+        """Diff `file` against its version at the revision (nothing when it did not exist)."""
+        from assay.source.gitbase import file_at, messages_since
+
+        old = file_at(self.revision, work)
+        if old is None:
+            return Ran()
+        diff = diff_sources(
+            old,
+            file.source,
+            timeout_s=self.timeout_s,
+            performance="AS703" in self.rules,
+            callers=repository_tests(work),
+            messages=(messages_since(self.revision, work),),
+            sandbox=pool.sandbox(),
         )
-    return report.model_copy(
-        update={
-            "findings": sorted([*report.findings, *found], key=Finding.sort_key),
-            "notes": [*report.notes, *notes],
-            "errors": [*report.errors, *crashed],
-            "warnings": degraded_warnings(report.warnings, tuple(gaps)),
-        }
-    )
+        notes = diff_notes(diff, file.path)
+        notes.extend(
+            f"{file.path}: behaviour diff against {self.revision} failed: {e}" for e in diff.errors
+        )
+        return Ran(diff_findings(diff, file.path), notes)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assay.errors import InvalidArgument
+from assay.source.parsed import parse_module
 
 __all__ = [
     "NOT_LITERAL",
@@ -340,7 +341,8 @@ def spec_from_tests(tests: Iterable[str], entry_point: str, *, base: Spec | None
 
 def _parse(text: str) -> ast.Module | None:
     try:
-        return ast.parse(text)
+        # A checked module's spec is read from its whole text: the tree the pipeline parsed.
+        return parse_module(text)
     except (SyntaxError, ValueError):
         return None
 

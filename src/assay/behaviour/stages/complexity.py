@@ -37,24 +37,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assay.behaviour.stages._frame import guarded, plan_files
-from assay.config import Settings
-from assay.model import FileError, Finding, Report, Severity
-from assay.rules._context import Context
+from assay.behaviour.stages._frame import CheckedFile, Pool, Ran
+from assay.model import Finding, Report
 from assay.sandbox import Call, Job, Limits, Outcome, Sandbox
 
 __all__ = [
+    "RULES",
     "SIZES",
     "SUPERLINEAR",
     "Growth",
+    "GrowthProbes",
     "candidate_growth_findings",
     "confirmed",
-    "dynamic_findings",
     "fit_exponent",
     "measure_growth",
     "sized_arguments",
     "with_candidate_growth",
-    "with_complexity_findings",
 ]
 
 #: Input sizes tried, in order, until one call takes `TIME_BUDGET_S`.
@@ -526,64 +524,62 @@ def _confirm_superlinear(
     return [confirmed(g, second[g.function]) if g.function in second else g for g in growths]
 
 
-def _measured_functions(
-    source: str, rules: frozenset[str]
-) -> tuple[ast.Module, list[ast.FunctionDef]] | None:
-    """The file's tree and the functions the active `rules` measure; None when there are none."""
-    if not rules & {"AS509", "AS203"}:
-        return None
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-    functions = _targets(tree)
-    if "AS509" not in rules:
-        functions = [f for f in functions if _doctest_calls(f)]
-    return (tree, functions[:MAX_FUNCTIONS]) if functions else None
+#: The rules the growth probes report.
+RULES = frozenset({"AS509", "AS203"})
 
 
-def dynamic_findings(
-    source: str,
-    path: str,
-    *,
-    rules: frozenset[str],
-    sandbox: Sandbox,
-    settings: Settings,
-    seed: int = 0,
-) -> list[Finding]:
-    """AS509 and AS203 findings for one file (only the ids in `rules`)."""
-    measured = _measured_functions(source, rules)
-    if measured is None:
-        return []
-    return _measure(source, path, measured, rules, sandbox, settings, seed)
+@dataclass(frozen=True)
+class GrowthProbes:
+    """The stage timing each file's functions at growing sizes (AS509) and running their
+    docstring examples for runtime deprecation warnings (AS203).
 
+    Attributes:
+        rules: the active ids of `RULES`.
+        seed: seed of the generated arguments.
+    """
 
-def _measure(
-    source: str,
-    path: str,
-    measured: tuple[ast.Module, list[ast.FunctionDef]],
-    rules: frozenset[str],
-    sandbox: Sandbox,
-    settings: Settings,
-    seed: int = 0,
-) -> list[Finding]:
-    """`dynamic_findings` once the functions to measure are known."""
-    from assay.rules.deprecated import findings_from_warnings
+    rules: frozenset[str]
+    seed: int = 0
+    name: str = "the growth probes"
+    label: str = "complexity and warning probes"
+    workers: int = 1
 
-    tree, functions = measured
-    growths, warned = measure_growth(source, functions, sandbox=sandbox, seed=seed)
-    growths = _confirm_superlinear(source, functions, growths, sandbox=sandbox, seed=seed)
-    context = Context(path=path, source=source, tree=tree, settings=settings)
-    findings: list[Finding] = []
-    if "AS509" in rules:
-        findings.extend(growth_findings(path, growths))
-    if "AS203" in rules:
-        for function_name, outcome in warned:
-            findings.extend(
-                findings_from_warnings(outcome.warnings, path=path, function=function_name)
-            )
-    unique = {(f.rule, f.line, f.message): f for f in findings}
-    return [f for f in unique.values() if not context.suppressed(f.line, f.rule)]
+    def plan(self, file: CheckedFile) -> list[ast.FunctionDef] | None:
+        """The functions of `file` the active rules measure; None when there are none."""
+        if not self.rules or file.tree is None:
+            return None
+        functions = _targets(file.tree)
+        if "AS509" not in self.rules:
+            functions = [f for f in functions if _doctest_calls(f)]
+        return functions[:MAX_FUNCTIONS] or None
+
+    def warm(self, works: Sequence[list[ast.FunctionDef]]) -> tuple[str, ...]:
+        """Nothing: the measured calls take plain arguments built in the job."""
+        return ()
+
+    def run(
+        self,
+        file: CheckedFile,
+        work: list[ast.FunctionDef],
+        pool: Pool,
+        earlier: Sequence[Finding],
+    ) -> Ran:
+        """Measure the planned functions of `file`; superlinear ones are measured twice."""
+        from assay.rules.deprecated import findings_from_warnings
+
+        box = pool.sandbox()
+        growths, warned = measure_growth(file.source, work, sandbox=box, seed=self.seed)
+        growths = _confirm_superlinear(file.source, work, growths, sandbox=box, seed=self.seed)
+        findings: list[Finding] = []
+        if "AS509" in self.rules:
+            findings.extend(growth_findings(file.path, growths))
+        if "AS203" in self.rules:
+            for function_name, outcome in warned:
+                findings.extend(
+                    findings_from_warnings(outcome.warnings, path=file.path, function=function_name)
+                )
+        unique = {(f.rule, f.line, f.message): f for f in findings}
+        return Ran(list(unique.values()))
 
 
 def candidate_growth_findings(
@@ -636,62 +632,6 @@ def candidate_growth_findings(
         )
         findings.append(finding.model_copy(update={"candidate": name}))
     return findings
-
-
-def with_complexity_findings(report: Report, settings: Settings) -> Report:
-    """`report` plus AS509/AS203 findings for every checked file (when selected), with
-    per-rule severity overrides applied. When the sandbox cannot run, `Report.warnings` says
-    so instead of pretending the measurements were made."""
-    from assay.errors import SandboxError
-    from assay.rules._engine import active_rules
-
-    rules = frozenset(r.id for r in active_rules(settings)) & {"AS509", "AS203"}
-    # A sandbox costs a few tenths of a second to start: not for files with nothing to measure.
-    works, crashed = plan_files(
-        report.sources, lambda source: _measured_functions(source, rules), "the growth probes"
-    )
-    report = report.model_copy(update={"errors": [*report.errors, *crashed]})
-    if not works:
-        return report
-    found: list[Finding] = []
-    failed: list[FileError] = []
-    try:
-        with Sandbox(workers=1) as box:
-            for path, (source, measured) in works.items():
-                found.extend(
-                    guarded(
-                        path,
-                        "the growth probes",
-                        failed,
-                        _measure,
-                        source,
-                        path,
-                        measured,
-                        rules,
-                        box,
-                        settings,
-                    )
-                    or []
-                )
-    except SandboxError as error:
-        return report.model_copy(
-            update={
-                "warnings": [
-                    *report.warnings,
-                    f"complexity and warning probes did not run: {error}",
-                ]
-            }
-        )
-    report = report.model_copy(update={"errors": [*report.errors, *failed]})
-    kept = []
-    for finding in found:
-        override: Severity | None = settings.severity.get(finding.rule)
-        kept.append(finding.model_copy(update={"severity": override}) if override else finding)
-    if not kept:
-        return report
-    return report.model_copy(
-        update={"findings": sorted([*report.findings, *kept], key=Finding.sort_key)}
-    )
 
 
 def with_candidate_growth(

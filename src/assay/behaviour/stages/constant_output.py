@@ -16,19 +16,20 @@ Functions that touch the world (files, network, clock, randomness: the behaviour
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from assay.behaviour.inputs import ProbeInput, generate_inputs
-from assay.behaviour.spec import extract_spec
-from assay.behaviour.stages._frame import guarded, plan_files
-from assay.behaviour.stages.functions import _WORLDLY, _suppressed
-from assay.config import Settings
-from assay.model import Finding, Report, Severity
+from assay.behaviour.stages._frame import CheckedFile, Pool, Ran
+from assay.behaviour.stages.functions import _WORLDLY
+from assay.model import Finding
 from assay.rules.silent_failure._literals import all_returns_literal, hardcoded_candidates
 from assay.rules.silent_failure.same_literal_for_any_input import same_literal_for_any_input
 from assay.sandbox import Call, Job, Limits, Sandbox, Status
+from assay.source.parsed import parse_module
 
-__all__ = ["MIN_CALLS", "constant_outputs", "with_constant_output"]
+__all__ = ["MIN_CALLS", "RULES", "ConstantOutputProbe", "constant_outputs", "targets"]
 
 #: Distinct successful calls needed before "always the same output" is claimed.
 MIN_CALLS = 3
@@ -62,9 +63,14 @@ def targets(source: str) -> list[ast.FunctionDef]:
     """Public top-level functions with parameters whose every return is the same literal
     data."""
     try:
-        tree = ast.parse(source)
+        tree = parse_module(source)
     except (SyntaxError, ValueError):
         return []
+    return _targets_in(tree)
+
+
+def _targets_in(tree: ast.Module) -> list[ast.FunctionDef]:
+    """`targets` of a parsed file."""
     found = []
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef) or node.decorator_list:
@@ -79,8 +85,8 @@ def targets(source: str) -> list[ast.FunctionDef]:
     return found
 
 
-def _inputs(source: str, function: ast.FunctionDef) -> list[ProbeInput]:
-    spec = extract_spec(source, function.name)
+def _inputs(file: CheckedFile, function: ast.FunctionDef) -> list[ProbeInput]:
+    spec = file.spec(function.name)
     generated = generate_inputs(spec, budget=_BUDGET, seed=0)
     if len(generated) >= MIN_CALLS:
         return generated
@@ -96,15 +102,16 @@ def _inputs(source: str, function: ast.FunctionDef) -> list[ProbeInput]:
 
 
 def constant_outputs(
-    source: str, *, box: Sandbox, timeout_s: float = 2.0
+    file: CheckedFile, functions: Sequence[ast.FunctionDef], *, box: Sandbox, timeout_s: float
 ) -> dict[str, dict[str, Any]]:
-    """``function name -> evidence`` for the functions that returned one value for every
-    input tried (at least `MIN_CALLS` distinct successful calls)."""
+    """``function name -> evidence`` for those of `functions` (`targets` of `file`) that
+    returned one value for every input tried (at least `MIN_CALLS` distinct successful
+    calls)."""
     confirmed: dict[str, dict[str, Any]] = {}
-    for function in targets(source):
-        inputs = _inputs(source, function)
+    for function in functions:
+        inputs = _inputs(file, function)
         job = Job(
-            source=source,
+            source=file.source,
             calls=tuple(Call.function(function.name, *i.args, **i.kwargs) for i in inputs),
             limits=Limits(timeout_s=timeout_s, memory_mb=256),
             name=f"constant-output:{function.name}",
@@ -128,89 +135,72 @@ def constant_outputs(
 
 
 def _merge(
-    report: Report, path: str, source: str, confirmed: dict[str, dict[str, Any]]
-) -> tuple[list[Finding], list[Finding]]:
-    """(updated static findings of `path`, new AS408 findings)."""
-    by_name = {f.name: f for f in targets(source)}
+    earlier: Sequence[Finding], path: str, work: _Work, confirmed: dict[str, dict[str, Any]]
+) -> Ran:
+    """The new AS408 findings of `file`, and its `earlier` findings with each confirmed
+    AS404 carrying the calls as ``evidence["dynamic"]``."""
+    tree, functions = work
+    by_name = {f.name: f for f in functions}
     # Functions that never read their parameters are AS404's, confirmed or not.
-    static_names = {node.name for node, _ in hardcoded_candidates(ast.parse(source))}
+    static_names = {node.name for node, _ in hardcoded_candidates(tree)}
     # The behaviour probe's AS606 (constant output against examples/hints) already said it.
-    static_names |= {
-        str(f.function) for f in report.findings if f.path == path and f.rule == "AS606"
-    }
-    updated: list[Finding] = []
-    for finding in report.findings:
-        if finding.path == path and finding.rule == "AS404":
+    static_names |= {str(f.function) for f in earlier if f.rule == "AS606"}
+    revised: list[Finding] = []
+    for finding in earlier:
+        if finding.rule == "AS404":
             name = str(finding.evidence.get("function", ""))
             if name in confirmed:
                 evidence = {**finding.evidence, "dynamic": confirmed[name]}
                 finding = finding.model_copy(update={"evidence": evidence})
-        updated.append(finding)
+        revised.append(finding)
     new = [
         finding
         for name, evidence in confirmed.items()
         if name not in static_names and name in by_name
         for finding in same_literal_for_any_input(path, by_name[name], evidence)
     ]
-    return updated, new
+    return Ran(new, revised=revised)
 
 
-def _selected(settings: Settings) -> set[str]:
-    from assay.rules._engine import active_rules
-
-    return {r.id for r in active_rules(settings)} & {"AS404", "AS408"}
-
-
-def with_constant_output(report: Report, settings: Settings) -> Report:
-    """`report` with AS404 findings confirmed in the sandbox and AS408 findings added."""
-    from assay.errors import SandboxError
-
-    wanted = _selected(settings)
-    if not wanted or not report.sources:
-        return report
-    findings = list(report.findings)
-    added: list[Finding] = []
-    work, failed = plan_files(
-        report.sources, lambda source: targets(source) or None, "the constant-output probe"
-    )
-    report = report.model_copy(update={"errors": [*report.errors, *failed]})
-    failed = []
-    if not work:
-        return report
-    try:
-        with Sandbox(workers=1) as box:
-            for path, (source, _) in work.items():
-                confirmed = guarded(
-                    path,
-                    "the constant-output probe",
-                    failed,
-                    constant_outputs,
-                    source,
-                    box=box,
-                    timeout_s=settings.probe_timeout,
-                )
-                if not confirmed:
-                    continue
-                probe = report.model_copy(update={"findings": findings})
-                findings, new = _merge(probe, path, source, confirmed)
-                added.extend(f for f in new if "AS408" in wanted and not _ignored(source, f))
-    except SandboxError as error:
-        return report.model_copy(
-            update={"warnings": [*report.warnings, f"constant-output probe did not run: {error}"]}
-        )
-    overridden = [_override(f, settings) for f in added]
-    return report.model_copy(
-        update={
-            "findings": sorted([*findings, *overridden], key=Finding.sort_key),
-            "errors": [*report.errors, *failed],
-        }
-    )
+#: The rules whose findings the constant-output probe confirms or reports.
+RULES = frozenset({"AS404", "AS408"})
+#: A file's tree and its functions whose every return is one literal.
+_Work = tuple[ast.Module, list[ast.FunctionDef]]
 
 
-def _ignored(source: str, finding: Finding) -> bool:
-    return _suppressed(source, finding)
+@dataclass(frozen=True)
+class ConstantOutputProbe:
+    """The stage confirming hard-coded results by running them (AS404's evidence, AS408).
 
+    Attributes:
+        rules: the active ids of `RULES`.
+        timeout_s: limit per call.
+    """
 
-def _override(finding: Finding, settings: Settings) -> Finding:
-    severity: Severity | None = settings.severity.get(finding.rule)
-    return finding if severity is None else finding.model_copy(update={"severity": severity})
+    rules: frozenset[str]
+    timeout_s: float
+    name: str = "the constant-output probe"
+    label: str = "constant-output probe"
+    workers: int = 1
+
+    def plan(self, file: CheckedFile) -> _Work | None:
+        """The functions of `file` whose every return is one literal; None when none."""
+        if not self.rules or file.tree is None:
+            return None
+        found = _targets_in(file.tree)
+        return (file.tree, found) if found else None
+
+    def warm(self, works: Sequence[_Work]) -> tuple[str, ...]:
+        """Nothing: the calls take plain arguments built in the job."""
+        return ()
+
+    def run(
+        self,
+        file: CheckedFile,
+        work: _Work,
+        pool: Pool,
+        earlier: Sequence[Finding],
+    ) -> Ran:
+        """Call the planned functions of `file` with varied inputs."""
+        confirmed = constant_outputs(file, work[1], box=pool.sandbox(), timeout_s=self.timeout_s)
+        return _merge(earlier, file.path, work, confirmed) if confirmed else Ran()

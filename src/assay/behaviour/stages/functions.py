@@ -1,6 +1,7 @@
 """The dynamic stage of `assay check`: probe one file's functions in the sandbox.
 
-`dynamic_findings(source, path, ...)` is a plain function of a file's text. It probes:
+`RuntimeProbes` plans from a parsed file and runs in the frame of
+`assay.behaviour.stages._frame`. It probes:
 
 * every top-level function that carries docstring examples or type hints on all its
   required parameters (`probe_targets`), with the single-candidate probes of
@@ -18,7 +19,6 @@ result depends on the world (files, network, time, randomness) are not probed.
 from __future__ import annotations
 
 import ast
-import contextlib
 import copy
 import json
 import re
@@ -38,7 +38,6 @@ from assay.behaviour.inputs.typed import (
 )
 from assay.behaviour.probes import (
     NOT_BUILT,
-    OTHER_HASH_SEED,
     CandidateRun,
     Location,
     Observation,
@@ -48,21 +47,20 @@ from assay.behaviour.probes import (
     traceback_tail,
 )
 from assay.behaviour.spec import NOT_LITERAL, Spec, extract_spec, literal_value
-from assay.behaviour.stages._frame import degraded_warnings, guarded, plan_files
-from assay.config import Settings
-from assay.model import Finding, Report
+from assay.behaviour.stages._frame import CheckedFile, Pool, Ran
+from assay.model import Finding
 from assay.rules._registry import finding_for
 from assay.sandbox import ExceptionInfo, Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize
+from assay.source.parsed import parse_module
 from assay.source.segments import Segments
 
 __all__ = [
     "CHECK_BUDGET",
     "MAX_FUNCTIONS",
-    "dynamic_findings",
+    "RuntimeProbes",
     "probe_targets",
     "version_groups",
-    "with_dynamic_findings",
 ]
 
 #: Functions probed per file, and generated inputs per function.
@@ -89,8 +87,11 @@ def probe_targets(source: str) -> list[tuple[ast.FunctionDef, Spec]]:
     required parameter; not generators, coroutines or decorated functions; not reading
     files, the network, the clock or a random generator (see `_WORLDLY`)."""
     tree = _parse(source)
-    if tree is None:
-        return []
+    return [] if tree is None else _probe_targets(source, tree)
+
+
+def _probe_targets(source: str, tree: ast.Module) -> list[tuple[ast.FunctionDef, Spec]]:
+    """`probe_targets` of a parsed file."""
     grouped = {name for group in version_groups(tree).values() for name in group}
     worldly = _worldly_helpers(tree)
     defined = _module_names(tree)
@@ -153,7 +154,7 @@ def _worldly_helpers(tree: ast.Module) -> set[str]:
 
 def _parse(source: str) -> ast.Module | None:
     try:
-        return ast.parse(source)
+        return parse_module(source)
     except (SyntaxError, ValueError):
         return None
 
@@ -205,57 +206,55 @@ def replace_name(node: ast.FunctionDef, name: str) -> ast.FunctionDef:
     return renamed
 
 
-def dynamic_findings(
-    source: str,
-    path: str,
-    *,
-    rules: frozenset[str],
-    timeout_s: float = 2.0,
-    sandbox: Sandbox | None = None,
-    reseeded: Sandbox | None = None,
-) -> list[Finding]:
-    """Runtime (AS6xx) and disagreement (AS7xx) findings for one file, limited to `rules`.
-
-    Args:
-        source: the file's text; the whole file is the module each probe imports.
-        path: the path findings are reported at.
-        rules: ids of the active rules; nothing runs when none of them is dynamic.
-        timeout_s: limit per call.
-        sandbox: a running sandbox to reuse; default: one opened here when needed.
-        reseeded: a running sandbox hashing strings under `OTHER_HASH_SEED`, where a few
-            inputs run again in a fresh process (results depending on the order of a set of
-            strings change there: AS604); default: one opened here when needed.
-    """
-    work = _dynamic_work(source, rules)
-    if work is None:
-        return []
-    warm = _warm_for([work])
-    with contextlib.ExitStack() as stack:
-        if sandbox is None:
-            sandbox = stack.enter_context(Sandbox(workers=1, warm=warm))
-        if reseeded is None:
-            reseeded = stack.enter_context(Sandbox(workers=1, hash_seed=OTHER_HASH_SEED, warm=warm))
-        return _run_dynamic(source, path, work, rules, sandbox, reseeded, timeout_s).findings
-
-
 #: A file's tree, the functions to probe and the groups of versions to compare.
 _Work = tuple[ast.Module, list[tuple[ast.FunctionDef, Spec]], dict[str, list[str]]]
 
 
-def _dynamic_work(source: str, rules: frozenset[str]) -> _Work | None:
-    """What the active `rules` would run for `source`; None when there is nothing to run."""
-    wants_runtime = any(r.startswith("AS6") for r in rules)
-    wants_versions = any(r.startswith("AS7") for r in rules)
-    if not (wants_runtime or wants_versions):
-        return None
-    tree = _parse(source)
-    if tree is None:
-        return None
-    targets = probe_targets(source) if wants_runtime else []
-    groups = version_groups(tree) if wants_versions else {}
-    if not targets and not groups:
-        return None
-    return tree, targets, groups
+@dataclass(frozen=True)
+class RuntimeProbes:
+    """The stage probing each file's functions (AS6xx) and versions (AS7xx).
+
+    Attributes:
+        rules: ids of the active dynamic rules.
+        timeout_s: limit per call.
+    """
+
+    rules: frozenset[str]
+    timeout_s: float
+    name: str = "the runtime probes"
+    label: str = "dynamic probes"
+    workers: int = 1
+
+    def plan(self, file: CheckedFile) -> _Work | None:
+        """The functions and groups of versions of `file` the active rules probe; None
+        when there are none."""
+        wants_runtime = any(r.startswith("AS6") for r in self.rules)
+        wants_versions = any(r.startswith("AS7") for r in self.rules)
+        tree = file.tree
+        if not (wants_runtime or wants_versions) or tree is None:
+            return None
+        targets = _probe_targets(file.source, tree) if wants_runtime else []
+        groups = version_groups(tree) if wants_versions else {}
+        if not targets and not groups:
+            return None
+        return tree, targets, groups
+
+    def warm(self, works: Sequence[_Work]) -> tuple[str, ...]:
+        """Hypothesis, when some function of `works` gets inputs drawn in the sandbox."""
+        return _warm_for(works)
+
+    def run(self, file: CheckedFile, work: _Work, pool: Pool, earlier: Sequence[Finding]) -> Ran:
+        """Probe the planned functions of `file`; every probed function runs a few inputs
+        again in the reseeded sandbox (AS604)."""
+        return _run_dynamic(
+            file.source,
+            file.path,
+            work,
+            self.rules,
+            pool.sandbox(),
+            pool.reseeded(),
+            self.timeout_s,
+        )
 
 
 def _warm_for(works: Sequence[_Work]) -> tuple[str, ...]:
@@ -270,14 +269,6 @@ def _warm_for(works: Sequence[_Work]) -> tuple[str, ...]:
     return ()
 
 
-@dataclass(frozen=True)
-class _Probed:
-    """What the dynamic stage found in one file, and what it could not verify there."""
-
-    findings: list[Finding]
-    notes: list[str]
-
-
 def _run_dynamic(
     source: str,
     path: str,
@@ -286,8 +277,8 @@ def _run_dynamic(
     box: Sandbox,
     reseeded: Sandbox,
     timeout_s: float,
-) -> _Probed:
-    """`dynamic_findings` once the work is known and the sandboxes run."""
+) -> Ran:
+    """The findings and notes of the runtime probes once the work is known."""
     tree, targets, groups = work
     findings: list[Finding] = []
     notes: list[str] = []
@@ -299,12 +290,12 @@ def _run_dynamic(
             # Its versions cannot be compared either: every function of the file is unverified.
             unverified = [n.name for n, _ in targets] + [n for g in groups.values() for n in g]
             unimportable = _unimportable(path, failed.outcome, unverified, findings, rules)
-            return _Probed(unimportable.findings, [*notes, *unimportable.notes])
+            return Ran(unimportable.findings, [*notes, *unimportable.notes])
         findings.extend(probed.findings)
         notes.extend(probed.notes)
     for stem, names in groups.items():
         findings.extend(_cross_versions(source, path, tree, stem, names, box, reseeded, timeout_s))
-    return _Probed([f for f in findings if f.rule in rules], notes)
+    return Ran([f for f in findings if f.rule in rules], notes)
 
 
 class _Unimportable(Exception):
@@ -382,12 +373,12 @@ def _unimportable(
     unverified: list[str],
     findings: list[Finding],
     rules: frozenset[str],
-) -> _Probed:
+) -> Ran:
     names = ", ".join(unverified[:MAX_FUNCTIONS])
     reason = _caused_by_the_sandbox(outcome)
     if reason is not None:
         note = f"{path}: not verified here: {names}: the module does not import in the sandbox: "
-        return _Probed([f for f in findings if f.rule in rules], [note + reason])
+        return Ran([f for f in findings if f.rule in rules], [note + reason])
     failure = finding_for(
         "AS608",
         path=path,
@@ -404,7 +395,7 @@ def _unimportable(
         fix="make the module's top-level code run without input, network or files (move "
         "demos under `if __name__ == '__main__':`)",
     )
-    return _Probed([f for f in [*findings, failure] if f.rule in rules], [])
+    return Ran([f for f in [*findings, failure] if f.rule in rules], [])
 
 
 def _failing_line(outcome: Outcome) -> int:
@@ -424,10 +415,10 @@ def _probe_function(
     box: Sandbox,
     reseeded: Sandbox,
     timeout_s: float,
-) -> _Probed:
+) -> Ran:
     inputs, domains, notes = _inputs_for(path, node, spec, types)
     if not inputs and not spec.examples:
-        return _Probed([], notes)
+        return Ran([], notes)
     limits = Limits(timeout_s=timeout_s, memory_mb=512)
     runs: list[CandidateRun] = []
     # Two jobs at most (each one imports the module again): a first few inputs, then the
@@ -493,7 +484,7 @@ def _probe_function(
             "is not claimed"
         )
         findings = [f for f in findings if f.rule != "AS606"]
-    return _Probed(findings, notes)
+    return Ran(findings, notes)
 
 
 def _has_any(shape: Shape) -> bool:
@@ -847,84 +838,3 @@ def _cross_versions(
                     finding.model_copy(update={"line": node.lineno, "function": node.name})
                 )
     return findings
-
-
-_SUPPRESSION = re.compile(r"#\s*assay:\s*ignore(?:\[(?P<ids>[A-Za-z0-9_,\s-]+)\])?")
-
-
-def with_dynamic_findings(report: Report, settings: Settings) -> Report:
-    """`report` (from the static stage) plus the dynamic findings of every checked file,
-    honouring the selected rules, ``# assay: ignore[...]`` comments on the reported line and
-    per-rule severity overrides. When the sandbox cannot run here, the report says so in
-    `Report.warnings` instead of pretending the probes ran."""
-    from assay.errors import SandboxError
-    from assay.rules._engine import active_rules
-
-    rules = frozenset(r.id for r in active_rules(settings) if r.kind == "dynamic")
-    # Starting two sandboxes costs a few tenths of a second: not for files with nothing to run.
-    works, crashed = plan_files(
-        report.sources, lambda source: _dynamic_work(source, rules), "the runtime probes"
-    )
-    if not works:
-        return report.model_copy(update={"errors": [*report.errors, *crashed]})
-    found: list[Finding] = []
-    notes: list[str] = []
-    gaps: tuple[str, ...] = ()
-    warm = _warm_for([work for _, work in works.values()])
-    try:
-        with (
-            Sandbox(workers=1, warm=warm) as box,
-            Sandbox(workers=1, hash_seed=OTHER_HASH_SEED, warm=warm) as reseeded,
-        ):
-            gaps = box.degraded
-            for path, (source, work) in works.items():
-                probed = guarded(
-                    path,
-                    "the runtime probes",
-                    crashed,
-                    _run_dynamic,
-                    source,
-                    path,
-                    work,
-                    rules,
-                    box,
-                    reseeded,
-                    settings.probe_timeout,
-                )
-                if probed is None:
-                    continue
-                notes.extend(probed.notes)
-                for finding in probed.findings:
-                    if not _suppressed(source, finding):
-                        found.append(_override(finding, settings))
-    except SandboxError as error:
-        return report.model_copy(
-            update={
-                "warnings": [*report.warnings, f"dynamic probes did not run: {error}"],
-                "errors": [*report.errors, *crashed],
-            }
-        )
-    return report.model_copy(
-        update={
-            "findings": sorted([*report.findings, *found], key=Finding.sort_key),
-            "notes": [*report.notes, *notes],
-            "errors": [*report.errors, *crashed],
-            "warnings": degraded_warnings(report.warnings, gaps),
-        }
-    )
-
-
-def _suppressed(source: str, finding: Finding) -> bool:
-    lines = source.splitlines()
-    if not 1 <= finding.line <= len(lines):
-        return False
-    match = _SUPPRESSION.search(lines[finding.line - 1])
-    if match is None:
-        return False
-    ids = match.group("ids")
-    return ids is None or finding.rule in {part.strip() for part in ids.split(",")}
-
-
-def _override(finding: Finding, settings: Settings) -> Finding:
-    severity = settings.severity.get(finding.rule)
-    return finding if severity is None else finding.model_copy(update={"severity": severity})
