@@ -13,6 +13,8 @@ The loop (`generate_verified`)::
       -> if the selected candidate is not verified and rounds remain: repair prompts that
          carry the evidence (failing input, expected vs got, the finding and its rule),
          the repairs join the pool, verify again
+      -> with ``plan.doubt_samples``: a result still short of ``verified`` gets that many
+         more samples from a second way of asking (the plain instruction), verify again
       -> the selected candidate, its verdict (`assay.gen.verdict`: verified, plausible or
          rejected, with what evidence is missing), every candidate's verdict, the evidence
 
@@ -29,13 +31,14 @@ import ast
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assay.errors import InvalidArgument
-from assay.gen.draft import DraftPlan, Drafts, draft, draft_more
+from assay.gen.draft import DraftPlan, Drafts, draft, draft_doubt, draft_more
 from assay.gen.prompts import CODE_STOPS, Evidence, default_criteria, extract_code, repair_request
 from assay.gen.verdict import (
     DEFAULT_POLICY,
@@ -56,6 +59,7 @@ __all__ = [
     "generation_criteria",
     "guess_tier",
     "load_task",
+    "verify_candidates",
 ]
 
 #: Called with a stage name and a one-line message (for progress displays).
@@ -187,6 +191,19 @@ def guess_tier(task: Task) -> TrustTier:
     return TrustTier.LOGIC
 
 
+@dataclass
+class _Spent:
+    """What the model calls of one generation cost so far."""
+
+    usage: Usage = field(default_factory=Usage)
+    seconds: float = 0.0
+
+    def add(self, usage: Usage, seconds: float) -> None:
+        """Count one more call (or batch of calls)."""
+        self.usage = self.usage + usage
+        self.seconds += seconds
+
+
 def generate_verified(
     task: Task,
     backends: Sequence[Backend],
@@ -235,8 +252,7 @@ def generate_verified(
     say = progress or (lambda stage, message: None)
     pool: list[CandidateResult] = []
     tests: list[str] = []
-    usage = Usage()
-    model_seconds = 0.0
+    spent = _Spent()
     for backend in backends:
         say("draft", f"drafting {plan.n} candidates with {backend.name} ({backend.model})")
         drafts = draft(
@@ -246,10 +262,31 @@ def generate_verified(
             chosen_criteria,
             progress=lambda what, done, total: say("draft", f"{what} ({done}/{total})"),
         )
-        usage = usage + drafts.usage
-        model_seconds += drafts.seconds
+        spent.add(drafts.usage, drafts.seconds)
         pool.extend(_named(drafts, backend, len(backends) > 1))
         tests = list(dict.fromkeys([*tests, *drafts.model_tests]))
+
+    def reverify(items: list[CandidateResult]) -> _Verification:
+        """Verify the pool again from scratch (the cross-check clusters the whole pool)."""
+        return _verify(
+            task,
+            [r.model_copy(update={"verdict": None}) for r in items],
+            tests,
+            budget=budget,
+            timeout=timeout,
+            static=static,
+            say=say,
+        )
+
+    def grown(drafted: Callable[[Backend], Drafts]) -> _Verification:
+        """The pool with what `drafted` draws from each backend, verified."""
+        items = list(verification.results)
+        for backend in backends:
+            more = drafted(backend)
+            spent.add(more.usage, more.seconds)
+            items.extend(_named(more, backend, len(backends) > 1))
+        return reverify(items)
+
     verification = _verify(
         task, pool, tests, budget=budget, timeout=timeout, static=static, say=say
     )
@@ -259,27 +296,14 @@ def generate_verified(
             stopped_early = True
             say("draft", "the first candidates agree and pass every example: drafting stopped")
         else:
-            pool = list(verification.results)
-            for backend in backends:
-                more = draft_more(task, backend, plan, chosen_criteria)
-                usage = usage + more.usage
-                model_seconds += more.seconds
-                pool.extend(_named(more, backend, len(backends) > 1))
-            verification = _verify(
-                task,
-                [r.model_copy(update={"verdict": None}) for r in pool],
-                tests,
-                budget=budget,
-                timeout=timeout,
-                static=static,
-                say=say,
-            )
+            verification = grown(lambda b: draft_more(task, b, plan, chosen_criteria))
     rounds = 0
     while not verification.passes and rounds < repair_rounds:
         rounds += 1
         targets = _repair_targets(verification, repair_width)
         if not targets:
             break
+        repaired: list[CandidateResult] = []
         for target in targets:
             say("repair", f"round {rounds}: repairing {target.candidate.name}")
             request = repair_request(
@@ -293,8 +317,7 @@ def generate_verified(
                 ),
             )
             for completion in completions:
-                usage = usage + completion.usage
-                model_seconds += completion.seconds
+                spent.add(completion.usage, completion.seconds)
                 fixed = Candidate(
                     code=extract_code(completion.text, entry_point=task.entry_point),
                     name=f"{target.candidate.name}-r{rounds}",
@@ -303,17 +326,80 @@ def generate_verified(
                     sample_index=target.candidate.sample_index,
                     prompt_variant="repair-v1",
                 )
-                pool.append(CandidateResult(candidate=fixed, round=rounds))
-        verification = _verify(
-            task,
-            [r.model_copy(update={"verdict": None}) for r in verification.results]
-            + pool[len(verification.results) :],
-            tests,
-            budget=budget,
-            timeout=timeout,
-            static=static,
-            say=say,
+                repaired.append(CandidateResult(candidate=fixed, round=rounds))
+        verification = reverify([*verification.results, *repaired])
+    if plan.doubt_samples and not judge_result(verification.assess(), policy).verified:
+        say("draft", f"still in doubt: drafting {plan.doubt_samples} more from the plain request")
+        verification = grown(lambda b: draft_doubt(task, b, plan))
+    return _result(
+        task,
+        verification,
+        policy,
+        criteria=chosen_criteria,
+        tests=tests,
+        rounds=rounds,
+        spent=spent,
+        started=started,
+        stopped_early=stopped_early,
+    )
+
+
+def verify_candidates(
+    task: Task,
+    candidates: Sequence[Candidate],
+    *,
+    budget: int = 30,
+    timeout: float = 2.0,
+    static: bool = True,
+    policy: VerdictPolicy = DEFAULT_POLICY,
+) -> GenerationResult:
+    """Select among already-written `candidates` and judge the selection, without a model.
+
+    The verification and verdict of `generate_verified` (same cross-check, same selection,
+    same evidence) applied to a given pool, e.g. programs several models wrote for a task:
+    the threshold study on such pools (``bench/gen_dev_pools.py``) measures exactly what
+    ``assay gen`` decides. Each candidate's ``prompt_variant`` counts as its prompt format.
+
+    Raises:
+        InvalidArgument: no candidate, or the task has no entry point.
+    """
+    if not candidates:
+        raise InvalidArgument("verify_candidates() needs at least one candidate")
+    if not task.entry_point:
+        raise InvalidArgument(
+            "cannot tell which function the candidates implement; set the task's entry_point"
         )
+    started = time.perf_counter()
+    pool = [CandidateResult(candidate=candidate) for candidate in candidates]
+    verification = _verify(
+        task, pool, [], budget=budget, timeout=timeout, static=static, say=lambda s, m: None
+    )
+    return _result(
+        task,
+        verification,
+        policy,
+        criteria=list(task.criteria),
+        tests=[],
+        rounds=0,
+        spent=_Spent(),
+        started=started,
+        stopped_early=False,
+    )
+
+
+def _result(
+    task: Task,
+    verification: _Verification,
+    policy: VerdictPolicy,
+    *,
+    criteria: list[str],
+    tests: list[str],
+    rounds: int,
+    spent: _Spent,
+    started: float,
+    stopped_early: bool,
+) -> GenerationResult:
+    """The `GenerationResult` of a finished verification."""
     selected = verification.selected
     verdict = judge_result(verification.assess(), policy)
     return GenerationResult(
@@ -326,11 +412,11 @@ def generate_verified(
         candidates=verification.results,
         evidence=verification.evidence,
         clusters=verification.report.clusters if verification.report is not None else [],
-        criteria=chosen_criteria,
+        criteria=criteria,
         model_tests=tests,
         rounds=rounds,
-        usage=usage.as_dict(),
-        model_seconds=round(model_seconds, 3),
+        usage=spent.usage.as_dict(),
+        model_seconds=round(spent.seconds, 3),
         seconds=round(time.perf_counter() - started, 3),
         warnings=list(verification.report.warnings) if verification.report is not None else [],
     )

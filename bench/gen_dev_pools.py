@@ -1,0 +1,204 @@
+"""A development set for the ``verified`` thresholds: candidate pools of real LLM programs on MBPP.
+
+Model time is scarce, so besides the MBPP tasks the embedded model drafted
+(``bench/gen_bench.py mbpp``), the thresholds are chosen on pools built from the programs
+other models wrote for MBPP, recorded in ../shared/data (Reflexion, MapCoder, LDB and
+Qwen2.5-Coder runs, pooled and labelled by ``bench/behaviour_data.py``: every label is the
+program re-executed with its task's tests in a fresh interpreter). For each MultiPL-E typed
+MBPP task (the prompts those programs were written from, the first test shown in the
+docstring) this script builds a pool, runs assay's selection and verdict on it
+(`assay.gen.loop.verify_candidates`: the cross-check, selection and evidence of ``assay
+gen``, no model) and records the verdict evidence and whether the selected program is
+correct (its re-executed label). No HumanEval task is read.
+
+Two kinds of pool (``--pool``):
+
+* ``mixed``: ``--size`` programs (default 8) drawn, seeded per task, from every model's
+  programs for the task (GPT-4 and GPT-4-Turbo runs, gpt-3.5-turbo, Gemini-Pro,
+  CodeLlama-34B, StarCoder-15B, Qwen2.5-Coder 1.5B/7B base): strong and weak models mixed;
+* ``gpt4``: the seven GPT-4-family programs (three Reflexion runs, four MapCoder
+  strategies): one model family asked several ways, the closer analogue of one model's
+  samples.
+
+Each program's prompt format is its source's prompting strategy (the two plain GPT-4 runs
+are one format). Agreement between programs of different models is more independent
+evidence than agreement between samples of one small model, which share its
+misreadings; the ``gpt4`` pool shows how much of the precision survives when the
+agreeing programs come from one family.
+
+Writes ``<out>.results.jsonl`` (one `TaskOutcome` line per task, resumable) and
+``<out>.json`` (the summary, in the form ``bench/gen_verdict_thresholds.py --dev`` reads).
+
+    python bench/gen_dev_pools.py --pool mixed --out bench/results/mbpp-dev-pools-mixed
+    python bench/gen_dev_pools.py --pool gpt4 --out bench/results/mbpp-dev-pools-gpt4
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from behaviour_data import DEFAULT_DATA, mbpp_samples, typed_mbpp_problems  # noqa: E402
+
+from assay.benchmarks.generation import (  # noqa: E402
+    TaskOutcome,
+    read_outcomes,
+    task_order,
+    verdict_figures,
+)
+from assay.gen.loop import verify_candidates  # noqa: E402
+from assay.gen.prompts import extract_code  # noqa: E402
+from assay.model import Candidate, Task  # noqa: E402
+
+#: Sources of the GPT-4 family (GPT-4 in Reflexion's runs, GPT-4-Turbo in MapCoder's).
+GPT4_SOURCES = ("reflexion/", "mapcoder/GPT4_")
+
+
+def prompt_format(origin: str) -> str:
+    """The prompting strategy a pooled program came from: its source file, the two plain
+    GPT-4 runs (``simple_mbpp_py`` and ``simple_mbpp_py2``) being one format."""
+    name = origin.rsplit("/", 1)[-1].removesuffix(".jsonl.gz")
+    return re.sub(r"simple_mbpp_py\d$", "simple_mbpp_py", name)
+
+
+def load_tasks(data: Path, scratch: Path) -> dict[str, Task]:
+    """The typed MBPP tasks by ``Mbpp/<n>``: stub + docstring + the first test (visible)."""
+    typed_mbpp_problems(data, scratch)
+    tasks = {}
+    with (scratch / "mbpp_typed_problems.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            tasks[row["task_id"]] = Task(
+                prompt=row["prompt"], entry_point=row["entry_point"], task_id=row["task_id"]
+            )
+    return tasks
+
+
+def build_pools(
+    data: Path, tasks: dict[str, Task], kind: str, size: int, seed: int
+) -> dict[str, list[tuple[Candidate, bool]]]:
+    """Each task's pool: (candidate, its re-executed label) in a fixed, seeded order."""
+    programs: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+    for task_id, program, origin, passed in mbpp_samples(data):
+        if task_id in tasks:
+            programs[task_id].append((program, origin, passed))
+    pools = {}
+    for task_id, rows in programs.items():
+        if kind == "gpt4":
+            chosen = [r for r in rows if r[1].startswith(GPT4_SOURCES)]
+        else:
+            chosen = random.Random(f"{seed}:{task_id}").sample(rows, min(size, len(rows)))
+        entry = tasks[task_id].entry_point
+        pools[task_id] = [
+            (
+                Candidate(
+                    code=extract_code(program, entry_point=entry),
+                    name=f"c{index}",
+                    backend="recorded",
+                    model=origin,
+                    sample_index=index,
+                    prompt_variant=prompt_format(origin),
+                ),
+                passed,
+            )
+            for index, (program, origin, passed) in enumerate(chosen)
+        ]
+    return pools
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--pool", choices=("mixed", "gpt4"), default="mixed")
+    parser.add_argument("--size", type=int, default=8, help="programs per mixed pool")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit", type=int, help="the first N tasks (in task order) only")
+    parser.add_argument("--out", type=Path, required=True, help="stem of the output files")
+    args = parser.parse_args()
+    scratch = args.out.parent / (args.out.name + ".tasks")
+    tasks = load_tasks(args.data, scratch)
+    pools = build_pools(args.data, tasks, args.pool, args.size, args.seed)
+    order = sorted(pools, key=task_order)[: args.limit]
+    results = args.out.with_name(args.out.name + ".results.jsonl")
+    outcomes = read_outcomes(results)
+    labels_file = args.out.with_name(args.out.name + ".labels.jsonl")
+    labels: dict[str, dict[str, Any]] = {}
+    if labels_file.exists():
+        for line in labels_file.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            labels[row["task_id"]] = row
+    for number, task_id in enumerate(order, 1):
+        if task_id in outcomes and task_id in labels:
+            continue
+        pool = pools[task_id]
+        started = time.perf_counter()
+        result = verify_candidates(tasks[task_id], [c for c, _ in pool])
+        label_of = {c.name: passed for c, passed in pool}
+        selected = result.selected or ""
+        outcome = TaskOutcome(
+            task_id=task_id,
+            raw=pool[0][0].code,
+            selected=result.code or "",
+            verified=result.verified,
+            candidates=len(pool),
+            rounds=0,
+            prompt_tokens=0,
+            completion_tokens=0,
+            model_seconds=0.0,
+            seconds=round(time.perf_counter() - started, 3),
+            level=result.verdict.level.value,
+            evidence=result.verdict.evidence.model_dump(),
+        )
+        outcomes[task_id] = outcome
+        labels[task_id] = {
+            "task_id": task_id,
+            "selected": selected,
+            "correct": bool(label_of.get(selected, False)),
+            "pool_correct": sum(passed for _, passed in pool),
+            "pool": [[c.model, passed] for c, passed in pool],
+        }
+        with results.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(outcome.as_dict()) + "\n")
+        with labels_file.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(labels[task_id]) + "\n")
+        sys.stderr.write(
+            f"[{number}/{len(order)}] {task_id} {outcome.level} "
+            f"{'correct' if labels[task_id]['correct'] else 'wrong'}\n"
+        )
+    done = [t for t in order if t in outcomes and t in labels]
+    correct = {t for t in done if labels[t]["correct"]}
+    summary = {
+        "benchmark": "mbpp-typed",
+        "pool": args.pool,
+        "size": args.size if args.pool == "mixed" else None,
+        "seed": args.seed,
+        "tasks": len(done),
+        "tasks_run": done,
+        "pool_has_correct": sum(labels[t]["pool_correct"] > 0 for t in done),
+        "assay_pass_at_1": round(len(correct) / len(done), 4) if done else None,
+        "first_candidate_pass_at_1": round(
+            sum(bool(labels[t]["pool"][0][1]) for t in done) / len(done), 4
+        )
+        if done
+        else None,
+        **verdict_figures({t: outcomes[t].level for t in done}, correct),
+        "passed": {"assay": sorted(correct, key=task_order)},
+    }
+    text = json.dumps(summary, indent=1)
+    args.out.with_name(args.out.name + ".json").write_text(text + "\n", encoding="utf-8")
+    sys.stdout.write(json.dumps({k: v for k, v in summary.items() if k != "passed"}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
