@@ -21,6 +21,7 @@ STRONG = VerdictEvidence(
     formats=2,
     generated_inputs=12,
     runner_up=1,
+    distinct_answers=4,
 )
 
 
@@ -71,6 +72,15 @@ def test_evidence_against_the_result_rejects_it(change: dict[str, object], reaso
     verdict = judge_result(STRONG.model_copy(update=change))
     assert verdict.level is VerdictLevel.REJECTED
     assert any(reason in r for r in verdict.reasons), verdict.reasons
+
+
+def test_agreement_on_one_constant_answer_is_not_enough_when_asked() -> None:
+    policy = VerdictPolicy(min_distinct_answers=2)
+    verdict = judge_result(STRONG.model_copy(update={"distinct_answers": 1}), policy)
+    assert verdict.level is VerdictLevel.PLAUSIBLE
+    assert any("1 distinct answer(s) on the inputs compared" in m for m in verdict.missing)
+    assert any("an example whose answer differs" in a for a in verdict.advice)
+    assert judge_result(STRONG, policy).verified
 
 
 def test_the_policy_sets_the_bar_and_rejects_nonsense() -> None:
@@ -227,6 +237,7 @@ def test_verify_candidates_judges_a_given_pool_without_a_model() -> None:
     assert result.selected != "p5" and result.verified
     evidence = result.verdict.evidence
     assert (evidence.programs, evidence.agreeing, evidence.formats) == (6, 5, 2)
+    assert evidence.distinct_answers > 2  # clamp's answers vary with its inputs
     alone = verify_candidates(load_task(STUB), pool[-1:], policy=FIVE_FROM_TWO_FORMATS)
     assert alone.verdict.level is VerdictLevel.REJECTED
     with pytest.raises(InvalidArgument, match="at least one candidate"):

@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,10 @@ from assay.gen.verdict import (
 from assay.llm.base import Backend, Params, Usage
 from assay.model import Candidate, Finding, Report, Severity, Task, TrustTier, Verdict
 from assay.source.discover import read_text_file
+
+if TYPE_CHECKING:
+    from assay.behaviour.crosscheck import CandidateSource
+    from assay.behaviour.spec import Spec
 
 __all__ = [
     "CandidateResult",
@@ -452,10 +456,13 @@ class _Verification:
         results: list[CandidateResult],
         report: Report | None,
         selected: CandidateResult | None,
+        answers: dict[str, int],
     ) -> None:
         self.results = results
         self.report = report
         self.selected = selected
+        #: Distinct answers each candidate gave on the inputs compared, by name.
+        self.answers = answers
 
     @property
     def passes(self) -> bool:
@@ -500,6 +507,7 @@ class _Verification:
                 f.severity is Severity.ERROR for f in [*verdict.findings, *chosen.static_findings]
             ),
             disagreement_input=_first_distinguishing(runner_up),
+            distinct_answers=self.answers.get(chosen.candidate.name, 0),
         )
 
     @property
@@ -520,7 +528,7 @@ def _verify(
     static: bool,
     say: ProgressFn,
 ) -> _Verification:
-    from assay.behaviour.crosscheck import CandidateSource, compare_candidates
+    from assay.behaviour.crosscheck import CandidateSource
     from assay.behaviour.spec import extract_spec
 
     say("verify", f"cross-checking {len(pool)} candidates in the sandbox")
@@ -545,9 +553,7 @@ def _verify(
         if "input" in e and "output" in e
     ]
     spec = extract_spec(task.prompt, task.entry_point, tests=[*task.tests, *examples])
-    report = compare_candidates(
-        spec, sources, extra_tests=list(tests), budget=budget, seed=0, timeout_s=timeout
-    )
+    report, answers = _compare(spec, sources, list(tests), budget=budget, timeout=timeout)
     agreement = _agreement(report, programs, with_static)
     verdict_of = {code: report.verdicts[number] for number, code in enumerate(programs)}
     results = []
@@ -566,7 +572,78 @@ def _verify(
         )
     chosen = _choose(results)
     say("verify", "verified" if chosen is not None and chosen.verified else "not verified yet")
-    return _Verification(results, report, chosen)
+    answers_of = dict(zip(programs, answers, strict=True))
+    return _Verification(
+        results, report, chosen, {r.candidate.name: answers_of[r.candidate.code] for r in results}
+    )
+
+
+def _compare(
+    spec: Spec,
+    sources: Sequence[CandidateSource],
+    tests: list[str],
+    *,
+    budget: int,
+    timeout: float,
+) -> tuple[Report, list[int]]:
+    """The cross-check of `sources` as a report (what `compare_candidates` returns), and
+    for each source the number of distinct answers it gave on the inputs that counted.
+
+    Agreement on a constant answer is weak evidence: programs that all answer ``False`` on
+    every generated input agree whatever they compute (a predicate whose true cases the
+    random inputs never hit). The verdict needs the answers, which the report leaves out.
+    """
+    from assay._version import __version__
+    from assay.behaviour.crosscheck import crosscheck
+    from assay.behaviour.probes import OTHER_HASH_SEED
+    from assay.sandbox import Sandbox, Status
+
+    with Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded:
+        result = crosscheck(
+            spec,
+            sources,
+            extra_tests=tests,
+            budget=budget,
+            seed=0,
+            timeout_s=timeout,
+            reseeded=reseeded,
+        )
+    degraded = sorted({item for run in result.runs for item in run.degraded})
+    selected = result.verdicts[result.selected].candidate if result.selected is not None else None
+    report = Report(
+        tool_version=__version__,
+        findings=sorted(result.findings, key=Finding.sort_key),
+        files=[c.name for c in sources],
+        warnings=[
+            *(f"spec: {problem}" for problem in spec.problems),
+            *result.warnings,
+            *(f"sandbox degraded: {item}" for item in degraded),
+        ],
+        verdicts=list(result.verdicts),
+        clusters=list(result.clusters),
+        stats={
+            "entry_point": spec.entry_point,
+            "candidates": len(sources),
+            "examples": len(spec.trusted_examples),
+            "inputs": len(result.inputs),
+            "inputs_compared": len(result.domain),
+            "selected": selected,
+            "accepted": [v.candidate for v in result.verdicts if v.accepted],
+        },
+    )
+    answers = [
+        len(
+            {
+                run.observations[i].key
+                for i in result.domain
+                if run.observations[i].outcome.status is not Status.TIMEOUT
+            }
+        )
+        if run.imported
+        else 0
+        for run in result.runs
+    ]
+    return report, answers
 
 
 def _int(value: object) -> int:

@@ -82,6 +82,10 @@ class VerdictEvidence(BaseModel):
     contradicted_by_error: bool = False
     #: An input on which the largest disagreeing behaviour answers differently, if any.
     disagreement_input: str | None = None
+    #: Distinct answers (values or exception types) the selected candidate gave on the
+    #: inputs compared: programs that all answer the same constant agree whatever they
+    #: compute, so agreement needs answers that vary.
+    distinct_answers: int = 0
 
     @property
     def share(self) -> float:
@@ -104,15 +108,19 @@ class VerdictPolicy:
     min_examples: int = 1
     #: Prompt formats the agreeing programs must come from (independent formulations).
     min_formats: int = 2
+    #: Distinct answers the selected candidate must give on the inputs compared.
+    min_distinct_answers: int = 1
 
     def __post_init__(self) -> None:
         if self.min_agreeing < 1:
             raise InvalidArgument(f"min_agreeing={self.min_agreeing!r} must be at least 1")
         if not 0.0 <= self.min_share <= 1.0:
             raise InvalidArgument(f"min_share={self.min_share!r} must be between 0 and 1")
-        if min(self.min_generated_inputs, self.min_examples, self.min_formats) < 0:
+        lower = (self.min_generated_inputs, self.min_examples, self.min_formats)
+        if min(*lower, self.min_distinct_answers) < 0:
             raise InvalidArgument(
-                "min_generated_inputs, min_examples and min_formats must be 0 or more"
+                "min_generated_inputs, min_examples, min_formats and min_distinct_answers "
+                "must be 0 or more"
             )
 
     def as_dict(self) -> dict[str, float]:
@@ -123,6 +131,7 @@ class VerdictPolicy:
             "min_generated_inputs": self.min_generated_inputs,
             "min_examples": self.min_examples,
             "min_formats": self.min_formats,
+            "min_distinct_answers": self.min_distinct_answers,
         }
 
 
@@ -230,6 +239,16 @@ def _missing(evidence: VerdictEvidence, policy: VerdictPolicy) -> tuple[list[str
             f"(verified needs {policy.min_formats}): one way of asking can mislead every sample"
         )
         advice.append("add a test, or ask with other words (a paraphrase) for more candidates")
+    if evidence.distinct_answers < policy.min_distinct_answers:
+        missing.append(
+            f"it gave {evidence.distinct_answers} distinct answer(s) on the inputs compared "
+            f"(verified needs {policy.min_distinct_answers}): candidates that always answer "
+            "the same agree whatever they compute"
+        )
+        advice.append(
+            "add an example whose answer differs from the usual one (e.g. a case that "
+            "returns True), so the candidates are compared where it matters"
+        )
     if evidence.generated_inputs < policy.min_generated_inputs:
         missing.append(
             f"the candidates were compared on {evidence.generated_inputs} generated input(s) "
