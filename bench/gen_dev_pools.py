@@ -26,11 +26,20 @@ evidence than agreement between samples of one small model, which share its
 misreadings; the ``gpt4`` pool shows how much of the precision survives when the
 agreeing programs come from one family.
 
+Spending where it pays (issue 25 item 3), replayed on the mixed pools: with
+``--first-wave K`` only the first K programs of the pool are judged, and drafting "stops"
+when they earn ``verified`` under the default policy; otherwise the whole pool is judged,
+plus ``--doubt D`` more programs of the task (drawn after the pool in the same seeded order)
+while the result is still short of ``verified``. ``candidates`` in each result line is the
+number of programs the task used, the cost of the plan in candidates.
+
 Writes ``<out>.results.jsonl`` (one `TaskOutcome` line per task, resumable) and
 ``<out>.json`` (the summary, in the form ``bench/gen_verdict_thresholds.py --dev`` reads).
 
     python bench/gen_dev_pools.py --pool mixed --out bench/results/mbpp-dev-pools-mixed
     python bench/gen_dev_pools.py --pool gpt4 --out bench/results/mbpp-dev-pools-gpt4
+    python bench/gen_dev_pools.py --pool mixed --first-wave 5 --doubt 3 \\
+        --out bench/results/mbpp-dev-pools-wave5-doubt3
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ import json
 import random
 import re
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -56,7 +66,7 @@ from assay.benchmarks.generation import (  # noqa: E402
     task_order,
     verdict_figures,
 )
-from assay.gen.loop import verify_candidates  # noqa: E402
+from assay.gen.loop import GenerationResult, verify_candidates  # noqa: E402
 from assay.gen.prompts import extract_code  # noqa: E402
 from assay.model import Candidate, Task  # noqa: E402
 
@@ -87,7 +97,9 @@ def load_tasks(data: Path, scratch: Path) -> dict[str, Task]:
 def build_pools(
     data: Path, tasks: dict[str, Task], kind: str, size: int, seed: int
 ) -> dict[str, list[tuple[Candidate, bool]]]:
-    """Each task's pool: (candidate, its re-executed label) in a fixed, seeded order."""
+    """Each task's programs as (candidate, its re-executed label) in a fixed, seeded order:
+    the pool is the first `size` of them (``mixed``) or all of them (``gpt4``); the rest of a
+    mixed list is the reserve that ``--doubt`` draws from."""
     programs: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
     for task_id, program, origin, passed in mbpp_samples(data):
         if task_id in tasks:
@@ -97,7 +109,7 @@ def build_pools(
         if kind == "gpt4":
             chosen = [r for r in rows if r[1].startswith(GPT4_SOURCES)]
         else:
-            chosen = random.Random(f"{seed}:{task_id}").sample(rows, min(size, len(rows)))
+            chosen = random.Random(f"{seed}:{task_id}").sample(rows, len(rows))
         entry = tasks[task_id].entry_point
         pools[task_id] = [
             (
@@ -116,6 +128,28 @@ def build_pools(
     return pools
 
 
+def judge_pool(
+    task: Task,
+    programs: list[tuple[Candidate, bool]],
+    size: int,
+    first_wave: int | None,
+    doubt: int,
+) -> tuple[list[tuple[Candidate, bool]], GenerationResult]:
+    """The programs a task used and the verdict on them: the first wave alone when it is
+    verified, else the pool of `size`, then `doubt` more while still not verified."""
+    if first_wave is not None and first_wave < size:
+        wave = programs[:first_wave]
+        result = verify_candidates(task, [c for c, _ in wave])
+        if result.verified:
+            return wave, result
+    pool = programs[:size]
+    result = verify_candidates(task, [c for c, _ in pool])
+    if doubt and not result.verified and len(programs) > size:
+        pool = programs[: size + doubt]
+        result = verify_candidates(task, [c for c, _ in pool])
+    return pool, result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -123,10 +157,12 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=8, help="programs per mixed pool")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, help="the first N tasks (in task order) only")
+    parser.add_argument("--first-wave", type=int, help="programs judged before stopping early")
+    parser.add_argument("--doubt", type=int, default=0, help="more programs while in doubt")
     parser.add_argument("--out", type=Path, required=True, help="stem of the output files")
     args = parser.parse_args()
-    scratch = args.out.parent / (args.out.name + ".tasks")
-    tasks = load_tasks(args.data, scratch)
+    with tempfile.TemporaryDirectory(prefix="gen-dev-pools-") as scratch:
+        tasks = load_tasks(args.data, Path(scratch))
     pools = build_pools(args.data, tasks, args.pool, args.size, args.seed)
     order = sorted(pools, key=task_order)[: args.limit]
     results = args.out.with_name(args.out.name + ".results.jsonl")
@@ -140,9 +176,10 @@ def main() -> int:
     for number, task_id in enumerate(order, 1):
         if task_id in outcomes and task_id in labels:
             continue
-        pool = pools[task_id]
+        programs = pools[task_id]
+        size = args.size if args.pool == "mixed" else len(programs)
         started = time.perf_counter()
-        result = verify_candidates(tasks[task_id], [c for c, _ in pool])
+        pool, result = judge_pool(tasks[task_id], programs, size, args.first_wave, args.doubt)
         label_of = {c.name: passed for c, passed in pool}
         selected = result.selected or ""
         outcome = TaskOutcome(
@@ -182,7 +219,17 @@ def main() -> int:
         "pool": args.pool,
         "size": args.size if args.pool == "mixed" else None,
         "seed": args.seed,
+        "first_wave": args.first_wave,
+        "doubt": args.doubt,
         "tasks": len(done),
+        "candidates_per_task": round(sum(outcomes[t].candidates for t in done) / len(done), 3)
+        if done
+        else None,
+        "candidates_per_solved_task": round(
+            sum(outcomes[t].candidates for t in done) / len(correct), 3
+        )
+        if correct
+        else None,
         "tasks_run": done,
         "pool_has_correct": sum(labels[t]["pool_correct"] > 0 for t in done),
         "assay_pass_at_1": round(len(correct) / len(done), 4) if done else None,
