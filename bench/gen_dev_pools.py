@@ -9,7 +9,9 @@ MBPP task (the prompts those programs were written from, the first test shown in
 docstring) this script builds a pool, runs assay's selection and verdict on it
 (`assay.gen.loop.verify_candidates`: the cross-check, selection and evidence of ``assay
 gen``, no model) and records the verdict evidence and whether the selected program is
-correct (its re-executed label). No HumanEval task is read.
+correct: it is run with the task's tests here, in one convention for every source (the
+pooled re-executed labels, from each source's own harness, are kept beside it). No
+HumanEval task is read.
 
 Two kinds of pool (``--pool``):
 
@@ -66,9 +68,13 @@ from assay.benchmarks.generation import (  # noqa: E402
     task_order,
     verdict_figures,
 )
+from assay.benchmarks.humaneval import Problem  # noqa: E402
+from assay.benchmarks.mbpp import load_mbpp  # noqa: E402
+from assay.benchmarks.scoring import Sample, score_samples  # noqa: E402
 from assay.gen.loop import GenerationResult, verify_candidates  # noqa: E402
 from assay.gen.prompts import extract_code  # noqa: E402
 from assay.model import Candidate, Task  # noqa: E402
+from assay.sandbox import Limits  # noqa: E402
 
 #: Sources of the GPT-4 family (GPT-4 in Reflexion's runs, GPT-4-Turbo in MapCoder's).
 GPT4_SOURCES = ("reflexion/", "mapcoder/GPT4_")
@@ -81,17 +87,37 @@ def prompt_format(origin: str) -> str:
     return re.sub(r"simple_mbpp_py\d$", "simple_mbpp_py", name)
 
 
-def load_tasks(data: Path, scratch: Path) -> dict[str, Task]:
-    """The typed MBPP tasks by ``Mbpp/<n>``: stub + docstring + the first test (visible)."""
+def load_tasks(data: Path, scratch: Path) -> tuple[dict[str, Task], dict[str, Problem]]:
+    """The typed MBPP tasks by ``Mbpp/<n>`` (stub + docstring + the first test, visible) and
+    the same tasks as benchmark problems (with every test, hidden: used only to score)."""
     typed_mbpp_problems(data, scratch)
-    tasks = {}
-    with (scratch / "mbpp_typed_problems.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            tasks[row["task_id"]] = Task(
-                prompt=row["prompt"], entry_point=row["entry_point"], task_id=row["task_id"]
-            )
-    return tasks
+    problems = load_mbpp(scratch / "mbpp_typed_problems.jsonl")
+    tasks = {
+        task_id: Task(prompt=p.prompt, entry_point=p.entry_point, task_id=task_id)
+        for task_id, p in problems.items()
+    }
+    return tasks, problems
+
+
+def score(outcomes: dict[str, TaskOutcome], problems: dict[str, Problem]) -> dict[str, set[str]]:
+    """The tasks whose selected program (``assay``) and whose pool's first program
+    (``first``) pass the task's tests, run here in the sandbox in one convention (``from
+    typing import *`` + program + tests): the selected program's pooled label comes from its
+    source's harness, which differs between sources (see ../shared/data/README.md)."""
+    kinds = ("first", "assay")
+    rows = [
+        Sample(task_id=task_id, index=index, program=program)
+        for task_id, outcome in outcomes.items()
+        for index, program in enumerate((outcome.raw, outcome.selected))
+        if program
+    ]
+    scores = score_samples(
+        rows, problems, limits=Limits(timeout_s=3.0), preamble="from typing import *"
+    )
+    return {
+        kind: {s.task_id for s in scores if s.index == index and s.passed}
+        for index, kind in enumerate(kinds)
+    }
 
 
 def build_pools(
@@ -162,7 +188,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True, help="stem of the output files")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gen-dev-pools-") as scratch:
-        tasks = load_tasks(args.data, Path(scratch))
+        tasks, problems = load_tasks(args.data, Path(scratch))
     pools = build_pools(args.data, tasks, args.pool, args.size, args.seed)
     order = sorted(pools, key=task_order)[: args.limit]
     results = args.out.with_name(args.out.name + ".results.jsonl")
@@ -208,12 +234,10 @@ def main() -> int:
             handle.write(json.dumps(outcome.as_dict()) + "\n")
         with labels_file.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(labels[task_id]) + "\n")
-        sys.stderr.write(
-            f"[{number}/{len(order)}] {task_id} {outcome.level} "
-            f"{'correct' if labels[task_id]['correct'] else 'wrong'}\n"
-        )
+        sys.stderr.write(f"[{number}/{len(order)}] {task_id} {outcome.level}\n")
     done = [t for t in order if t in outcomes and t in labels]
-    correct = {t for t in done if labels[t]["correct"]}
+    passed = score({t: outcomes[t] for t in done}, problems)
+    correct = passed["assay"]
     summary = {
         "benchmark": "mbpp-typed",
         "pool": args.pool,
@@ -222,6 +246,8 @@ def main() -> int:
         "first_wave": args.first_wave,
         "doubt": args.doubt,
         "tasks": len(done),
+        "first_task": done[0] if done else None,
+        "last_task": done[-1] if done else None,
         "candidates_per_task": round(sum(outcomes[t].candidates for t in done) / len(done), 3)
         if done
         else None,
@@ -232,14 +258,11 @@ def main() -> int:
         else None,
         "tasks_run": done,
         "pool_has_correct": sum(labels[t]["pool_correct"] > 0 for t in done),
+        "first_candidate_pass_at_1": round(len(passed["first"]) / len(done), 4) if done else None,
         "assay_pass_at_1": round(len(correct) / len(done), 4) if done else None,
-        "first_candidate_pass_at_1": round(
-            sum(bool(labels[t]["pool"][0][1]) for t in done) / len(done), 4
-        )
-        if done
-        else None,
+        "pooled_label_agrees": sum(labels[t]["correct"] == (t in correct) for t in done),
         **verdict_figures({t: outcomes[t].level for t in done}, correct),
-        "passed": {"assay": sorted(correct, key=task_order)},
+        "passed": {kind: sorted(found, key=task_order) for kind, found in passed.items()},
     }
     text = json.dumps(summary, indent=1)
     args.out.with_name(args.out.name + ".json").write_text(text + "\n", encoding="utf-8")
