@@ -23,9 +23,15 @@ STRONG = VerdictEvidence(
     runner_up=1,
     distinct_answers=4,
 )
+#: Every threshold raised (the parametrised cases below are about each one, whatever the
+#: default policy asks).
+STRICT = VerdictPolicy(
+    min_agreeing=5, min_share=0.7, min_generated_inputs=3, min_formats=2, min_distinct_answers=2
+)
 
 
 def test_strong_independent_evidence_is_verified() -> None:
+    assert judge_result(STRONG, STRICT).verified
     verdict = judge_result(STRONG)
     assert verdict.level is VerdictLevel.VERIFIED and verdict.verified
     assert not verdict.missing and not verdict.advice
@@ -50,7 +56,7 @@ def test_strong_independent_evidence_is_verified() -> None:
 def test_thin_evidence_is_plausible_and_says_what_to_add(
     change: dict[str, object], missing: str, advice: str
 ) -> None:
-    verdict = judge_result(STRONG.model_copy(update=change))
+    verdict = judge_result(STRONG.model_copy(update=change), STRICT)
     assert verdict.level is VerdictLevel.PLAUSIBLE and not verdict.verified
     assert any(missing in m for m in verdict.missing), verdict.missing
     assert any(advice in a for a in verdict.advice), verdict.advice
@@ -170,7 +176,9 @@ def test_agreement_from_one_prompt_format_can_be_required_to_be_broader() -> Non
 
 
 #: The thresholds these loop tests are written against (the default may be re-chosen).
-FIVE_FROM_TWO_FORMATS = VerdictPolicy(min_agreeing=5, min_share=0.7, min_formats=2)
+FIVE_FROM_TWO_FORMATS = VerdictPolicy(
+    min_agreeing=5, min_share=0.7, min_generated_inputs=3, min_formats=2
+)
 #: Five programs that agree on every input, also where low > high (the lower bound first).
 SAME = (
     "    if x < low:\n        return low\n    if x > high:\n        return high\n    return x\n",

@@ -13,13 +13,20 @@ benchmark outcome) and a `VerdictPolicy` (the thresholds), so thresholds can be 
 offline from saved runs (``bench/gen_verdict_thresholds.py``) without any model time.
 
 How the default thresholds were chosen (MBPP as the development set, HumanEval as the test
-set; the procedure and its figures are in docs/STATUS.md, "Twelfth session: generation
-people can trust", and ``bench/results/gen-verdict-thresholds.json``): among the policies of
-a small fixed grid, the one with the highest verified coverage on MBPP whose verified
-precision there is at least `TARGET_PRECISION`, ties going to the stricter policy. On the 16
-MBPP tasks sampled so far 74 of the 80 policies tied, so the tie-break chose: at least five
-distinct agreeing programs from two prompt formats (``assay gen -n 5`` can verify only when
-every candidate is a distinct program of the same behaviour; ask for more with ``-n``).
+set; the procedure and its figures are in docs/STATUS.md, "Thirteenth session: verdict
+thresholds on a real development set", and ``bench/results/gen-verdict-thresholds.json``):
+every policy of a small fixed grid was judged on two development sets of 397 MBPP tasks each,
+built from the programs other models wrote for them (``bench/gen_dev_pools.py``: eight
+programs drawn from about ten models, and the seven programs of the GPT-4 family); the
+policies with verified precision of at least `TARGET_PRECISION` on both qualified, the one
+with the highest mean verified coverage won, ties going to the simpler policy. It asks for
+three distinct agreeing programs, every stated example passing and nothing against the
+result (verified precision 0.966 and 0.956 there, coverage 0.81 and 0.79). The
+development pools cannot tell whether agreement across prompt formats, generated inputs or
+varied answers add anything (programs of different models are independent formulations
+already), so those thresholds stay at their lowest; one small model's samples share its
+misreadings more than different models' programs do, which is why the default is checked
+on the MBPP tasks the embedded model drafted too (3 verified of 16, all correct).
 """
 
 from __future__ import annotations
@@ -99,15 +106,15 @@ class VerdictPolicy:
     were chosen)."""
 
     #: Distinct programs that must behave like the selected one (itself included).
-    min_agreeing: int = 5
+    min_agreeing: int = 3
     #: Share of all programs that must behave like it.
-    min_share: float = 0.7
+    min_share: float = 0.0
     #: Generated inputs the behaviours must have been compared on.
-    min_generated_inputs: int = 3
+    min_generated_inputs: int = 0
     #: Stated examples the task must have (all of them must pass).
     min_examples: int = 1
     #: Prompt formats the agreeing programs must come from (independent formulations).
-    min_formats: int = 2
+    min_formats: int = 1
     #: Distinct answers the selected candidate must give on the inputs compared.
     min_distinct_answers: int = 1
 
