@@ -30,7 +30,8 @@ agreeing programs come from one family.
 
 Spending where it pays (issue 25 item 3), replayed on the mixed pools: with
 ``--first-wave K`` only the first K programs of the pool are judged, and drafting "stops"
-when they earn ``verified`` under the default policy; otherwise the whole pool is judged,
+when they settle the task as ``assay gen`` does (`assay.gen.loop.settles`: verified under the
+default policy, every program agreeing); otherwise the whole pool is judged,
 plus ``--doubt D`` more programs of the task (drawn after the pool in the same seeded order)
 while the result is still short of ``verified``. ``candidates`` in each result line is the
 number of programs the task used, the cost of the plan in candidates.
@@ -71,7 +72,7 @@ from assay.benchmarks.generation import (  # noqa: E402
 from assay.benchmarks.humaneval import Problem  # noqa: E402
 from assay.benchmarks.mbpp import load_mbpp  # noqa: E402
 from assay.benchmarks.scoring import Sample, score_samples  # noqa: E402
-from assay.gen.loop import GenerationResult, verify_candidates  # noqa: E402
+from assay.gen.loop import GenerationResult, settles, verify_candidates  # noqa: E402
 from assay.gen.prompts import extract_code  # noqa: E402
 from assay.model import Candidate, Task  # noqa: E402
 from assay.sandbox import Limits  # noqa: E402
@@ -166,7 +167,7 @@ def judge_pool(
     if first_wave is not None and first_wave < size:
         wave = programs[:first_wave]
         result = verify_candidates(task, [c for c, _ in wave])
-        if result.verified:
+        if settles(result.verdict):
             return wave, result
     pool = programs[:size]
     result = verify_candidates(task, [c for c, _ in pool])

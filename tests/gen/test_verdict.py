@@ -255,3 +255,22 @@ def test_verify_candidates_judges_a_given_pool_without_a_model() -> None:
 def test_doubt_samples_cannot_be_negative() -> None:
     with pytest.raises(InvalidArgument, match="doubt_samples"):
         DraftPlan(doubt_samples=-1)
+
+
+def test_a_first_wave_with_a_dissenter_does_not_stop_drafting() -> None:
+    def answer(request: Request, params: Params) -> str:
+        if request.template == "plain-v1":
+            return f"```python\n{STUB}{SAME[1]}```\n"
+        if params.temperature == 0.0:
+            return SAME[0] + "```"
+        # seeds 1 and 2 agree with the greedy answers, seed 3 dissents (where low > high)
+        return {1: SAME[2], 2: SAME[3]}.get(params.seed, BODIES[1][:-3]) + "```"
+
+    plan = _bare_plan(n=8, plain_greedy=True, first_wave=3)
+    lenient = VerdictPolicy(min_agreeing=3)
+    scripted = ScriptedBackend(answer)
+    result = generate_verified(
+        load_task(STUB), [scripted], plan=plan, repair_rounds=0, policy=lenient
+    )
+    # four of five agree (verified under the lenient policy), but one dissents: not settled
+    assert not result.stopped_early and len(scripted.requests) == 8

@@ -63,6 +63,7 @@ __all__ = [
     "generation_criteria",
     "guess_tier",
     "load_task",
+    "settles",
     "verify_candidates",
 ]
 
@@ -296,9 +297,9 @@ def generate_verified(
     )
     stopped_early = False
     if plan.first_wave is not None and plan.first_wave_samples < plan.sampled_slots:
-        if judge_result(verification.assess(), policy).verified:
+        if settles(judge_result(verification.assess(), policy)):
             stopped_early = True
-            say("draft", "the first candidates agree and pass every example: drafting stopped")
+            say("draft", "the first candidates all agree and pass every example: drafting stopped")
         else:
             verification = grown(lambda b: draft_more(task, b, plan, chosen_criteria))
     rounds = 0
@@ -346,6 +347,15 @@ def generate_verified(
         started=started,
         stopped_early=stopped_early,
     )
+
+
+def settles(verdict: GenVerdict) -> bool:
+    """Whether a first wave's verdict ends drafting early: ``verified``, and every program
+    that ran behaves the same. A first wave with a dissenter is in doubt even when the
+    policy's agreement is met: on MBPP pools of other models' programs, stopping at five
+    with a dissenter verified three wrong results the whole pool would have outvoted."""
+    evidence = verdict.evidence
+    return verdict.verified and evidence.agreeing == evidence.programs
 
 
 def verify_candidates(
