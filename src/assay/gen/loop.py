@@ -353,7 +353,8 @@ def settles(verdict: GenVerdict) -> bool:
     """Whether a first wave's verdict ends drafting early: ``verified``, and every program
     that ran behaves the same. A first wave with a dissenter is in doubt even when the
     policy's agreement is met: on MBPP pools of other models' programs, stopping at five
-    with a dissenter verified three wrong results the whole pool would have outvoted."""
+    whenever the policy was met verified three wrong results, each with a dissenter in the
+    wave, one of which (Mbpp/223) the whole pool of eight got right."""
     evidence = verdict.evidence
     return verdict.verified and evidence.agreeing == evidence.programs
 
