@@ -11,6 +11,10 @@ Then scores with the hidden tests and writes the summary.
     python bench/gen_bench.py humaneval bench/results/humaneval-qwen0.5b-n8-samples.jsonl \\
         --results bench/results/humaneval-gen-full.results.jsonl --summary bench/results/humaneval-gen-full.json
     python bench/gen_bench.py humaneval ... --first-wave 2   # stop drafting early (issue 25 item 3)
+    python bench/gen_bench.py humaneval ... --first-wave 3 --doubt 3 --live  # spend it on doubt
+
+Samples drawn for a task still in doubt (``--doubt``) are not part of the drafting plan, so,
+like repairs, they are kept in ``--repairs FILE`` and need ``--live`` the first time.
 
 A results file is resumable: finished tasks are not run again (delete it to re-run).
 """
@@ -92,6 +96,7 @@ def main() -> int:
     parser.add_argument("--summary", type=Path)
     parser.add_argument("--ids", help="task numbers, e.g. 0-163")
     parser.add_argument("--first-wave", type=int, help="sampled candidates before stopping early")
+    parser.add_argument("--doubt", type=int, default=0, help="more samples for results in doubt")
     parser.add_argument("--repair", type=int, default=1)
     parser.add_argument("--repairs", type=Path, help="JSONL of repair samples (read, appended)")
     parser.add_argument("--live", action="store_true", help="ask the local model for repairs")
@@ -113,7 +118,9 @@ def main() -> int:
         tasks = [t for t in tasks if task_order(t.task_id or "")[1] in numbers]
     samples = _snapshot(args.samples)
     ready = _recorded_tasks(samples, tasks, bench_plan(args.benchmark))
-    plan = dataclasses.replace(bench_plan(args.benchmark), first_wave=args.first_wave)
+    plan = dataclasses.replace(
+        bench_plan(args.benchmark), first_wave=args.first_wave, doubt_samples=args.doubt
+    )
     fallback = None
     if args.live:
         from assay.llm import make_backend
@@ -151,6 +158,7 @@ def main() -> int:
     summary = {
         "benchmark": args.benchmark,
         "first_wave": args.first_wave,
+        "doubt_samples": args.doubt,
         "repair_rounds": args.repair,
         "tasks_run": sorted(chosen, key=task_order),
         **score_generation(chosen, problems),

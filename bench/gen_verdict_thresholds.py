@@ -6,13 +6,18 @@ a pure function of the saved evidence (`assay.gen.verdict.judge_result`), so thi
 model and no sandbox time.
 
 Procedure (fixed before looking at the test set): every policy of the grid below is judged
-on the development set; among those whose verified precision there is at least
-`TARGET_PRECISION` (0.95), the one with the highest verified coverage wins; ties go to the
-stricter policy (more agreeing programs, then a larger share, more generated inputs, more
-prompt formats).
-The chosen policy is then applied, unchanged, to the test set.
+on each development set (``--dev``, repeatable: e.g. the MBPP pools of other models' programs
+that ``bench/gen_dev_pools.py`` builds, mixed and GPT-4-only); the policies whose verified
+precision is at least `TARGET_PRECISION` (0.95) on every development set qualify, and the one
+with the highest mean verified coverage over them wins. Ties go to the *simpler* policy: the
+fewest thresholds above the grid's lowest value, then the lowest thresholds (a rule a user
+can read off the evidence, and no strictness the development set did not ask for).
+``--check`` sets are judged with the chosen policy but do not choose (e.g. the few MBPP tasks
+the embedded model drafted: too few to choose on, but the pools closest to ``assay gen``'s);
+the chosen policy is then applied, unchanged, to the ``--test`` sets.
 
-    python bench/gen_verdict_thresholds.py --dev bench/results/mbpp-gen-full \\
+    python bench/gen_verdict_thresholds.py --dev bench/results/mbpp-dev-pools-mixed \\
+        --dev bench/results/mbpp-dev-pools-gpt4 --check bench/results/mbpp-gen-full \\
         --test bench/results/humaneval-gen-full --out bench/results/gen-verdict-thresholds.json
 
 (``--dev X`` reads ``X.results.jsonl`` and ``X.json``.)
@@ -37,6 +42,7 @@ GRID = {
     "min_generated_inputs": (0, 3),
     "min_examples": (1,),
     "min_formats": (1, 2),
+    "min_distinct_answers": (1, 2),
 }
 
 
@@ -60,60 +66,77 @@ def judge_all(
     return verdict_figures(levels, correct)
 
 
+def simplicity(policy: VerdictPolicy) -> tuple[int, tuple[float, ...]]:
+    """The tie-break key (smaller is simpler): thresholds above the grid's lowest value,
+    then the thresholds themselves."""
+    values = policy.as_dict()
+    raised = sum(values[name] > min(choices) for name, choices in GRID.items())
+    return raised, tuple(values[name] for name in GRID)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev", type=Path, required=True)
+    parser.add_argument("--dev", type=Path, action="append", required=True)
+    parser.add_argument("--check", type=Path, action="append", default=[])
     parser.add_argument("--test", type=Path, action="append", default=[])
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    dev, dev_correct = _load(args.dev)
+    devs = {str(stem): _load(stem) for stem in args.dev}
     table = []
     for values in itertools.product(*GRID.values()):
         policy = VerdictPolicy(**dict(zip(GRID, values, strict=True)))  # type: ignore[arg-type]
-        table.append((policy, judge_all(dev, dev_correct, policy)))
+        table.append((policy, {name: judge_all(ev, ok, policy) for name, (ev, ok) in devs.items()}))
     meeting = [
         (policy, figures)
         for policy, figures in table
-        if figures["verified_precision"] is not None
-        and figures["verified_precision"] >= TARGET_PRECISION
+        if all(
+            f["verified_precision"] is not None and f["verified_precision"] >= TARGET_PRECISION
+            for f in figures.values()
+        )
     ]
     if not meeting:
         sys.stderr.write(f"no policy of the grid reaches precision {TARGET_PRECISION} on dev\n")
         return 1
-    chosen, dev_figures = max(
-        meeting,
-        key=lambda item: (
-            item[1]["verified_coverage"],
-            item[0].min_agreeing,
-            item[0].min_share,
-            item[0].min_generated_inputs,
-            item[0].min_formats,
-        ),
-    )
+
+    def coverage(figures: dict[str, dict[str, Any]]) -> float:
+        return float(sum(f["verified_coverage"] for f in figures.values())) / len(figures)
+
+    best = max(coverage(figures) for _, figures in meeting)
+    tied = [item for item in meeting if coverage(item[1]) == best]
+    chosen, dev_figures = min(tied, key=lambda item: simplicity(item[0]))
     result: dict[str, Any] = {
         "target_precision": TARGET_PRECISION,
         "grid": GRID,
-        "dev": {"set": str(args.dev), "tasks": len(dev), "figures": dev_figures},
+        "dev": {name: {"tasks": len(devs[name][0]), "figures": dev_figures[name]} for name in devs},
+        "qualifying_policies": len(meeting),
+        "tied_at_best_coverage": len(tied),
         "chosen": chosen.as_dict(),
+        "check": {},
         "test": {},
         "dev_table": [
             {
                 **policy.as_dict(),
-                **{k: f[k] for k in ("verified", "verified_precision", "verified_coverage")},
+                **{
+                    f"{Path(name).name}:{k}": f[k]
+                    for name, f in figures.items()
+                    for k in ("verified", "verified_precision", "verified_coverage")
+                },
             }
-            for policy, f in table
+            for policy, figures in table
         ],
     }
-    for stem in args.test:
-        evidence, correct = _load(stem)
-        result["test"][str(stem)] = {
-            "tasks": len(evidence),
-            "figures": judge_all(evidence, correct, chosen),
-        }
+    for key, stems in (("check", args.check), ("test", args.test)):
+        for stem in stems:
+            evidence, correct = _load(stem)
+            result[key][str(stem)] = {
+                "tasks": len(evidence),
+                "figures": judge_all(evidence, correct, chosen),
+            }
     text = json.dumps(result, indent=1)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(json.dumps({k: v for k, v in result.items() if k != "dev_table"}, indent=1))
+    sys.stdout.write("\n")
     return 0
 
 

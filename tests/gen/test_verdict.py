@@ -21,10 +21,17 @@ STRONG = VerdictEvidence(
     formats=2,
     generated_inputs=12,
     runner_up=1,
+    distinct_answers=4,
+)
+#: Every threshold raised (the parametrised cases below are about each one, whatever the
+#: default policy asks).
+STRICT = VerdictPolicy(
+    min_agreeing=5, min_share=0.7, min_generated_inputs=3, min_formats=2, min_distinct_answers=2
 )
 
 
 def test_strong_independent_evidence_is_verified() -> None:
+    assert judge_result(STRONG, STRICT).verified
     verdict = judge_result(STRONG)
     assert verdict.level is VerdictLevel.VERIFIED and verdict.verified
     assert not verdict.missing and not verdict.advice
@@ -49,7 +56,7 @@ def test_strong_independent_evidence_is_verified() -> None:
 def test_thin_evidence_is_plausible_and_says_what_to_add(
     change: dict[str, object], missing: str, advice: str
 ) -> None:
-    verdict = judge_result(STRONG.model_copy(update=change))
+    verdict = judge_result(STRONG.model_copy(update=change), STRICT)
     assert verdict.level is VerdictLevel.PLAUSIBLE and not verdict.verified
     assert any(missing in m for m in verdict.missing), verdict.missing
     assert any(advice in a for a in verdict.advice), verdict.advice
@@ -71,6 +78,15 @@ def test_evidence_against_the_result_rejects_it(change: dict[str, object], reaso
     verdict = judge_result(STRONG.model_copy(update=change))
     assert verdict.level is VerdictLevel.REJECTED
     assert any(reason in r for r in verdict.reasons), verdict.reasons
+
+
+def test_agreement_on_one_constant_answer_is_not_enough_when_asked() -> None:
+    policy = VerdictPolicy(min_distinct_answers=2)
+    verdict = judge_result(STRONG.model_copy(update={"distinct_answers": 1}), policy)
+    assert verdict.level is VerdictLevel.PLAUSIBLE
+    assert any("1 distinct answer(s) on the inputs compared" in m for m in verdict.missing)
+    assert any("an example whose answer differs" in a for a in verdict.advice)
+    assert judge_result(STRONG, policy).verified
 
 
 def test_the_policy_sets_the_bar_and_rejects_nonsense() -> None:
@@ -110,15 +126,7 @@ def _by_seed(request: Request, params: Params) -> str:
 
 
 def test_independent_agreement_is_verified_and_stops_drafting_early() -> None:
-    plan = DraftPlan(
-        n=8,
-        criteria_greedy=False,
-        plain_greedy=True,
-        paraphrases=0,
-        model_tests=False,
-        sample_from="bare",
-        first_wave=3,
-    )
+    plan = _bare_plan(n=8, plain_greedy=True, first_wave=3)
     scripted = ScriptedBackend(_by_seed)
     result = generate_verified(load_task(STUB), [scripted], plan=plan, repair_rounds=0)
     # bare greedy, plain greedy and three samples: five distinct right programs, two formats
@@ -131,14 +139,7 @@ def test_independent_agreement_is_verified_and_stops_drafting_early() -> None:
 
 
 def test_doubt_after_the_first_wave_draws_the_rest_of_the_plan() -> None:
-    plan = DraftPlan(
-        n=6,
-        criteria_greedy=False,
-        paraphrases=0,
-        model_tests=False,
-        sample_from="bare",
-        first_wave=1,
-    )
+    plan = _bare_plan(n=6, first_wave=1)
 
     def answer(request: Request, params: Params) -> str:
         # greedy right, first sample wrong: the first wave is in doubt
@@ -172,3 +173,104 @@ def test_agreement_from_one_prompt_format_can_be_required_to_be_broader() -> Non
     assert verdict.level is VerdictLevel.PLAUSIBLE
     assert any("1 prompt format(s)" in m for m in verdict.missing)
     assert judge_result(STRONG, policy).verified
+
+
+#: The thresholds these loop tests are written against (the default may be re-chosen).
+FIVE_FROM_TWO_FORMATS = VerdictPolicy(
+    min_agreeing=5, min_share=0.7, min_generated_inputs=3, min_formats=2
+)
+#: Five programs that agree on every input, also where low > high (the lower bound first).
+SAME = (
+    "    if x < low:\n        return low\n    if x > high:\n        return high\n    return x\n",
+    "    return low if x < low else high if x > high else x\n",
+    "    if x < low:\n        return low\n    return high if x > high else x\n",
+    "    return low if x < low else min(x, high)\n",
+    "    if x >= low:\n        return min(x, high)\n    return low\n",
+)
+
+
+def _bare_plan(**changes: object) -> DraftPlan:
+    """A plan of bare-prompt samples, no criteria, paraphrases or model tests."""
+    return DraftPlan(
+        criteria_greedy=False,
+        paraphrases=0,
+        model_tests=False,
+        sample_from="bare",
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+def _bare_then_plain(request: Request, params: Params) -> str:
+    # Distinct right programs per seed; the plain request's answers are whole code blocks.
+    body = SAME[0] if params.temperature == 0.0 else SAME[params.seed % 5]
+    if request.template == "plain-v1":
+        return f"```python\n{STUB}{body}```\n"
+    return body + "```"
+
+
+def test_a_result_in_doubt_gets_the_doubt_samples_from_the_plain_request() -> None:
+    plan = _bare_plan(n=3, doubt_samples=3)
+    scripted = ScriptedBackend(_bare_then_plain)
+    result = generate_verified(
+        load_task(STUB), [scripted], plan=plan, repair_rounds=0, policy=FIVE_FROM_TWO_FORMATS
+    )
+    # three bare candidates (one format) were in doubt; three plain samples, seeded after
+    # the plan's own (3, 4, 5; seed 5 repeats the greedy program), make five from two formats
+    doubt = [(r, p) for r, p in scripted.requests if r.template == "plain-v1"]
+    assert [p.seed for _, p in doubt] == [3, 4, 5]
+    assert all(p.temperature == plan.temperature for _, p in doubt)
+    assert [c.candidate.name for c in result.candidates] == [f"c{i}" for i in range(6)]
+    assert result.verdict.evidence.agreeing == 5 and result.verdict.evidence.formats == 2
+    assert result.verified
+
+
+def test_a_verified_result_spends_nothing_on_doubt() -> None:
+    plan = _bare_plan(n=6, plain_greedy=True, doubt_samples=3)
+    scripted = ScriptedBackend(_bare_then_plain)
+    result = generate_verified(
+        load_task(STUB), [scripted], plan=plan, repair_rounds=0, policy=FIVE_FROM_TWO_FORMATS
+    )
+    assert result.verified and len(scripted.requests) == 6
+
+
+def test_verify_candidates_judges_a_given_pool_without_a_model() -> None:
+    from assay.gen.loop import verify_candidates
+    from assay.model import Candidate
+
+    pool = [
+        Candidate(code=STUB + body, name=f"p{i}", prompt_variant=f"model-{i % 2}")
+        for i, body in enumerate([*SAME, WRONG[:-3]])
+    ]
+    result = verify_candidates(load_task(STUB), pool, policy=FIVE_FROM_TWO_FORMATS)
+    assert result.selected != "p5" and result.verified
+    evidence = result.verdict.evidence
+    assert (evidence.programs, evidence.agreeing, evidence.formats) == (6, 5, 2)
+    assert evidence.distinct_answers > 2  # clamp's answers vary with its inputs
+    alone = verify_candidates(load_task(STUB), pool[-1:], policy=FIVE_FROM_TWO_FORMATS)
+    assert alone.verdict.level is VerdictLevel.REJECTED
+    with pytest.raises(InvalidArgument, match="at least one candidate"):
+        verify_candidates(load_task(STUB), [])
+
+
+def test_doubt_samples_cannot_be_negative() -> None:
+    with pytest.raises(InvalidArgument, match="doubt_samples"):
+        DraftPlan(doubt_samples=-1)
+
+
+def test_a_first_wave_with_a_dissenter_does_not_stop_drafting() -> None:
+    def answer(request: Request, params: Params) -> str:
+        if request.template == "plain-v1":
+            return f"```python\n{STUB}{SAME[1]}```\n"
+        if params.temperature == 0.0:
+            return SAME[0] + "```"
+        # seeds 1 and 2 agree with the greedy answers, seed 3 dissents (where low > high)
+        return {1: SAME[2], 2: SAME[3]}.get(params.seed, BODIES[1][:-3]) + "```"
+
+    plan = _bare_plan(n=8, plain_greedy=True, first_wave=3)
+    lenient = VerdictPolicy(min_agreeing=3)
+    scripted = ScriptedBackend(answer)
+    result = generate_verified(
+        load_task(STUB), [scripted], plan=plan, repair_rounds=0, policy=lenient
+    )
+    # four of five agree (verified under the lenient policy), but one dissents: not settled
+    assert not result.stopped_early and len(scripted.requests) == 8

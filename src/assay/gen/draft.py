@@ -26,7 +26,7 @@ from assay.gen.prompts import (
 from assay.llm.base import Backend, Completion, Params, Request, Usage
 from assay.model import Candidate, Task
 
-__all__ = ["DraftPlan", "Drafts", "draft", "draft_more"]
+__all__ = ["DraftPlan", "Drafts", "draft", "draft_doubt", "draft_more"]
 
 #: Called after each sample with (what was drafted, samples done, samples planned).
 Progress = Callable[[str, int, int], None]
@@ -48,6 +48,12 @@ class DraftPlan:
     With ``first_wave`` set, `draft` stops after the greedy candidates and the first
     ``first_wave`` sampled ones; `draft_more` draws the rest when the first wave leaves the
     task in doubt (the samples and seeds are the same either way, so runs replay).
+
+    ``doubt_samples`` spends what stopping early saves on the tasks still in doubt: when the
+    whole plan (and its repairs) leaves the result short of ``verified``, `draft_doubt` draws
+    up to that many more samples from the plain instruction at `temperature`, a second way of
+    asking (agreement across formats is the evidence a single format cannot give), seeded
+    after the plan's own samples.
     """
 
     n: int = 5
@@ -60,6 +66,7 @@ class DraftPlan:
     max_tokens: int = 384
     greedy_max_tokens: int | None = None
     first_wave: int | None = None
+    doubt_samples: int = 0
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -69,6 +76,8 @@ class DraftPlan:
             raise InvalidArgument(f"sample_from={self.sample_from!r} must be 'bare' or 'criteria'")
         if self.first_wave is not None and self.first_wave < 0:
             raise InvalidArgument(f"first_wave={self.first_wave!r} must be 0 or more")
+        if self.doubt_samples < 0:
+            raise InvalidArgument(f"doubt_samples={self.doubt_samples!r} must be 0 or more")
 
     @property
     def plain_slots(self) -> int:
@@ -195,6 +204,30 @@ def draft_more(
     drafter.first_index = plan.n - plan.sampled_slots + plan.first_wave_samples
     for i in range(plan.first_wave_samples, plan.sampled_slots):
         drafter.emit("sampled", request, drafter.hot(i))
+    return drafter.drafts
+
+
+def draft_doubt(
+    task: Task,
+    backend: Backend,
+    plan: DraftPlan,
+    *,
+    progress: Progress | None = None,
+) -> Drafts:
+    """The ``plan.doubt_samples`` extra candidates for a task still in doubt: the plain
+    instruction sampled at ``plan.temperature``, numbered and seeded after every candidate of
+    the plan (so a recorded run replays them).
+
+    Raises:
+        BackendError: the backend failed.
+    """
+    drafter = _Drafter(task, backend, plan, progress)
+    drafter.first_index = plan.n
+    request = plain_request(task)
+    for i in range(plan.doubt_samples):
+        drafter.emit(
+            "sampled (in doubt)", request, drafter.hot(plan.sampled_slots + i), stop=PLAIN_STOPS
+        )
     return drafter.drafts
 
 

@@ -13,6 +13,8 @@ The loop (`generate_verified`)::
       -> if the selected candidate is not verified and rounds remain: repair prompts that
          carry the evidence (failing input, expected vs got, the finding and its rule),
          the repairs join the pool, verify again
+      -> with ``plan.doubt_samples``: a result still short of ``verified`` gets that many
+         more samples from a second way of asking (the plain instruction), verify again
       -> the selected candidate, its verdict (`assay.gen.verdict`: verified, plausible or
          rejected, with what evidence is missing), every candidate's verdict, the evidence
 
@@ -29,13 +31,14 @@ import ast
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assay.errors import InvalidArgument
-from assay.gen.draft import DraftPlan, Drafts, draft, draft_more
+from assay.gen.draft import DraftPlan, Drafts, draft, draft_doubt, draft_more
 from assay.gen.prompts import CODE_STOPS, Evidence, default_criteria, extract_code, repair_request
 from assay.gen.verdict import (
     DEFAULT_POLICY,
@@ -49,6 +52,10 @@ from assay.llm.base import Backend, Params, Usage
 from assay.model import Candidate, Finding, Report, Severity, Task, TrustTier, Verdict
 from assay.source.discover import read_text_file
 
+if TYPE_CHECKING:
+    from assay.behaviour.crosscheck import CandidateSource
+    from assay.behaviour.spec import Spec
+
 __all__ = [
     "CandidateResult",
     "GenerationResult",
@@ -56,6 +63,8 @@ __all__ = [
     "generation_criteria",
     "guess_tier",
     "load_task",
+    "settles",
+    "verify_candidates",
 ]
 
 #: Called with a stage name and a one-line message (for progress displays).
@@ -187,6 +196,19 @@ def guess_tier(task: Task) -> TrustTier:
     return TrustTier.LOGIC
 
 
+@dataclass
+class _Spent:
+    """What the model calls of one generation cost so far."""
+
+    usage: Usage = field(default_factory=Usage)
+    seconds: float = 0.0
+
+    def add(self, usage: Usage, seconds: float) -> None:
+        """Count one more call (or batch of calls)."""
+        self.usage = self.usage + usage
+        self.seconds += seconds
+
+
 def generate_verified(
     task: Task,
     backends: Sequence[Backend],
@@ -235,8 +257,7 @@ def generate_verified(
     say = progress or (lambda stage, message: None)
     pool: list[CandidateResult] = []
     tests: list[str] = []
-    usage = Usage()
-    model_seconds = 0.0
+    spent = _Spent()
     for backend in backends:
         say("draft", f"drafting {plan.n} candidates with {backend.name} ({backend.model})")
         drafts = draft(
@@ -246,40 +267,48 @@ def generate_verified(
             chosen_criteria,
             progress=lambda what, done, total: say("draft", f"{what} ({done}/{total})"),
         )
-        usage = usage + drafts.usage
-        model_seconds += drafts.seconds
+        spent.add(drafts.usage, drafts.seconds)
         pool.extend(_named(drafts, backend, len(backends) > 1))
         tests = list(dict.fromkeys([*tests, *drafts.model_tests]))
+
+    def reverify(items: list[CandidateResult]) -> _Verification:
+        """Verify the pool again from scratch (the cross-check clusters the whole pool)."""
+        return _verify(
+            task,
+            [r.model_copy(update={"verdict": None}) for r in items],
+            tests,
+            budget=budget,
+            timeout=timeout,
+            static=static,
+            say=say,
+        )
+
+    def grown(drafted: Callable[[Backend], Drafts]) -> _Verification:
+        """The pool with what `drafted` draws from each backend, verified."""
+        items = list(verification.results)
+        for backend in backends:
+            more = drafted(backend)
+            spent.add(more.usage, more.seconds)
+            items.extend(_named(more, backend, len(backends) > 1))
+        return reverify(items)
+
     verification = _verify(
         task, pool, tests, budget=budget, timeout=timeout, static=static, say=say
     )
     stopped_early = False
     if plan.first_wave is not None and plan.first_wave_samples < plan.sampled_slots:
-        if judge_result(verification.assess(), policy).verified:
+        if settles(judge_result(verification.assess(), policy)):
             stopped_early = True
-            say("draft", "the first candidates agree and pass every example: drafting stopped")
+            say("draft", "the first candidates all agree and pass every example: drafting stopped")
         else:
-            pool = list(verification.results)
-            for backend in backends:
-                more = draft_more(task, backend, plan, chosen_criteria)
-                usage = usage + more.usage
-                model_seconds += more.seconds
-                pool.extend(_named(more, backend, len(backends) > 1))
-            verification = _verify(
-                task,
-                [r.model_copy(update={"verdict": None}) for r in pool],
-                tests,
-                budget=budget,
-                timeout=timeout,
-                static=static,
-                say=say,
-            )
+            verification = grown(lambda b: draft_more(task, b, plan, chosen_criteria))
     rounds = 0
     while not verification.passes and rounds < repair_rounds:
         rounds += 1
         targets = _repair_targets(verification, repair_width)
         if not targets:
             break
+        repaired: list[CandidateResult] = []
         for target in targets:
             say("repair", f"round {rounds}: repairing {target.candidate.name}")
             request = repair_request(
@@ -293,8 +322,7 @@ def generate_verified(
                 ),
             )
             for completion in completions:
-                usage = usage + completion.usage
-                model_seconds += completion.seconds
+                spent.add(completion.usage, completion.seconds)
                 fixed = Candidate(
                     code=extract_code(completion.text, entry_point=task.entry_point),
                     name=f"{target.candidate.name}-r{rounds}",
@@ -303,17 +331,90 @@ def generate_verified(
                     sample_index=target.candidate.sample_index,
                     prompt_variant="repair-v1",
                 )
-                pool.append(CandidateResult(candidate=fixed, round=rounds))
-        verification = _verify(
-            task,
-            [r.model_copy(update={"verdict": None}) for r in verification.results]
-            + pool[len(verification.results) :],
-            tests,
-            budget=budget,
-            timeout=timeout,
-            static=static,
-            say=say,
+                repaired.append(CandidateResult(candidate=fixed, round=rounds))
+        verification = reverify([*verification.results, *repaired])
+    if plan.doubt_samples and not judge_result(verification.assess(), policy).verified:
+        say("draft", f"still in doubt: drafting {plan.doubt_samples} more from the plain request")
+        verification = grown(lambda b: draft_doubt(task, b, plan))
+    return _result(
+        task,
+        verification,
+        policy,
+        criteria=chosen_criteria,
+        tests=tests,
+        rounds=rounds,
+        spent=spent,
+        started=started,
+        stopped_early=stopped_early,
+    )
+
+
+def settles(verdict: GenVerdict) -> bool:
+    """Whether a first wave's verdict ends drafting early: ``verified``, and every program
+    that ran behaves the same. A first wave with a dissenter is in doubt even when the
+    policy's agreement is met: on MBPP pools of other models' programs, stopping at five
+    whenever the policy was met verified three wrong results, each with a dissenter in the
+    wave, one of which (Mbpp/223) the whole pool of eight got right."""
+    evidence = verdict.evidence
+    return verdict.verified and evidence.agreeing == evidence.programs
+
+
+def verify_candidates(
+    task: Task,
+    candidates: Sequence[Candidate],
+    *,
+    budget: int = 30,
+    timeout: float = 2.0,
+    static: bool = True,
+    policy: VerdictPolicy = DEFAULT_POLICY,
+) -> GenerationResult:
+    """Select among already-written `candidates` and judge the selection, without a model.
+
+    The verification and verdict of `generate_verified` (same cross-check, same selection,
+    same evidence) applied to a given pool, e.g. programs several models wrote for a task:
+    the threshold study on such pools (``bench/gen_dev_pools.py``) measures exactly what
+    ``assay gen`` decides. Each candidate's ``prompt_variant`` counts as its prompt format.
+
+    Raises:
+        InvalidArgument: no candidate, or the task has no entry point.
+    """
+    if not candidates:
+        raise InvalidArgument("verify_candidates() needs at least one candidate")
+    if not task.entry_point:
+        raise InvalidArgument(
+            "cannot tell which function the candidates implement; set the task's entry_point"
         )
+    started = time.perf_counter()
+    pool = [CandidateResult(candidate=candidate) for candidate in candidates]
+    verification = _verify(
+        task, pool, [], budget=budget, timeout=timeout, static=static, say=lambda s, m: None
+    )
+    return _result(
+        task,
+        verification,
+        policy,
+        criteria=list(task.criteria),
+        tests=[],
+        rounds=0,
+        spent=_Spent(),
+        started=started,
+        stopped_early=False,
+    )
+
+
+def _result(
+    task: Task,
+    verification: _Verification,
+    policy: VerdictPolicy,
+    *,
+    criteria: list[str],
+    tests: list[str],
+    rounds: int,
+    spent: _Spent,
+    started: float,
+    stopped_early: bool,
+) -> GenerationResult:
+    """The `GenerationResult` of a finished verification."""
     selected = verification.selected
     verdict = judge_result(verification.assess(), policy)
     return GenerationResult(
@@ -326,11 +427,11 @@ def generate_verified(
         candidates=verification.results,
         evidence=verification.evidence,
         clusters=verification.report.clusters if verification.report is not None else [],
-        criteria=chosen_criteria,
+        criteria=criteria,
         model_tests=tests,
         rounds=rounds,
-        usage=usage.as_dict(),
-        model_seconds=round(model_seconds, 3),
+        usage=spent.usage.as_dict(),
+        model_seconds=round(spent.seconds, 3),
         seconds=round(time.perf_counter() - started, 3),
         warnings=list(verification.report.warnings) if verification.report is not None else [],
     )
@@ -366,10 +467,13 @@ class _Verification:
         results: list[CandidateResult],
         report: Report | None,
         selected: CandidateResult | None,
+        answers: dict[str, int],
     ) -> None:
         self.results = results
         self.report = report
         self.selected = selected
+        #: Distinct answers each candidate gave on the inputs compared, by name.
+        self.answers = answers
 
     @property
     def passes(self) -> bool:
@@ -414,6 +518,7 @@ class _Verification:
                 f.severity is Severity.ERROR for f in [*verdict.findings, *chosen.static_findings]
             ),
             disagreement_input=_first_distinguishing(runner_up),
+            distinct_answers=self.answers.get(chosen.candidate.name, 0),
         )
 
     @property
@@ -434,7 +539,7 @@ def _verify(
     static: bool,
     say: ProgressFn,
 ) -> _Verification:
-    from assay.behaviour.crosscheck import CandidateSource, compare_candidates
+    from assay.behaviour.crosscheck import CandidateSource
     from assay.behaviour.spec import extract_spec
 
     say("verify", f"cross-checking {len(pool)} candidates in the sandbox")
@@ -459,9 +564,7 @@ def _verify(
         if "input" in e and "output" in e
     ]
     spec = extract_spec(task.prompt, task.entry_point, tests=[*task.tests, *examples])
-    report = compare_candidates(
-        spec, sources, extra_tests=list(tests), budget=budget, seed=0, timeout_s=timeout
-    )
+    report, answers = _compare(spec, sources, list(tests), budget=budget, timeout=timeout)
     agreement = _agreement(report, programs, with_static)
     verdict_of = {code: report.verdicts[number] for number, code in enumerate(programs)}
     results = []
@@ -480,7 +583,78 @@ def _verify(
         )
     chosen = _choose(results)
     say("verify", "verified" if chosen is not None and chosen.verified else "not verified yet")
-    return _Verification(results, report, chosen)
+    answers_of = dict(zip(programs, answers, strict=True))
+    return _Verification(
+        results, report, chosen, {r.candidate.name: answers_of[r.candidate.code] for r in results}
+    )
+
+
+def _compare(
+    spec: Spec,
+    sources: Sequence[CandidateSource],
+    tests: list[str],
+    *,
+    budget: int,
+    timeout: float,
+) -> tuple[Report, list[int]]:
+    """The cross-check of `sources` as a report (what `compare_candidates` returns), and
+    for each source the number of distinct answers it gave on the inputs that counted.
+
+    Agreement on a constant answer is weak evidence: programs that all answer ``False`` on
+    every generated input agree whatever they compute (a predicate whose true cases the
+    random inputs never hit). The verdict needs the answers, which the report leaves out.
+    """
+    from assay._version import __version__
+    from assay.behaviour.crosscheck import crosscheck
+    from assay.behaviour.probes import OTHER_HASH_SEED
+    from assay.sandbox import Sandbox, Status
+
+    with Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded:
+        result = crosscheck(
+            spec,
+            sources,
+            extra_tests=tests,
+            budget=budget,
+            seed=0,
+            timeout_s=timeout,
+            reseeded=reseeded,
+        )
+    degraded = sorted({item for run in result.runs for item in run.degraded})
+    selected = result.verdicts[result.selected].candidate if result.selected is not None else None
+    report = Report(
+        tool_version=__version__,
+        findings=sorted(result.findings, key=Finding.sort_key),
+        files=[c.name for c in sources],
+        warnings=[
+            *(f"spec: {problem}" for problem in spec.problems),
+            *result.warnings,
+            *(f"sandbox degraded: {item}" for item in degraded),
+        ],
+        verdicts=list(result.verdicts),
+        clusters=list(result.clusters),
+        stats={
+            "entry_point": spec.entry_point,
+            "candidates": len(sources),
+            "examples": len(spec.trusted_examples),
+            "inputs": len(result.inputs),
+            "inputs_compared": len(result.domain),
+            "selected": selected,
+            "accepted": [v.candidate for v in result.verdicts if v.accepted],
+        },
+    )
+    answers = [
+        len(
+            {
+                run.observations[i].key
+                for i in result.domain
+                if run.observations[i].outcome.status is not Status.TIMEOUT
+            }
+        )
+        if run.imported
+        else 0
+        for run in result.runs
+    ]
+    return report, answers
 
 
 def _int(value: object) -> int:
