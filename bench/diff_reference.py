@@ -12,12 +12,14 @@ sample's own code calls at module level stays: that is part of the sample.
   renamed to the typed prompts' entry point where the names differ (``is_Product_Even``).
 * Both versions start with ``from typing import *``, the convention the labels were
   re-executed with (samples use ``List`` without importing it).
-* A NEW that does not parse is an error of the diff, not a counterexample: counted apart
-  (``new_unparsable``), never as found; so is a NEW without a function of the entry point's
-  name (``new_lacks_entry``: the diff lists it as removed).
+* A NEW that does not parse, or lacks the entry point, is a difference the diff reports
+  without running anything (engine ``static``: "raises SyntaxError at import", "function
+  removed"); it counts as found, and apart (``static_found``).
 * ``found``: the diff reports a counterexample on which OLD returned a value (the input is
-  in the reference's domain). A difference only on inputs where OLD raises is counted apart
-  (``old_raises_only``): the task never allows an input its reference rejects.
+  in the reference's domain) and that is inside the domain OLD's docstring states. A
+  difference only on inputs where OLD raises is counted apart (``old_raises_only``: the
+  task never allows an input its reference rejects), and so is one only outside the stated
+  domain (``outside_domain_only``: the diff reports it as information).
 
 Figures per benchmark, over distinct programs (a program submitted k times has one label
 and one verdict) and weighted by submissions:
@@ -87,7 +89,7 @@ class Verdict:
     first_index: int
     passed: bool
     samples: int
-    #: found | old_raises_only | equivalent | new_unparsable | new_lacks_entry | unverified | error
+    #: found | old_raises_only | outside_domain_only | equivalent | unverified | error
     outcome: str
     engines: tuple[str, ...]
     symbolic_found: bool
@@ -269,28 +271,9 @@ def judge(pair: Pair, sandbox: Sandbox, symbolic_timeout_s: float, seed: int) ->
             (),
             "the code is the reference's",
         )
-    if result is None and pair.entry in diff.removed:
-        # The sample defines no function of that name (the hidden tests call it): the diff
-        # lists it as removed, which is not a counterexample.
-        return Verdict(
-            pair.task_id,
-            pair.first_index,
-            pair.passed,
-            pair.samples,
-            "new_lacks_entry",
-            (),
-            False,
-            0,
-            seconds,
-            "",
-            (),
-            f"added: {', '.join(diff.added)}",
-        )
     if result is None:
         reasons = [u.reason for u in diff.unverified] + list(diff.errors)
         outcome = "error" if diff.errors else "unverified"
-        if any(e.startswith("the new version does not parse") for e in diff.errors):
-            outcome = "new_unparsable"
         return Verdict(
             pair.task_id,
             pair.first_index,
@@ -305,14 +288,17 @@ def judge(pair: Pair, sandbox: Sandbox, symbolic_timeout_s: float, seed: int) ->
             (),
             "; ".join(reasons)[:300],
         )
-    in_domain = [c for c in result.counterexamples if not c.old.startswith("raises ")]
+    answered = [c for c in result.counterexamples if not c.old.startswith("raises ")]
+    in_domain = [c for c in answered if not c.outside_domain]
     if in_domain:
         outcome = "found"
+    elif answered:
+        outcome = "outside_domain_only"
     elif result.counterexamples:
         outcome = "old_raises_only"
     else:
         outcome = "equivalent"
-    shown = in_domain or list(result.counterexamples)
+    shown = in_domain or answered or list(result.counterexamples)
     first = shown[0] if shown else None
     return Verdict(
         task_id=pair.task_id,
@@ -330,7 +316,8 @@ def judge(pair: Pair, sandbox: Sandbox, symbolic_timeout_s: float, seed: int) ->
             else ""
         ),
         kinds=tuple(sorted({c.kind for c in in_domain})),
-        detail=result.coverage,
+        detail=(first.outside_domain + "; " if first and first.outside_domain else "")
+        + result.coverage,
     )
 
 
@@ -359,13 +346,17 @@ def summary(verdicts: list[Verdict]) -> dict[str, Any]:
                 "failing": sum(weight(v) for v in failing if v.outcome == "old_raises_only"),
                 "passing": sum(weight(v) for v in passing if v.outcome == "old_raises_only"),
             },
-            "new_unparsable": {
-                "failing": sum(weight(v) for v in failing if v.outcome == "new_unparsable"),
-                "passing": sum(weight(v) for v in passing if v.outcome == "new_unparsable"),
+            "outside_domain_only": {
+                "failing": sum(weight(v) for v in failing if v.outcome == "outside_domain_only"),
+                "passing": sum(weight(v) for v in passing if v.outcome == "outside_domain_only"),
             },
-            "new_lacks_entry": {
-                "failing": sum(weight(v) for v in failing if v.outcome == "new_lacks_entry"),
-                "passing": sum(weight(v) for v in passing if v.outcome == "new_lacks_entry"),
+            "static_found": {
+                "failing": sum(
+                    weight(v) for v in failing if v.outcome == "found" and v.engines == ("static",)
+                ),
+                "passing": sum(
+                    weight(v) for v in passing if v.outcome == "found" and v.engines == ("static",)
+                ),
             },
             "unverified_or_error": {
                 "failing": sum(weight(v) for v in failing if v.outcome in ("unverified", "error")),
@@ -400,11 +391,11 @@ def miss_reason(verdict: Verdict) -> str:
     if verdict.outcome == "unverified":
         if "no annotation" in verdict.detail:
             return "not run: no annotation and no input to take types from"
+        if "raised on every input" in verdict.detail:
+            return "not run: the reference raised on every input (argument types guessed wrong)"
         return "not run: " + verdict.detail[:60]
-    if verdict.outcome == "new_unparsable":
-        return "new version does not parse (an error of the diff, no counterexample)"
-    if verdict.outcome == "new_lacks_entry":
-        return "new version defines no function of the entry point's name"
+    if verdict.outcome == "outside_domain_only":
+        return "differs only outside the domain the reference's docstring states"
     if verdict.outcome == "error":
         return "diff failed: " + verdict.detail[:60]
     if verdict.outcome == "old_raises_only":
@@ -496,28 +487,6 @@ def run(
     return figures
 
 
-def symbolic_when_either_is_typed() -> None:
-    """Measure a proposed change of the diff engine: ask the symbolic engine when *either*
-    version annotates every parameter (today: both must). The reference solutions of MBPP
-    are untyped while the samples carry the typed prompts' annotations, so the symbolic
-    engine never runs there; `symbolic_search` already takes OLD's types, else NEW's.
-    Replaces the engine's eligibility check for this process only."""
-    import assay.behaviour.diff as engine
-
-    def either(old: Any, new: Any, specs: tuple[Any, Any]) -> bool:
-        typed = False
-        for side, spec in zip((old, new), specs, strict=True):
-            if side.function.owner is not None or spec.signature is None:
-                return False
-            statements = sum(1 for n in ast.walk(side.function.node) if isinstance(n, ast.stmt))
-            if statements > engine.SYMBOLIC_MAX_STATEMENTS:
-                return False
-            typed = typed or all(p.annotation for p in spec.signature.parameters if p.required)
-        return typed
-
-    engine._small_and_typed = either  # type: ignore[assignment]
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks asked for and print (and write) the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -530,11 +499,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument(
-        "--symbolic-either-typed",
-        action="store_true",
-        help="measure the proposed engine change: symbolic search when either version is typed",
-    )
-    parser.add_argument(
         "--summarise",
         type=Path,
         default=None,
@@ -546,10 +510,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = [replace(v, engines=tuple(v.engines), kinds=tuple(v.kinds)) for v in rows]
         print(json.dumps(summary(rows), indent=2))
         return 0
-    if args.symbolic_either_typed:
-        symbolic_when_either_is_typed()
     results = {}
-    suffix = "_either_typed" if args.symbolic_either_typed else ""
     for benchmark in (args.only,) if args.only else ("humaneval", "mbpp"):
         results[benchmark] = run(
             benchmark,
@@ -559,9 +520,8 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             symbolic_timeout_s=args.symbolic_timeout,
             threads=args.threads,
-            details=args.out / f"diff_reference_{benchmark}{suffix}_details.jsonl",
+            details=args.out / f"diff_reference_{benchmark}_details.jsonl",
         )
-        results[benchmark]["symbolic_either_typed"] = args.symbolic_either_typed
         print(json.dumps(results[benchmark], indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
