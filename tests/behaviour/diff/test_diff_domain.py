@@ -39,6 +39,13 @@ def _kinds(domain: Domain, name: str) -> list[tuple[str, float, bool, str, bool]
         ("Constraints: 1 <= len(arr) <= 100", "arr, k", "arr", ("length", 1, False, "")),
         ("Constraints: 1 <= n <= 10^3", "n", "n", ("high", 1000, False, "")),
         (
+            "A list of numbers (of length at least two).",
+            "numbers",
+            "numbers",
+            ("length", 2, False, ""),
+        ),
+        ("base numbers are less than 10.", "x, base", "base", ("high", 10, True, "")),
+        (
             "The list is guaranteed to have unique elements.",
             "arr",
             "arr",
@@ -173,3 +180,14 @@ def test_as702_is_information_outside_the_domain() -> None:
     (finding,) = diff_findings(result, "new.py")
     assert finding.rule == "AS702" and finding.severity is Severity.INFO
     assert "outside the documented domain" in finding.message
+
+
+def test_bounds_between_parameters() -> None:
+    domain = _domain('def f(arr, k):\n    """Constraints: 1 <= k <= len(arr)"""\n')
+    assert domain.outside(ProbeInput(([1, 2], 2))) is None
+    assert "k <= len(arr)" in (domain.outside(ProbeInput(([1], 2))) or "")
+    moved = domain.project(ProbeInput(([1], 2)))
+    assert moved is not None and moved.args[1] <= 1
+    equal = _domain('def g(a, b):\n    """You are given two arrays of equal length."""\n')
+    assert equal.outside(ProbeInput(([1], [])))
+    assert equal.outside(ProbeInput(([1], [2]))) is None

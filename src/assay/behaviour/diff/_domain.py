@@ -153,14 +153,52 @@ class Bound:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """A stated bound between two parameters: `first` at most the length of `second`
+    (``le_len``: "1 <= k <= len(arr)"), or both of one length (``same_len``: "two arrays
+    of equal length")."""
+
+    kind: str
+    first: str
+    second: str
+    stated: str
+
+    def admits(self, values: dict[str, Any]) -> bool:
+        """Whether the two values (when both are given) keep the relation."""
+        if self.first not in values or self.second not in values:
+            return True
+        a, b = values[self.first], values[self.second]
+        if not isinstance(b, (str, list, tuple)):
+            return True
+        if self.kind == "le_len":
+            return isinstance(a, bool) or not isinstance(a, int) or a <= len(b)
+        return not isinstance(a, (str, list, tuple)) or len(a) == len(b)
+
+    def project(self, values: dict[str, Any]) -> None:
+        """Move `values` (in place) to keep the relation: the bound shrunk to the length,
+        the longer of two texts or lists cut to the shorter."""
+        if self.admits(values):
+            return
+        a, b = values[self.first], values[self.second]
+        if self.kind == "le_len":
+            values[self.first] = len(b)
+        elif len(a) > len(b):
+            values[self.first] = a[: len(b)]
+        else:
+            values[self.second] = b[: len(a)]
+
+
+@dataclass(frozen=True)
 class Domain:
-    """The bounds the old version states, per parameter name, and its parameters in order."""
+    """The bounds the old version states, per parameter name, the relations between
+    parameters it states, and its parameters in order."""
 
     parameters: tuple[str, ...] = ()
     bounds: dict[str, tuple[Bound, ...]] = field(default_factory=dict)
+    relations: tuple[Relation, ...] = ()
 
     def __bool__(self) -> bool:
-        return any(self.bounds.values())
+        return any(self.bounds.values()) or bool(self.relations)
 
     def _values(self, item: ProbeInput) -> Iterator[tuple[str, Any]]:
         yield from zip(self.parameters, item.args, strict=False)
@@ -177,6 +215,10 @@ class Domain:
                 if (stated_only and bound.draw_only) or bound.admits(value):
                     continue
                 return f"`{name}`: {bound.stated}"
+        values = dict(self._values(item))
+        for relation in self.relations:
+            if not relation.admits(values):
+                return f"`{relation.first}`, `{relation.second}`: {relation.stated}"
         return None
 
     def arrange(self, inputs: Sequence[ProbeInput], budget: int) -> list[ProbeInput]:
@@ -218,6 +260,12 @@ class Domain:
             kwargs[name] = _moved(kwargs[name], self.bounds.get(name, ()))
         if any(value is _NO_WAY for value in [*args, *kwargs.values()]):
             return None
+        if self.relations:
+            values = {**dict(zip(self.parameters, args, strict=False)), **kwargs}
+            for relation in self.relations:
+                relation.project(values)
+            args = [values[name] for name in self.parameters[: len(args)]]
+            kwargs = {name: values[name] for name in kwargs}
         moved = ProbeInput(tuple(args), kwargs, origin="domain")
         return moved if self.outside(moved, stated_only=False) is None else None
 
@@ -252,7 +300,8 @@ def read_domain(node: ast.FunctionDef | ast.AsyncFunctionDef, module: ast.Module
         bucket = bounds.setdefault(name, [])
         if bound not in bucket:
             bucket.append(bound)
-    return Domain(parameters, {name: tuple(found) for name, found in bounds.items()})
+    relations = tuple(dict.fromkeys(_relations(ast.get_docstring(node) or "", every)))
+    return Domain(parameters, {name: tuple(found) for name, found in bounds.items()}, relations)
 
 
 # ----------------------------------------------------------------------------- docstring
@@ -335,6 +384,66 @@ def _docstring_bounds(text: str, parameters: Sequence[str]) -> Iterator[tuple[st
                 yield name, Bound("distinct", stated=stated)
         yield from _comparisons(sentence, parameters)
         yield from _text_alphabets(sentence, parameters)
+        for match in _AT_LEAST.finditer(sentence):
+            least = _count(match["count"] or match["count2"])
+            for name in _named(sentence, parameters, match.start(), only=True):
+                if least is not None:
+                    stated = f"at least {least} elements ({_quote(sentence)})"
+                    yield name, Bound("length", least, stated=stated)
+        for name in parameters:
+            for match in re.finditer(rf"(?<![\w.]){re.escape(name)}\b{_THAN}", sentence, re.I):
+                value = float(match["value"])
+                orequal = bool(match["orequal"])
+                stated = f"{match.group(0).strip()} ({_quote(sentence)})"
+                if match["side"].lower() in ("less", "smaller", "fewer", "lower"):
+                    yield name, Bound("high", value, not orequal, stated=stated)
+                else:
+                    yield name, Bound("low", value, not orequal, stated=stated)
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_AT_LEAST = re.compile(
+    r"\b(?:(?:of\s+)?length\s+(?:of\s+)?at\s+least\s+(?P<count>\d+|one|two|three|four|five|six)"
+    r"(?!\s*(?:characters?|letters?|digits?))"
+    r"|at\s+least\s+(?P<count2>\d+|one|two|three|four|five|six)\s+"
+    r"(?:elements?|numbers?|items?|integers?|values?|entries))",
+    re.IGNORECASE,
+)
+_THAN = (
+    r"[^.,;]{0,25}?\b(?:is|are)\s+(?:always\s+)?(?P<side>less|smaller|fewer|lower|greater|"
+    r"larger|bigger|more|higher)\s+than\s+(?P<orequal>or\s+equal\s+to\s+)?(?P<value>-?\d+)\b"
+)
+_LE_LEN = re.compile(
+    r"(?<![\w.])(?P<first>[A-Za-z_]\w*)\s*(?P<op><=|<|≤)\s*len\(\s*(?P<second>[A-Za-z_]\w*)\s*\)"
+)
+_TWO = re.compile(r"\b(?:two|both)\b", re.IGNORECASE)
+_SAME_LENGTH = re.compile(r"\b(?:of\s+)?(?:equal|the\s+same)\s+lengths?\b", re.IGNORECASE)
+
+
+def _count(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text.lower())
+
+
+def _relations(text: str, parameters: Sequence[str]) -> Iterator[Relation]:
+    """Bounds between two parameters the docstring states."""
+    for whole in _sentences(text):
+        if _RETURNS.match(whole) or _CONDITION.match(whole):
+            continue
+        sentence = _RETURN_WORD.split(whole, maxsplit=1)[0]
+        for match in _LE_LEN.finditer(sentence):
+            first, second = match["first"], match["second"]
+            if first in parameters and second in parameters and first != second:
+                stated = f"{match.group(0)} ({_quote(sentence)})"
+                yield Relation("le_len", first, second, stated)
+        if _SAME_LENGTH.search(sentence):
+            named = [p for p in parameters if re.search(rf"(?<![\w.]){re.escape(p)}\b", sentence)]
+            if len(named) != 2 and len(parameters) == 2 and _TWO.search(sentence):
+                named = list(parameters)  # "two arrays ... of equal length"
+            if len(named) == 2:
+                stated = f"of equal length ({_quote(sentence)})"
+                yield Relation("same_len", named[0], named[1], stated)
 
 
 def _quote(sentence: str) -> str:

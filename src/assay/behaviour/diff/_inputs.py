@@ -383,10 +383,16 @@ def pair_inputs(
     is_method = old.function.owner is not None
     names = list(dict.fromkeys([old.function.node.name, new.function.node.name]))
     proposed = [] if is_method else _called_with([old.tree, new.tree], callers, names)
-    # Annotations first, then the types the old docstring states ("a positive integer n")
-    # for the parameters whose names say nothing (``lst`` already reads as a list).
+    # Annotations first, then the types the old docstring states ("a positive integer n",
+    # "a list of positive integers x") over what a name suggests (``x`` reads as an int),
+    # except a scalar stated of a parameter whose name says collection (in "an array arr
+    # of integers" the integers are its elements).
     by_name = guess_hints(old_spec)
-    stated_hints = {k: v for k, v in stated_types(old.function.node).items() if k not in by_name}
+    stated_hints = {
+        name: text
+        for name, text in stated_types(old.function.node).items()
+        if not (by_name.get(name, "").startswith("list") and not text.startswith("list"))
+    }
     hints = {**stated_hints, **new_spec.hints, **old_spec.hints}
     # Unannotated code is plain too when its callers show what it takes.
     plain = not is_method and all(
