@@ -9,7 +9,10 @@ sample's own code calls at module level stays: that is part of the sample.
 
 * OLD, HumanEval: the prompt + the canonical solution; MBPP: the original MBPP ``code``
   (the reference of the asserts the labels come from), the function its asserts call
-  renamed to the typed prompts' entry point where the names differ (``is_Product_Even``).
+  renamed to the typed prompts' entry point where the names differ (``is_Product_Even``);
+  with ``--mbpp-stated-signature``, also given the typed prompt's annotations (position by
+  position) and its docstring (the task's text, examples removed like every docstring):
+  the reference as its task states it, as HumanEval's OLD is.
 * Both versions start with ``from typing import *``, the convention the labels were
   re-executed with (samples use ``List`` without importing it).
 * A NEW that does not parse, or lacks the entry point, is a difference the diff reports
@@ -144,8 +147,39 @@ def _renamed(code: str, entry: str, tests: list[str]) -> str:
     return re.sub(rf"\b{re.escape(called.group(1))}\b", entry, code)
 
 
-def references(benchmark: str, data: Path) -> dict[str, tuple[str, str]]:
-    """``task_id -> (entry point, OLD source)`` in the hidden-examples regime."""
+def with_stated_signature(code: str, entry: str, prompt: str) -> str:
+    """The MBPP reference `code` with the typed prompt's annotations (position by position,
+    when both take as many parameters) and its docstring (the task's text): the reference
+    as its task states it, as HumanEval's prompt + canonical solution is."""
+    try:
+        tree, stated = ast.parse(code), ast.parse(prompt)
+    except SyntaxError:
+        return code
+    function = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == entry), None
+    )
+    typed = next(
+        (n for n in stated.body if isinstance(n, ast.FunctionDef) and n.name == entry), None
+    )
+    if function is None or typed is None:
+        return code
+    mine = [*function.args.posonlyargs, *function.args.args]
+    theirs = [*typed.args.posonlyargs, *typed.args.args]
+    if len(mine) == len(theirs):
+        for arg, annotated in zip(mine, theirs, strict=True):
+            arg.annotation = annotated.annotation
+        function.returns = typed.returns
+    docstring = ast.get_docstring(typed)
+    if docstring and ast.get_docstring(function) is None:
+        function.body.insert(0, ast.Expr(ast.Constant(docstring)))
+    return ast.unparse(tree) + "\n"
+
+
+def references(
+    benchmark: str, data: Path, *, stated_signature: bool = False
+) -> dict[str, tuple[str, str]]:
+    """``task_id -> (entry point, OLD source)`` in the hidden-examples regime (for MBPP with
+    `stated_signature`, the reference under the typed prompt's signature and text)."""
     found: dict[str, tuple[str, str]] = {}
     if benchmark == "humaneval":
         for task_id, problem in load_humaneval().items():
@@ -159,13 +193,15 @@ def references(benchmark: str, data: Path) -> dict[str, tuple[str, str]]:
             entry = typed[task_id]["entry_point"]
             setup = row.get("test_setup_code") or ""
             code = _renamed(row["code"], entry, row.get("test_list") or [])
+            if stated_signature:
+                code = with_stated_signature(code, entry, typed[task_id]["prompt"])
             found[task_id] = (entry, setup + "\n" + code)
     return found
 
 
-def pairs(benchmark: str, data: Path, out: Path) -> list[Pair]:
+def pairs(benchmark: str, data: Path, out: Path, *, stated_signature: bool = False) -> list[Pair]:
     """Every distinct (task, program) of the pooled samples with its label."""
-    refs = references(benchmark, data)
+    refs = references(benchmark, data, stated_signature=stated_signature)
     labels = {
         (row["task_id"], int(row["sample_index"])): bool(row["passed"])
         for row in _rows(out / f"{benchmark}_pooled_labels.jsonl")
@@ -443,9 +479,10 @@ def run(
     symbolic_timeout_s: float,
     threads: int,
     details: Path | None,
+    stated_signature: bool = False,
 ) -> dict[str, Any]:
     """Judge the subset of one benchmark; write each verdict to `details` as it comes."""
-    pool = pairs(benchmark, data, out)
+    pool = pairs(benchmark, data, out, stated_signature=stated_signature)
     chosen = subset(pool, limit, seed)
     verdicts: list[Verdict] = []
     lock = threading.Lock()
@@ -499,6 +536,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument(
+        "--mbpp-stated-signature",
+        action="store_true",
+        help="give MBPP's reference the typed prompt's annotations and text (as HumanEval's has)",
+    )
+    parser.add_argument(
         "--summarise",
         type=Path,
         default=None,
@@ -511,6 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(summary(rows), indent=2))
         return 0
     results = {}
+    suffix = "_stated_signature" if args.mbpp_stated_signature else ""
     for benchmark in (args.only,) if args.only else ("humaneval", "mbpp"):
         results[benchmark] = run(
             benchmark,
@@ -520,8 +563,10 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             symbolic_timeout_s=args.symbolic_timeout,
             threads=args.threads,
-            details=args.out / f"diff_reference_{benchmark}_details.jsonl",
+            details=args.out / f"diff_reference_{benchmark}{suffix}_details.jsonl",
+            stated_signature=args.mbpp_stated_signature,
         )
+        results[benchmark]["mbpp_stated_signature"] = args.mbpp_stated_signature
         print(json.dumps(results[benchmark], indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

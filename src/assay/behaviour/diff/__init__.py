@@ -6,10 +6,18 @@ or dependencies changed, and runs each pair on one list of inputs in the sandbox
 of what both versions suggest, `assay.behaviour.diff._inputs`): the result per pair is
 *equivalent on N inputs* with what they covered, or the counterexamples (input, old result,
 new result), each shrunk to the smallest input that still shows it
-(`assay.behaviour.diff._compare`). When random inputs find nothing on a small typed pair,
-a symbolic engine (`assay.behaviour.diff.symbolic`, when installed) proposes inputs; each is
-confirmed by a concrete run before it is reported. Pairs whose arguments can be sized are
-also timed at growing sizes (`assay.behaviour.diff._growth`).
+(`assay.behaviour.diff._compare`). When random inputs find nothing on a small pair whose
+types are known (a version's annotations, else the ones the old version was seen to take),
+a symbolic engine (`assay.behaviour.diff.symbolic`, when installed) proposes inputs in the
+diff's sandbox; each is confirmed by a concrete run before it is reported. Pairs whose
+arguments can be sized are also timed at growing sizes (`assay.behaviour.diff._growth`).
+
+The old version is the specification: what its docstring and code state of its inputs
+(`assay.behaviour.diff._domain`) is drawn first, and a difference seen only outside what
+its docstring states is reported as information. An old version that raised on every
+input was given inputs it does not take: the pair is unverified, not equivalent. A new
+version that does not parse, or no longer defines a public (or asked-for) function,
+differs without a run (engine ``static``).
 
 Intended changes are declared with ``allow_change`` (a function's old or new name) or by a
 line starting "Behaviour change:" (or "Behavior change:") in the new docstring; they are
