@@ -240,11 +240,13 @@ class Domain:
                 inside.setdefault(moved.key, moved)
         inside_items = list(inside.values())
         arranged: list[ProbeInput] = []
-        while (inside_items or outside) and len(arranged) < budget:
-            arranged.extend(inside_items[:2])
-            del inside_items[:2]
-            if outside:
-                arranged.append(outside.pop(0))
+        turn = 0
+        while turn * 2 < len(inside_items) or turn < len(outside):
+            arranged.extend(inside_items[turn * 2 : turn * 2 + 2])
+            arranged.extend(outside[turn : turn + 1])
+            if len(arranged) >= budget:
+                break
+            turn += 1
         return arranged[:budget]
 
     def project(self, item: ProbeInput) -> ProbeInput | None:
