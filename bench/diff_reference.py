@@ -9,15 +9,20 @@ sample's own code calls at module level stays: that is part of the sample.
 
 * OLD, HumanEval: the prompt + the canonical solution; MBPP: the original MBPP ``code``
   (the reference of the asserts the labels come from), the function its asserts call
-  renamed to the typed prompts' entry point where the names differ (``is_Product_Even``).
+  renamed to the typed prompts' entry point where the names differ (``is_Product_Even``);
+  with ``--mbpp-stated-signature``, also given the typed prompt's annotations (position by
+  position) and its docstring (the task's text, examples removed like every docstring):
+  the reference as its task states it, as HumanEval's OLD is.
 * Both versions start with ``from typing import *``, the convention the labels were
   re-executed with (samples use ``List`` without importing it).
-* A NEW that does not parse is an error of the diff, not a counterexample: counted apart
-  (``new_unparsable``), never as found; so is a NEW without a function of the entry point's
-  name (``new_lacks_entry``: the diff lists it as removed).
+* A NEW that does not parse, or lacks the entry point, is a difference the diff reports
+  without running anything (engine ``static``: "raises SyntaxError at import", "function
+  removed"); it counts as found, and apart (``static_found``).
 * ``found``: the diff reports a counterexample on which OLD returned a value (the input is
-  in the reference's domain). A difference only on inputs where OLD raises is counted apart
-  (``old_raises_only``): the task never allows an input its reference rejects.
+  in the reference's domain) and that is inside the domain OLD's docstring states. A
+  difference only on inputs where OLD raises is counted apart (``old_raises_only``: the
+  task never allows an input its reference rejects), and so is one only outside the stated
+  domain (``outside_domain_only``: the diff reports it as information).
 
 Figures per benchmark, over distinct programs (a program submitted k times has one label
 and one verdict) and weighted by submissions:
@@ -87,7 +92,7 @@ class Verdict:
     first_index: int
     passed: bool
     samples: int
-    #: found | old_raises_only | equivalent | new_unparsable | new_lacks_entry | unverified | error
+    #: found | old_raises_only | outside_domain_only | equivalent | unverified | error
     outcome: str
     engines: tuple[str, ...]
     symbolic_found: bool
@@ -142,8 +147,39 @@ def _renamed(code: str, entry: str, tests: list[str]) -> str:
     return re.sub(rf"\b{re.escape(called.group(1))}\b", entry, code)
 
 
-def references(benchmark: str, data: Path) -> dict[str, tuple[str, str]]:
-    """``task_id -> (entry point, OLD source)`` in the hidden-examples regime."""
+def with_stated_signature(code: str, entry: str, prompt: str) -> str:
+    """The MBPP reference `code` with the typed prompt's annotations (position by position,
+    when both take as many parameters) and its docstring (the task's text): the reference
+    as its task states it, as HumanEval's prompt + canonical solution is."""
+    try:
+        tree, stated = ast.parse(code), ast.parse(prompt)
+    except SyntaxError:
+        return code
+    function = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == entry), None
+    )
+    typed = next(
+        (n for n in stated.body if isinstance(n, ast.FunctionDef) and n.name == entry), None
+    )
+    if function is None or typed is None:
+        return code
+    mine = [*function.args.posonlyargs, *function.args.args]
+    theirs = [*typed.args.posonlyargs, *typed.args.args]
+    if len(mine) == len(theirs):
+        for arg, annotated in zip(mine, theirs, strict=True):
+            arg.annotation = annotated.annotation
+        function.returns = typed.returns
+    docstring = ast.get_docstring(typed)
+    if docstring and ast.get_docstring(function) is None:
+        function.body.insert(0, ast.Expr(ast.Constant(docstring)))
+    return ast.unparse(tree) + "\n"
+
+
+def references(
+    benchmark: str, data: Path, *, stated_signature: bool = False
+) -> dict[str, tuple[str, str]]:
+    """``task_id -> (entry point, OLD source)`` in the hidden-examples regime (for MBPP with
+    `stated_signature`, the reference under the typed prompt's signature and text)."""
     found: dict[str, tuple[str, str]] = {}
     if benchmark == "humaneval":
         for task_id, problem in load_humaneval().items():
@@ -157,13 +193,15 @@ def references(benchmark: str, data: Path) -> dict[str, tuple[str, str]]:
             entry = typed[task_id]["entry_point"]
             setup = row.get("test_setup_code") or ""
             code = _renamed(row["code"], entry, row.get("test_list") or [])
+            if stated_signature:
+                code = with_stated_signature(code, entry, typed[task_id]["prompt"])
             found[task_id] = (entry, setup + "\n" + code)
     return found
 
 
-def pairs(benchmark: str, data: Path, out: Path) -> list[Pair]:
+def pairs(benchmark: str, data: Path, out: Path, *, stated_signature: bool = False) -> list[Pair]:
     """Every distinct (task, program) of the pooled samples with its label."""
-    refs = references(benchmark, data)
+    refs = references(benchmark, data, stated_signature=stated_signature)
     labels = {
         (row["task_id"], int(row["sample_index"])): bool(row["passed"])
         for row in _rows(out / f"{benchmark}_pooled_labels.jsonl")
@@ -269,28 +307,9 @@ def judge(pair: Pair, sandbox: Sandbox, symbolic_timeout_s: float, seed: int) ->
             (),
             "the code is the reference's",
         )
-    if result is None and pair.entry in diff.removed:
-        # The sample defines no function of that name (the hidden tests call it): the diff
-        # lists it as removed, which is not a counterexample.
-        return Verdict(
-            pair.task_id,
-            pair.first_index,
-            pair.passed,
-            pair.samples,
-            "new_lacks_entry",
-            (),
-            False,
-            0,
-            seconds,
-            "",
-            (),
-            f"added: {', '.join(diff.added)}",
-        )
     if result is None:
         reasons = [u.reason for u in diff.unverified] + list(diff.errors)
         outcome = "error" if diff.errors else "unverified"
-        if any(e.startswith("the new version does not parse") for e in diff.errors):
-            outcome = "new_unparsable"
         return Verdict(
             pair.task_id,
             pair.first_index,
@@ -305,14 +324,17 @@ def judge(pair: Pair, sandbox: Sandbox, symbolic_timeout_s: float, seed: int) ->
             (),
             "; ".join(reasons)[:300],
         )
-    in_domain = [c for c in result.counterexamples if not c.old.startswith("raises ")]
+    answered = [c for c in result.counterexamples if not c.old.startswith("raises ")]
+    in_domain = [c for c in answered if not c.outside_domain]
     if in_domain:
         outcome = "found"
+    elif answered:
+        outcome = "outside_domain_only"
     elif result.counterexamples:
         outcome = "old_raises_only"
     else:
         outcome = "equivalent"
-    shown = in_domain or list(result.counterexamples)
+    shown = in_domain or answered or list(result.counterexamples)
     first = shown[0] if shown else None
     return Verdict(
         task_id=pair.task_id,
@@ -330,7 +352,8 @@ def judge(pair: Pair, sandbox: Sandbox, symbolic_timeout_s: float, seed: int) ->
             else ""
         ),
         kinds=tuple(sorted({c.kind for c in in_domain})),
-        detail=result.coverage,
+        detail=(first.outside_domain + "; " if first and first.outside_domain else "")
+        + result.coverage,
     )
 
 
@@ -359,13 +382,17 @@ def summary(verdicts: list[Verdict]) -> dict[str, Any]:
                 "failing": sum(weight(v) for v in failing if v.outcome == "old_raises_only"),
                 "passing": sum(weight(v) for v in passing if v.outcome == "old_raises_only"),
             },
-            "new_unparsable": {
-                "failing": sum(weight(v) for v in failing if v.outcome == "new_unparsable"),
-                "passing": sum(weight(v) for v in passing if v.outcome == "new_unparsable"),
+            "outside_domain_only": {
+                "failing": sum(weight(v) for v in failing if v.outcome == "outside_domain_only"),
+                "passing": sum(weight(v) for v in passing if v.outcome == "outside_domain_only"),
             },
-            "new_lacks_entry": {
-                "failing": sum(weight(v) for v in failing if v.outcome == "new_lacks_entry"),
-                "passing": sum(weight(v) for v in passing if v.outcome == "new_lacks_entry"),
+            "static_found": {
+                "failing": sum(
+                    weight(v) for v in failing if v.outcome == "found" and v.engines == ("static",)
+                ),
+                "passing": sum(
+                    weight(v) for v in passing if v.outcome == "found" and v.engines == ("static",)
+                ),
             },
             "unverified_or_error": {
                 "failing": sum(weight(v) for v in failing if v.outcome in ("unverified", "error")),
@@ -400,11 +427,11 @@ def miss_reason(verdict: Verdict) -> str:
     if verdict.outcome == "unverified":
         if "no annotation" in verdict.detail:
             return "not run: no annotation and no input to take types from"
+        if "raised on every input" in verdict.detail:
+            return "not run: the reference raised on every input (argument types guessed wrong)"
         return "not run: " + verdict.detail[:60]
-    if verdict.outcome == "new_unparsable":
-        return "new version does not parse (an error of the diff, no counterexample)"
-    if verdict.outcome == "new_lacks_entry":
-        return "new version defines no function of the entry point's name"
+    if verdict.outcome == "outside_domain_only":
+        return "differs only outside the domain the reference's docstring states"
     if verdict.outcome == "error":
         return "diff failed: " + verdict.detail[:60]
     if verdict.outcome == "old_raises_only":
@@ -452,9 +479,10 @@ def run(
     symbolic_timeout_s: float,
     threads: int,
     details: Path | None,
+    stated_signature: bool = False,
 ) -> dict[str, Any]:
     """Judge the subset of one benchmark; write each verdict to `details` as it comes."""
-    pool = pairs(benchmark, data, out)
+    pool = pairs(benchmark, data, out, stated_signature=stated_signature)
     chosen = subset(pool, limit, seed)
     verdicts: list[Verdict] = []
     lock = threading.Lock()
@@ -496,28 +524,6 @@ def run(
     return figures
 
 
-def symbolic_when_either_is_typed() -> None:
-    """Measure a proposed change of the diff engine: ask the symbolic engine when *either*
-    version annotates every parameter (today: both must). The reference solutions of MBPP
-    are untyped while the samples carry the typed prompts' annotations, so the symbolic
-    engine never runs there; `symbolic_search` already takes OLD's types, else NEW's.
-    Replaces the engine's eligibility check for this process only."""
-    import assay.behaviour.diff as engine
-
-    def either(old: Any, new: Any, specs: tuple[Any, Any]) -> bool:
-        typed = False
-        for side, spec in zip((old, new), specs, strict=True):
-            if side.function.owner is not None or spec.signature is None:
-                return False
-            statements = sum(1 for n in ast.walk(side.function.node) if isinstance(n, ast.stmt))
-            if statements > engine.SYMBOLIC_MAX_STATEMENTS:
-                return False
-            typed = typed or all(p.annotation for p in spec.signature.parameters if p.required)
-        return typed
-
-    engine._small_and_typed = either  # type: ignore[assignment]
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks asked for and print (and write) the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -530,9 +536,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument(
-        "--symbolic-either-typed",
+        "--mbpp-stated-signature",
         action="store_true",
-        help="measure the proposed engine change: symbolic search when either version is typed",
+        help="give MBPP's reference the typed prompt's annotations and text (as HumanEval's has)",
     )
     parser.add_argument(
         "--summarise",
@@ -546,10 +552,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = [replace(v, engines=tuple(v.engines), kinds=tuple(v.kinds)) for v in rows]
         print(json.dumps(summary(rows), indent=2))
         return 0
-    if args.symbolic_either_typed:
-        symbolic_when_either_is_typed()
     results = {}
-    suffix = "_either_typed" if args.symbolic_either_typed else ""
+    suffix = "_stated_signature" if args.mbpp_stated_signature else ""
     for benchmark in (args.only,) if args.only else ("humaneval", "mbpp"):
         results[benchmark] = run(
             benchmark,
@@ -560,8 +564,9 @@ def main(argv: list[str] | None = None) -> int:
             symbolic_timeout_s=args.symbolic_timeout,
             threads=args.threads,
             details=args.out / f"diff_reference_{benchmark}{suffix}_details.jsonl",
+            stated_signature=args.mbpp_stated_signature,
         )
-        results[benchmark]["symbolic_either_typed"] = args.symbolic_either_typed
+        results[benchmark]["mbpp_stated_signature"] = args.mbpp_stated_signature
         print(json.dumps(results[benchmark], indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -79,8 +79,11 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     declared = _files(tmp_path / "declared", OLD, NEW)
     code, out, _ = _run([*declared, *QUICK, "--allow-change", "mean"], capsys)
     assert code == 0 and "declared by --allow-change" in out
+    # A new version that does not parse differs (at import); an old one is assay's failure.
     broken = _files(tmp_path / "broken", OLD, "def broken(:\n")
-    assert _run([*broken, *QUICK], capsys)[0] == 2
+    assert _run([*broken, *QUICK], capsys)[0] == 1
+    unreadable = _files(tmp_path / "unreadable", "def broken(:\n", OLD)
+    assert _run([*unreadable, *QUICK], capsys)[0] == 2
     assert _run([declared[0], *QUICK], capsys)[0] == 2
     assert _run([*declared, *QUICK, "--format", "yaml"], capsys)[0] == 2
 

@@ -107,7 +107,10 @@ declare(
     argument changed in place, different printed output. A change declared with
     ``--allow-change NAME``, a "Behaviour change: ..." line in the new docstring, or (against
     a git revision) such a line naming the function in a commit message since that
-    revision is reported as information.
+    revision is reported as information. So is a difference seen only outside the domain
+    the old docstring states ("a positive integer n", "a string of '(' and ')'", "1 <=
+    len(arr) <= 100"): inputs are drawn inside it first. A new version that no longer
+    parses, or no longer defines a public function, differs without a run.
 
     ## Why it matters for AI-written code
     Most AI-written code is an edit: "refactor this", "make it faster", "clean this up". The

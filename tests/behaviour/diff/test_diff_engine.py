@@ -8,11 +8,13 @@ import importlib.util
 import sys
 import types
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
 from assay.behaviour.diff import SYMBOLIC_MODULE, BehaviourDiff, PairResult, diff_sources
 from assay.errors import InvalidArgument
+from assay.sandbox import Sandbox
 
 OLD = """
 from decimal import ROUND_HALF_UP, Decimal
@@ -192,10 +194,49 @@ def test_allow_change_and_entry_points() -> None:
         diff_sources(OLD, NEW, entry_points=["nope"])
 
 
-def test_unparsable_version_is_an_error_not_a_diff() -> None:
-    result = diff_sources(OLD, "def broken(:\n")
-    assert result.errors and "new version does not parse" in result.errors[0]
+def test_an_unparsable_new_version_differs_at_import() -> None:
+    result = diff_sources(OLD, "def broken(:\n", entry_points=["last_n"])
+    (pair,) = result.pairs
+    (example,) = pair.counterexamples
+    assert (example.kind, example.engine, example.old) == ("import", "static", "imports")
+    assert example.new.startswith("raises SyntaxError at import") and "(line 1)" in example.new
+    assert not result.errors and result.exit_code == 1
+    every = diff_sources(OLD, "def broken(:\n")
+    assert {p.old for p in every.pairs} >= {"last_n", "greet", "word_count"}
+
+
+def test_an_unparsable_old_version_is_an_error() -> None:
+    result = diff_sources("def broken(:\n", OLD)
+    assert result.errors and "old version does not parse" in result.errors[0]
     assert result.exit_code == 2
+
+
+def test_a_removed_public_function_is_a_difference() -> None:
+    old = "def keep(x: int) -> int:\n    return x\n\n\ndef gone(x: int) -> int:\n    return -x\n"
+    old += "\n\ndef _helper(x: int) -> int:\n    return x * 7\n"
+    new = "def keep(x: int) -> int:\n    return x\n"
+    result = diff_sources(old, new, performance=False, symbolic=False)
+    (pair,) = result.pairs
+    assert pair.old == "gone" and pair.changed
+    assert pair.counterexamples[0].kind == "removed"
+    assert pair.counterexamples[0].new == "not defined (function removed)"
+    # A private helper that went away is listed, not reported: its callers are diffed.
+    assert result.removed == ("_helper",)
+    asked = diff_sources(old, new, entry_points=["_helper"], performance=False, symbolic=False)
+    assert [p.old for p in asked.pairs] == ["_helper"] and asked.exit_code == 1
+    declared = diff_sources(old, new, allow_change=["gone"], performance=False, symbolic=False)
+    assert declared.pairs[0].declared and declared.exit_code == 0
+
+
+def test_an_old_version_raising_on_every_input_is_unverified() -> None:
+    # The inputs are ints, which the old code cannot take: agreeing on them says nothing.
+    old = "def norm(x: int) -> int:\n    return x.upper()\n"
+    new = "def norm(x: int) -> int:\n    return 0\n"
+    result = diff_sources(old, new, performance=False, symbolic=False)
+    assert result.pairs == ()
+    (unverified,) = result.unverified
+    assert "raised on every input (AttributeError" in unverified.reason
+    assert result.exit_code == 0
 
 
 def test_unchanged_functions_are_not_run() -> None:
@@ -232,18 +273,34 @@ _NEEDLE_NEW = (
 _NEEDLE = 999983 * 11 + 3
 
 
-def _fake_engine(monkeypatch: pytest.MonkeyPatch, proposed: Sequence[tuple[int, ...]]) -> None:
+def _fake_engine(
+    monkeypatch: pytest.MonkeyPatch, proposed: Sequence[tuple[int, ...]]
+) -> list[dict[str, Any]]:
+    """A symbolic engine proposing `proposed`; returns the list its calls are recorded in."""
+    from assay.behaviour.diff.symbolic import param_types_of
+
     module = types.ModuleType(SYMBOLIC_MODULE)
     module.__spec__ = importlib.util.spec_from_loader(SYMBOLIC_MODULE, loader=None)
+    calls: list[dict[str, Any]] = []
 
     def symbolic_inputs(
-        old: str, new: str, old_name: str, new_name: str, *, timeout_s: float
+        old: str,
+        new: str,
+        old_name: str,
+        new_name: str,
+        *,
+        timeout_s: float,
+        param_types: tuple[str, ...] | None = None,
+        sandbox: Sandbox | None = None,
     ) -> list[tuple[int, ...]]:
         assert (old_name, new_name) == ("bump", "bump") and timeout_s > 0
+        calls.append({"param_types": param_types, "sandbox": sandbox})
         return list(proposed)
 
     module.symbolic_inputs = symbolic_inputs  # type: ignore[attr-defined]
+    module.param_types_of = param_types_of  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, SYMBOLIC_MODULE, module)
+    return calls
 
 
 def test_symbolic_candidates_are_confirmed_by_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,6 +311,31 @@ def test_symbolic_candidates_are_confirmed_by_a_run(monkeypatch: pytest.MonkeyPa
     (example,) = pair.counterexamples
     assert example.engine == "symbolic"
     assert (example.old, example.new) == (str(_NEEDLE), str(_NEEDLE + 1))
+
+
+def test_the_symbolic_engine_runs_in_the_diffs_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _fake_engine(monkeypatch, [(_NEEDLE,)])
+    with Sandbox(workers=1) as sandbox:
+        diff_sources(_NEEDLE_OLD, _NEEDLE_NEW, performance=False, sandbox=sandbox)
+    assert calls == [{"param_types": None, "sandbox": sandbox}]
+
+
+def test_the_symbolic_engine_takes_either_versions_types_or_the_inputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _fake_engine(monkeypatch, [(_NEEDLE,)])
+    untyped_old = _NEEDLE_OLD.replace("(x: int) -> int", "(x)")
+    # One version annotates every parameter: the engine reads the annotations.
+    result = diff_sources(untyped_old, _NEEDLE_NEW, performance=False)
+    assert result.pairs[0].counterexamples[0].engine == "symbolic"
+    assert calls[-1]["param_types"] is None
+    # Neither does: the types the old version was seen to take (from its callers).
+    untyped_new = _NEEDLE_NEW.replace("(x: int) -> int", "(x)")
+    result = diff_sources(
+        untyped_old, untyped_new, performance=False, callers=("assert bump(3) == 3\n",)
+    )
+    assert calls[-1]["param_types"] == ("int",)
+    assert result.pairs[0].counterexamples[0].engine == "symbolic"
 
 
 def test_symbolic_candidates_that_do_not_differ_are_not_reported(
@@ -280,3 +362,19 @@ def test_parsed_and_normalised_strings_reach_the_changed_branch() -> None:
     examples = {p.new: p.counterexamples[0].input for p in result.pairs}
     assert examples["days"].startswith("days('20")
     assert "'save10'" in examples["price"] or "' SAVE10 '" in examples["price"]
+
+
+def test_a_dropped_side_effect_of_computing_a_result_is_not_a_difference() -> None:
+    # The old version sorts its argument to build its answer; the new one leaves it alone.
+    old = "def top(xs: list[int]) -> list[int]:\n    xs.sort()\n    return xs[-2:]\n"
+    new = "def top(xs: list[int]) -> list[int]:\n    return sorted(xs)[-2:]\n"
+    result = diff_sources(old, new, performance=False, symbolic=False)
+    assert result.pairs[0].equivalent
+    # The other way round, the caller's list changes under it: a difference.
+    back = diff_sources(new, old, performance=False, symbolic=False)
+    assert back.pairs[0].counterexamples[0].kind == "mutation"
+    # An old version whose result *is* the change (it returns None) keeps it.
+    in_place = "def order(xs: list[int]) -> None:\n    xs.sort()\n"
+    copy = "def order(xs: list[int]) -> None:\n    sorted(xs)\n"
+    kept = diff_sources(in_place, copy, performance=False, symbolic=False)
+    assert kept.pairs[0].counterexamples[0].kind == "mutation"

@@ -6,10 +6,18 @@ or dependencies changed, and runs each pair on one list of inputs in the sandbox
 of what both versions suggest, `assay.behaviour.diff._inputs`): the result per pair is
 *equivalent on N inputs* with what they covered, or the counterexamples (input, old result,
 new result), each shrunk to the smallest input that still shows it
-(`assay.behaviour.diff._compare`). When random inputs find nothing on a small typed pair,
-a symbolic engine (`assay.behaviour.diff.symbolic`, when installed) proposes inputs; each is
-confirmed by a concrete run before it is reported. Pairs whose arguments can be sized are
-also timed at growing sizes (`assay.behaviour.diff._growth`).
+(`assay.behaviour.diff._compare`). When random inputs find nothing on a small pair whose
+types are known (a version's annotations, else the ones the old version was seen to take),
+a symbolic engine (`assay.behaviour.diff.symbolic`, when installed) proposes inputs in the
+diff's sandbox; each is confirmed by a concrete run before it is reported. Pairs whose
+arguments can be sized are also timed at growing sizes (`assay.behaviour.diff._growth`).
+
+The old version is the specification: what its docstring and code state of its inputs
+(`assay.behaviour.diff._domain`) is drawn first, and a difference seen only outside what
+its docstring states is reported as information. An old version that raised on every
+input was given inputs it does not take: the pair is unverified, not equivalent. A new
+version that does not parse, or no longer defines a public (or asked-for) function,
+differs without a run (engine ``static``).
 
 Intended changes are declared with ``allow_change`` (a function's old or new name) or by a
 line starting "Behaviour change:" (or "Behavior change:") in the new docstring; they are
@@ -41,6 +49,7 @@ from assay.behaviour.diff._compare import (
     shown,
     shrink,
 )
+from assay.behaviour.diff._domain import Domain, read_domain
 from assay.behaviour.diff._growth import measure_pair
 from assay.behaviour.diff._inputs import Side, pair_inputs, side_spec
 from assay.behaviour.diff._match import Defined, changed_pairs, defined_functions, match_functions
@@ -125,6 +134,91 @@ def _parse(source: str, which: str) -> tuple[ast.Module | None, str | None]:
         return None, f"the {which} version does not parse: {error}"
 
 
+def _unparsable(
+    old_tree: ast.Module,
+    new: str,
+    entry_points: Sequence[str],
+    allow_change: Sequence[str],
+    messages: Sequence[str],
+    seed: int,
+) -> BehaviourDiff:
+    """The diff when only the new version does not parse: every old function asked for
+    differs, on its import (the new module raises SyntaxError before any call)."""
+    try:
+        ast.parse(new)
+    except (SyntaxError, ValueError) as error:
+        line = getattr(error, "lineno", None)
+        what = f"raises {type(error).__name__} at import: {getattr(error, 'msg', error)}"
+        raised = what + (f" (line {line})" if line else "")
+    else:
+        raise InvalidArgument("_unparsable needs a new version that does not parse")
+    functions = defined_functions(old_tree)
+    _check_entry_points(entry_points, functions, {})
+    asked = [
+        function
+        for function in functions.values()
+        if not entry_points or {function.qualname, function.node.name} & set(entry_points)
+    ]
+    pairs = tuple(
+        _static_result(
+            function,
+            Counterexample("<import>", "imports", raised, engine="static", kind="import"),
+            (allow_change, messages),
+        )
+        for function in asked
+    )
+    return BehaviourDiff(pairs=pairs, seed=seed)
+
+
+def _check_entry_points(
+    entry_points: Sequence[str], old: dict[str, Defined], new: dict[str, Defined]
+) -> None:
+    unknown = [
+        name
+        for name in entry_points
+        if not any(name in (d.qualname, d.node.name) for d in [*old.values(), *new.values()])
+    ]
+    if unknown:
+        known = sorted({*old, *new})
+        raise InvalidArgument(
+            f"--entry-point {unknown[0]!r} names no function of either version; "
+            f"the functions are: {', '.join(known) or 'none'}"
+        )
+
+
+def _public(qualname: str) -> bool:
+    """Whether callers outside the module may use the function: no part of its name is
+    private (a single leading underscore; dunder methods are public)."""
+    return all(
+        not part.startswith("_") or (part.startswith("__") and part.endswith("__"))
+        for part in qualname.split(".")
+    )
+
+
+def _static_result(
+    function: Defined,
+    counterexample: Counterexample,
+    declarations: tuple[Sequence[str], Sequence[str]],
+) -> PairResult:
+    """A pair told apart without running it (the new module does not parse, or lacks the
+    function): the old function against the same name in the new version."""
+    names = {function.qualname, function.node.name}
+    declared_by = _declared_by(names, None, declarations)
+    return PairResult(
+        old=function.qualname,
+        new=function.qualname,
+        equivalent=False,
+        inputs_tried=0,
+        engines=("static",),
+        counterexamples=(counterexample,),
+        declared=bool(declared_by),
+        declared_by=declared_by,
+        coverage="not run: " + counterexample.new,
+        old_line=function.node.lineno,
+        new_line=1,
+    )
+
+
 def _wanted(pair: tuple[Defined, Defined, float], entry_points: Sequence[str]) -> bool:
     if not entry_points:
         return True
@@ -178,23 +272,12 @@ def diff_sources(
         raise InvalidArgument(f"budget must be at least 1, got {budget}; pass e.g. budget=48")
     old_tree, old_error = _parse(old, "old")
     new_tree, new_error = _parse(new, "new")
-    if old_tree is None or new_tree is None:
+    if old_tree is None:
         return BehaviourDiff(errors=tuple(e for e in (old_error, new_error) if e), seed=seed)
+    if new_tree is None:
+        return _unparsable(old_tree, new, entry_points, allow_change, messages, seed)
     old_functions, new_functions = defined_functions(old_tree), defined_functions(new_tree)
-    unknown = [
-        name
-        for name in entry_points
-        if not any(
-            name in (d.qualname, d.node.name)
-            for d in [*old_functions.values(), *new_functions.values()]
-        )
-    ]
-    if unknown:
-        known = sorted({*old_functions, *new_functions})
-        raise InvalidArgument(
-            f"--entry-point {unknown[0]!r} names no function of either version; "
-            f"the functions are: {', '.join(known) or 'none'}"
-        )
+    _check_entry_points(entry_points, old_functions, new_functions)
     matched = match_functions(old_functions, new_functions)
     changed = changed_pairs(old_tree, new_tree, matched.pairs)
     options = _Options(
@@ -217,7 +300,25 @@ def diff_sources(
         for index, (_, new, _) in enumerate(matched.pairs)
         if index not in changed and _wanted(matched.pairs[index], entry_points)
     )
-    results: list[PairResult] = []
+    # A function the new module lacks (and no rename explains) is a difference for its
+    # callers: when it was asked for, or is public. A private helper that went away is
+    # listed as removed only (its callers, changed or not, are diffed themselves).
+    results: list[PairResult] = [
+        _static_result(
+            old_functions[name],
+            Counterexample(
+                name, "defined", "not defined (function removed)", engine="static", kind="removed"
+            ),
+            (allow_change, messages),
+        )
+        for name in matched.removed
+        if (
+            {name, old_functions[name].node.name} & set(entry_points)
+            if entry_points
+            else _public(name)
+        )
+    ]
+    reported_removed = {pair.old for pair in results}
     unverified: list[Unverified] = []
     errors: list[str] = []
     with contextlib.ExitStack() as stack:
@@ -244,7 +345,11 @@ def diff_sources(
     return BehaviourDiff(
         pairs=tuple(results),
         added=tuple(n for n in matched.added if not entry_points or n in entry_points),
-        removed=tuple(n for n in matched.removed if not entry_points or n in entry_points),
+        removed=tuple(
+            n
+            for n in matched.removed
+            if (not entry_points or n in entry_points) and n not in reported_removed
+        ),
         unchanged=unchanged,
         unverified=tuple(unverified),
         errors=tuple(dict.fromkeys(errors)),
@@ -286,6 +391,10 @@ def _diff_pair(
     )
     if missing is not None or not inputs:
         return Unverified(old_name, new_name, missing or "no inputs could be generated")
+    # The old version is the specification: what it states about its inputs is drawn
+    # first, and a difference only outside it is information.
+    domain = read_domain(old.function.node, old.tree)
+    inputs = domain.arrange(inputs, options.budget)
     sources = (old.runnable, new.runnable)
     run = run_pair(sources, inputs, sandbox=sandbox, limits=options.limits)
     if run.import_failure is not None:
@@ -307,18 +416,25 @@ def _diff_pair(
         )
     if run.nondeterministic is not None:
         return Unverified(old_name, new_name, f"nondeterministic: {run.nondeterministic}")
+    rejected = _old_rejects_all(run)
+    if rejected is not None:
+        return Unverified(old_name, new_name, rejected)
     engines: tuple[str, ...] = ("random",)
     found = differences(run)
-    counterexamples = _shrunk(sources, old_name, run, found, "random", options, sandbox)
-    if not found and options.symbolic and _small_and_typed(old, new, specs):
-        symbolic = _symbolic(old, new, options, sandbox)
+    inside = [d for d in found if domain.outside(run.inputs[d.index]) is None]
+    search = _searchable(old, new, specs, run) if not inside and options.symbolic else None
+    if search is not None:
+        symbolic = _symbolic(old, new, search, options, sandbox)
         if symbolic is not None:
             engines = ("random", "symbolic")
             extra, symbolic_found = symbolic
+            # One run, the symbolic engine's inputs after the random ones.
+            offset = len(run.inputs)
             run = PairRun(run.inputs + extra.inputs, run.old + extra.old, run.new + extra.new)
-            counterexamples = _shrunk(
-                sources, old_name, extra, symbolic_found, "symbolic", options, sandbox
-            )
+            found += [replace(d, index=d.index + offset) for d in symbolic_found]
+            inside = [d for d in found if domain.outside(run.inputs[d.index]) is None]
+    shown_first = inside or [d for d in found if d not in inside]
+    counterexamples = _shrunk(sources, old_name, run, shown_first, options, sandbox, domain)
     declarations = (allow_change, options.messages)
     result = _result(old, new, similarity, declarations, run, counterexamples, engines)
     if options.performance and old.function.owner is None:
@@ -326,6 +442,22 @@ def _diff_pair(
         if growth is not None:
             result = replace(result, performance=growth)
     return result
+
+
+def _old_rejects_all(run: PairRun) -> str | None:
+    """Why the pair is unverified when the old version raised on every input that got an
+    answer: the inputs (their types, most often) are not ones it takes, so agreeing on
+    them says nothing about the behaviour. None when some input returned."""
+    if answered(run.old) == 0 or any(o.status is Status.OK for o in run.old):
+        return None
+    raised = Counter(
+        o.exception.type for o in run.old if o.status is Status.ERROR and o.exception is not None
+    )
+    kinds = ", ".join(f"{name} ×{count}" for name, count in raised.most_common(3))
+    return (
+        f"the old version raised on every input ({kinds}): the generated inputs are not "
+        "ones it takes; annotate its parameters or give examples in its docstring"
+    )
 
 
 def _growth(old: Side, new: Side, options: _Options, sandbox: Sandbox) -> GrowthChange | None:
@@ -346,9 +478,9 @@ def _shrunk(
     name: str,
     run: PairRun,
     found: Sequence[Difference],
-    engine: str,
     options: _Options,
     sandbox: Sandbox,
+    domain: Domain,
 ) -> list[Counterexample]:
     deadline = time.monotonic() + SHRINK_SECONDS
     made: list[Counterexample] = []
@@ -363,8 +495,16 @@ def _shrunk(
             continue
         kinds.add(difference.pattern)
         item = run.inputs[difference.index]
+        inside = domain.outside(item) is None
         small, smallest, _ = shrink(
-            sources, item, difference, sandbox=sandbox, limits=options.limits, deadline=deadline
+            sources,
+            item,
+            difference,
+            sandbox=sandbox,
+            limits=options.limits,
+            deadline=deadline,
+            # An input inside the stated domain shrinks to one inside it.
+            keep=(lambda smaller: domain.outside(smaller) is None) if inside else None,
         )
         text = small.call_source(name)
         if text in seen:
@@ -376,9 +516,10 @@ def _shrunk(
                 input=text,
                 old=shown(smallest.old, smallest.kind),
                 new=shown(smallest.new, smallest.kind),
-                engine=engine,
+                engine="symbolic" if item.origin == "symbolic" else "random",
                 kind=smallest.kind,
                 shrunk_from=original if original != text else None,
+                outside_domain=domain.outside(small) or "",
             )
         )
     return made
@@ -393,20 +534,13 @@ def _result(
     counterexamples: Sequence[Counterexample],
     engines: tuple[str, ...],
 ) -> PairResult:
-    allow_change, messages = declarations
-    declared_by = ""
     names = {
         old.function.qualname,
         new.function.qualname,
         old.function.node.name,
         new.function.node.name,
     }
-    if names & set(allow_change):
-        declared_by = "--allow-change"
-    elif declared_change(new.function.node):
-        declared_by = "docstring"
-    elif declared_in_messages(messages, names):
-        declared_by = "commit message"
+    declared_by = _declared_by(names, new.function.node, declarations)
     equivalent = not counterexamples
     return PairResult(
         old=old.function.qualname,
@@ -423,6 +557,23 @@ def _result(
         old_line=old.function.node.lineno,
         new_line=new.function.node.lineno,
     )
+
+
+def _declared_by(
+    names: set[str],
+    node: ast.FunctionDef | ast.AsyncFunctionDef | None,
+    declarations: tuple[Sequence[str], Sequence[str]],
+) -> str:
+    """What declares the change of the function called one of `names` ("" when nothing):
+    ``--allow-change``, its new docstring (`node`), or a commit message."""
+    allow_change, messages = declarations
+    if names & set(allow_change):
+        return "--allow-change"
+    if node is not None and declared_change(node):
+        return "docstring"
+    if declared_in_messages(messages, names):
+        return "commit message"
+    return ""
 
 
 def _coverage(run: PairRun) -> str:
@@ -461,22 +612,48 @@ def _module_names(tree: ast.Module) -> set[str]:
 # ---------------------------------------------------------------------------- symbolic
 
 
-def _small_and_typed(old: Side, new: Side, specs: tuple[Spec, Spec]) -> bool:
-    """Whether the symbolic engine is worth asking: top-level functions, every required
-    parameter annotated, small bodies."""
-    for side, spec in zip((old, new), specs, strict=True):
-        if side.function.owner is not None or spec.signature is None:
-            return False
-        if not all(p.annotation for p in spec.signature.parameters if p.required):
-            return False
+@dataclass(frozen=True)
+class _Search:
+    """A pair the symbolic engine is asked about, and the parameter types it searches
+    with (None: the ones a version annotates)."""
+
+    param_types: tuple[str, ...] | None
+
+
+def _searchable(old: Side, new: Side, specs: tuple[Spec, Spec], run: PairRun) -> _Search | None:
+    """Whether the symbolic engine is worth asking, and with which types: not for methods,
+    large bodies or types it cannot model; a version's annotations when one annotates
+    every required parameter; otherwise the types `param_types_of` infers from the inputs
+    the old version answered (its search is exhaustive on small code only, and an
+    unannotated function's types are what it was seen to take)."""
+    node = old.function.node
+    arity = len(node.args.posonlyargs) + len(node.args.args)
+    for side in (old, new):
+        if side.function.owner is not None or arity == 0:
+            return None
         statements = sum(1 for n in ast.walk(side.function.node) if isinstance(n, ast.stmt))
         if statements > SYMBOLIC_MAX_STATEMENTS:
-            return False
-    return True
+            return None
+    if any(
+        spec.signature is not None
+        and all(p.annotation for p in spec.signature.parameters if p.required)
+        for spec in specs
+    ):
+        return _Search(None)
+    answered_inputs = [
+        item.args
+        for item, outcome in zip(run.inputs, run.old, strict=True)
+        if outcome.status is Status.OK and not item.kwargs and len(item.args) == arity
+    ]
+    if importlib.util.find_spec(SYMBOLIC_MODULE) is None or not answered_inputs:
+        return None
+    engine: Any = importlib.import_module(SYMBOLIC_MODULE)
+    inferred = engine.param_types_of(answered_inputs)
+    return None if inferred is None else _Search(tuple(inferred))
 
 
 def _symbolic(
-    old: Side, new: Side, options: _Options, sandbox: Sandbox
+    old: Side, new: Side, search: _Search, options: _Options, sandbox: Sandbox
 ) -> tuple[PairRun, list[Difference]] | None:
     """Inputs the symbolic engine proposes, run concretely on both versions: the run and
     the differences it confirmed; None when the engine is not installed."""
@@ -489,6 +666,9 @@ def _symbolic(
         old.function.qualname,
         new.function.qualname,
         timeout_s=options.symbolic_timeout_s,
+        param_types=search.param_types,
+        # The diff's own sandbox: a sandbox per call cost a worker start per pair.
+        sandbox=sandbox,
     )
     inputs = [
         ProbeInput(tuple(args), origin="symbolic") for args in proposed if isinstance(args, tuple)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,7 +35,7 @@ from assay.behaviour.probes import (
 )
 from assay.behaviour.spec import Spec
 from assay.sandbox import Limits, Outcome, Sandbox, Status
-from assay.sandbox.canonical import FLOAT_REL_TOL, equivalent
+from assay.sandbox.canonical import FLOAT_REL_TOL, canonical_key, canonicalize, equivalent
 
 __all__ = [
     "CHUNK",
@@ -170,8 +170,14 @@ def _unstable(run: CandidateRun, side: str) -> str | None:
     return None
 
 
-def difference(old: Outcome, new: Outcome) -> str | None:
-    """What differs between two outcomes of one input (see the module docstring), or None."""
+def difference(old: Outcome, new: Outcome, item: ProbeInput | None = None) -> str | None:
+    """What differs between two outcomes of one input `item` (see the module docstring),
+    or None. A mutation counts when the new version changes an argument the old one
+    leaves alone, or changes it otherwise; an old version that changed its argument *and*
+    returned a value, where the new one returns the same value and leaves the argument
+    alone, dropped a side effect of computing its result (``lst.sort()`` before building
+    the answer), not a behaviour: the reference measurement found such differences only
+    on programs that pass their tests (`bench/diff_reference.py`)."""
     if old.status in _NO_ANSWER or new.status in _NO_ANSWER:
         return None
     if _not_built(old) or _not_built(new):
@@ -184,6 +190,10 @@ def difference(old: Outcome, new: Outcome) -> str | None:
         and new.args_after is not None
         and not equivalent(old.args_after, new.args_after, rel_tol=FLOAT_REL_TOL, abs_tol=1e-9)
     ):
+        if item is not None and not item.expression and old.value is not None:
+            before = canonical_key(canonicalize((item.args, item.kwargs)))
+            if canonical_key(new.args_after) == before != canonical_key(old.args_after):
+                return None if old.stdout == new.stdout else "output"
         return "mutation"
     if old.stdout != new.stdout:
         return "output"
@@ -199,7 +209,7 @@ def differences(run: PairRun) -> list[Difference]:
     found = [
         Difference(index, kind, old, new)
         for index, (old, new) in enumerate(zip(run.old, run.new, strict=True))
-        if (kind := difference(old, new)) is not None
+        if (kind := difference(old, new, run.inputs[index])) is not None
     ]
     return sorted(found, key=lambda d: (_size(run.inputs[d.index].args), d.index))
 
@@ -311,10 +321,13 @@ def shrink(
     sandbox: Sandbox,
     limits: Limits,
     deadline: float,
+    keep: Callable[[ProbeInput], bool] | None = None,
 ) -> tuple[ProbeInput, Difference, int]:
     """The smallest input reached from `item` that still shows `found`'s difference, that
     difference, and how many extra inputs ran. Inputs written as expressions (the module's
-    own types) are not shrunk."""
+    own types) are not shrunk; with `keep`, only smaller inputs it accepts are tried (an
+    input inside the old version's domain shrinks to one inside it: ``[3, 1]`` to ``[1]``
+    for a non-empty list, not to ``[]``)."""
     if item.expression or item.kwargs:
         return item, found, 0
     relations = _relations(item.args)
@@ -324,6 +337,8 @@ def shrink(
         if time.monotonic() > deadline:
             break
         batch = [ProbeInput(args, origin="shrunk") for args in _steps(current.args, relations)]
+        if keep is not None:
+            batch = [smaller for smaller in batch if keep(smaller)]
         if not batch:
             break
         old_run, new_run = _one_batch(sources, batch, sandbox, limits)
@@ -334,7 +349,7 @@ def shrink(
         for index, (o, n) in enumerate(
             zip(old_run.observations, new_run.observations, strict=True)
         ):
-            kind = difference(o.outcome, n.outcome)
+            kind = difference(o.outcome, n.outcome, batch[index])
             if kind is None:
                 continue
             candidate = Difference(index, kind, o.outcome, n.outcome)

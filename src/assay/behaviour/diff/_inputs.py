@@ -23,11 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from assay.behaviour.diff._domain import stated_types
 from assay.behaviour.diff._match import Defined
 from assay.behaviour.inputs import (
     ProbeInput,
     Shape,
     generate_inputs,
+    guess_hints,
     infer_shapes,
     inputs_of_size,
 )
@@ -178,12 +180,83 @@ def _read_domains(
             if values:
                 bucket = found.setdefault(call.args[0].id, [])
                 bucket.extend(v for v in values if v not in bucket)
+        for name, values in _split_and_parsed(node, names):
+            bucket = found.setdefault(name, [])
+            bucket.extend(v for v in values if v not in bucket)
     for domains in stated:
         for name, sources in domains.items():
             for source in sources:
                 bucket = found.setdefault(name, [])
                 bucket.extend(v for v in _spellings(source) if v not in bucket)
     return {name: tuple(values) for name, values in found.items() if values}
+
+
+#: Pieces joined into a text a split-then-parse reads ("1.2.3", "10.0.1", one piece, ...).
+_PIECES = (
+    ("1", "2", "3"),
+    ("0",),
+    ("10", "0", "1"),
+    ("7", "42"),
+    ("1", "-1"),
+    ("2", "3", "5", "8"),
+)
+
+
+def _split_and_parsed(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]
+) -> list[tuple[str, list[str]]]:
+    """Texts a parameter split into numbers receives: ``map(int, p.split("."))``, ``[int(x)
+    for x in p.split(",")]``, ``for x in p.split(): int(x)`` read numbers joined by the
+    separator (random text never parses, and both versions would only raise)."""
+    found: list[tuple[str, list[str]]] = []
+
+    def split_of(expr: ast.expr) -> tuple[str, str] | None:
+        if not (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ("split", "rsplit")
+            and isinstance(expr.func.value, ast.Name)
+            and expr.func.value.id in names
+        ):
+            return None
+        if not expr.args:
+            return expr.func.value.id, " "
+        separator = expr.args[0]
+        if isinstance(separator, ast.Constant) and isinstance(separator.value, str):
+            return expr.func.value.id, separator.value
+        return None
+
+    def parses(call: ast.AST, variable: str) -> bool:
+        return (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id in ("int", "float")
+            and bool(call.args)
+            and isinstance(call.args[0], ast.Name)
+            and call.args[0].id == variable
+        )
+
+    for sub in ast.walk(node):
+        split: tuple[str, str] | None = None
+        if (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Name)
+            and sub.func.id == "map"
+            and len(sub.args) == 2
+            and isinstance(sub.args[0], ast.Name)
+            and sub.args[0].id in ("int", "float")
+        ):
+            split = split_of(sub.args[1])
+        elif isinstance(sub, (ast.For, ast.comprehension)) and isinstance(sub.target, ast.Name):
+            candidate = split_of(sub.iter)
+            variable = sub.target.id
+            scope = ast.walk(sub) if isinstance(sub, ast.For) else ast.walk(node)
+            if candidate is not None and any(parses(call, variable) for call in scope):
+                split = candidate
+        if split is not None:
+            name, separator = split
+            found.append((name, [repr(separator.join(pieces)) for pieces in _PIECES]))
+    return found
 
 
 def _parsed_by(call: ast.Call) -> list[str]:
@@ -310,7 +383,17 @@ def pair_inputs(
     is_method = old.function.owner is not None
     names = list(dict.fromkeys([old.function.node.name, new.function.node.name]))
     proposed = [] if is_method else _called_with([old.tree, new.tree], callers, names)
-    hints = {**new_spec.hints, **old_spec.hints}
+    # Annotations first, then the types the old docstring states ("a positive integer n",
+    # "a list of positive integers x") over what a name suggests (``x`` reads as an int),
+    # except a scalar stated of a parameter whose name says collection (in "an array arr
+    # of integers" the integers are its elements).
+    by_name = guess_hints(old_spec)
+    stated_hints = {
+        name: text
+        for name, text in stated_types(old.function.node).items()
+        if not (by_name.get(name, "").startswith("list") and not text.startswith("list"))
+    }
+    hints = {**stated_hints, **new_spec.hints, **old_spec.hints}
     # Unannotated code is plain too when its callers show what it takes.
     plain = not is_method and all(
         _plain(spec, side.function.node, hints, proposed)
@@ -330,7 +413,7 @@ def pair_inputs(
                 return
             found.setdefault(item.expression or item.key, item)
 
-    if plain and not has_domains:
+    def plain_inputs() -> None:
         # Each version's own examples, then the generated inputs, half the budget each so
         # that what the new version states is tried too.
         # The new version's draws come from the next seed: with the same one, a spec that
@@ -349,6 +432,9 @@ def pair_inputs(
                 add(inputs_of_size(old_spec, size, count=2, seed=seed + turn, hints=hints))
             if len(found) >= budget or len(found) == before:
                 break
+
+    if plain and not has_domains:
+        plain_inputs()
         return list(found.values()), None
     missing: list[str] = []
     add([ProbeInput(args, origin="proposed") for args in proposed])
@@ -386,6 +472,9 @@ def pair_inputs(
             ],
             limit=budget - budget // 2 if side is old else budget,
         )
+    if not found and plain:
+        # The stated domains need annotations to be built from; plain values still can be.
+        plain_inputs()
     if not found:
         named = ", ".join(f"`{name}`" for name in dict.fromkeys(missing)) or "its parameters"
         return [], f"cannot build {named}"

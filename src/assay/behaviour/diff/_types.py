@@ -28,7 +28,11 @@ class Counterexample:
     caller's argument ends up different), ``output`` (same result, different printed
     text), ``import`` (the new module no longer imports). `engine` is the input's source:
     ``random`` (the generated inputs) or ``symbolic`` (a symbolic search, confirmed by a
-    concrete run). `shrunk_from` is the input first found, when shrinking made it smaller.
+    concrete run), or ``static`` (told apart without a run: the new module does not parse,
+    or lacks the function; `kind` ``import`` or ``removed``). `shrunk_from` is the input
+    first found, when shrinking made it smaller. `outside_domain` says which bound the
+    old version states (its docstring: "a positive integer n", "a string of '(' and
+    ')'") the input breaks: a difference there is information, not a behaviour change.
     """
 
     input: str
@@ -37,6 +41,7 @@ class Counterexample:
     engine: str = "random"
     kind: str = "value"
     shrunk_from: str | None = None
+    outside_domain: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The contract form: ``input``, ``old``, ``new`` plus what differs and who found it."""
@@ -47,6 +52,7 @@ class Counterexample:
             "engine": self.engine,
             "kind": self.kind,
             "shrunk_from": self.shrunk_from,
+            "outside_domain": self.outside_domain,
         }
 
 
@@ -132,9 +138,16 @@ class PairResult:
     new_line: int = 1
 
     @property
+    def outside_domain(self) -> bool:
+        """Whether every difference found is on inputs outside the domain the old version
+        states (reported as information, like a declared change)."""
+        return bool(self.counterexamples) and all(c.outside_domain for c in self.counterexamples)
+
+    @property
     def changed(self) -> bool:
-        """Whether the pair shows a behaviour change that was not declared."""
-        return not self.equivalent and not self.declared
+        """Whether the pair shows a behaviour change that was not declared, on an input
+        inside the old version's stated domain."""
+        return not self.equivalent and not self.declared and not self.outside_domain
 
     def to_json(self) -> dict[str, Any]:
         """The contract form of item 5 of issue 24, plus the rename, declaration and growth."""

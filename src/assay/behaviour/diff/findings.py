@@ -47,13 +47,17 @@ def _changed(pair: PairResult, path: str) -> Finding:
     name = pair.new if not pair.renamed else f"{pair.new} (was {pair.old})"
     if first.kind == "import":
         what = f"the new module no longer imports: {first.new}"
+    elif first.kind == "removed":
+        what = "the new module no longer defines it"
     else:
         what = f"{first.input} gave {first.old}, now {first.new}"
     declared = f" (declared by {pair.declared_by})" if pair.declared else ""
+    if pair.outside_domain:
+        declared += f" outside the documented domain ({first.outside_domain})"
     message = (
         f"{name} changed behaviour{declared}: {what}"
         + (f" (and {more} more kind{'s' if more > 1 else ''} of difference)" if more else "")
-        + (f" [found by the {first.engine} engine]" if first.engine != "random" else "")
+        + (f" [found by the {first.engine} engine]" if first.engine == "symbolic" else "")
     )
     evidence: dict[str, Any] = {
         "old": pair.old,
@@ -69,13 +73,13 @@ def _changed(pair: PairResult, path: str) -> Finding:
     }
     return finding_for(
         "AS702",
-        severity=Severity.INFO if pair.declared else None,
+        severity=Severity.INFO if pair.declared or pair.outside_domain else None,
         path=path,
         line=pair.new_line,
         message=message,
         evidence=evidence,
         fix=None
-        if pair.declared
+        if pair.declared or pair.outside_domain
         else "restore the old behaviour on this input, or declare the change (--allow-change "
         f"{pair.new}, or a 'Behaviour change: ...' line in the docstring)",
         function=pair.new,
