@@ -44,10 +44,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from assay.errors import InvalidArgument
 from assay.gen.prompts import CODE_STOPS, SYSTEM, Evidence, extract_code
 from assay.gen.verdict import VerdictLevel
-from assay.syntax import dotted_name
 from assay.llm.base import Backend, Params, Request, Usage, chat_request
 from assay.model import Finding, Severity
 from assay.sandbox import Sandbox
+from assay.syntax import dotted_name
 
 __all__ = [
     "DEFAULT_EDIT_POLICY",
