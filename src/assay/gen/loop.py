@@ -582,7 +582,14 @@ def _verify(
             )
         )
     chosen = _choose(results)
-    say("verify", "verified" if chosen is not None and chosen.verified else "not verified yet")
+    # Progress only: the verdict (verified / plausible / rejected) comes after, from the
+    # evidence as a whole; saying "verified" here contradicted a PLAUSIBLE verdict.
+    say(
+        "verify",
+        "a candidate passes every check"
+        if chosen is not None and chosen.verified
+        else "no candidate passes every check yet",
+    )
     answers_of = dict(zip(programs, answers, strict=True))
     return _Verification(
         results, report, chosen, {r.candidate.name: answers_of[r.candidate.code] for r in results}
