@@ -611,8 +611,7 @@ def _compare(
     every generated input agree whatever they compute (a predicate whose true cases the
     random inputs never hit). The verdict needs the answers, which the report leaves out.
     """
-    from assay._version import __version__
-    from assay.behaviour.crosscheck import crosscheck
+    from assay.behaviour.crosscheck import crosscheck, report_of
     from assay.behaviour.probes import OTHER_HASH_SEED
     from assay.sandbox import Sandbox, Status
 
@@ -626,29 +625,7 @@ def _compare(
             timeout_s=timeout,
             reseeded=reseeded,
         )
-    degraded = sorted({item for run in result.runs for item in run.degraded})
-    selected = result.verdicts[result.selected].candidate if result.selected is not None else None
-    report = Report(
-        tool_version=__version__,
-        findings=sorted(result.findings, key=Finding.sort_key),
-        files=[c.name for c in sources],
-        warnings=[
-            *(f"spec: {problem}" for problem in spec.problems),
-            *result.warnings,
-            *(f"sandbox degraded: {item}" for item in degraded),
-        ],
-        verdicts=list(result.verdicts),
-        clusters=list(result.clusters),
-        stats={
-            "entry_point": spec.entry_point,
-            "candidates": len(sources),
-            "examples": len(spec.trusted_examples),
-            "inputs": len(result.inputs),
-            "inputs_compared": len(result.domain),
-            "selected": selected,
-            "accepted": [v.candidate for v in result.verdicts if v.accepted],
-        },
-    )
+    report = report_of(spec, sources, result)
     answers = [
         len(
             {

@@ -69,6 +69,7 @@ __all__ = [
     "compare_candidates",
     "crosscheck",
     "judge",
+    "report_of",
     "same_behaviour",
 ]
 
@@ -897,8 +898,6 @@ def compare_candidates(
     path: str | None = None,
 ) -> Report:
     """`crosscheck` as a `Report`: findings of every candidate, verdicts, clusters, stats."""
-    from assay._version import __version__
-
     with Sandbox(workers=1, hash_seed=OTHER_HASH_SEED) as reseeded:
         result = crosscheck(
             task,
@@ -911,6 +910,14 @@ def compare_candidates(
             path=path,
             reseeded=reseeded,
         )
+    return report_of(task, candidates, result)
+
+
+def report_of(task: Spec, candidates: Sequence[CandidateSource], result: CrossCheck) -> Report:
+    """The `Report` of one cross-check of `candidates` on `task`: findings of every
+    candidate, verdicts, clusters, stats, and the spec's and sandbox's warnings."""
+    from assay._version import __version__
+
     degraded = sorted({item for run in result.runs for item in run.degraded})
     warnings = [*(f"spec: {problem}" for problem in task.problems), *result.warnings]
     warnings += [f"sandbox degraded: {item}" for item in degraded]
