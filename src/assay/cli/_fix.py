@@ -11,7 +11,6 @@ that does not parse has no findings, so it is never touched.
 
 from __future__ import annotations
 
-import difflib
 import io
 import tokenize
 from collections import defaultdict
@@ -23,7 +22,7 @@ from assay.errors import SourceError
 from assay.model import Finding, Fix, Report
 from assay.pipeline import check_inputs
 from assay.source.discover import SourceInput, collect
-from assay.source.fix import apply_fixes
+from assay.source.fix import apply_fixes, file_diff
 
 __all__ = ["MAX_ROUNDS", "FixResult", "applicable", "fix_inputs", "unified_diff", "write_fixed"]
 
@@ -156,14 +155,7 @@ def write_fixed(result: FixResult) -> list[str]:
 
 def unified_diff(result: FixResult) -> str:
     """The changes as one unified diff (``--diff``), file by file in input order."""
-    parts: list[str] = []
-    for display in result.changed:
-        parts.extend(
-            difflib.unified_diff(
-                result.before[display].splitlines(keepends=True),
-                result.after[display].splitlines(keepends=True),
-                fromfile=f"a/{display}",
-                tofile=f"b/{display}",
-            )
-        )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in parts)
+    return "".join(
+        file_diff(result.before[display], result.after[display], display)
+        for display in result.changed
+    )

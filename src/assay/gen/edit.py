@@ -30,7 +30,6 @@ Candidate code never runs outside `assay.sandbox`.
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 import textwrap
 import time
@@ -47,6 +46,7 @@ from assay.gen.verdict import VerdictLevel
 from assay.llm.base import Backend, Params, Request, Usage, chat_request
 from assay.model import Finding, Severity
 from assay.sandbox import Sandbox
+from assay.source.fix import file_diff
 from assay.syntax import dotted_name
 
 __all__ = [
@@ -66,7 +66,6 @@ __all__ = [
     "judge_edit",
     "returned_count",
     "splice_function",
-    "unified_diff",
 ]
 
 #: Template ids (versioned like those of `assay.gen.prompts`: new text, new id).
@@ -927,7 +926,7 @@ def edit_function(
         declared_by=declared,
         original=source,
         source=new_source,
-        diff=unified_diff(source, new_source, path) if new_source is not None else "",
+        diff=file_diff(source, new_source, path) if new_source is not None else "",
         selected=chosen_one.name if chosen_one is not None else None,
         verdict=chosen_one.verdict
         if chosen_one is not None
@@ -937,19 +936,6 @@ def edit_function(
         usage=checker.usage.as_dict(),
         model_seconds=round(checker.model_seconds, 3),
         seconds=round(time.perf_counter() - started, 3),
-    )
-
-
-def unified_diff(old: str, new: str, path: str) -> str:
-    """The unified diff of a file's two versions, as ``git diff`` names them (a/, b/)."""
-    shown = path.lstrip("/")
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            fromfile=f"a/{shown}",
-            tofile=f"b/{shown}",
-        )
     )
 
 

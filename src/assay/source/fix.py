@@ -11,12 +11,13 @@ inside a character) refuses its whole fix instead of guessing.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 from assay.model import Edit, Fix
 from assay.source.segments import Segments
 
-__all__ = ["apply_fixes"]
+__all__ = ["apply_fixes", "file_diff"]
 
 
 def apply_fixes(source: str, fixes: Iterable[Fix]) -> tuple[str, int]:
@@ -80,3 +81,17 @@ def _overlap(one: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
     if one[0] == one[1] == other[0] == other[1]:
         return True
     return one[0] < other[1] and other[0] < one[1]
+
+
+def file_diff(old: str, new: str, path: str) -> str:
+    """The unified diff of one file's two versions, named as ``git diff`` names them (a/,
+    b/); a last line without its newline still ends the line it is on, so diffs of several
+    files join into one."""
+    shown = path.lstrip("/")
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"a/{shown}",
+        tofile=f"b/{shown}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
