@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from assay.errors import SandboxError
 from assay.model import FileError, Finding
+from assay.syntax import suppresses
 
 if TYPE_CHECKING:
     from assay.behaviour.spec import Spec
@@ -40,8 +40,6 @@ __all__ = [
 _W = TypeVar("_W")
 _R = TypeVar("_R")
 _P = ParamSpec("_P")
-
-_SUPPRESSION = re.compile(r"#\s*assay:\s*ignore(?:\[(?P<ids>[A-Za-z0-9_,\s-]+)\])?")
 
 
 @dataclass(frozen=True)
@@ -178,11 +176,7 @@ def suppressed(source: str, finding: Finding) -> bool:
     lines = source.splitlines()
     if not 1 <= finding.line <= len(lines):
         return False
-    match = _SUPPRESSION.search(lines[finding.line - 1])
-    if match is None:
-        return False
-    ids = match.group("ids")
-    return ids is None or finding.rule in {part.strip() for part in ids.split(",")}
+    return suppresses(lines[finding.line - 1], finding.rule)
 
 
 def guarded(

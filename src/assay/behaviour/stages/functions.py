@@ -54,6 +54,7 @@ from assay.sandbox import ExceptionInfo, Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize
 from assay.source.parsed import parse_module
 from assay.source.segments import Segments
+from assay.syntax import own_nodes
 
 __all__ = [
     "CHECK_BUDGET",
@@ -681,20 +682,6 @@ _BRANCHING = (
 )
 
 
-def _own_nodes(node: ast.FunctionDef) -> list[ast.AST]:
-    """The nodes of `node`'s body that run in its own frame (not in nested functions,
-    lambdas or classes, which have code objects of their own)."""
-    found: list[ast.AST] = []
-    pending: list[ast.AST] = list(node.body)
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        pending.extend(ast.iter_child_nodes(current))
-    return found
-
-
 def _judged_by_paths(
     path: str, node: ast.FunctionDef, run: CandidateRun, findings: list[Finding]
 ) -> tuple[list[Finding], list[str]]:
@@ -713,7 +700,9 @@ def _judged_by_paths(
         return findings, []
     paths = {frozenset(arcs) for arcs in ran}
     reached = sorted({line for arcs in ran for pair in arcs for line in pair if line > 0})
-    own = _own_nodes(node)
+    # The nodes that run in the function's own frame (nested scopes have code objects of
+    # their own, traced apart).
+    own = list(own_nodes(node.body))
     branches = sorted({n.lineno for n in own if isinstance(n, _BRANCHING)})
     if len(paths) >= 2 or not branches:
         shown = {
