@@ -489,6 +489,7 @@ class _Verification:
         clusters = self.report.clusters
         # A cluster's "size" counts submissions; its members are the distinct programs.
         programs = sum(len(_names(c.get("members"))) for c in clusters if c.get("imports", True))
+        samples = sum(_int(c.get("size")) for c in clusters if c.get("imports", True))
         own = clusters[verdict.cluster] if verdict.cluster is not None else None
         members = set(_names(own.get("members"))) if own is not None else {verdict.candidate}
         # Identical programs are one member of a cluster: every prompt format that produced
@@ -519,6 +520,8 @@ class _Verification:
             ),
             disagreement_input=_first_distinguishing(runner_up),
             distinct_answers=self.answers.get(chosen.candidate.name, 0),
+            samples=samples,
+            agreeing_samples=_int(own.get("size")) if own is not None else 1,
         )
 
     @property

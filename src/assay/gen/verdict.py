@@ -93,11 +93,21 @@ class VerdictEvidence(BaseModel):
     #: inputs compared: programs that all answer the same constant agree whatever they
     #: compute, so agreement needs answers that vary.
     distinct_answers: int = 0
+    #: Samples that imported and ran, identical ones each counted (a model's votes).
+    samples: int = 0
+    #: Samples whose program behaves exactly like the selected one, identical ones each
+    #: counted: how often the model wrote this behaviour, however it spelled it.
+    agreeing_samples: int = 0
 
     @property
     def share(self) -> float:
         """The agreeing programs' share of all programs that ran."""
         return self.agreeing / self.programs if self.programs else 0.0
+
+    @property
+    def sample_share(self) -> float:
+        """The agreeing samples' share of all samples that ran."""
+        return self.agreeing_samples / self.samples if self.samples else 0.0
 
 
 @dataclass(frozen=True)
