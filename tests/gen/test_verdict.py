@@ -22,11 +22,18 @@ STRONG = VerdictEvidence(
     generated_inputs=12,
     runner_up=1,
     distinct_answers=4,
+    samples=9,
+    agreeing_samples=8,
 )
 #: Every threshold raised (the parametrised cases below are about each one, whatever the
 #: default policy asks).
 STRICT = VerdictPolicy(
-    min_agreeing=5, min_share=0.7, min_generated_inputs=3, min_formats=2, min_distinct_answers=2
+    min_agreeing=5,
+    min_share=0.7,
+    min_generated_inputs=3,
+    min_formats=2,
+    min_distinct_answers=2,
+    min_sample_share=0.8,
 )
 
 
@@ -50,6 +57,11 @@ def test_strong_independent_evidence_is_verified() -> None:
             "add `assert` for f([2, 2])",
         ),
         ({"generated_inputs": 0}, "compared on 0 generated input(s)", "annotate the parameters"),
+        (
+            {"agreeing_samples": 5, "disagreement_input": "f([])"},
+            "5 of the 9 samples (56%) behave like it",
+            "(e.g. `assert` for f([]))",
+        ),
         ({"contradictions": ["AS603: slow on f(10**6)"]}, "AS603: slow", "add a test"),
     ],
 )
@@ -94,6 +106,8 @@ def test_the_policy_sets_the_bar_and_rejects_nonsense() -> None:
     assert judge_result(STRONG.model_copy(update={"agreeing": 1}), lenient).verified
     with pytest.raises(InvalidArgument, match="min_share"):
         VerdictPolicy(min_share=1.5)
+    with pytest.raises(InvalidArgument, match="min_sample_share"):
+        VerdictPolicy(min_sample_share=-0.1)
     with pytest.raises(InvalidArgument, match="min_agreeing"):
         VerdictPolicy(min_agreeing=0)
 
@@ -250,6 +264,21 @@ def test_verify_candidates_judges_a_given_pool_without_a_model() -> None:
     assert alone.verdict.level is VerdictLevel.REJECTED
     with pytest.raises(InvalidArgument, match="at least one candidate"):
         verify_candidates(load_task(STUB), [])
+
+
+def test_identical_samples_are_one_program_but_each_a_vote() -> None:
+    from assay.gen.loop import verify_candidates
+    from assay.model import Candidate
+
+    bodies = [SAME[0], SAME[0], SAME[0], SAME[1], WRONG[:-3]]
+    pool = [
+        Candidate(code=STUB + body, name=f"p{i}", prompt_variant="bare-v1")
+        for i, body in enumerate(bodies)
+    ]
+    evidence = verify_candidates(load_task(STUB), pool).verdict.evidence
+    assert (evidence.programs, evidence.agreeing) == (3, 2)
+    assert (evidence.samples, evidence.agreeing_samples) == (5, 4)
+    assert evidence.sample_share == pytest.approx(0.8)
 
 
 def test_doubt_samples_cannot_be_negative() -> None:

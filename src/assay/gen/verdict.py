@@ -127,12 +127,19 @@ class VerdictPolicy:
     min_formats: int = 1
     #: Distinct answers the selected candidate must give on the inputs compared.
     min_distinct_answers: int = 1
+    #: Share of all samples (identical ones each counted) that must behave like it: how
+    #: sure the model itself is of this reading of the task.
+    min_sample_share: float = 0.0
 
     def __post_init__(self) -> None:
         if self.min_agreeing < 1:
             raise InvalidArgument(f"min_agreeing={self.min_agreeing!r} must be at least 1")
-        if not 0.0 <= self.min_share <= 1.0:
-            raise InvalidArgument(f"min_share={self.min_share!r} must be between 0 and 1")
+        for name, share in (
+            ("min_share", self.min_share),
+            ("min_sample_share", self.min_sample_share),
+        ):
+            if not 0.0 <= share <= 1.0:
+                raise InvalidArgument(f"{name}={share!r} must be between 0 and 1")
         lower = (self.min_generated_inputs, self.min_examples, self.min_formats)
         if min(*lower, self.min_distinct_answers) < 0:
             raise InvalidArgument(
@@ -149,6 +156,7 @@ class VerdictPolicy:
             "min_examples": self.min_examples,
             "min_formats": self.min_formats,
             "min_distinct_answers": self.min_distinct_answers,
+            "min_sample_share": self.min_sample_share,
         }
 
 
@@ -249,6 +257,21 @@ def _missing(evidence: VerdictEvidence, policy: VerdictPolicy) -> tuple[list[str
         advice.append(
             "state what the function must return where the candidates disagree"
             + (f": add `assert` for {evidence.disagreement_input}" if where else "")
+        )
+    if evidence.sample_share < policy.min_sample_share:
+        missing.append(
+            f"{evidence.agreeing_samples} of the {evidence.samples} samples "
+            f"({evidence.sample_share:.0%}) behave like it (verified needs "
+            f"{policy.min_sample_share:.0%}): the model is unsure which reading of the task is right"
+        )
+        advice.append(
+            "add an example or a test where the readings differ"
+            + (
+                f" (e.g. `assert` for {evidence.disagreement_input})"
+                if evidence.disagreement_input
+                else ""
+            )
+            + ", or draw more candidates (-n)"
         )
     if evidence.formats < policy.min_formats:
         missing.append(
