@@ -16,9 +16,15 @@ can read off the evidence, and no strictness the development set did not ask for
 the embedded model drafted: too few to choose on, but the pools closest to ``assay gen``'s);
 the chosen policy is then applied, unchanged, to the ``--test`` sets.
 
-    python bench/gen_verdict_thresholds.py --dev bench/results/mbpp-dev-pools-mixed \\
-        --dev bench/results/mbpp-dev-pools-gpt4 --check bench/results/mbpp-gen-full \\
-        --test bench/results/humaneval-gen-full --out bench/results/gen-verdict-thresholds.json
+    python bench/gen_verdict_thresholds.py --dev bench/results/mbpp-gen-dev90-doubt4 \\
+        --dev bench/results/mbpp-dev-pools-mixed --dev bench/results/mbpp-dev-pools-gpt4 \\
+        --test bench/results/humaneval-gen-final --out bench/results/gen-verdict-thresholds.json
+
+The first development set is the embedded model's own (the 90 MBPP validation tasks drafted
+with ``assay bench``'s plan, four doubt samples and one repair round): one small model's
+samples share its misreadings, which the pools of other models' programs cannot show. The
+pools' evidence was saved before samples were counted, so a ``min_sample_share`` above 0
+cannot qualify there (their samples read as 0).
 
 (``--dev X`` reads ``X.results.jsonl`` and ``X.json``.)
 """
@@ -43,6 +49,7 @@ GRID = {
     "min_examples": (1,),
     "min_formats": (1, 2),
     "min_distinct_answers": (1, 2),
+    "min_sample_share": (0.0, 0.5, 0.6, 0.7, 0.8),
 }
 
 

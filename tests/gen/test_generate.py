@@ -52,11 +52,12 @@ def test_a_correct_sample_is_selected_and_verified(tmp_path: Path) -> None:
     recorded = generate_verified(
         task, [RecordingBackend(scripted, path)], plan=PLAN, repair_rounds=0
     )
-    # One distinct program passes: selected, but too little agreement to call it verified.
+    # One distinct program passes, asked one way: selected, but too little independent
+    # agreement to call it verified.
     assert recorded.selected == "c2" and recorded.verdict.level is VerdictLevel.PLAUSIBLE
     assert not recorded.verified
-    assert any("only 1 distinct candidate" in m for m in recorded.verdict.missing)
-    assert any("-n" in a for a in recorded.verdict.advice)
+    assert any("come from 1 prompt format(s)" in m for m in recorded.verdict.missing)
+    assert any("paraphrase" in a for a in recorded.verdict.advice)
     replayed = generate_verified(task, [ReplayBackend(path)], plan=PLAN, repair_rounds=0)
     assert replayed.model_dump(exclude={"seconds", "model_seconds"}) == recorded.model_dump(
         exclude={"seconds", "model_seconds"}
@@ -163,7 +164,7 @@ def test_cli_gen_with_replay_json_and_exit_codes(
     text, err = capsys.readouterr()
     assert err == ""
     assert code == 1 and text.startswith("PLAUSIBLE: c1 for `running_max`")
-    assert "  missing: only 1 distinct candidate(s) behave like it" in text
+    assert "  missing: only 2 sample(s) ran (verified needs 5)" in text
     assert "evidence" not in text.split("candidates:")[0]
 
 

@@ -57,6 +57,7 @@ def test_strong_independent_evidence_is_verified() -> None:
             "add `assert` for f([2, 2])",
         ),
         ({"generated_inputs": 0}, "compared on 0 generated input(s)", "annotate the parameters"),
+        ({"samples": 3, "agreeing_samples": 3}, "only 3 sample(s) ran", "(-n)"),
         (
             {"agreeing_samples": 5, "disagreement_input": "f([])"},
             "5 of the 9 samples (56%) behave like it",
@@ -178,7 +179,7 @@ def test_the_verdict_is_shown_in_the_html_report_of_a_generation() -> None:
     )
     html = render_html(generation_report(result))
     assert "Verdict: <span" in html and "PLAUSIBLE" in html
-    assert "Missing evidence" in html and "only 1 distinct candidate(s)" in html
+    assert "Missing evidence" in html and "only 2 sample(s) ran" in html
 
 
 def test_agreement_from_one_prompt_format_can_be_required_to_be_broader() -> None:
