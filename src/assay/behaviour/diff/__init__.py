@@ -67,6 +67,7 @@ from assay.behaviour.probes import outcome_text
 from assay.behaviour.spec import Spec
 from assay.errors import InvalidArgument
 from assay.sandbox import Limits, Sandbox, Status
+from assay.syntax import module_names
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -384,7 +385,7 @@ def _diff_pair(
         reason = _not_runnable(function)
         if reason is not None:
             return Unverified(old_name, new_name, f"{function.qualname} is {reason}")
-    names = frozenset(_module_names(old.tree) | _module_names(new.tree))
+    names = module_names(old.tree) | module_names(new.tree)
     specs = (side_spec(old, names), side_spec(new, names))
     inputs, missing = pair_inputs(
         old, new, specs, budget=options.budget, seed=options.seed, callers=options.callers
@@ -594,19 +595,6 @@ def _coverage(run: PairRun) -> str:
         parts.append(f"{no_answer} gave no answer (timeout or refused)")
     sources = ", ".join(f"{origin} {count}" for origin, count in origins.most_common())
     return f"{'; '.join(parts)}; inputs: {sources}"
-
-
-def _module_names(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
-        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return names
 
 
 # ---------------------------------------------------------------------------- symbolic
