@@ -5,6 +5,7 @@ sandbox."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from assay.gen.edit import (
 from assay.gen.verdict import VerdictLevel
 from assay.llm.base import Params, Request
 from assay.llm.replay import RecordingBackend
+from assay.source import parsed
 
 HELPERS = '''"""List helpers."""
 
@@ -110,6 +112,25 @@ def test_an_equivalent_rewrite_is_verified_first_time() -> None:
         "```python\ndef dedupe(items: list[int]) -> list[int]:\n"
         '    """The items without repeats, first occurrence kept, in order."""\n'
     )
+
+
+def test_the_file_and_the_rewrite_are_parsed_once_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The splice, the static check of both files and the behaviour diff share one tree
+    # per text (assay.source.parsed).
+    parsed.clear()
+    calls: list[str] = []
+    real = ast.parse
+
+    def counting(source: object, *args: object, **kwargs: object) -> ast.AST:
+        calls.append(str(source))
+        return real(source, *args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(ast, "parse", counting)
+    backend = _answers({EDIT_TEMPLATE: FAST})
+    result = edit_function(HELPERS, "dedupe", "make it faster", [backend], path="h.py", **QUICK)
+    assert result.verified and result.source != HELPERS
+    assert calls.count(HELPERS) == 1
+    assert calls.count(result.source) == 1
 
 
 def test_a_changed_behaviour_is_rejected_and_repaired_with_the_counterexample() -> None:

@@ -47,6 +47,7 @@ from assay.llm.base import Backend, Params, Request, Usage, chat_request
 from assay.model import Finding, Severity
 from assay.sandbox import Sandbox
 from assay.source.fix import file_diff
+from assay.source.parsed import parse_module
 from assay.syntax import dotted_name
 
 __all__ = [
@@ -422,8 +423,9 @@ def splice_function(source: str, qualname: str, answer: str) -> str:
 
 
 def _parse_file(source: str) -> ast.Module:
+    # The shared tree (read only): the behaviour diff of every rewrite reads the same one.
     try:
-        return ast.parse(source)
+        return parse_module(source)
     except (SyntaxError, ValueError) as error:
         raise InvalidArgument(
             f"the file to edit does not parse ({error}); fix it before asking for an edit"
@@ -488,7 +490,7 @@ def _splice(source: str, tree: ast.Module, target: _Target, answer: str) -> str:
     if imports:
         text = _with_imports(text, tree, imports)
     try:
-        ast.parse(text)
+        parse_module(text)
     except SyntaxError as error:
         raise _Unspliceable(
             f"the file with the rewrite does not parse: {error.msg} (line {error.lineno})"
@@ -1011,7 +1013,7 @@ class _Checker:
             new_source = _splice(self.source, self.tree, self.target, code)
         except _Unspliceable as error:
             return EditEvidence(problem=str(error), declared_by=declared), None
-        new_tree = ast.parse(new_source)
+        new_tree = parse_module(new_source)
         new_target = _locate(new_source, new_tree, self.target.qualname)
         if new_target.text == self.target.text:
             return EditEvidence(unchanged=True, declared_by=declared), new_source

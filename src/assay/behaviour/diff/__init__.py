@@ -67,6 +67,7 @@ from assay.behaviour.probes import outcome_text
 from assay.behaviour.spec import Spec
 from assay.errors import InvalidArgument
 from assay.sandbox import Limits, Sandbox, Status
+from assay.source.parsed import parse_module
 from assay.syntax import module_names
 
 __all__ = [
@@ -129,8 +130,10 @@ class _Options:
 
 
 def _parse(source: str, which: str) -> tuple[ast.Module | None, str | None]:
+    # The shared tree: a caller that parsed `source` with `parse_module` (the checked file
+    # of `check --base`, gen --edit's file and rewrite) is not parsed again. It is read only.
     try:
-        return ast.parse(source), None
+        return parse_module(source), None
     except (SyntaxError, ValueError) as error:
         return None, f"the {which} version does not parse: {error}"
 
@@ -245,6 +248,9 @@ def diff_sources(
     sandbox: Sandbox | None = None,
 ) -> BehaviourDiff:
     """The behaviour diff of two versions of one module.
+
+    Both texts are parsed with `assay.source.parsed.parse_module`: a text the caller
+    parsed there is not parsed again. Their trees are shared and are only read.
 
     Args:
         old: the old module's text.
