@@ -17,6 +17,7 @@ from assay.syntax import (
     dotted_name,
     last_name,
     log_call,
+    module_names,
     own_nodes,
     suppresses,
     suppressions,
@@ -51,6 +52,43 @@ def test_dotted_and_last_name(text: str, dotted: str | None, last: str) -> None:
 
 def test_dotted_name_of_nothing_is_none() -> None:
     assert dotted_name(None) is None
+
+
+def test_module_names_are_the_top_level_bindings_only() -> None:
+    tree = ast.parse(
+        textwrap.dedent(
+            """\
+            import os.path
+            import numpy as np
+            from json import loads as read
+            from pathlib import *
+            from .local import helper
+
+            LIMIT = 10
+            ratio: float = 0.5
+            first, second = 1, 2
+            table[0] = 1
+
+            class Box: ...
+
+            async def fetch(): ...
+
+            def run(x):
+                inner = x
+            """
+        )
+    )
+    assert module_names(tree) == {
+        "os",
+        "np",
+        "read",
+        "helper",
+        "LIMIT",
+        "ratio",
+        "Box",
+        "fetch",
+        "run",
+    }
 
 
 @pytest.mark.parametrize(

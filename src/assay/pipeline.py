@@ -173,7 +173,7 @@ def _dynamic_stages(report: Report, settings: Settings) -> Report:
 def _dynamic_stage_list(settings: Settings) -> list[Stage[Any]]:
     """The dynamic stages in their order, each limited to its active rules."""
     from assay.behaviour.diff.findings import DIFF_RULES, BehaviourDiffStage
-    from assay.behaviour.stages import complexity, constant_output
+    from assay.behaviour.stages import complexity, constant_output, query_plans
     from assay.behaviour.stages.functions import RuntimeProbes
     from assay.rules._engine import active_rules
 
@@ -186,6 +186,7 @@ def _dynamic_stage_list(settings: Settings) -> list[Stage[Any]]:
         RuntimeProbes(frozenset(r.id for r in rules if r.kind == "dynamic"), timeout),
         complexity.GrowthProbes(active & complexity.RULES),
         constant_output.ConstantOutputProbe(active & constant_output.RULES, timeout),
+        query_plans.QueryPlans(active & query_plans.RULES),
     ]
     if settings.base is not None:
         stages.append(BehaviourDiffStage(settings.base, active & DIFF_RULES, timeout))

@@ -31,6 +31,7 @@ __all__ = [
     "dotted_name",
     "last_name",
     "log_call",
+    "module_names",
     "own_nodes",
     "suppresses",
     "suppressions",
@@ -76,6 +77,22 @@ def last_name(expr: ast.AST) -> str:
     if isinstance(expr, ast.Name):
         return expr.id
     return ""
+
+
+def module_names(tree: ast.Module) -> frozenset[str]:
+    """The names the module binds at top level: imports (``import a.b`` binds ``a``; ``*``
+    binds nothing known), classes, functions, and plain names assigned (``x = ...``,
+    ``x: int = ...``; not the names of a tuple target)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
+        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return frozenset(names)
 
 
 def call_name(call: ast.Call) -> str:

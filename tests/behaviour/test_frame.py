@@ -92,6 +92,33 @@ def test_one_pool_serves_every_stage_of_a_run(
     assert "AS408" in {f.rule for f in report.findings}
 
 
+#: A keyed query on a column without an index (AS508), next to a function with an example.
+SQLITE = """import sqlite3
+
+db = sqlite3.connect(":memory:")
+db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT)")
+
+
+def find(email: str) -> int:
+    return db.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()
+"""
+
+
+def test_sqlite_queries_are_planned_on_the_runs_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every sandbox, the pool's and any a stage might start itself (`run_job`).
+    seeds: list[int] = []
+    real = assay.sandbox.Sandbox.__init__
+
+    def counting(self: assay.sandbox.Sandbox, **kwargs: object) -> None:
+        seeds.append(int(kwargs.get("hash_seed", 0)))  # type: ignore[call-overload]
+        real(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assay.sandbox.Sandbox, "__init__", counting)
+    report = assay.check_source(WRONG + "\n\n" + SQLITE, select=["AS601", "AS508"], offline=True)
+    assert {f.rule for f in report.findings} == {"AS601", "AS508"}
+    assert seeds == [0, OTHER_HASH_SEED]
+
+
 def test_a_sandbox_that_cannot_start_is_one_warning_per_stage_with_work(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -5,6 +5,7 @@ sandbox."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from assay.gen.edit import (
 from assay.gen.verdict import VerdictLevel
 from assay.llm.base import Params, Request
 from assay.llm.replay import RecordingBackend
+from assay.source import parsed
 
 HELPERS = '''"""List helpers."""
 
@@ -110,6 +112,25 @@ def test_an_equivalent_rewrite_is_verified_first_time() -> None:
         "```python\ndef dedupe(items: list[int]) -> list[int]:\n"
         '    """The items without repeats, first occurrence kept, in order."""\n'
     )
+
+
+def test_the_file_and_the_rewrite_are_parsed_once_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The splice, the static check of both files and the behaviour diff share one tree
+    # per text (assay.source.parsed).
+    parsed.clear()
+    calls: list[str] = []
+    real = ast.parse
+
+    def counting(source: object, *args: object, **kwargs: object) -> ast.AST:
+        calls.append(str(source))
+        return real(source, *args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(ast, "parse", counting)
+    backend = _answers({EDIT_TEMPLATE: FAST})
+    result = edit_function(HELPERS, "dedupe", "make it faster", [backend], path="h.py", **QUICK)
+    assert result.verified and result.source != HELPERS
+    assert calls.count(HELPERS) == 1
+    assert calls.count(result.source) == 1
 
 
 def test_a_changed_behaviour_is_rejected_and_repaired_with_the_counterexample() -> None:
@@ -331,6 +352,44 @@ def test_the_verdict_follows_the_evidence() -> None:
         ("return None instead of raising KeyError", "instead of raising"),
         ("Behaviour change: accept tuples too", "Behaviour change:"),
         ("change what it returns for negative numbers", "change what it returns"),
+        # Real requests for new behaviour.
+        ("make it return None instead of raising", "instead of raising"),
+        ("also accept tuples", "also accept"),
+        ("change it to sort descending", "it to sort"),
+        ("sort the result in descending order", "sort"),
+        ("It should return 0 when the list is empty", "should return"),
+        ("raise ValueError on negative amounts", "raise"),
+        ("don't raise on missing keys, return the default", "don't raise"),
+        ("stop printing and return the string", "stop printing"),
+        ("please also support negative numbers", "please also support"),
+        ("make it handle empty strings", "handle empty"),
+        ("ignore blank lines in the input", "ignore"),
+        ("round to two decimal places", "round"),
+        ("return 0 rather than None for an empty list", "rather than None"),
+        ("it crashes on an empty list", "crashes"),
+        ("it gives the wrong answer for leap years", "wrong answer"),
+        ("change the default separator to a semicolon", "change the default"),
+        ("make it case-insensitive", "make it case-insensitive"),
+        ("I want it to accept a tuple as well as a list", "it to accept"),
+        ("make it faster, and it still crashes on None", "crashes"),
+        # Requests about the code's form, or that say the behaviour stays.
+        ("fix the type hints", None),
+        ("fix the formatting and the naming", None),
+        ("Fix typos in the docstring", None),
+        ("fix the lint warnings", None),
+        ("refactor it to use a list comprehension", None),
+        ("rename the variables so they are clearer", None),
+        ("use a set instead of a list for the lookup", None),
+        ("return early instead of nesting the ifs", None),
+        ("sort the imports and include a docstring", None),
+        ("make it faster; it should still return the same list", None),
+        ("make it faster without changing what it returns", None),
+        ("don't change the behaviour, just simplify it", None),
+        ("make it return the same result but faster", None),
+        ("speed it up without introducing bugs", None),
+        ("the function returns a list of dicts; use dataclasses", None),
+        ("simplify the error handling", None),
+        ("make it easier to debug", None),
     ],
 )
 def test_which_instructions_declare_a_change(instruction: str, declared: str | None) -> None:

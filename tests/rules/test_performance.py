@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import assay
+import assay.sandbox
 from assay.errors import SandboxUnavailable
 from assay.model import Severity
 from assay.rules.performance import sqlite_full_scan_on_keyed_lookup as as508
@@ -77,14 +78,25 @@ def test_sqlite_plans_are_not_made_without_dynamic_checks() -> None:
 def test_sqlite_planning_says_so_when_the_sandbox_cannot_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def unavailable(ddl: list[str], queries: list[str]) -> None:
+    def unavailable(**kwargs: object) -> None:
         raise SandboxUnavailable("no isolation mechanism here")
 
-    monkeypatch.setattr(as508, "_plan", unavailable)
+    monkeypatch.setattr(assay.sandbox, "Sandbox", unavailable)
     report = assay.check_source(SQLITE, select=["AS508"], offline=True, dynamic=True)
+    assert report.findings == []
+    assert report.warnings == ["SQLite query planning did not run: no isolation mechanism here"]
+
+
+def test_a_full_scan_is_reported_at_the_call_in_its_function() -> None:
+    source = SQLITE.replace(
+        "row = db.execute(", "def find(email):\n    return db.execute("
+    ).replace("('a',))", "(email,))")
+    report = assay.check_source(source, select=["AS508"], offline=True, dynamic=True)
     [finding] = report.findings
-    assert finding.severity is Severity.INFO and "not planned" in finding.message
-    assert finding.evidence["reason"] == "no isolation mechanism here"
+    assert (finding.line, finding.col, finding.end_line, finding.end_col) == (5, 11, 5, 71)
+    assert finding.function == "find" and finding.severity is Severity.WARNING
+    assert finding.evidence["lookup_columns"] == ["email"]
+    assert [step.split()[0] for step in finding.evidence["plan"]] == ["SCAN"]
 
 
 def test_front_operations_on_one_list_in_one_loop_are_one_finding() -> None:

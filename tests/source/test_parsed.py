@@ -44,20 +44,17 @@ def test_the_same_text_gets_the_same_tree(monkeypatch: pytest.MonkeyPatch) -> No
     assert ast.dump(first) == ast.dump(ast.parse(text))
 
 
-def test_a_fresh_tree_replaces_the_kept_one() -> None:
-    text = "x = 1\n"
-    first = parse_module(text)
-    fresh = parse_module(text, fresh=True)
-    assert fresh is not first and parse_module(text) is fresh
-
-
-def test_checking_one_text_twice_in_a_process_finds_the_same() -> None:
-    # The static rules keep per-file state keyed by the tree (the nodes already reported):
-    # each check's static stage gets a tree of its own.
+def test_checking_one_text_twice_in_a_process_parses_once_and_finds_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The static rules keep their per-file state on the check's Context, not on the tree:
+    # the second check gets the kept tree and must still report what the first reported.
     text = "import os\n\ndef split(p: str) -> list[str]:\n    return os.path.splitall(p)\n"
+    calls = _counting(monkeypatch, text)
     runs = [assay.check_source(text, offline=True, dynamic=False) for _ in range(2)]
     assert [f.rule for f in runs[0].findings] == ["AS102"]
     assert runs[1].findings == runs[0].findings
+    assert calls == ["parse"]
 
 
 def test_a_syntax_error_names_the_path_and_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -101,3 +98,8 @@ def test_one_check_parses_a_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
     report = assay.check_source(text, offline=True)
     assert any(f.rule == "AS601" for f in report.findings)
     assert calls == ["parse"]
+    # The tree is shared with the next check of this text: no stage may have changed it.
+    shared = parse_module(text)
+    assert ast.dump(shared, include_attributes=True) == ast.dump(
+        ast.parse(text), include_attributes=True
+    )

@@ -19,7 +19,9 @@ The loop (`edit_function`)::
          with its evidence
 
 A change is *declared* by the caller (``allow_change``, ``--allow-change``) or by the
-instruction itself (`declared_intent`: "fix ...", "Behaviour change: ..."); a model's own
+instruction itself (`declared_intent`: "fix the off-by-one", "make it return None instead
+of raising", "also accept tuples", "Behaviour change: ..."; not "fix the type hints", nor a
+clause that says the behaviour stays); a model's own
 "Behaviour change:" docstring line declares nothing. The verdict (`judge_edit`, a pure
 function of `EditEvidence` and an `EditPolicy`) is ``verified`` only for an undeclared
 rewrite found equivalent on enough inputs the original answered, ``plausible`` when the
@@ -47,6 +49,7 @@ from assay.llm.base import Backend, Params, Request, Usage, chat_request
 from assay.model import Finding, Severity
 from assay.sandbox import Sandbox
 from assay.source.fix import file_diff
+from assay.source.parsed import parse_module
 from assay.syntax import dotted_name
 
 __all__ = [
@@ -77,27 +80,120 @@ MAX_REPAIR_EVIDENCE = 4
 #: Called with a stage name and a one-line message (for progress displays).
 ProgressFn = Callable[[str, str], None]
 
-# Words with which an instruction asks for a different behaviour, not a rewrite of the same
-# one: a fix, an explicit "Behaviour change:", "change what it returns", "instead of".
-# Kept to unambiguous phrases: an instruction read as declaring a change makes a changed
-# rewrite "plausible" (shown for the user to judge) instead of rejected and repaired.
-_INTENT = re.compile(
-    r"^\s*behaviou?r\s+change\s*:"
-    r"|\bfix(?:es|ed|ing)?\b"
-    r"|\bbugs?\b"
-    r"|\bchange\s+(?:its\s+|the\s+)?(?:behaviou?r|result|output|return\s+value)"
-    r"|\bchange\s+what\s+it\s+(?:returns|raises|prints)"
-    r"|\binstead\s+of\s+(?:returning|raising|printing)",
-    re.IGNORECASE | re.MULTILINE,
+# How an instruction asks for a different behaviour rather than a rewrite of the same one.
+# An instruction read as declaring a change makes a changed rewrite "plausible" (shown for
+# the user to judge) instead of rejected and repaired, so only phrases that ask for new
+# behaviour count, and a clause that says the behaviour stays ("still", "the same",
+# "without changing ...") counts for nothing.
+
+#: Verbs that say what the function does, with their -ing forms ("stop printing").
+_DOES = {
+    "return": "returning",
+    "raise": "raising",
+    "throw": "throwing",
+    "accept": "accepting",
+    "reject": "rejecting",
+    "allow": "allowing",
+    "support": "supporting",
+    "ignore": "ignoring",
+    "skip": "skipping",
+    "include": "including",
+    "exclude": "excluding",
+    "sort": "sorting",
+    "round": "rounding",
+    "default": "defaulting",
+    "print": "printing",
+    "output": "outputting",
+    "treat": "treating",
+    "strip": "stripping",
+}
+_VERB = "(?:" + "|".join(_DOES) + ")"
+_VERB_ANY = "(?:" + "|".join([*_DOES, *(f"{v}s" for v in _DOES), *_DOES.values()]) + ")"
+# What follows a verb in a request about the code's form, not its behaviour: "fix the type
+# hints", "include a docstring", "sort the imports", "return early".
+_FORM = (
+    r"(?!\s+(?:the\s+|its\s+|all\s+|any\s+|some\s+|a\s+|an\s+|these\s+|those\s+)?"
+    r"(?:type\s+hints?|type\s+annotations?|annotations?|typing|types?|docstrings?|comments?"
+    r"|format(?:ting)?|style|lint\w*|flake8|mypy|ruff|pylint|naming|names|variable\s+names"
+    r"|imports?|typos?|spelling|indentation|whitespace|pep\s*8|readability|tests?|early)\b)"
+)
+_ADVERB = r"(?:(?:also|now|instead|always|only|just|then)\s+)?"
+_DOING = "|".join(_DOES.values())
+#: "Behaviour change: ..." on a line of its own: declared in so many words.
+_EXPLICIT = re.compile(r"^\s*behaviou?r\s+change\s*:", re.IGNORECASE | re.MULTILINE)
+#: A repair: a fix (of more than the code's form), a bug, a crash, a wrong result.
+_REPAIR = (
+    rf"\bfix(?:es|ed|ing)?\b{_FORM}|\bbugs?\b|\bbuggy\b|\boff[- ]by[- ]one\b"
+    r"|\bcrash(?:es|ing)?\b|\bwrong\s+(?:result|answer|output|value)s?\b"
+)
+#: A contrast with what the function does now ("instead of raising", "rather than None").
+_CONTRAST = (
+    rf"\b(?:instead\s+of|rather\s+than)\s+(?:{_DOING}"
+    r"|an?\s+(?:exception|error)|none|nothing|zero|an?\s+empty|false|true|-?\d)\b"
+)
+#: A named aspect of the behaviour changed ("change the default", "make it case-insensitive").
+_ASPECT = (
+    r"\bchange\s+(?:its\s+|the\s+)?(?:behaviou?r|result|output|return\s+value|default"
+    r"|(?:sort\s+)?order|separator|delimiter|rounding|precision)"
+    r"|\bchange\s+what\s+it\s+(?:returns|raises|prints|outputs|accepts)"
+    r"|\b(?:make|be)\s+(?:it\s+)?(?:case[- ]?(?:in)?sensitive|inclusive|exclusive)\b"
+)
+#: A directive about what the function does: a clause that starts with one of the verbs
+#: ("return 0 for ...", "also accept tuples"), the verb asked of it ("make it return",
+#: "should raise"), one it must stop ("stop printing"), an edge case to handle, an order.
+_DIRECTIVE = (
+    rf"^\s*(?:please\s+)?{_ADVERB}{_VERB}\b{_FORM}"
+    r"|\b(?:(?:make|have|let|get)\s+(?:it|the\s+function|the\s+method)"
+    r"|(?:it|the\s+function|the\s+method)\s+to"
+    rf"|should|must|needs?\s+to)\s+{_ADVERB}{_VERB}\b{_FORM}"
+    rf"|\b(?:stop|don'?t|do\s+not|no\s+longer|never)\s+{_ADVERB}{_VERB_ANY}\b"
+    r"|\bhandl(?:e|ing)\s+(?:an?\s+|the\s+)?(?:empty|none|null|missing|negative|zero"
+    r"|invalid|malformed|duplicate|blank|nan|edge|case)\b"
+    r"|\b(?:descending|ascending|reverse)\s+order\b"
+)
+#: In priority order: the first kind found names the declaration.
+_ASKS = tuple(
+    re.compile(pattern, re.IGNORECASE) for pattern in (_REPAIR, _CONTRAST, _ASPECT, _DIRECTIVE)
+)
+#: Where one clause ends and the next begins ("make it faster, and keep ... the same").
+_CLAUSES = re.compile(r"[.;:!?,\n]|\b(?:and|but|then)\b", re.IGNORECASE)
+#: A clause that says the behaviour stays as it is.
+_KEEPS = re.compile(
+    r"\bstill\s+(?:returns?|gives?|produces?|works?|behaves?|pass(?:es)?|does)\b"
+    r"|\bthe\s+same\s+(?:result|output|value|answer|list|behaviou?r|thing)s?\b"
+    r"|\b(?:unchanged|as\s+before|preserv\w*)\b"
+    r"|\bkeep(?:s|ing)?\s+(?:the\s+|its\s+)?(?:behaviou?r|output|result|semantics)"
+    r"|\bwithout\s+(?:changing|altering|breaking|introducing|affecting)"
+    r"|\b(?:don'?t|do\s+not|must\s+not|mustn'?t|should\s+not|shouldn'?t|never|not)\s+"
+    r"(?:\w+\s+)?(?:change|alter|break|affect)",
+    re.IGNORECASE,
 )
 
 
 def declared_intent(instruction: str) -> str | None:
-    """The words with which `instruction` asks for a behaviour change (a fix, "Behaviour
-    change: ...", "instead of returning ..."), or None for a behaviour-preserving request
-    ("make it faster", "use pathlib", "clean this up")."""
-    match = _INTENT.search(instruction)
-    return match.group(0).strip() if match else None
+    """The words with which `instruction` asks for a behaviour change, or None for a
+    behaviour-preserving request.
+
+    A change is asked for by "Behaviour change: ..." on a line of its own, a repair ("fix
+    the off-by-one", "there is a bug", "it crashes on ..."; not "fix the type hints"), a
+    contrast with what the function does ("instead of raising", "rather than None"), a named
+    aspect changed ("change the default"), or a directive about what it does ("make it
+    return None", "also accept tuples", "empty input should return 0", "stop printing",
+    "sort in descending order"; not "sort the imports", "return early"). A clause that says
+    the behaviour stays ("it should still return the same list", "without changing what it
+    returns") declares nothing. "make it faster", "use pathlib instead of os.path" and
+    "clean this up" are not changes.
+    """
+    explicit = _EXPLICIT.search(instruction)
+    if explicit is not None:
+        return explicit.group(0).strip()
+    clauses = [c for c in _CLAUSES.split(instruction) if c.strip() and not _KEEPS.search(c)]
+    for pattern in _ASKS:
+        for clause in clauses:
+            match = pattern.search(clause)
+            if match is not None:
+                return match.group(0).strip()
+    return None
 
 
 # ------------------------------------------------------------------------------ verdict
@@ -422,8 +518,9 @@ def splice_function(source: str, qualname: str, answer: str) -> str:
 
 
 def _parse_file(source: str) -> ast.Module:
+    # The shared tree (read only): the behaviour diff of every rewrite reads the same one.
     try:
-        return ast.parse(source)
+        return parse_module(source)
     except (SyntaxError, ValueError) as error:
         raise InvalidArgument(
             f"the file to edit does not parse ({error}); fix it before asking for an edit"
@@ -488,7 +585,7 @@ def _splice(source: str, tree: ast.Module, target: _Target, answer: str) -> str:
     if imports:
         text = _with_imports(text, tree, imports)
     try:
-        ast.parse(text)
+        parse_module(text)
     except SyntaxError as error:
         raise _Unspliceable(
             f"the file with the rewrite does not parse: {error.msg} (line {error.lineno})"
@@ -1011,7 +1108,7 @@ class _Checker:
             new_source = _splice(self.source, self.tree, self.target, code)
         except _Unspliceable as error:
             return EditEvidence(problem=str(error), declared_by=declared), None
-        new_tree = ast.parse(new_source)
+        new_tree = parse_module(new_source)
         new_target = _locate(new_source, new_tree, self.target.qualname)
         if new_target.text == self.target.text:
             return EditEvidence(unchanged=True, declared_by=declared), new_source

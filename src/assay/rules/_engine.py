@@ -156,7 +156,7 @@ def check_source(
         with warnings.catch_warnings():
             # Invalid escape sequences in checked code are the checked code's business.
             warnings.simplefilter("ignore", SyntaxWarning)
-            tree = parse_module(source, path, fresh=True)
+            tree = parse_module(source, path)
     except SyntaxError as error:
         return [], [
             FileError(

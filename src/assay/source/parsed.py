@@ -5,10 +5,9 @@ tree of the same text; `parse_module` parses a text the first time and hands the
 every later caller, so one check parses each file once. Trees are shared: callers read them
 and copy a node (`copy.copy`, `copy.deepcopy`) before changing it.
 
-The static stage asks for a `fresh` tree: its rules keep per-file state weakly keyed by the
-tree (the nodes already reported, data flows), which a second check of the same text in one
-process (a batch, the service, a test) must not find; the later stages of that check share
-the tree it got.
+The static stage's rules keep their per-file state on the check's `Context` (`ctx.memo`),
+never on the tree, so a second check of the same text in one process (a batch, the service,
+a test) gets the kept tree and finds what the first found.
 
 The cache is keyed by a hash of the text (the same text checked under two names is parsed
 once) and bounded by `MAX_TREES` trees and `MAX_CHARS` characters of their texts: a tree takes
@@ -66,10 +65,9 @@ class _Trees:
 _kept = _Trees()
 
 
-def parse_module(text: str, path: str = "<unknown>", *, fresh: bool = False) -> ast.Module:
+def parse_module(text: str, path: str = "<unknown>") -> ast.Module:
     """The tree of `text` (a whole module), parsed on the first call for that text and
-    shared with every later caller; `path` names the file in a `SyntaxError`. With `fresh`,
-    `text` is parsed again and the new tree is the one later callers share.
+    shared with every later caller; `path` names the file in a `SyntaxError`.
 
     The checked code's `SyntaxWarning`s (an invalid escape sequence) are its own business
     and not shown. A text longer than `MAX_CHARS` is parsed but not kept.
@@ -80,7 +78,7 @@ def parse_module(text: str, path: str = "<unknown>", *, fresh: bool = False) -> 
         RecursionError, MemoryError: `text` is nested too deeply for Python's parser.
     """
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    tree = None if fresh else _kept.get(key)
+    tree = _kept.get(key)
     if tree is not None:
         return tree
     with warnings.catch_warnings():

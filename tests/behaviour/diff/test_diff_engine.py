@@ -4,6 +4,7 @@ candidates are confirmed by a concrete run."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import sys
 import types
@@ -15,6 +16,7 @@ import pytest
 from assay.behaviour.diff import SYMBOLIC_MODULE, BehaviourDiff, PairResult, diff_sources
 from assay.errors import InvalidArgument
 from assay.sandbox import Sandbox
+from assay.source.parsed import parse_module
 
 OLD = """
 from decimal import ROUND_HALF_UP, Decimal
@@ -263,6 +265,34 @@ def test_methods_run_on_built_instances() -> None:
     assert pair.new == "Counter.bumped"
     assert not pair.equivalent
     assert "Counter(" in pair.counterexamples[0].input
+
+
+def test_texts_parsed_by_the_caller_are_reused_and_left_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A method: its inputs are built from a copy of it that drops its decorators and
+    # annotates `self` with the class; the caller's shared tree must not get those edits.
+    old = (
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Counter:\n    start: int\n\n"
+        "    @staticmethod\n    def clamp(by: int) -> int:\n        return max(by, 0)\n\n"
+        "    def bumped(self, by: int) -> int:\n        return self.start + self.clamp(by)\n"
+    )
+    new = old.replace("return max(by, 0)", "return max(by, 1)")
+    trees = [parse_module(text) for text in (old, new)]
+    before = [ast.dump(tree, include_attributes=True) for tree in trees]
+    parsed: list[str] = []
+    real = ast.parse
+
+    def counting(source: object, *args: object, **kwargs: object) -> ast.AST:
+        if source in (old, new):
+            parsed.append("parse")
+        return real(source, *args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(ast, "parse", counting)
+    result = diff_sources(old, new, performance=False, symbolic=False)
+    assert any(p.new == "Counter.bumped" and not p.equivalent for p in result.pairs)
+    assert parsed == []
+    assert [ast.dump(tree, include_attributes=True) for tree in trees] == before
 
 
 _NEEDLE_OLD = "def bump(x: int) -> int:\n    return x\n"

@@ -67,6 +67,8 @@ from assay.behaviour.probes import outcome_text
 from assay.behaviour.spec import Spec
 from assay.errors import InvalidArgument
 from assay.sandbox import Limits, Sandbox, Status
+from assay.source.parsed import parse_module
+from assay.syntax import module_names
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -128,8 +130,10 @@ class _Options:
 
 
 def _parse(source: str, which: str) -> tuple[ast.Module | None, str | None]:
+    # The shared tree: a caller that parsed `source` with `parse_module` (the checked file
+    # of `check --base`, gen --edit's file and rewrite) is not parsed again. It is read only.
     try:
-        return ast.parse(source), None
+        return parse_module(source), None
     except (SyntaxError, ValueError) as error:
         return None, f"the {which} version does not parse: {error}"
 
@@ -244,6 +248,9 @@ def diff_sources(
     sandbox: Sandbox | None = None,
 ) -> BehaviourDiff:
     """The behaviour diff of two versions of one module.
+
+    Both texts are parsed with `assay.source.parsed.parse_module`: a text the caller
+    parsed there is not parsed again. Their trees are shared and are only read.
 
     Args:
         old: the old module's text.
@@ -384,7 +391,7 @@ def _diff_pair(
         reason = _not_runnable(function)
         if reason is not None:
             return Unverified(old_name, new_name, f"{function.qualname} is {reason}")
-    names = frozenset(_module_names(old.tree) | _module_names(new.tree))
+    names = module_names(old.tree) | module_names(new.tree)
     specs = (side_spec(old, names), side_spec(new, names))
     inputs, missing = pair_inputs(
         old, new, specs, budget=options.budget, seed=options.seed, callers=options.callers
@@ -594,19 +601,6 @@ def _coverage(run: PairRun) -> str:
         parts.append(f"{no_answer} gave no answer (timeout or refused)")
     sources = ", ".join(f"{origin} {count}" for origin, count in origins.most_common())
     return f"{'; '.join(parts)}; inputs: {sources}"
-
-
-def _module_names(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
-        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return names
 
 
 # ---------------------------------------------------------------------------- symbolic

@@ -36,6 +36,7 @@ from typing import Any
 
 from assay.behaviour.spec import NOT_LITERAL, Spec, literal_value
 from assay.sandbox.canonical import canonical_key, canonicalize
+from assay.syntax import last_name
 
 __all__ = [
     "ProbeInput",
@@ -173,7 +174,7 @@ def _hint_shape(node: ast.expr) -> Shape:
         return shape_from_hint(node.value)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _union([_hint_shape(node.left), _hint_shape(node.right)])
-    name = _hint_name(node.value if isinstance(node, ast.Subscript) else node)
+    name = last_name(node.value if isinstance(node, ast.Subscript) else node)
     if not isinstance(node, ast.Subscript):
         kind = _HINT_NAMES.get(name, "any")
         if kind in {"list", "set"}:
@@ -194,14 +195,6 @@ def _hint_shape(node: ast.expr) -> Shape:
             return Shape("tuple", (_hint_shape(parts[0]),), variadic=True)
         return Shape("tuple", tuple(_hint_shape(p) for p in parts))
     return Shape(kind)
-
-
-def _hint_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
 
 
 def _union(options: Sequence[Shape]) -> Shape:

@@ -54,7 +54,7 @@ from assay.sandbox import ExceptionInfo, Limits, Outcome, Sandbox, Status
 from assay.sandbox.canonical import canonical_key, canonicalize
 from assay.source.parsed import parse_module
 from assay.source.segments import Segments
-from assay.syntax import own_nodes
+from assay.syntax import module_names, own_nodes
 
 __all__ = [
     "CHECK_BUDGET",
@@ -95,7 +95,7 @@ def _probe_targets(source: str, tree: ast.Module) -> list[tuple[ast.FunctionDef,
     """`probe_targets` of a parsed file."""
     grouped = {name for group in version_groups(tree).values() for name in group}
     worldly = _worldly_helpers(tree)
-    defined = _module_names(tree)
+    defined = module_names(tree)
     segments = Segments(source)
     targets: list[tuple[ast.FunctionDef, Spec]] = []
     for node in tree.body:
@@ -113,20 +113,6 @@ def _probe_targets(source: str, tree: ast.Module) -> list[tuple[ast.FunctionDef,
         if spec.examples or _fully_hinted(spec):
             targets.append((node, spec))
     return targets[:MAX_FUNCTIONS]
-
-
-def _module_names(tree: ast.Module) -> frozenset[str]:
-    """The names the module binds at top level: imports, classes, functions, assignments."""
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
-        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return frozenset(names)
 
 
 def _worldly_helpers(tree: ast.Module) -> set[str]:

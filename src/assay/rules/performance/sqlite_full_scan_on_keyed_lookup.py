@@ -1,16 +1,21 @@
-"""AS508 sqlite-full-scan-on-keyed-lookup: SQLite query plans, made in the sandbox."""
+"""AS508 sqlite-full-scan-on-keyed-lookup: SQLite query plans, made in the sandbox.
+
+A dynamic rule whose body is called: `keyed_lookups` finds the file's schema and keyed
+queries, `assay.behaviour.stages.query_plans` plans them with `PLANNER` on the run's
+sandbox pool, and `sqlite_full_scan_on_keyed_lookup` reports the full scans here."""
 
 from __future__ import annotations
 
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from assay.model import Family, Finding, Severity
-from assay.rules._context import Context
-from assay.rules._registry import rule
+from assay.rules._registry import finding_for, rule
+from assay.syntax import ImportMap, Parents
 
-__all__ = ["sqlite_full_scan_on_keyed_lookup"]
+__all__ = ["PLANNER", "KeyedLookups", "keyed_lookups", "sqlite_full_scan_on_keyed_lookup"]
 
 
 _DDL = re.compile(r"^\s*CREATE\s+(TEMP\s+|TEMPORARY\s+)?(TABLE|(UNIQUE\s+)?INDEX)\b", re.I)
@@ -18,7 +23,8 @@ _KEYED = re.compile(
     r"(?:\b\w+\.)?\b(\w+)\s*=\s*(\?\d*|:\w+|@\w+|\$\w+|'[^']*'|-?\d+(?:\.\d+)?)", re.I
 )
 _FULL_SCAN = re.compile(r"^SCAN (?:TABLE )?(\w+)(?: AS \w+)?$")
-_PLANNER = """
+#: The job that plans the queries: ``plans(ddl, queries) -> [schema errors, results]``.
+PLANNER = """
 import sqlite3
 
 
@@ -52,14 +58,47 @@ def plans(ddl, queries):
 """
 
 
+@dataclass(frozen=True)
+class KeyedLookups:
+    """A file's schema statements and its queries that look rows up by a column.
+
+    Attributes:
+        ddl: the ``CREATE TABLE`` / ``CREATE INDEX`` string literals, in file order.
+        queries: each ``execute`` call with the literal SQL it runs.
+    """
+
+    ddl: tuple[str, ...]
+    queries: tuple[tuple[ast.Call, str], ...]
+
+
+def keyed_lookups(tree: ast.Module) -> KeyedLookups | None:
+    """What there is to plan in `tree`: None unless it imports ``sqlite3``, states a schema
+    and runs a keyed query."""
+    if not any(
+        b.target.partition(".")[0] == "sqlite3" for b in ImportMap.of(tree).bindings.values()
+    ):
+        return None
+    ddl = tuple(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _DDL.match(node.value)
+    )
+    queries = tuple((call, sql) for call, sql in _executed_sql(tree) if _keyed_columns(sql))
+    if not ddl or not queries:
+        return None
+    return KeyedLookups(ddl, queries)
+
+
 @rule(
     id="AS508",
     name="sqlite-full-scan-on-keyed-lookup",
     family=Family.PERFORMANCE,
     severity=Severity.WARNING,
-    kind="module",
+    kind="dynamic",
 )
-def sqlite_full_scan_on_keyed_lookup(ctx: Context) -> Iterator[Finding]:
+def sqlite_full_scan_on_keyed_lookup(
+    path: str, tree: ast.Module, work: KeyedLookups, planned: list[tuple[str, object]]
+) -> Iterator[Finding]:
     """A SQLite query that looks up rows by a column but is planned as a full table scan.
 
     ## What it finds
@@ -101,35 +140,8 @@ def sqlite_full_scan_on_keyed_lookup(ctx: Context) -> Iterator[Finding]:
         return db.execute("SELECT id, name FROM users WHERE email = ?", (email,)).fetchone()
     ```
     """
-    if not ctx.settings.dynamic or not any(
-        b.target.partition(".")[0] == "sqlite3" for b in ctx.imports.values()
-    ):
-        return
-    ddl = [
-        node.value
-        for node in ast.walk(ctx.tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _DDL.match(node.value)
-    ]
-    queries = [(call, sql) for call, sql in _executed_sql(ctx) if _keyed_columns(sql)]
-    if not ddl or not queries:
-        return
-    from assay.errors import SandboxError
-
-    try:
-        planned = _plan(ddl, [sql for _, sql in queries])
-    except SandboxError as error:
-        # Say so rather than pretend the queries were planned.
-        yield ctx.finding(
-            queries[0][0],
-            f"{len(queries)} keyed SQLite queries were not planned: the sandbox cannot run here",
-            evidence={"reason": str(error), "queries": len(queries)},
-            fix="run `assay sandbox doctor` to see what isolation is missing",
-            severity=Severity.INFO,
-        )
-        return
-    if planned is None:
-        return
-    for (call, sql), (kind, plan) in zip(queries, planned, strict=False):
+    parents = Parents(tree)
+    for (call, sql), (kind, plan) in zip(work.queries, planned, strict=False):
         if kind != "plan" or not isinstance(plan, list):
             continue
         scans = [m.group(1) for step in plan if (m := _FULL_SCAN.match(str(step)))]
@@ -137,23 +149,31 @@ def sqlite_full_scan_on_keyed_lookup(ctx: Context) -> Iterator[Finding]:
             continue
         columns = _keyed_columns(sql)
         table, column = scans[0], columns[0]
-        yield ctx.finding(
-            call,
-            f"query looks rows up by {', '.join(columns)} but SQLite plans a full scan of "
-            f"{', '.join(scans)} (no index on the lookup column)",
+        finding = finding_for(
+            "AS508",
+            path=path,
+            line=call.lineno,
+            col=call.col_offset,
+            message=f"query looks rows up by {', '.join(columns)} but SQLite plans a full scan "
+            f"of {', '.join(scans)} (no index on the lookup column)",
             evidence={
                 "query": " ".join(sql.split()),
                 "plan": [str(step) for step in plan],
                 "lookup_columns": columns,
-                "schema_statements": len(ddl),
+                "schema_statements": len(work.ddl),
             },
             fix=f"CREATE INDEX {table}_{column} ON {table} ({column}) in the schema",
+            function=parents.function_name(call),
+        )
+        # Located at the whole call, as a static rule's finding is.
+        yield finding.model_copy(
+            update={"end_line": call.end_lineno, "end_col": call.end_col_offset}
         )
 
 
-def _executed_sql(ctx: Context) -> Iterator[tuple[ast.Call, str]]:
-    constants = _string_constants(ctx.tree)
-    for node in ast.walk(ctx.tree):
+def _executed_sql(tree: ast.Module) -> Iterator[tuple[ast.Call, str]]:
+    constants = _string_constants(tree)
+    for node in ast.walk(tree):
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -191,26 +211,3 @@ def _keyed_columns(sql: str) -> list[str]:
         return []
     clause = re.split(r"\b(GROUP|ORDER|LIMIT|HAVING)\b", match.group(1), flags=re.I)[0]
     return list(dict.fromkeys(m.group(1) for m in _KEYED.finditer(clause)))
-
-
-def _plan(ddl: list[str], queries: list[str]) -> list[tuple[str, object]] | None:
-    """Plan `queries` against `ddl` in the sandbox: one ``("plan", [steps])`` or
-    ``("error", message)`` per query; None when the planner did not run."""
-    from assay.sandbox import Call, Job, Limits, run_job
-
-    job = Job(
-        source=_PLANNER,
-        calls=(Call.function("plans", ddl, queries),),
-        limits=Limits(timeout_s=10.0, memory_mb=256),
-        name="explain-query-plan",
-    )
-    outcome = run_job(job).outcomes[0]
-    value = outcome.value
-    if not outcome.ok or not (isinstance(value, list) and len(value) == 2):
-        return None
-    results = value[1]
-    if not isinstance(results, list):
-        return None
-    return [
-        (str(item[0]), item[1]) for item in results if isinstance(item, list) and len(item) == 2
-    ]
