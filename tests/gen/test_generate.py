@@ -52,12 +52,13 @@ def test_a_correct_sample_is_selected_and_verified(tmp_path: Path) -> None:
     recorded = generate_verified(
         task, [RecordingBackend(scripted, path)], plan=PLAN, repair_rounds=0
     )
-    # One distinct program passes, asked one way: selected, but too little independent
+    # One of two distinct programs passes, in three samples: selected, but too little
     # agreement to call it verified.
     assert recorded.selected == "c2" and recorded.verdict.level is VerdictLevel.PLAUSIBLE
     assert not recorded.verified
-    assert any("come from 1 prompt format(s)" in m for m in recorded.verdict.missing)
-    assert any("paraphrase" in a for a in recorded.verdict.advice)
+    assert any("50% of the 2 distinct candidates" in m for m in recorded.verdict.missing)
+    assert any("only 3 sample(s) ran" in m for m in recorded.verdict.missing)
+    assert any("-n" in a for a in recorded.verdict.advice)
     replayed = generate_verified(task, [ReplayBackend(path)], plan=PLAN, repair_rounds=0)
     assert replayed.model_dump(exclude={"seconds", "model_seconds"}) == recorded.model_dump(
         exclude={"seconds", "model_seconds"}
