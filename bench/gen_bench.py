@@ -38,6 +38,7 @@ from assay.benchmarks.generation import (
 )
 from assay.errors import BackendError
 from assay.gen.draft import DraftPlan, draft
+from assay.gen.verdict import VerdictPolicy
 from assay.llm.base import Completion, Params, Request
 from assay.llm.replay import ReplayBackend
 from assay.model import Task
@@ -88,6 +89,18 @@ def _recorded_tasks(samples: Path, tasks: list[Task], plan: DraftPlan) -> list[T
     return ready
 
 
+def _policy(spec: str) -> VerdictPolicy:
+    """The `VerdictPolicy` of ``name=value,...`` (assay's default thresholds elsewhere)."""
+    fields = {f.name: f.type for f in dataclasses.fields(VerdictPolicy)}
+    values: dict[str, float] = {}
+    for part in filter(None, spec.split(",")):
+        name, _, value = part.partition("=")
+        if name not in fields:
+            raise SystemExit(f"--policy: unknown threshold {name!r}; known: {sorted(fields)}")
+        values[name] = float(value) if "share" in name else int(value)
+    return VerdictPolicy(**values)  # type: ignore[arg-type]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("benchmark", choices=("humaneval", "mbpp"))
@@ -100,6 +113,12 @@ def main() -> int:
     parser.add_argument("--repair", type=int, default=1)
     parser.add_argument("--repairs", type=Path, help="JSONL of repair samples (read, appended)")
     parser.add_argument("--live", action="store_true", help="ask the local model for repairs")
+    parser.add_argument(
+        "--policy",
+        default="",
+        help="verdict thresholds, e.g. min_share=0.7,min_formats=1 (default: assay's); the "
+        "policy decides which results are in doubt, so it changes which doubt samples are drawn",
+    )
     args = parser.parse_args()
     if args.benchmark == "humaneval":
         from assay.benchmarks.humaneval import load_humaneval
@@ -121,6 +140,7 @@ def main() -> int:
     plan = dataclasses.replace(
         bench_plan(args.benchmark), first_wave=args.first_wave, doubt_samples=args.doubt
     )
+    policy = _policy(args.policy)
     fallback = None
     if args.live:
         from assay.llm import make_backend
@@ -147,6 +167,7 @@ def main() -> int:
                     results=args.results,
                     plan=plan,
                     repair_rounds=args.repair,
+                    policy=policy,
                     on_task=report,
                 )
             )
@@ -160,6 +181,7 @@ def main() -> int:
         "first_wave": args.first_wave,
         "doubt_samples": args.doubt,
         "repair_rounds": args.repair,
+        "policy": policy.as_dict(),
         "tasks_run": sorted(chosen, key=task_order),
         **score_generation(chosen, problems),
     }

@@ -66,8 +66,8 @@ def test_verified_generation_end_to_end(embedded: EmbeddedBackend) -> None:
     stub = 'def add(a: int, b: int) -> int:\n    """Return the sum.\n\n    >>> add(2, 3)\n    5\n    """\n'
     result = assay.generate(stub, backends=[embedded], n=1, repair=0)
     assert result.code is not None and "def add" in result.code
-    # one candidate passes its checks, but one candidate cannot be independent agreement
+    # one candidate passes its checks, but one sample cannot be agreement
     assert result.selected_result is not None and result.selected_result.verified
     assert result.verdict.level.value == "plausible", result.verdict
-    assert any("distinct candidate" in m for m in result.verdict.missing)
+    assert any("only 1 sample(s) ran" in m for m in result.verdict.missing)
     assert result.usage["completion_tokens"] > 0
