@@ -267,6 +267,20 @@ def test_methods_run_on_built_instances() -> None:
     assert "Counter(" in pair.counterexamples[0].input
 
 
+def test_a_changed_static_method_is_run_on_its_own_arguments() -> None:
+    # Its first parameter is an int, not an instance of the class: built as one, every
+    # call raised and the pair came out unverified.
+    old = (
+        "class Counter:\n    @staticmethod\n    def clamp(by: int) -> int:\n"
+        "        return max(by, 0)\n"
+    )
+    new = old.replace("return max(by, 0)", "return max(by, 1)")
+    result = diff_sources(old, new, performance=False, symbolic=False)
+    (pair,) = result.pairs
+    assert pair.new == "Counter.clamp" and not pair.equivalent, result
+    assert "Counter(" not in pair.counterexamples[0].input
+
+
 def test_texts_parsed_by_the_caller_are_reused_and_left_unchanged(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
