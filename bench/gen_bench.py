@@ -91,13 +91,14 @@ def _recorded_tasks(samples: Path, tasks: list[Task], plan: DraftPlan) -> list[T
 
 def _policy(spec: str) -> VerdictPolicy:
     """The `VerdictPolicy` of ``name=value,...`` (assay's default thresholds elsewhere)."""
-    fields = {f.name: f.type for f in dataclasses.fields(VerdictPolicy)}
+    defaults = VerdictPolicy().as_dict()
     values: dict[str, float] = {}
     for part in filter(None, spec.split(",")):
         name, _, value = part.partition("=")
-        if name not in fields:
-            raise SystemExit(f"--policy: unknown threshold {name!r}; known: {sorted(fields)}")
-        values[name] = float(value) if "share" in name else int(value)
+        if name not in defaults:
+            raise SystemExit(f"--policy: unknown threshold {name!r}; known: {sorted(defaults)}")
+        # Each threshold keeps its default's type (a count stays an int).
+        values[name] = type(defaults[name])(value)
     return VerdictPolicy(**values)  # type: ignore[arg-type]
 
 

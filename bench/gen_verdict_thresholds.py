@@ -16,13 +16,18 @@ can read off the evidence, and no strictness the development set did not ask for
 the embedded model drafted: too few to choose on, but the pools closest to ``assay gen``'s);
 the chosen policy is then applied, unchanged, to the ``--test`` sets.
 
-    python bench/gen_verdict_thresholds.py --dev bench/results/mbpp-gen-dev90-doubt4 \\
+    python bench/gen_verdict_thresholds.py --dev bench/results/mbpp-gen-dev90-final \\
         --dev bench/results/mbpp-dev-pools-mixed --dev bench/results/mbpp-dev-pools-gpt4 \\
-        --test bench/results/humaneval-gen-final --out bench/results/gen-verdict-thresholds.json
+        --check bench/results/mbpp-gen-dev90-final2 --check bench/results/mbpp-gen-test \\
+        --test bench/results/humaneval-gen-final2 --out bench/results/gen-verdict-thresholds.json
 
 The first development set is the embedded model's own (the 90 MBPP validation tasks drafted
 with ``assay bench``'s plan, four doubt samples and one repair round): one small model's
 samples share its misreadings, which the pools of other models' programs cannot show. The
+policy decides which results get doubt samples, so a dev run is only valid for the policy
+that ran it (``bench/gen_bench.py --policy``): ``mbpp-gen-dev90-final`` is the run of the
+first round's choice, and ``mbpp-gen-dev90-final2`` (a check) the run of the policy chosen
+on it. The
 pools' evidence was saved before samples were counted, so a ``min_sample_share`` above 0
 cannot qualify there (their samples read as 0).
 

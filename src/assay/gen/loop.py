@@ -488,15 +488,16 @@ class _Verification:
         verdict = chosen.verdict
         clusters = self.report.clusters
         # A cluster's "size" counts submissions; its members are the distinct programs.
-        programs = sum(len(_names(c.get("members"))) for c in clusters if c.get("imports", True))
-        samples = sum(_int(c.get("size")) for c in clusters if c.get("imports", True))
+        importing = [c for c in clusters if c.get("imports", True)]
+        programs = sum(len(_names(c.get("members"))) for c in importing)
+        samples = sum(_int(c.get("size")) for c in importing)
         own = clusters[verdict.cluster] if verdict.cluster is not None else None
         members = set(_names(own.get("members"))) if own is not None else {verdict.candidate}
         # Identical programs are one member of a cluster: every prompt format that produced
         # any copy of a member program counts.
         codes = {r.candidate.code for r in self.results if r.candidate.name in members}
         formats = {r.candidate.prompt_variant for r in self.results if r.candidate.code in codes}
-        others = [c for c in clusters if c is not own and c.get("imports", True)]
+        others = [c for c in importing if c is not own]
         runner_up = max(others, key=lambda c: len(_names(c.get("members"))), default=None)
         contradictions = [
             f.message

@@ -370,9 +370,8 @@ def _not_runnable(function: Defined) -> str | None:
         return "a coroutine function (not run)"
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(node)):
         return "a generator (not run)"
-    decorators = {ast.unparse(d) for d in node.decorator_list}
-    if decorators - {"staticmethod"}:
-        return f"decorated with {sorted(decorators)[0]} (not run)"
+    if function.decorators - {"staticmethod"}:
+        return f"decorated with {sorted(function.decorators)[0]} (not run)"
     return None
 
 

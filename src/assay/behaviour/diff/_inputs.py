@@ -132,11 +132,10 @@ def _as_function(function: Defined) -> ast.FunctionDef:
         if isinstance(node, ast.FunctionDef)
         else ast.FunctionDef(**{name: getattr(node, name) for name in node._fields})
     )
-    # A static method's first parameter is an ordinary argument, not the instance.
-    static = any(ast.unparse(d) == "staticmethod" for d in plain.decorator_list)
     plain.decorator_list = []
     positional = [*plain.args.posonlyargs, *plain.args.args]
-    if function.owner is not None and positional and not static:
+    # A static method's first parameter is an ordinary argument, not the instance.
+    if function.owner is not None and positional and "staticmethod" not in function.decorators:
         positional[0].annotation = ast.Name(id=function.owner, ctx=ast.Load())
     return plain
 

@@ -57,6 +57,11 @@ class Defined:
         return _TOKEN.findall("\n".join(ast.unparse(statement) for statement in body))
 
     @property
+    def decorators(self) -> frozenset[str]:
+        """The decorators as written (``staticmethod``, ``functools.cache``, ...)."""
+        return frozenset(ast.unparse(d) for d in self.node.decorator_list)
+
+    @property
     def arity(self) -> int:
         """Positional parameters (``self`` included for methods)."""
         return len(self.node.args.posonlyargs) + len(self.node.args.args)
